@@ -1,0 +1,124 @@
+#include "app/cli/cli.h"
+
+#include <QElapsedTimer>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+
+namespace gw::cli {
+
+int exitCodeFor(const Error &e)
+{
+    switch (e.code) {
+    case Error::Code::Invalid: return ExitInvalid;
+    case Error::Code::NotFound: return ExitNotFound;
+    case Error::Code::Conflict:
+    case Error::Code::Busy: return ExitConflict;
+    case Error::Code::Cancelled: return ExitCancelled;
+    case Error::Code::Io:
+    case Error::Code::Internal: return ExitError;
+    }
+    return ExitError;
+}
+
+int report(const Error &e)
+{
+    std::fprintf(stderr, "gw: %s\n", e.message.c_str());
+    return exitCodeFor(e);
+}
+
+int usageError(const QCommandLineParser &parser, const std::string &message)
+{
+    std::fprintf(stderr, "gw: %s\n\n%s", message.c_str(), parser.helpText().toLocal8Bit().constData());
+    return ExitUsage;
+}
+
+bool parseArgs(QCommandLineParser &parser, const QStringList &args, const QString &usage,
+               const QString &description, int positionalCount, int &exitCode)
+{
+    parser.setApplicationDescription(description);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    parser.addOption(help);
+    parser.addPositionalArgument(QStringLiteral("args"), QString(), usage);
+    if (!parser.parse(args)) {
+        exitCode = usageError(parser, str(parser.errorText()));
+        return false;
+    }
+    if (parser.isSet(help)) {
+        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
+        exitCode = ExitOk;
+        return false;
+    }
+    if (positionalCount >= 0 && parser.positionalArguments().size() < positionalCount) {
+        exitCode = usageError(parser, "missing arguments");
+        return false;
+    }
+    return true;
+}
+
+std::string str(const QString &s)
+{
+    return s.toStdString();
+}
+
+QString qstr(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+Result<std::unique_ptr<datasets::ProjectStore>> openProject(const QString &path)
+{
+    return datasets::ProjectStore::open(str(path), datasets::ProjectStore::OpenMode::OpenExisting);
+}
+
+std::string defaultAuthor()
+{
+    if (const char *a = std::getenv("GW_AUTHOR"); a && *a)
+        return a;
+    if (const char *u = std::getenv("USER"); u && *u)
+        return u;
+    return "unknown";
+}
+
+static int64_t monotonicMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+Progress::Progress(std::string what) : m_what(std::move(what)), m_tty(isatty(STDERR_FILENO) != 0) {}
+
+Progress::~Progress()
+{
+    if (m_tty && m_printed)
+        std::fputc('\n', stderr);
+}
+
+bool Progress::operator()(int64_t done, int64_t total)
+{
+    const int percent = total > 0 ? int(done * 100 / total) : 0;
+    const int64_t now = monotonicMs();
+    if (m_tty) {
+        if (now - m_lastPrintMs < 100 && percent != 100)
+            return true;
+        std::fprintf(stderr, "\r%s: %3d%%", m_what.c_str(), percent);
+        m_printed = true;
+    } else if (percent / 10 != m_lastPercent / 10) {
+        std::fprintf(stderr, "%s: %d%%\n", m_what.c_str(), percent);
+    }
+    m_lastPercent = percent;
+    m_lastPrintMs = now;
+    return true;
+}
+
+void printJson(const json::Value &v)
+{
+    std::string s = json::toString(v);
+    s += '\n';
+    std::fwrite(s.data(), 1, s.size(), stdout);
+}
+
+} // namespace gw::cli

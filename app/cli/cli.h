@@ -1,0 +1,76 @@
+#pragma once
+
+// Shared pieces of the `gw` command-line tool: argument parsing per subcommand, exit codes, output.
+
+#include "datasets/json.h"
+#include "datasets/projectstore.h"
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace gw::cli {
+
+/// Exit codes, documented in `gw --help` and the README.
+enum Exit : int {
+    ExitOk = 0,
+    ExitError = 1,    ///< I/O or database failure
+    ExitUsage = 2,    ///< wrong arguments
+    ExitInvalid = 3,  ///< bad input data: malformed manifest line, unknown class, box out of range, ...
+    ExitNotFound = 4, ///< no such project, job, item or file
+    ExitConflict = 5, ///< already exists, or the project is busy
+    ExitCancelled = 130,
+};
+
+int exitCodeFor(const Error &e);
+/// Prints "gw: <message>" on stderr and returns the matching exit code.
+int report(const Error &e);
+int usageError(const QCommandLineParser &parser, const std::string &message);
+
+/// Parses args for one subcommand; adds --help. Returns false (with exitCode set) when the caller should stop.
+bool parseArgs(QCommandLineParser &parser, const QStringList &args, const QString &usage, const QString &description,
+               int positionalCount, int &exitCode);
+
+std::string str(const QString &s);
+QString qstr(const std::string &s);
+
+Result<std::unique_ptr<datasets::ProjectStore>> openProject(const QString &path);
+
+/// Who a label is recorded as: GW_AUTHOR, else USER.
+std::string defaultAuthor();
+
+/// Progress of long work on stderr: a live line on a terminal, a line per 10% otherwise.
+class Progress
+{
+public:
+    explicit Progress(std::string what);
+    ~Progress();
+    bool operator()(int64_t done, int64_t total);
+
+private:
+    std::string m_what;
+    bool m_tty;
+    int m_lastPercent = -1;
+    int64_t m_lastPrintMs = 0;
+    bool m_printed = false;
+};
+
+void printJson(const json::Value &v);
+
+using Command = std::function<int(const QStringList &args)>;
+
+int cmdInit(const QStringList &args);
+int cmdImport(const QStringList &args);
+int cmdImportLabels(const QStringList &args);
+int cmdExport(const QStringList &args);
+int cmdInfo(const QStringList &args);
+int cmdItems(const QStringList &args);
+int cmdJob(const QStringList &args);
+int cmdLabel(const QStringList &args);
+int cmdHistory(const QStringList &args);
+int cmdChanges(const QStringList &args);
+
+} // namespace gw::cli

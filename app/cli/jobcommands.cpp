@@ -1,0 +1,419 @@
+// gw job ..., label, history, changes.
+
+#include "app/cli/cli.h"
+
+#include "datasets/groundtruth.h"
+#include "datasets/mask.h"
+#include "datasets/payload.h"
+#include "datasets/media.h"
+#include "labeling/labeler.h"
+
+#include <cstdio>
+
+namespace gw::cli {
+
+using namespace gw::datasets;
+
+namespace {
+
+QStringList splitList(const QString &s)
+{
+    QStringList out;
+    for (const QString &part : s.split(QLatin1Char(',')))
+        out << part.trimmed();
+    return out;
+}
+
+int jobCreate(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption name(QStringLiteral("name"),
+                                  QStringLiteral("The label attribute name (Ground Truth rules: letters, digits, "
+                                                 "hyphens; '-ref' at the end for semantic segmentation only)."),
+                                  QStringLiteral("name"));
+    QString types;
+    for (const TaskInfo &t : allTasks())
+        types += (types.isEmpty() ? QString() : QStringLiteral(", ")) + QString::fromUtf8(t.id.data(), qsizetype(t.id.size()));
+    const QCommandLineOption type(QStringLiteral("type"), QStringLiteral("Task type: ") + types + QStringLiteral("."),
+                                  QStringLiteral("type"));
+    const QCommandLineOption classes(QStringLiteral("classes"), QStringLiteral("Class names, comma-separated, in "
+                                                                               "Ground Truth index order."),
+                                     QStringLiteral("a,b,c"));
+    const QCommandLineOption colors(QStringLiteral("colors"), QStringLiteral("Colours #rrggbb, comma-separated "
+                                                                             "(default: category10)."),
+                                    QStringLiteral("list"));
+    const QCommandLineOption keys(QStringLiteral("keys"), QStringLiteral("Shortcut keys, comma-separated "
+                                                                         "(default: 1-9, 0 for the first ten)."),
+                                  QStringLiteral("list"));
+    const QCommandLineOption instructions(QStringLiteral("instructions"), QStringLiteral("Instructions for annotators."),
+                                          QStringLiteral("text"));
+    const QCommandLineOption annotators(QStringLiteral("annotators"), QStringLiteral("Annotators per item (1-9)."),
+                                        QStringLiteral("n"), QStringLiteral("1"));
+    const QCommandLineOption overlap(QStringLiteral("allow-overlap"),
+                                     QStringLiteral("Named entities: spans may overlap."));
+    p.addOptions({name, type, classes, colors, keys, instructions, annotators, overlap});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT --name NAME --type TYPE --classes a,b,c"),
+                   QStringLiteral("Define a labeling job."), 1, code))
+        return code;
+    if (!p.isSet(name) || !p.isSet(type) || !p.isSet(classes))
+        return usageError(p, "--name, --type and --classes are required");
+    Job job;
+    job.name = str(p.value(name));
+    const auto t = taskFromId(str(p.value(type)));
+    if (!t)
+        return usageError(p, "unknown task type '" + str(p.value(type)) + "'");
+    job.type = *t;
+    if (const std::string msg = validateLabelAttributeName(job.name, job.type); !msg.empty())
+        return report(Error::invalid(msg));
+    const QStringList names = splitList(p.value(classes));
+    const QStringList colorList = p.isSet(colors) ? splitList(p.value(colors)) : QStringList();
+    const QStringList keyList = p.isSet(keys) ? splitList(p.value(keys)) : QStringList();
+    if (!colorList.isEmpty() && colorList.size() != names.size())
+        return usageError(p, "--colors needs one colour per class");
+    if (!keyList.isEmpty() && keyList.size() != names.size())
+        return usageError(p, "--keys needs one key per class");
+    for (int i = 0; i < names.size(); ++i) {
+        LabelClass c;
+        c.id = i;
+        c.name = str(names[i]);
+        if (c.name.empty())
+            return report(Error::invalid("class " + std::to_string(i + 1) + " has an empty name"));
+        if (c.name.size() > 256)
+            return report(Error::invalid("class '" + c.name.substr(0, 20) + "...' is longer than 256 characters"));
+        if (job.classByName(c.name))
+            return report(Error::invalid("class '" + c.name + "' is listed twice"));
+        if (c.name == "BACKGROUND" && job.type == TaskType::SemanticSegmentation)
+            return report(Error::invalid("'BACKGROUND' is the reserved class 0 of segmentation masks"));
+        c.color = colorList.isEmpty() ? defaultClassColor(i) : str(colorList[i]);
+        if (!mask::parseHexColor(c.color))
+            return report(Error::invalid("colour '" + c.color + "' is not #rrggbb"));
+        c.shortcut = keyList.isEmpty() ? (i < 10 ? std::to_string((i + 1) % 10) : std::string()) : str(keyList[i]);
+        for (const LabelClass &other : job.classes)
+            if (!c.shortcut.empty() && other.shortcut == c.shortcut)
+                return report(Error::invalid("key '" + c.shortcut + "' is given to both '" + other.name + "' and '"
+                                             + c.name + "'"));
+        job.classes.push_back(c);
+    }
+    if (job.classes.size() < 2 && (job.type == TaskType::ImageClassification || job.type == TaskType::TextClassification))
+        return report(Error::invalid("a single-label classification job needs at least two classes"));
+    if (job.type == TaskType::SemanticSegmentation && job.classes.size() > 255)
+        return report(Error::invalid("a segmentation job has at most 255 classes (8-bit masks)"));
+    job.instructions = str(p.value(instructions));
+    bool ok = false;
+    job.annotatorsPerItem = p.value(annotators).toInt(&ok);
+    if (!ok || job.annotatorsPerItem < 1 || job.annotatorsPerItem > 9)
+        return usageError(p, "--annotators must be 1-9");
+    job.allowOverlap = p.isSet(overlap);
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    auto created = (*store)->createJob(job);
+    if (!created)
+        return report(created.error());
+    std::printf("created job '%s' (%s, %zu classes)\n", created->name.c_str(),
+                std::string(taskInfo(created->type).id).c_str(), created->classes.size());
+    return ExitOk;
+}
+
+int jobList(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption asJson(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    p.addOption(asJson);
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT"), QStringLiteral("List the jobs and their classes."), 1, code))
+        return code;
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    auto jobs = (*store)->jobs();
+    if (!jobs)
+        return report(jobs.error());
+    json::Array out;
+    for (const Job &j : *jobs) {
+        if (!p.isSet(asJson)) {
+            std::printf("%s\t%s\t", j.name.c_str(), std::string(taskInfo(j.type).id).c_str());
+            for (size_t i = 0; i < j.classes.size(); ++i)
+                std::printf("%s%s", i ? "," : "", j.classes[i].name.c_str());
+            std::printf("\n");
+            continue;
+        }
+        json::Object o;
+        o.set("name", j.name);
+        o.set("type", std::string(taskInfo(j.type).id));
+        o.set("annotators", j.annotatorsPerItem);
+        o.set("allow_overlap", j.allowOverlap);
+        json::Array classes;
+        for (const LabelClass &c : j.classes) {
+            json::Object co;
+            co.set("name", c.name);
+            co.set("color", c.color);
+            co.set("key", c.shortcut);
+            classes.emplace_back(std::move(co));
+        }
+        o.set("classes", std::move(classes));
+        out.emplace_back(std::move(o));
+    }
+    if (p.isSet(asJson))
+        printJson(json::Value(std::move(out)));
+    return ExitOk;
+}
+
+/// rename-class, add-class, remove-class: all take --job and --class.
+int jobClassCommand(const QString &which, const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("The job."), QStringLiteral("name"));
+    const QCommandLineOption cls(QStringLiteral("class"), QStringLiteral("The class."), QStringLiteral("name"));
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("rename-class: the new name."),
+                                QStringLiteral("name"));
+    const QCommandLineOption color(QStringLiteral("color"), QStringLiteral("add-class: colour #rrggbb."),
+                                   QStringLiteral("hex"));
+    const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("add-class: shortcut key."), QStringLiteral("key"));
+    const QCommandLineOption reassign(QStringLiteral("reassign-to"),
+                                      QStringLiteral("remove-class: move its annotations to this class."),
+                                      QStringLiteral("name"));
+    const QCommandLineOption drop(QStringLiteral("drop"),
+                                  QStringLiteral("remove-class: remove the class from its annotations."));
+    p.addOptions({job, cls, to, color, key, reassign, drop});
+    int code = 0;
+    const QString description =
+        which == QStringLiteral("rename-class")
+            ? QStringLiteral("Rename a class; its annotations keep it.")
+        : which == QStringLiteral("add-class")
+            ? QStringLiteral("Add a class at the end of the list (its index is the next free one).")
+            : QStringLiteral("Remove a class. If annotations use it, say what happens to them: --reassign-to "
+                             "another class, or --drop. The change is recorded (gw changes).");
+    if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME --class NAME"), description, 1, code))
+        return code;
+    if (!p.isSet(job) || !p.isSet(cls))
+        return usageError(p, "--job and --class are required");
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    auto j = (*store)->job(str(p.value(job)));
+    if (!j)
+        return report(j.error());
+    const std::string className = str(p.value(cls));
+    if (which == QStringLiteral("add-class")) {
+        LabelClass c;
+        c.name = className;
+        c.color = str(p.value(color));
+        c.shortcut = str(p.value(key));
+        auto r = (*store)->addClass(j->id, c);
+        if (!r)
+            return report(r.error());
+        std::printf("added class '%s' to job '%s'\n", className.c_str(), j->name.c_str());
+        return ExitOk;
+    }
+    const LabelClass *c = j->classByName(className);
+    if (!c)
+        return report(Error::invalid("unknown class '" + className + "' in job '" + j->name + "'"));
+    if (which == QStringLiteral("rename-class")) {
+        if (!p.isSet(to))
+            return usageError(p, "--to is required");
+        if (auto r = (*store)->renameClass(j->id, c->id, str(p.value(to))); !r)
+            return report(r.error());
+        std::printf("renamed class '%s' to '%s'\n", className.c_str(), str(p.value(to)).c_str());
+        return ExitOk;
+    }
+    if (p.isSet(reassign) && p.isSet(drop))
+        return usageError(p, "choose one of --reassign-to and --drop");
+    std::optional<int> target;
+    if (p.isSet(reassign)) {
+        const LabelClass *t = j->classByName(str(p.value(reassign)));
+        if (!t)
+            return report(Error::invalid("unknown class '" + str(p.value(reassign)) + "'"));
+        target = t->id;
+    } else if (!p.isSet(drop)) {
+        // Nothing cascades silently: a class in use needs an explicit choice.
+        ItemFilter f;
+        f.jobId = j->id;
+        f.labeled = true;
+        f.classId = c->id;
+        auto used = (*store)->countItems(f);
+        if (!used)
+            return report(used.error());
+        if (*used > 0 || j->type == TaskType::SemanticSegmentation)
+            return report(Error::conflict("class '" + className + "' is used by " + std::to_string(*used)
+                                          + " labeled items: choose --reassign-to CLASS or --drop"));
+    }
+    auto n = (*store)->removeClass(j->id, c->id, target, defaultAuthor());
+    if (!n)
+        return report(n.error());
+    std::printf("removed class '%s'; %lld annotations changed\n", className.c_str(), static_cast<long long>(*n));
+    return ExitOk;
+}
+
+} // namespace
+
+int cmdJob(const QStringList &args)
+{
+    const QString sub = args.size() > 1 ? args.at(1) : QString();
+    const QStringList rest = QStringList{QStringLiteral("gw job ") + sub} + args.mid(2);
+    if (sub == QStringLiteral("create"))
+        return jobCreate(rest);
+    if (sub == QStringLiteral("list"))
+        return jobList(rest);
+    if (sub == QStringLiteral("rename-class") || sub == QStringLiteral("add-class")
+        || sub == QStringLiteral("remove-class"))
+        return jobClassCommand(sub, rest);
+    std::fprintf(stderr, "usage: gw job <create|list|add-class|rename-class|remove-class> PROJECT ... "
+                         "(--help on each for details)\n");
+    return sub == QStringLiteral("--help") || sub == QStringLiteral("-h") ? ExitOk : ExitUsage;
+}
+
+int cmdLabel(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("The job."), QStringLiteral("name"));
+    const QCommandLineOption item(QStringLiteral("item"), QStringLiteral("The item id (see gw items)."),
+                                  QStringLiteral("id"));
+    const QCommandLineOption uri(QStringLiteral("uri"), QStringLiteral("The image, by path or stored URI."),
+                                 QStringLiteral("path"));
+    const QCommandLineOption cls(QStringLiteral("class"),
+                                 QStringLiteral("Classification: a class (repeat, or comma-separate, for multi-label)."),
+                                 QStringLiteral("name"));
+    const QCommandLineOption box(QStringLiteral("box"), QStringLiteral("A box class,left,top,width,height in pixels "
+                                                                       "(repeatable)."),
+                                 QStringLiteral("spec"));
+    const QCommandLineOption span(QStringLiteral("span"),
+                                  QStringLiteral("An entity class,start,end in characters, end exclusive (repeatable)."),
+                                  QStringLiteral("spec"));
+    const QCommandLineOption maskFile(QStringLiteral("mask"),
+                                      QStringLiteral("A segmentation mask PNG: palette or grey values (0 background, "
+                                                     "k = k-th class), or the classes' colours."),
+                                      QStringLiteral("png"));
+    const QCommandLineOption clear(QStringLiteral("clear"), QStringLiteral("Remove the item's label."));
+    const QCommandLineOption author(QStringLiteral("author"), QStringLiteral("Recorded annotator (default: $GW_AUTHOR "
+                                                                             "or $USER)."),
+                                    QStringLiteral("name"));
+    const QCommandLineOption time(QStringLiteral("time-ms"), QStringLiteral("Time spent, recorded with the label."),
+                                  QStringLiteral("ms"), QStringLiteral("0"));
+    p.addOptions({job, item, uri, cls, box, span, maskFile, clear, author, time});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME (--item ID | --uri PATH) LABEL"),
+                   QStringLiteral("Set (or --clear) the human label of one item. The previous label is kept in "
+                                  "the item's history (gw history)."),
+                   1, code))
+        return code;
+    if (!p.isSet(job) || p.isSet(item) == p.isSet(uri))
+        return usageError(p, "--job and one of --item / --uri are required");
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    auto j = (*store)->job(str(p.value(job)));
+    if (!j)
+        return report(j.error());
+    Item it;
+    if (p.isSet(item)) {
+        bool ok = false;
+        const qint64 id = p.value(item).toLongLong(&ok);
+        if (!ok)
+            return usageError(p, "--item needs a number");
+        auto found = (*store)->item(id);
+        if (!found)
+            return report(found.error());
+        it = *found;
+    } else {
+        const std::string given = str(p.value(uri));
+        auto found = (*store)->itemByUri(given);
+        if (found && !*found && !media::isUri(given))
+            found = (*store)->itemByUri(media::storedUri((*store)->projectDir(), given));
+        if (!found)
+            return report(found.error());
+        if (!*found)
+            return report(Error::notFound("no item '" + given + "' in the project"));
+        it = **found;
+    }
+    labeling::Labeler labeler(**store, p.isSet(author) ? str(p.value(author)) : defaultAuthor());
+    if (p.isSet(clear)) {
+        if (auto r = labeler.clearLabel(*j, it); !r)
+            return report(r.error());
+        std::printf("cleared the label of item %lld in job '%s'\n", static_cast<long long>(it.id), j->name.c_str());
+        return ExitOk;
+    }
+    labeling::LabelRequest req;
+    for (const QString &c : p.values(cls))
+        for (const QString &part : splitList(c))
+            req.classes.push_back(str(part));
+    for (const QString &b : p.values(box))
+        req.boxes.push_back(str(b));
+    for (const QString &s : p.values(span))
+        req.spans.push_back(str(s));
+    req.maskFile = str(p.value(maskFile));
+    auto payload = labeling::buildPayload(*j, it, req, (*store)->projectDir());
+    if (!payload)
+        return report(payload.error());
+    auto a = labeler.setLabel(*j, it, std::move(*payload), p.value(time).toLongLong());
+    if (!a)
+        return report(a.error());
+    std::printf("labeled item %lld in job '%s'\n", static_cast<long long>(it.id), j->name.c_str());
+    return ExitOk;
+}
+
+int cmdHistory(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("The job."), QStringLiteral("name"));
+    const QCommandLineOption item(QStringLiteral("item"), QStringLiteral("The item id."), QStringLiteral("id"));
+    p.addOptions({job, item});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME --item ID"),
+                   QStringLiteral("Every version of an item's label, oldest first: who, when, source."), 1, code))
+        return code;
+    if (!p.isSet(job) || !p.isSet(item))
+        return usageError(p, "--job and --item are required");
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    auto j = (*store)->job(str(p.value(job)));
+    if (!j)
+        return report(j.error());
+    auto h = (*store)->history(j->id, p.value(item).toLongLong());
+    if (!h)
+        return report(h.error());
+    for (const auto &e : *h) {
+        const Annotation &a = e.annotation;
+        std::string what;
+        if (e.deleted) {
+            what = "(label removed)";
+        } else {
+            for (int id : payloadClassIds(a.payload))
+                if (const LabelClass *c = j->classById(id))
+                    what += (what.empty() ? "" : ",") + c->name;
+            if (!a.payload.boxes.empty())
+                what += " " + std::to_string(a.payload.boxes.size()) + " boxes";
+            if (!a.payload.spans.empty())
+                what += " " + std::to_string(a.payload.spans.size()) + " spans";
+            if (!a.payload.mask.empty() || !a.payload.maskUri.empty())
+                what += " mask";
+        }
+        std::printf("%s  %-12s %-10s %s%s\n", gt::formatCreationDate(a.provenance.createdUs).c_str(),
+                    std::string(sourceName(a.provenance.source)).c_str(), a.provenance.author.c_str(), what.c_str(),
+                    e.supersededUs ? "" : "  (current)");
+    }
+    return ExitOk;
+}
+
+int cmdChanges(const QStringList &args)
+{
+    QCommandLineParser p;
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT"),
+                   QStringLiteral("The project's change log: class renames and removals."), 1, code))
+        return code;
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    auto changes = (*store)->changes();
+    if (!changes)
+        return report(changes.error());
+    for (const auto &c : *changes)
+        std::printf("%s  %-12s %-14s %s\n", gt::formatCreationDate(c.atUs).c_str(), c.author.c_str(), c.what.c_str(),
+                    c.detail.c_str());
+    return ExitOk;
+}
+
+} // namespace gw::cli

@@ -1,0 +1,27 @@
+// groundwork: the desktop application. Wiring only; the window lives in gw::ui.
+
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Groundwork"));
+    QApplication::setOrganizationName(QStringLiteral("Groundwork"));
+    QApplication::setApplicationVersion(QStringLiteral(GW_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Groundwork: data labeling and dataset workbench."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("A project file (*.gwproj) to open."));
+    parser.process(app);
+
+    gw::ui::MainWindow window;
+    window.show();
+    if (!parser.positionalArguments().isEmpty())
+        window.openProject(parser.positionalArguments().constFirst());
+    return app.exec();
+}

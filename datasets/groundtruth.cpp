@@ -1,0 +1,778 @@
+#include "datasets/groundtruth.h"
+
+#include "datasets/mask.h"
+#include "datasets/payload.h"
+#include "datasets/media.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace gw::datasets::gt {
+
+// ---------------------------------------------------------------------------------------------------------
+// Small helpers
+
+std::string formatCreationDate(int64_t us)
+{
+    const int64_t secs = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
+    const int64_t frac = us - secs * 1000000;
+    const std::time_t t = std::time_t(secs);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(frac));
+    return buf;
+}
+
+std::optional<int64_t> parseCreationDate(std::string_view s)
+{
+    int Y, M, D, h, m, sec;
+    if (s.size() < 19 || std::sscanf(std::string(s.substr(0, 19)).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &Y, &M, &D, &h, &m,
+                                     &sec) != 6)
+        return std::nullopt;
+    size_t i = 19;
+    int64_t fracUs = 0;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        int digits = 0;
+        int64_t scale = 100000;
+        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+            if (digits < 6)
+                fracUs += int64_t(s[i] - '0') * scale;
+            scale /= 10;
+            ++digits;
+            ++i;
+        }
+        if (digits == 0)
+            return std::nullopt;
+    }
+    int64_t offsetSecs = 0;
+    if (i < s.size()) {
+        if (s[i] == 'Z') {
+            ++i;
+        } else if (s[i] == '+' || s[i] == '-') {
+            const int sign = s[i] == '-' ? -1 : 1;
+            std::string rest(s.substr(i + 1));
+            rest.erase(std::remove(rest.begin(), rest.end(), ':'), rest.end());
+            if (rest.size() != 4 || !std::all_of(rest.begin(), rest.end(), ::isdigit))
+                return std::nullopt;
+            offsetSecs = sign * (std::stoi(rest.substr(0, 2)) * 3600 + std::stoi(rest.substr(2)) * 60);
+            i = s.size();
+        }
+    }
+    if (i != s.size())
+        return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = Y - 1900;
+    tm.tm_mon = M - 1;
+    tm.tm_mday = D;
+    tm.tm_hour = h;
+    tm.tm_min = m;
+    tm.tm_sec = sec;
+    const int64_t t = int64_t(timegm(&tm)) - offsetSecs;
+    return t * 1000000 + fracUs;
+}
+
+std::string defaultJobName(std::string_view lan)
+{
+    std::string s = "labeling-job/";
+    for (char c : lan)
+        s += char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+int64_t codePointCount(std::string_view utf8)
+{
+    int64_t n = 0;
+    for (unsigned char c : utf8)
+        if ((c & 0xC0) != 0x80)
+            ++n;
+    return n;
+}
+
+namespace {
+
+std::string num(double d)
+{
+    std::string s;
+    json::appendNumber(s, d);
+    return s;
+}
+
+std::string quoted(std::string_view s)
+{
+    std::string out;
+    json::appendQuoted(out, s);
+    return out;
+}
+
+/// An ordered list of keys with raw JSON texts: known keys in our order, then extras that override or add.
+class RawObject
+{
+public:
+    void add(std::string key, std::string raw) { m_members.emplace_back(std::move(key), std::move(raw)); }
+    void merge(const json::Value *extras)
+    {
+        if (!extras)
+            return;
+        for (const auto &[k, v] : extras->toObject()) {
+            auto it = std::find_if(m_members.begin(), m_members.end(), [&](auto &m) { return m.first == k; });
+            if (it != m_members.end())
+                it->second = json::toString(v);
+            else
+                m_members.emplace_back(k, json::toString(v));
+        }
+    }
+    void writeTo(std::string &out) const
+    {
+        out += '{';
+        for (size_t i = 0; i < m_members.size(); ++i) {
+            if (i)
+                out += ',';
+            json::appendQuoted(out, m_members[i].first);
+            out += ':';
+            out += m_members[i].second;
+        }
+        out += '}';
+    }
+
+private:
+    std::vector<std::pair<std::string, std::string>> m_members;
+};
+
+/// Keys of obj not in known, as an object (nullopt when none).
+json::Object unknownKeys(const json::Value &obj, std::initializer_list<std::string_view> known)
+{
+    json::Object out;
+    for (const auto &[k, v] : obj.toObject())
+        if (std::find(known.begin(), known.end(), k) == known.end())
+            out.set(k, v);
+    return out;
+}
+
+Error lineError(std::string msg)
+{
+    return Error::invalid(std::move(msg));
+}
+
+/// Index value as written by Ground Truth: an integer, or (in some AWS examples) a string of digits.
+std::optional<int> readIndex(const json::Value &v)
+{
+    if (v.isInt())
+        return int(v.toInt());
+    if (v.isNumber() && v.toDouble() == double(int(v.toDouble())))
+        return int(v.toDouble());
+    if (v.isString()) {
+        int i = 0;
+        const std::string &s = v.toString();
+        auto r = std::from_chars(s.data(), s.data() + s.size(), i);
+        if (r.ec == std::errc() && r.ptr == s.data() + s.size())
+            return i;
+    }
+    return std::nullopt;
+}
+
+/// Finds (or, for a job made by this import, adds) the class with Ground Truth index `position` and `name`.
+Result<int> resolveClass(DecodeContext &ctx, int position, const std::string *name, const char *what)
+{
+    Job &job = *ctx.job;
+    if (position < 0)
+        return fail(lineError(std::string(what) + " index " + std::to_string(position) + " is negative"));
+    if (name) {
+        if (const LabelClass *c = job.classByName(*name)) {
+            const int pos = job.positionOf(c->id);
+            if (pos != position)
+                return fail(lineError(std::string(what) + " " + std::to_string(position) + " is named '" + *name
+                                      + "', but '" + *name + "' is class " + std::to_string(pos) + " of job '"
+                                      + job.name + "'"));
+            return c->id;
+        }
+        if (!ctx.mayAddClasses)
+            return fail(lineError("unknown class '" + *name + "': job '" + job.name + "' has no such class"));
+        // Place the class at its Ground Truth index, filling any gap with placeholders named later.
+        while (int(job.classes.size()) <= position) {
+            const int p = int(job.classes.size());
+            job.classes.push_back({p, "class-" + std::to_string(p), defaultClassColor(p), {}, {}});
+        }
+        LabelClass &slot = job.classes[size_t(position)];
+        if (slot.name != "class-" + std::to_string(position))
+            return fail(lineError(std::string(what) + " " + std::to_string(position) + " is named '" + *name
+                                  + "' here but '" + slot.name + "' earlier in the manifest"));
+        slot.name = *name;
+        return slot.id;
+    }
+    if (position < int(job.classes.size()))
+        return job.classes[size_t(position)].id;
+    if (!ctx.mayAddClasses)
+        return fail(lineError(std::string(what) + " index " + std::to_string(position) + " is out of range: job '"
+                              + job.name + "' has " + std::to_string(job.classes.size()) + " classes"));
+    while (int(job.classes.size()) <= position) {
+        const int p = int(job.classes.size());
+        job.classes.push_back({p, "class-" + std::to_string(p), defaultClassColor(p), {}, {}});
+    }
+    return job.classes[size_t(position)].id;
+}
+
+std::optional<double> optionalNumber(const json::Value *v)
+{
+    if (v && v->isNumber())
+        return v->toDouble();
+    return std::nullopt;
+}
+
+const std::string *classMapName(const json::Value &md, int index)
+{
+    const json::Value *cm = md.find("class-map");
+    if (!cm)
+        return nullptr;
+    const json::Value *n = cm->find(std::to_string(index));
+    return n && n->isString() ? &n->toString() : nullptr;
+}
+
+std::string readFile(const std::string &path, bool &ok)
+{
+    std::ifstream f(path, std::ios::binary);
+    ok = bool(f);
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Decoding, one function per task family
+
+Result<> decodeSingle(const json::Value &label, const json::Value &md, DecodeContext &ctx, Annotation &a,
+                      json::Object &mdExtra)
+{
+    const auto index = readIndex(label);
+    if (!index)
+        return fail(lineError("the label of a single-label classification must be a class index"));
+    const json::Value *name = md.find("class-name");
+    auto id = resolveClass(ctx, *index, name && name->isString() ? &name->toString() : nullptr, "class");
+    if (!id)
+        return fail(id.error());
+    a.payload.classes = {*id};
+    a.payload.classConfidence = {std::nullopt};
+    a.provenance.confidence = optionalNumber(md.find("confidence"));
+    mdExtra = unknownKeys(md, {"confidence", "job-name", "class-name", "human-annotated", "creation-date", "type"});
+    return {};
+}
+
+Result<> decodeMulti(const json::Value &label, const json::Value &md, DecodeContext &ctx, Annotation &a,
+                     json::Object &mdExtra)
+{
+    if (!label.isArray())
+        return fail(lineError("the label of a multi-label classification must be an array of class indices"));
+    const json::Value *confMap = md.find("confidence-map");
+    for (const json::Value &e : label.toArray()) {
+        const auto index = readIndex(e);
+        if (!index)
+            return fail(lineError("multi-label classes must be integer indices"));
+        auto id = resolveClass(ctx, *index, classMapName(md, *index), "class");
+        if (!id)
+            return fail(id.error());
+        if (std::find(a.payload.classes.begin(), a.payload.classes.end(), *id) != a.payload.classes.end())
+            return fail(lineError("class " + std::to_string(*index) + " is listed twice"));
+        a.payload.classes.push_back(*id);
+        a.payload.classConfidence.push_back(
+            optionalNumber(confMap ? confMap->find(std::to_string(*index)) : nullptr));
+    }
+    mdExtra = unknownKeys(md, {"job-name", "class-map", "human-annotated", "creation-date", "confidence-map", "type"});
+    return {};
+}
+
+Result<> decodeBoxes(const json::Value &label, const json::Value &md, DecodeContext &ctx, Annotation &a,
+                     json::Object &labelExtra, json::Object &mdExtra)
+{
+    if (!label.isObject())
+        return fail(lineError("a bounding-box label must be an object with image_size and annotations"));
+    const json::Value *size = label.find("image_size");
+    if (size && size->isArray() && !size->toArray().empty()) {
+        const json::Value &s = size->toArray().front();
+        a.payload.imageWidth = int(s.find("width") ? s.find("width")->toInt() : 0);
+        a.payload.imageHeight = int(s.find("height") ? s.find("height")->toInt() : 0);
+        a.payload.imageDepth = int(s.find("depth") ? s.find("depth")->toInt() : 3);
+    } else {
+        a.payload.imageWidth = ctx.item->width;
+        a.payload.imageHeight = ctx.item->height;
+        a.payload.imageDepth = 3;
+    }
+    const json::Value *anns = label.find("annotations");
+    if (anns && !anns->isArray() && !anns->isNull())
+        return fail(lineError("'annotations' of a bounding-box label must be an array"));
+    const json::Value *objects = md.find("objects");
+    const json::Array &objs = objects ? objects->toArray() : json::Array();
+    size_t i = 0;
+    for (const json::Value &b : anns ? anns->toArray() : json::Array()) {
+        const json::Value *cid = b.find("class_id");
+        const auto index = cid ? readIndex(*cid) : std::nullopt;
+        if (!index)
+            return fail(lineError("box " + std::to_string(i + 1) + " has no integer class_id"));
+        for (const char *k : {"left", "top", "width", "height"})
+            if (!b.find(k) || !b.find(k)->isNumber())
+                return fail(lineError("box " + std::to_string(i + 1) + " has no numeric '" + k + "'"));
+        auto id = resolveClass(ctx, *index, classMapName(md, *index), "class_id");
+        if (!id)
+            return fail(id.error());
+        Box box{*id, b.find("left")->toDouble(), b.find("top")->toDouble(), b.find("width")->toDouble(),
+                b.find("height")->toDouble(), {}};
+        if (i < objs.size())
+            box.confidence = optionalNumber(objs[i].find("confidence"));
+        a.payload.boxes.push_back(box);
+        ++i;
+    }
+    labelExtra = unknownKeys(label, {"image_size", "annotations"});
+    mdExtra = unknownKeys(md, {"objects", "class-map", "type", "human-annotated", "creation-date", "job-name"});
+    return {};
+}
+
+Result<> decodeSegmentation(const json::Value &label, const json::Value &md, DecodeContext &ctx, Annotation &a,
+                            json::Object &mdExtra)
+{
+    if (!label.isString() || label.toString().empty())
+        return fail(lineError("a semantic-segmentation label must be the URI of a PNG mask"));
+    const json::Value *cmap = md.find("internal-color-map");
+    if (!cmap || !cmap->isObject())
+        return fail(lineError("semantic-segmentation metadata has no internal-color-map"));
+    // Ground Truth pixel value k -> stored value (class id + 1); colours for RGB masks.
+    std::vector<uint8_t> lut(256, 0);
+    std::vector<std::pair<uint32_t, int>> colorToIndex;
+    for (const auto &[key, entry] : cmap->toObject()) {
+        const auto k = readIndex(json::Value(key));
+        if (!k || *k < 0 || *k > 255)
+            return fail(lineError("internal-color-map key '" + key + "' is not a pixel value 0-255"));
+        const json::Value *hex = entry.find("hex-color");
+        const auto rgb = hex ? mask::parseHexColor(hex->toString()) : std::nullopt;
+        if (rgb)
+            colorToIndex.emplace_back(*rgb, *k);
+        if (*k == 0) {
+            if (!a.provenance.confidence)
+                a.provenance.confidence = optionalNumber(entry.find("confidence"));
+            continue;
+        }
+        const json::Value *name = entry.find("class-name");
+        auto id = resolveClass(ctx, *k - 1, name && name->isString() ? &name->toString() : nullptr, "mask value");
+        if (!id)
+            return fail(id.error());
+        if (ctx.mayAddClasses && rgb)
+            ctx.job->classes[size_t(ctx.job->positionOf(*id))].color = mask::hexColor(*rgb);
+        lut[size_t(*k)] = uint8_t(*id + 1);
+        if (!a.provenance.confidence)
+            a.provenance.confidence = optionalNumber(entry.find("confidence"));
+    }
+    const std::string &ref = label.toString();
+    const std::string where = media::fromManifest(ctx.manifestDir, ref);
+    a.payload.maskUri = media::isUri(where) ? where : media::storedUri(ctx.projectDir, where);
+    if (!media::isUri(where)) {
+        bool ok = false;
+        const std::string bytes = readFile(where, ok);
+        if (!ok) {
+            if (ctx.warn)
+                ctx.warn("mask " + where + " not found: kept as a reference only");
+        } else {
+            auto m = mask::decode(bytes, colorToIndex);
+            if (!m)
+                return fail(lineError(where + ": " + m.error().message));
+            if (ctx.item->width && (m->width != ctx.item->width || m->height != ctx.item->height))
+                return fail(lineError(where + ": the mask is " + std::to_string(m->width) + "x" + std::to_string(m->height)
+                                      + " but the image is " + std::to_string(ctx.item->width) + "x"
+                                      + std::to_string(ctx.item->height)));
+            for (uint8_t p : m->pixels)
+                if (p != 0 && lut[p] == 0)
+                    return fail(lineError(where + ": pixel value " + std::to_string(p)
+                                          + " is not in the internal-color-map"));
+            mask::applyLut(*m, lut);
+            std::vector<uint32_t> palette(256, 0xffffff);
+            for (const LabelClass &c : ctx.job->classes)
+                if (c.id + 1 < 256)
+                    palette[size_t(c.id + 1)] = mask::parseHexColor(c.color).value_or(0xffffff);
+            auto png = mask::encode(*m, palette);
+            if (!png)
+                return fail(png.error());
+            a.payload.mask = std::move(*png);
+        }
+    }
+    mdExtra = unknownKeys(md, {"internal-color-map", "type", "human-annotated", "creation-date", "job-name"});
+    return {};
+}
+
+Result<> decodeSpans(const json::Value &label, const json::Value &md, DecodeContext &ctx, Annotation &a,
+                     json::Object &labelExtra, json::Object &mdExtra)
+{
+    const json::Value *inner = label.find("annotations");
+    if (!inner || !inner->isObject())
+        return fail(lineError("a named-entity label must be an object with 'annotations'"));
+    // The label list echoes the job's classes: a new job takes them in this order.
+    if (const json::Value *labels = inner->find("labels")) {
+        for (const json::Value &l : labels->toArray()) {
+            const json::Value *n = l.find("label");
+            if (!n || !n->isString())
+                return fail(lineError("an entry of 'labels' has no 'label' name"));
+            const LabelClass *c = ctx.job->classByName(n->toString());
+            if (!c && ctx.mayAddClasses) {
+                const int id = ctx.job->nextClassId();
+                ctx.job->classes.push_back({id, n->toString(), defaultClassColor(int(ctx.job->classes.size())), {}, {}});
+                c = &ctx.job->classes.back();
+            }
+            if (c) {
+                if (const json::Value *sn = l.find("shortDisplayName"); sn && ctx.mayAddClasses)
+                    ctx.job->classes[size_t(ctx.job->positionOf(c->id))].shortName = sn->toString();
+            }
+        }
+    }
+    const json::Value *metaEntities = md.find("entities");
+    const json::Array &confs = metaEntities ? metaEntities->toArray() : json::Array();
+    const int64_t length = codePointCount(ctx.item->text);
+    size_t i = 0;
+    const json::Value *entities = inner->find("entities");
+    for (const json::Value &e : entities ? entities->toArray() : json::Array()) {
+        const json::Value *l = e.find("label"), *s = e.find("startOffset"), *en = e.find("endOffset");
+        if (!l || !l->isString() || !s || !s->isInt() || !en || !en->isInt())
+            return fail(lineError("entity " + std::to_string(i + 1) + " needs label, startOffset and endOffset"));
+        const LabelClass *c = ctx.job->classByName(l->toString());
+        if (!c)
+            return fail(lineError("unknown entity type '" + l->toString() + "' in entity " + std::to_string(i + 1)));
+        Span span{c->id, s->toInt(), en->toInt(), {}};
+        if (span.start < 0 || span.end <= span.start || span.end > length)
+            return fail(lineError("entity " + std::to_string(i + 1) + " [" + std::to_string(span.start) + ", "
+                                  + std::to_string(span.end) + ") is outside the text of "
+                                  + std::to_string(length) + " characters"));
+        if (i < confs.size())
+            span.confidence = optionalNumber(confs[i].find("confidence"));
+        a.payload.spans.push_back(span);
+        ++i;
+    }
+    labelExtra = unknownKeys(*inner, {"entities", "labels"});
+    mdExtra = unknownKeys(md, {"entities", "job-name", "type", "creation-date", "human-annotated"});
+    return {};
+}
+
+} // namespace
+
+Result<Annotation> decodeLabel(const json::Value &label, const json::Value &md, DecodeContext &ctx)
+{
+    Annotation a;
+    a.jobId = ctx.job->id;
+    a.itemId = ctx.item->id;
+    a.provenance.source = Source::Imported;
+    const json::Value *human = md.find("human-annotated");
+    a.provenance.humanAnnotated = !human || human->toString() != "no";
+    a.provenance.author = "import";
+
+    json::Object labelExtra, mdExtra;
+    Result<> r;
+    switch (ctx.job->type) {
+    case TaskType::ImageClassification:
+    case TaskType::TextClassification: r = decodeSingle(label, md, ctx, a, mdExtra); break;
+    case TaskType::ImageClassificationMultiLabel:
+    case TaskType::TextClassificationMultiLabel: r = decodeMulti(label, md, ctx, a, mdExtra); break;
+    case TaskType::BoundingBox: r = decodeBoxes(label, md, ctx, a, labelExtra, mdExtra); break;
+    case TaskType::SemanticSegmentation: r = decodeSegmentation(label, md, ctx, a, mdExtra); break;
+    case TaskType::NamedEntityRecognition: r = decodeSpans(label, md, ctx, a, labelExtra, mdExtra); break;
+    }
+    if (!r)
+        return fail(r.error());
+    if (const std::string msg = validatePayload(*ctx.job, *ctx.item, a.payload); !msg.empty())
+        return fail(lineError(msg));
+
+    // Keep what we would not write back the same way: the original job-name and creation-date strings.
+    const json::Value *jobName = md.find("job-name");
+    if (jobName && jobName->toString() != defaultJobName(ctx.job->name))
+        mdExtra.set("job-name", *jobName);
+    const json::Value *date = md.find("creation-date");
+    if (date && date->isString()) {
+        const auto us = parseCreationDate(date->toString());
+        if (us)
+            a.provenance.createdUs = *us;
+        if (!us || formatCreationDate(*us) != date->toString())
+            mdExtra.set("creation-date", *date);
+    }
+    if (human && human->toString() != "yes" && human->toString() != "no")
+        mdExtra.set("human-annotated", *human);
+    if (!labelExtra.empty() || !mdExtra.empty()) {
+        json::Object extra;
+        if (!labelExtra.empty())
+            extra.set("label", json::Value(std::move(labelExtra)));
+        if (!mdExtra.empty())
+            extra.set("metadata", json::Value(std::move(mdExtra)));
+        a.extra = json::toString(json::Value(std::move(extra)));
+    }
+    return a;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Encoding
+
+namespace {
+
+std::string positionKey(const Job &job, int classId)
+{
+    return quoted(std::to_string(job.positionOf(classId)));
+}
+
+std::string classMap(const Job &job, std::vector<int> ids)
+{
+    std::sort(ids.begin(), ids.end(), [&](int a, int b) { return job.positionOf(a) < job.positionOf(b); });
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::string s = "{";
+    for (size_t i = 0; i < ids.size(); ++i) {
+        if (i)
+            s += ',';
+        s += positionKey(job, ids[i]);
+        s += ':';
+        s += quoted(job.classById(ids[i])->name);
+    }
+    return s + "}";
+}
+
+std::string confidenceText(const std::optional<double> &c)
+{
+    return num(c.value_or(0.0));
+}
+
+} // namespace
+
+Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
+{
+    const Job &job = *ctx.job;
+    const Payload &p = a.payload;
+    json::Value extra;
+    if (!a.extra.empty())
+        json::parse(a.extra, extra);
+    const json::Value *labelExtra = extra.find("label");
+    const json::Value *mdExtra = extra.find("metadata");
+
+    for (int id : payloadClassIds(p))
+        if (job.positionOf(id) < 0)
+            return fail(Error::internal("annotation " + std::to_string(a.id) + " refers to a removed class"));
+
+    const std::string lan = quoted(job.name);
+    const std::string human = a.provenance.humanAnnotated ? "\"yes\"" : "\"no\"";
+    const std::string date = quoted(formatCreationDate(a.provenance.createdUs));
+    const std::string jobName = quoted(defaultJobName(job.name));
+    const std::string type = quoted(taskInfo(job.type).gtType);
+
+    out += lan;
+    out += ':';
+    RawObject md;
+    switch (job.type) {
+    case TaskType::ImageClassification:
+    case TaskType::TextClassification: {
+        if (p.classes.size() != 1)
+            return fail(Error::internal("single-label annotation without exactly one class"));
+        json::appendInt(out, job.positionOf(p.classes.front()));
+        md.add("confidence", confidenceText(a.provenance.confidence));
+        md.add("job-name", jobName);
+        md.add("class-name", quoted(job.classById(p.classes.front())->name));
+        md.add("human-annotated", human);
+        md.add("creation-date", date);
+        md.add("type", type);
+        break;
+    }
+    case TaskType::ImageClassificationMultiLabel:
+    case TaskType::TextClassificationMultiLabel: {
+        out += '[';
+        std::string conf = "{";
+        for (size_t i = 0; i < p.classes.size(); ++i) {
+            if (i) {
+                out += ',';
+                conf += ',';
+            }
+            json::appendInt(out, job.positionOf(p.classes[i]));
+            conf += positionKey(job, p.classes[i]) + ':'
+                    + confidenceText(i < p.classConfidence.size() ? p.classConfidence[i] : std::nullopt);
+        }
+        out += ']';
+        md.add("job-name", jobName);
+        md.add("class-map", classMap(job, p.classes));
+        md.add("human-annotated", human);
+        md.add("creation-date", date);
+        md.add("confidence-map", conf + "}");
+        md.add("type", type);
+        break;
+    }
+    case TaskType::BoundingBox: {
+        const int w = p.imageWidth ? p.imageWidth : ctx.item->width;
+        const int h = p.imageHeight ? p.imageHeight : ctx.item->height;
+        const int d = p.imageDepth ? p.imageDepth : 3;
+        RawObject label;
+        label.add("image_size", "[{\"width\":" + std::to_string(w) + ",\"height\":" + std::to_string(h)
+                                    + ",\"depth\":" + std::to_string(d) + "}]");
+        std::string boxes = "[", objects = "[";
+        std::vector<int> ids;
+        for (size_t i = 0; i < p.boxes.size(); ++i) {
+            const Box &b = p.boxes[i];
+            if (i) {
+                boxes += ',';
+                objects += ',';
+            }
+            boxes += "{\"class_id\":" + std::to_string(job.positionOf(b.classId)) + ",\"top\":" + num(b.top)
+                     + ",\"left\":" + num(b.left) + ",\"height\":" + num(b.height) + ",\"width\":" + num(b.width) + "}";
+            objects += "{\"confidence\":" + confidenceText(b.confidence) + "}";
+            ids.push_back(b.classId);
+        }
+        label.add("annotations", boxes + "]");
+        label.merge(labelExtra);
+        label.writeTo(out);
+        md.add("objects", objects + "]");
+        md.add("class-map", classMap(job, ids));
+        md.add("type", type);
+        md.add("human-annotated", human);
+        md.add("creation-date", date);
+        md.add("job-name", jobName);
+        break;
+    }
+    case TaskType::SemanticSegmentation: {
+        std::string uri;
+        if (!p.maskUri.empty() && ctx.maskReference)
+            uri = ctx.maskReference(p.maskUri);
+        if (uri.empty()) {
+            if (p.mask.empty())
+                return fail(Error::invalid("the mask of item " + std::to_string(a.itemId) + " is not available"));
+            // Stored pixel values are class id + 1; Ground Truth wants position + 1.
+            auto m = mask::decode(p.mask);
+            if (!m)
+                return fail(m.error());
+            std::vector<uint8_t> lut(256, 0);
+            std::vector<uint32_t> palette(256, 0xffffff);
+            for (size_t pos = 0; pos < job.classes.size() && pos < 255; ++pos) {
+                const LabelClass &c = job.classes[pos];
+                if (c.id + 1 < 256)
+                    lut[size_t(c.id + 1)] = uint8_t(pos + 1);
+                palette[pos + 1] = mask::parseHexColor(c.color).value_or(0xffffff);
+            }
+            mask::applyLut(*m, lut);
+            auto png = mask::encode(*m, palette);
+            if (!png)
+                return fail(png.error());
+            if (!ctx.writeMask)
+                return fail(Error::internal("no place to write masks"));
+            auto written = ctx.writeMask(*png);
+            if (!written)
+                return fail(written.error());
+            uri = *written;
+        }
+        out += quoted(uri);
+        const std::string conf = confidenceText(a.provenance.confidence);
+        std::string cmap = "{\"0\":{\"class-name\":\"BACKGROUND\",\"hex-color\":\"#ffffff\",\"confidence\":" + conf + "}";
+        for (size_t pos = 0; pos < job.classes.size(); ++pos) {
+            const LabelClass &c = job.classes[pos];
+            cmap += "," + quoted(std::to_string(pos + 1)) + ":{\"class-name\":" + quoted(c.name)
+                    + ",\"hex-color\":" + quoted(c.color) + ",\"confidence\":" + conf + "}";
+        }
+        md.add("internal-color-map", cmap + "}");
+        md.add("type", type);
+        md.add("human-annotated", human);
+        md.add("creation-date", date);
+        md.add("job-name", jobName);
+        break;
+    }
+    case TaskType::NamedEntityRecognition: {
+        std::string entities = "[", confs = "[";
+        for (size_t i = 0; i < p.spans.size(); ++i) {
+            const Span &s = p.spans[i];
+            if (i) {
+                entities += ',';
+                confs += ',';
+            }
+            entities += "{\"endOffset\":" + std::to_string(s.end) + ",\"startOffset\":" + std::to_string(s.start)
+                        + ",\"label\":" + quoted(job.classById(s.classId)->name) + "}";
+            confs += "{\"confidence\":" + confidenceText(s.confidence) + "}";
+        }
+        std::string labels = "[";
+        for (size_t i = 0; i < job.classes.size(); ++i) {
+            if (i)
+                labels += ',';
+            labels += "{\"label\":" + quoted(job.classes[i].name);
+            if (!job.classes[i].shortName.empty())
+                labels += ",\"shortDisplayName\":" + quoted(job.classes[i].shortName);
+            labels += "}";
+        }
+        RawObject inner;
+        inner.add("entities", entities + "]");
+        inner.add("labels", labels + "]");
+        inner.merge(labelExtra);
+        out += "{\"annotations\":";
+        inner.writeTo(out);
+        out += '}';
+        md.add("entities", confs + "]");
+        md.add("job-name", jobName);
+        md.add("type", type);
+        md.add("creation-date", date);
+        md.add("human-annotated", human);
+        break;
+    }
+    }
+    md.merge(mdExtra);
+    out += ',';
+    json::appendQuoted(out, job.name + "-metadata");
+    out += ':';
+    md.writeTo(out);
+    return {};
+}
+
+std::string validatePayload(const Job &job, const Item &item, const Payload &p)
+{
+    for (int id : payloadClassIds(p))
+        if (!job.classById(id))
+            return "class id " + std::to_string(id) + " is not a class of job '" + job.name + "'";
+    switch (job.type) {
+    case TaskType::ImageClassification:
+    case TaskType::TextClassification:
+        if (p.classes.size() != 1)
+            return "a single-label job takes exactly one class";
+        break;
+    case TaskType::ImageClassificationMultiLabel:
+    case TaskType::TextClassificationMultiLabel:
+        if (p.classes.empty())
+            return "a multi-label label needs at least one class";
+        break;
+    case TaskType::BoundingBox: {
+        const double w = p.imageWidth ? p.imageWidth : item.width, h = p.imageHeight ? p.imageHeight : item.height;
+        for (size_t i = 0; i < p.boxes.size(); ++i) {
+            const Box &b = p.boxes[i];
+            const std::string which = "box " + std::to_string(i + 1);
+            if (!(b.width > 0) || !(b.height > 0))
+                return which + " has no area (width and height must be positive)";
+            // Half a pixel of slack: averaged worker boxes may touch the border with rounding.
+            constexpr double slack = 0.5;
+            if (b.left < -slack || b.top < -slack || (w > 0 && b.left + b.width > w + slack)
+                || (h > 0 && b.top + b.height > h + slack))
+                return which + " (left " + num(b.left) + ", top " + num(b.top) + ", width " + num(b.width)
+                       + ", height " + num(b.height) + ") is outside the " + std::to_string(int(w)) + "x"
+                       + std::to_string(int(h)) + " image";
+        }
+        break;
+    }
+    case TaskType::SemanticSegmentation:
+        if (p.mask.empty() && p.maskUri.empty())
+            return "a segmentation label needs a mask";
+        break;
+    case TaskType::NamedEntityRecognition: {
+        const int64_t length = codePointCount(item.text);
+        std::vector<Span> sorted = p.spans;
+        std::sort(sorted.begin(), sorted.end(), [](const Span &a, const Span &b) { return a.start < b.start; });
+        for (size_t i = 0; i < sorted.size(); ++i) {
+            const Span &s = sorted[i];
+            if (s.start < 0 || s.end <= s.start || s.end > length)
+                return "span [" + std::to_string(s.start) + ", " + std::to_string(s.end)
+                       + ") is outside the text of " + std::to_string(length) + " characters";
+            if (!job.allowOverlap && i > 0 && sorted[i - 1].end > s.start)
+                return "spans [" + std::to_string(sorted[i - 1].start) + ", " + std::to_string(sorted[i - 1].end)
+                       + ") and [" + std::to_string(s.start) + ", " + std::to_string(s.end)
+                       + ") overlap, and job '" + job.name + "' does not allow overlapping spans";
+        }
+        break;
+    }
+    }
+    return {};
+}
+
+} // namespace gw::datasets::gt

@@ -1,0 +1,56 @@
+#pragma once
+
+// Ground Truth label attributes: one task type's label value and its "-metadata" object, read into an
+// Annotation and written back exactly as the reference (shared/reference/groundtruth.md §2-3) describes.
+
+#include "datasets/json.h"
+#include "datasets/result.h"
+#include "datasets/types.h"
+
+#include <functional>
+#include <string>
+
+namespace gw::datasets::gt {
+
+/// "YYYY-MM-DDTHH:MM:SS.ffffff" in UTC, as Ground Truth writes creation-date.
+std::string formatCreationDate(int64_t us);
+/// Accepts that form and other ISO-8601 variants (Z, +0000, +00:00, no fraction, millisecond fraction).
+std::optional<int64_t> parseCreationDate(std::string_view s);
+/// "labeling-job/<lower-case name>".
+std::string defaultJobName(std::string_view labelAttribute);
+/// Number of Unicode code points in UTF-8 text (NER offsets count code points).
+int64_t codePointCount(std::string_view utf8);
+
+/// What decoding needs besides the JSON: the job (whose class list may grow when it was created by this
+/// import), the item, and how to find mask files.
+struct DecodeContext
+{
+    Job *job = nullptr;
+    bool mayAddClasses = false;   ///< the job is being created from this manifest
+    const Item *item = nullptr;
+    std::string manifestDir;      ///< relative mask paths are resolved against it
+    std::string projectDir;       ///< mask paths are stored relative to it when below it
+    std::function<void(const std::string &)> warn;
+};
+
+/// Reads one label attribute (its value and metadata) into an annotation with source "imported".
+Result<Annotation> decodeLabel(const json::Value &label, const json::Value &metadata, DecodeContext &ctx);
+
+struct EncodeContext
+{
+    const Job *job = nullptr;
+    const Item *item = nullptr;
+    /// Segmentation: called with the mask PNG in Ground Truth indices; returns the URI to write.
+    std::function<Result<std::string>(const std::string &pngBytes)> writeMask;
+    /// Segmentation: maps a stored maskUri to what the manifest should say (or "" when it cannot be used).
+    std::function<std::string(const std::string &maskUri)> maskReference;
+};
+
+/// Appends `"LAN":<label>,"LAN-metadata":{...}` (no surrounding braces or leading comma).
+Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out);
+
+/// Validates a payload against its job and item: known classes, boxes inside the image, spans inside the
+/// text, one class for single-label tasks. Empty when valid.
+std::string validatePayload(const Job &job, const Item &item, const Payload &p);
+
+} // namespace gw::datasets::gt

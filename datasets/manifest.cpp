@@ -1,0 +1,518 @@
+#include "datasets/manifest.h"
+
+#include "datasets/groundtruth.h"
+#include "datasets/json.h"
+#include "datasets/linereader.h"
+#include "datasets/media.h"
+
+#include <QFile>
+#include <QSaveFile>
+#include <QString>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace gw::datasets {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string at(const std::string &file, int64_t line)
+{
+    return file + ":" + std::to_string(line) + ": ";
+}
+
+struct FoundLabel
+{
+    std::string attribute;
+    const json::Value *label = nullptr;
+    const json::Value *metadata = nullptr;
+    TaskType type;
+};
+
+/// Import state that outlives one line: jobs by name (created ones may still gain classes), item lookups.
+class ManifestImporter
+{
+public:
+    ManifestImporter(ProjectStore &store, const std::string &path, const ImportOptions &opt)
+        : m_store(store), m_path(path), m_opt(opt),
+          m_manifestDir(fs::absolute(path).parent_path().lexically_normal().string())
+    {
+    }
+
+    Result<ImportReport> run()
+    {
+        LineReader reader;
+        if (auto r = reader.open(m_path); !r)
+            return fail(r.error());
+        auto jobs = m_store.jobs();
+        if (!jobs)
+            return fail(jobs.error());
+        for (Job &j : *jobs)
+            m_jobs.emplace(j.name, std::move(j));
+        auto count = m_store.countItems({});
+        if (!count)
+            return fail(count.error());
+        m_projectHadItems = *count > 0;
+
+        auto tx = m_store.begin();
+        if (!tx)
+            return fail(tx.error());
+        m_tx = tx->get();
+        auto batch = m_store.newImportBatch(m_path);
+        if (!batch)
+            return fail(batch.error());
+        m_batch = *batch;
+
+        std::string_view line;
+        int64_t lineNo = 0;
+        while (reader.next(line)) {
+            ++lineNo;
+            if (line.find_first_not_of(" \t\r") == std::string_view::npos)
+                continue;
+            ++m_report.lines;
+            if (auto r = importLine(line, lineNo); !r) {
+                if (r.error().code != Error::Code::Invalid || !m_opt.skipBad)
+                    return fail(Error{r.error().code, at(m_path, lineNo) + r.error().message});
+                m_report.skipped.push_back(at(m_path, lineNo) + r.error().message);
+            }
+            if (m_opt.progress && (lineNo & 0x3fff) == 0 && !m_opt.progress(reader.bytesRead(), reader.size()))
+                return fail(Error::cancelled());
+        }
+        if (auto r = reader.status(); !r)
+            return fail(r.error());
+        for (auto &[name, job] : m_jobs) {
+            if (!m_created.count(name))
+                continue;
+            if (auto r = m_tx->saveJob(job); !r)
+                return fail(r.error());
+            for (const LabelClass &c : job.classes)
+                if (c.name == "class-" + std::to_string(c.id))
+                    m_report.warnings.push_back(m_path + ": job '" + name + "': the name of class "
+                                                + std::to_string(c.id)
+                                                + " does not appear in the manifest; it is called '" + c.name
+                                                + "' until renamed");
+        }
+        if (auto r = m_tx->commit(); !r)
+            return fail(r.error());
+        if (m_opt.progress)
+            m_opt.progress(reader.size(), reader.size());
+        return m_report;
+    }
+
+private:
+    Result<> importLine(std::string_view text, int64_t lineNo)
+    {
+        json::Value v;
+        json::ParseError perr;
+        if (!json::parse(text, v, &perr))
+            return fail(Error::invalid("invalid JSON at column " + std::to_string(perr.offset + 1) + ": " + perr.message));
+        if (!v.isObject())
+            return fail(Error::invalid("a manifest line must be a JSON object"));
+        const json::Value *sourceRef = v.find("source-ref");
+        const json::Value *source = v.find("source");
+        if (bool(sourceRef) == bool(source))
+            return fail(Error::invalid(sourceRef ? "the line has both 'source-ref' and 'source'"
+                                                 : "the line has neither 'source-ref' nor 'source'"));
+        if ((sourceRef && !sourceRef->isString()) || (source && !source->isString()))
+            return fail(Error::invalid("'source-ref' / 'source' must be a string"));
+        const bool isText = source != nullptr;
+
+        // Label attributes: keys whose "-metadata" partner names a Ground Truth type we model.
+        std::vector<FoundLabel> labels;
+        std::vector<std::string_view> consumed;
+        for (const auto &[key, value] : v.toObject()) {
+            if (key.ends_with("-metadata") || key == "source" || key == "source-ref")
+                continue;
+            const json::Value *md = v.find(key + "-metadata");
+            if (!md || !md->isObject())
+                continue;
+            const json::Value *type = md->find("type");
+            const auto task = type ? taskFromGtType(type->toString(), isText) : std::nullopt;
+            if (!task)
+                continue; // verification, custom, video...: kept as they are
+            const bool wanted = m_opt.jobs.empty()
+                                || std::find(m_opt.jobs.begin(), m_opt.jobs.end(), key) != m_opt.jobs.end();
+            if (!wanted && !m_opt.labelsOnly)
+                continue; // not taken as a label, so kept with the item's other keys
+            if (wanted)
+                labels.push_back({key, &value, md, *task});
+            consumed.push_back(key);
+        }
+
+        // The item: found (labels only, or a project that had items) or new.
+        Item item;
+        std::string absolute;
+        bool existing = false;
+        if (isText) {
+            item.kind = MediaKind::Text;
+            item.text = source->toString();
+            if (m_opt.labelsOnly) {
+                auto id = textItem(item.text);
+                if (!id)
+                    return fail(id.error());
+                auto found = m_store.item(*id);
+                if (!found)
+                    return fail(found.error());
+                item = *found;
+                existing = true;
+            }
+        } else {
+            absolute = media::fromManifest(m_manifestDir, sourceRef->toString());
+            item.kind = MediaKind::Image;
+            item.uri = media::storedUri(m_store.projectDir(), absolute);
+            if (m_opt.labelsOnly || m_projectHadItems) {
+                auto found = m_store.itemByUri(item.uri);
+                if (!found)
+                    return fail(found.error());
+                if (*found) {
+                    item = **found;
+                    existing = true;
+                } else if (m_opt.labelsOnly) {
+                    return fail(Error::invalid("no item with source-ref '" + sourceRef->toString() + "' in the project"));
+                }
+            }
+            if (!existing && m_opt.checkMedia && !media::isUri(absolute)) {
+                const media::ImageInfo info = media::readImageInfo(absolute);
+                item.width = info.width;
+                item.height = info.height;
+                item.flags = info.flags;
+                if (info.flags) {
+                    ++m_report.flagged;
+                    m_report.warnings.push_back(at(m_path, lineNo) + info.error + " (flagged)");
+                }
+            }
+        }
+
+        // Decode every label before writing anything, so a bad line leaves no trace.
+        std::vector<Annotation> annotations;
+        for (const FoundLabel &f : labels) {
+            auto job = jobFor(f);
+            if (!job)
+                return fail(job.error());
+            gt::DecodeContext ctx;
+            ctx.job = *job;
+            ctx.mayAddClasses = m_created.count(f.attribute) > 0;
+            ctx.item = &item;
+            ctx.manifestDir = m_manifestDir;
+            ctx.projectDir = m_store.projectDir();
+            ctx.warn = [&](const std::string &w) { m_report.warnings.push_back(at(m_path, lineNo) + w); };
+            auto a = gt::decodeLabel(*f.label, *f.metadata, ctx);
+            if (!a)
+                return fail(Error{a.error().code, "label '" + f.attribute + "': " + a.error().message});
+            annotations.push_back(std::move(*a));
+            if (item.width == 0 && annotations.back().payload.imageWidth > 0) {
+                item.width = annotations.back().payload.imageWidth;
+                item.height = annotations.back().payload.imageHeight;
+            }
+        }
+
+        if (existing) {
+            ++m_report.itemsMatched;
+        } else {
+            json::Object extra;
+            for (const auto &[key, value] : v.toObject()) {
+                if (key == "source" || key == "source-ref")
+                    continue;
+                const bool isConsumed = std::any_of(consumed.begin(), consumed.end(), [&](std::string_view c) {
+                    return key == c || (key.size() == c.size() + 9 && key.starts_with(c) && key.ends_with("-metadata"));
+                });
+                if (!isConsumed)
+                    extra.members().emplace_back(key, value);
+            }
+            if (!extra.empty())
+                item.extra = json::toString(json::Value(std::move(extra)));
+            item.batch = m_batch;
+            if (auto r = m_tx->addItem(item); !r)
+                return r;
+            ++m_report.itemsAdded;
+        }
+        for (Annotation &a : annotations) {
+            a.itemId = item.id;
+            if (auto r = m_tx->putAnnotation(a); !r)
+                return r;
+            ++m_report.labels;
+        }
+        return {};
+    }
+
+    Result<Job *> jobFor(const FoundLabel &f)
+    {
+        auto it = m_jobs.find(f.attribute);
+        if (it != m_jobs.end()) {
+            if (it->second.type != f.type)
+                return fail(Error::invalid("label attribute '" + f.attribute + "' holds "
+                                           + std::string(taskInfo(f.type).id) + " labels, but job '" + f.attribute
+                                           + "' is a " + std::string(taskInfo(it->second.type).id) + " job"));
+            return &it->second;
+        }
+        if (const std::string msg = validateLabelAttributeName(f.attribute, f.type); !msg.empty())
+            return fail(Error::invalid(msg));
+        Job job;
+        job.name = f.attribute;
+        job.type = f.type;
+        if (auto r = m_tx->saveJob(job); !r)
+            return fail(r.error());
+        m_created.insert(f.attribute);
+        m_report.jobsCreated.push_back(f.attribute);
+        return &m_jobs.emplace(f.attribute, std::move(job)).first->second;
+    }
+
+    Result<int64_t> textItem(const std::string &text)
+    {
+        if (!m_textsLoaded) {
+            ItemFilter f;
+            f.kind = MediaKind::Text;
+            auto r = m_store.forEachItem(f, [&](const Item &i) {
+                m_texts.emplace(i.text, i.id);
+                return true;
+            });
+            if (!r)
+                return fail(r.error());
+            m_textsLoaded = true;
+        }
+        auto it = m_texts.find(text);
+        if (it == m_texts.end())
+            return fail(Error::invalid("no text item with this 'source' in the project"));
+        return it->second;
+    }
+
+    ProjectStore &m_store;
+    std::string m_path;
+    const ImportOptions &m_opt;
+    std::string m_manifestDir;
+    ImportReport m_report;
+    WriteTransaction *m_tx = nullptr;
+    int64_t m_batch = 0;
+    bool m_projectHadItems = false;
+    std::map<std::string, Job> m_jobs;
+    std::set<std::string> m_created;
+    bool m_textsLoaded = false;
+    std::unordered_multimap<std::string, int64_t> m_texts;
+};
+
+} // namespace
+
+Result<ImportReport> importManifest(ProjectStore &store, const std::string &path, const ImportOptions &options)
+{
+    ManifestImporter importer(store, path, options);
+    return importer.run();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+
+/// A job's current annotations walked alongside the items (both in item order).
+struct JobStream
+{
+    Job job;
+    std::string key; ///< "\"LAN\":" to spot a clash with a kept key
+    std::unique_ptr<Cursor<Annotation>> cursor;
+    Annotation pending;
+    bool hasPending = false;
+    bool idsArePositions = true;
+
+    Result<const Annotation *> forItem(int64_t itemId)
+    {
+        while (hasPending && pending.itemId < itemId) {
+            auto more = cursor->next(pending);
+            if (!more)
+                return fail(more.error());
+            hasPending = *more;
+        }
+        return hasPending && pending.itemId == itemId ? &pending : nullptr;
+    }
+};
+
+class ManifestExporter
+{
+public:
+    ManifestExporter(const ProjectStore &store, const ExportOptions &opt) : m_store(store), m_opt(opt) {}
+
+    Result<ExportReport> run()
+    {
+        const fs::path out = fs::absolute(m_opt.outPath).lexically_normal();
+        m_outDir = out.parent_path().string();
+        m_maskDir = (out.parent_path() / (out.stem().string() + ".masks")).string();
+        m_projectDir = m_store.projectDir();
+        m_sameDir = fs::path(m_outDir) == fs::path(m_projectDir);
+
+        auto jobs = m_store.jobs();
+        if (!jobs)
+            return fail(jobs.error());
+        for (const std::string &name : m_opt.jobs)
+            if (std::none_of(jobs->begin(), jobs->end(), [&](const Job &j) { return j.name == name; }))
+                return fail(Error::notFound("no job named '" + name + "' in this project"));
+        for (Job &j : *jobs) {
+            if (!m_opt.jobs.empty() && std::find(m_opt.jobs.begin(), m_opt.jobs.end(), j.name) == m_opt.jobs.end())
+                continue;
+            JobStream s;
+            s.job = std::move(j);
+            s.key = "\"" + s.job.name + "\":";
+            for (size_t p = 0; p < s.job.classes.size(); ++p)
+                s.idsArePositions = s.idsArePositions && s.job.classes[p].id == int(p);
+            auto c = m_store.annotationCursor(s.job.id);
+            if (!c)
+                return fail(c.error());
+            s.cursor = std::move(*c);
+            auto more = s.cursor->next(s.pending);
+            if (!more)
+                return fail(more.error());
+            s.hasPending = *more;
+            m_streams.push_back(std::move(s));
+        }
+
+        QSaveFile file(QString::fromStdString(out.string()));
+        if (!file.open(QIODevice::WriteOnly))
+            return fail(Error::io(out.string() + ": cannot write: " + file.errorString().toStdString()));
+        auto total = m_store.countItems({});
+        if (!total)
+            return fail(total.error());
+        auto items = m_store.itemCursor({});
+        if (!items)
+            return fail(items.error());
+
+        std::string buf;
+        buf.reserve(1 << 21);
+        Item item;
+        while (true) {
+            auto more = (*items)->next(item);
+            if (!more)
+                return fail(more.error());
+            if (!*more)
+                break;
+            if (auto r = writeLine(item, buf); !r)
+                return fail(r.error());
+            if (buf.size() > (1 << 20)) {
+                if (file.write(buf.data(), qint64(buf.size())) != qint64(buf.size()))
+                    return fail(Error::io(out.string() + ": write failed: " + file.errorString().toStdString()));
+                buf.clear();
+            }
+            if (m_opt.progress && (m_report.lines & 0xffff) == 0 && !m_opt.progress(m_report.lines, *total))
+                return fail(Error::cancelled());
+        }
+        if (file.write(buf.data(), qint64(buf.size())) != qint64(buf.size()) || !file.commit())
+            return fail(Error::io(out.string() + ": write failed: " + file.errorString().toStdString()));
+        return m_report;
+    }
+
+private:
+    Result<> writeLine(const Item &item, std::string &buf)
+    {
+        const size_t start = buf.size();
+        if (item.kind == MediaKind::Text) {
+            buf += "{\"source\":";
+            json::appendQuoted(buf, item.text);
+        } else {
+            buf += "{\"source-ref\":";
+            json::appendQuoted(buf, sourceRef(item.uri));
+        }
+        appendExtra(item.extra, buf);
+        int labels = 0;
+        for (JobStream &s : m_streams) {
+            auto a = s.forItem(item.id);
+            if (!a)
+                return fail(a.error());
+            if (!*a)
+                continue;
+            gt::EncodeContext ctx;
+            ctx.job = &s.job;
+            ctx.item = &item;
+            const bool mayReference = (*a)->provenance.source == Source::Imported && s.idsArePositions;
+            ctx.maskReference = [&, mayReference](const std::string &uri) -> std::string {
+                if (media::isUri(uri))
+                    return uri;
+                const std::string path = media::resolve(m_projectDir, uri);
+                std::error_code ec;
+                return mayReference && fs::exists(path, ec) ? media::toManifest(m_outDir, path) : std::string();
+            };
+            ctx.writeMask = [&](const std::string &png) { return writeMask(item, png); };
+            buf += ',';
+            if (auto r = gt::encodeLabel(**a, ctx, buf); !r)
+                return fail(Error{r.error().code, "item " + std::to_string(item.id) + ", job '" + s.job.name
+                                                       + "': " + r.error().message});
+            ++labels;
+        }
+        if (m_opt.onlyLabeled && labels == 0) {
+            buf.resize(start);
+            return {};
+        }
+        buf += "}\n";
+        ++m_report.lines;
+        m_report.labels += labels;
+        return {};
+    }
+
+    std::string sourceRef(const std::string &uri) const
+    {
+        if (media::isUri(uri))
+            return uri;
+        if (m_sameDir && !uri.empty() && uri.front() != '/')
+            return uri;
+        return media::toManifest(m_outDir, media::resolve(m_projectDir, uri));
+    }
+
+    /// Kept keys go back in their order, except those a written label attribute replaces.
+    void appendExtra(const std::string &extra, std::string &buf) const
+    {
+        if (extra.size() <= 2)
+            return;
+        const bool clash = std::any_of(m_streams.begin(), m_streams.end(), [&](const JobStream &s) {
+            return extra.find(s.key) != std::string::npos
+                   || extra.find("\"" + s.job.name + "-metadata\":") != std::string::npos;
+        });
+        if (!clash) {
+            buf += ',';
+            buf.append(extra, 1, extra.size() - 2);
+            return;
+        }
+        json::Value v;
+        if (!json::parse(extra, v))
+            return;
+        for (const auto &[k, value] : v.toObject()) {
+            const bool replaced = std::any_of(m_streams.begin(), m_streams.end(), [&](const JobStream &s) {
+                return k == s.job.name || k == s.job.name + "-metadata";
+            });
+            if (replaced)
+                continue;
+            buf += ',';
+            json::appendQuoted(buf, k);
+            buf += ':';
+            json::write(value, buf);
+        }
+    }
+
+    Result<std::string> writeMask(const Item &item, const std::string &png)
+    {
+        std::error_code ec;
+        fs::create_directories(m_maskDir, ec);
+        const std::string path = m_maskDir + "/" + std::to_string(item.id) + ".png";
+        QSaveFile f(QString::fromStdString(path));
+        if (!f.open(QIODevice::WriteOnly) || f.write(png.data(), qint64(png.size())) != qint64(png.size())
+            || !f.commit())
+            return fail(Error::io(path + ": cannot write mask: " + f.errorString().toStdString()));
+        ++m_report.masksWritten;
+        return media::toManifest(m_outDir, path);
+    }
+
+    const ProjectStore &m_store;
+    const ExportOptions &m_opt;
+    std::string m_outDir, m_maskDir, m_projectDir;
+    bool m_sameDir = false;
+    std::vector<JobStream> m_streams;
+    ExportReport m_report;
+};
+
+} // namespace
+
+Result<ExportReport> exportManifest(const ProjectStore &store, const ExportOptions &options)
+{
+    ManifestExporter exporter(store, options);
+    return exporter.run();
+}
+
+} // namespace gw::datasets

@@ -1,0 +1,135 @@
+#include "datasets/mask.h"
+
+#include <QBuffer>
+#include <QImage>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace gw::datasets::mask {
+
+Result<IndexedMask> decode(const std::string &pngBytes, const std::vector<std::pair<uint32_t, int>> &colorToIndex)
+{
+    QImage img;
+    if (!img.loadFromData(reinterpret_cast<const uchar *>(pngBytes.data()), int(pngBytes.size())))
+        return fail(Error::invalid("the mask is not a readable image"));
+    IndexedMask m;
+    m.width = img.width();
+    m.height = img.height();
+    m.pixels.resize(size_t(m.width) * size_t(m.height));
+    if (img.format() == QImage::Format_Indexed8 || img.format() == QImage::Format_Grayscale8) {
+        for (int y = 0; y < m.height; ++y)
+            std::copy_n(img.constScanLine(y), m.width, m.pixels.begin() + long(y) * m.width);
+        return m;
+    }
+    if (img.format() == QImage::Format_Mono || img.format() == QImage::Format_MonoLSB) {
+        img = img.convertToFormat(QImage::Format_Indexed8);
+        for (int y = 0; y < m.height; ++y)
+            std::copy_n(img.constScanLine(y), m.width, m.pixels.begin() + long(y) * m.width);
+        return m;
+    }
+    const std::map<uint32_t, int> lookup(colorToIndex.begin(), colorToIndex.end());
+    const QImage rgb = img.convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < m.height; ++y) {
+        const auto *line = reinterpret_cast<const QRgb *>(rgb.constScanLine(y));
+        for (int x = 0; x < m.width; ++x) {
+            const uint32_t c = line[x] & 0xffffffu;
+            auto it = lookup.find(c);
+            if (it == lookup.end())
+                return fail(Error::invalid("the mask has colour " + hexColor(c) + " at pixel (" + std::to_string(x)
+                                           + ", " + std::to_string(y) + ") that matches no class"));
+            m.pixels[size_t(y) * size_t(m.width) + size_t(x)] = uint8_t(it->second);
+        }
+    }
+    return m;
+}
+
+Result<std::string> encode(const IndexedMask &m, const std::vector<uint32_t> &palette)
+{
+    QImage img(m.width, m.height, QImage::Format_Indexed8);
+    QList<QRgb> table(256, qRgb(255, 255, 255));
+    for (size_t i = 0; i < palette.size() && i < 256; ++i)
+        table[qsizetype(i)] = 0xff000000u | palette[i];
+    img.setColorTable(table);
+    for (int y = 0; y < m.height; ++y)
+        std::copy_n(m.pixels.begin() + long(y) * m.width, m.width, img.scanLine(y));
+    QByteArray out;
+    QBuffer buf(&out);
+    buf.open(QIODevice::WriteOnly);
+    if (!img.save(&buf, "PNG"))
+        return fail(Error::internal("cannot encode the mask as PNG"));
+    return std::string(out.constData(), size_t(out.size()));
+}
+
+void applyLut(IndexedMask &m, const std::vector<uint8_t> &lut)
+{
+    for (uint8_t &p : m.pixels)
+        p = lut[p];
+}
+
+Result<std::vector<int>> classIds(const std::string &pngBytes)
+{
+    if (pngBytes.empty())
+        return std::vector<int>();
+    auto m = decode(pngBytes);
+    if (!m)
+        return fail(m.error());
+    bool seen[256] = {};
+    for (uint8_t p : m->pixels)
+        seen[p] = true;
+    std::vector<int> ids;
+    for (int i = 1; i < 256; ++i)
+        if (seen[i])
+            ids.push_back(i - 1);
+    return ids;
+}
+
+Result<std::string> remapClass(const std::string &pngBytes, int classId, std::optional<int> to)
+{
+    QImage img;
+    if (!img.loadFromData(reinterpret_cast<const uchar *>(pngBytes.data()), int(pngBytes.size()))
+        || img.format() != QImage::Format_Indexed8)
+        return fail(Error::invalid("stored mask is not a palette PNG"));
+    const int from = classId + 1, into = to ? *to + 1 : 0;
+    if (from > 255 || into > 255)
+        return fail(Error::invalid("class id out of the mask's range"));
+    for (int y = 0; y < img.height(); ++y) {
+        uchar *line = img.scanLine(y);
+        for (int x = 0; x < img.width(); ++x)
+            if (line[x] == from)
+                line[x] = uchar(into);
+    }
+    QByteArray out;
+    QBuffer buf(&out);
+    buf.open(QIODevice::WriteOnly);
+    img.save(&buf, "PNG");
+    return std::string(out.constData(), size_t(out.size()));
+}
+
+std::optional<uint32_t> parseHexColor(const std::string &hex)
+{
+    if (hex.size() != 7 || hex[0] != '#')
+        return std::nullopt;
+    uint32_t v = 0;
+    for (size_t i = 1; i < 7; ++i) {
+        const char c = char(std::tolower(static_cast<unsigned char>(hex[i])));
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= uint32_t(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= uint32_t(c - 'a' + 10);
+        else
+            return std::nullopt;
+    }
+    return v;
+}
+
+std::string hexColor(uint32_t rgb)
+{
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "#%06x", rgb & 0xffffffu);
+    return buf;
+}
+
+} // namespace gw::datasets::mask

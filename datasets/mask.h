@@ -1,0 +1,38 @@
+#pragma once
+
+// Segmentation masks as 8-bit palette PNGs (Ground Truth's format): pixel value = class index, 0 = background.
+
+#include "datasets/result.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gw::datasets::mask {
+
+struct IndexedMask
+{
+    int width = 0, height = 0;
+    std::vector<uint8_t> pixels; ///< row-major, width * height
+};
+
+/// Decodes a PNG into pixel indices. Palette and grayscale PNGs give their indices; colour PNGs are mapped
+/// through colorToIndex (0xRRGGBB → index), and a colour not in it is an error.
+Result<IndexedMask> decode(const std::string &pngBytes,
+                           const std::vector<std::pair<uint32_t, int>> &colorToIndex = {});
+/// Encodes a palette PNG; palette[i] is 0xRRGGBB of index i, unused entries are white.
+Result<std::string> encode(const IndexedMask &m, const std::vector<uint32_t> &palette);
+/// Replaces index from by to in every pixel (a lookup table for all 256 values).
+void applyLut(IndexedMask &m, const std::vector<uint8_t> &lut);
+
+/// Class ids present in a stored mask (pixel - 1 for every non-zero pixel value).
+Result<std::vector<int>> classIds(const std::string &pngBytes);
+/// Stored masks: moves the pixels of classId to class to, or to background; keeps the palette.
+Result<std::string> remapClass(const std::string &pngBytes, int classId, std::optional<int> to);
+
+/// "#rrggbb" → 0xRRGGBB; nullopt when malformed.
+std::optional<uint32_t> parseHexColor(const std::string &hex);
+std::string hexColor(uint32_t rgb);
+
+} // namespace gw::datasets::mask

@@ -1,0 +1,129 @@
+#include "datasets/payload.h"
+
+#include "datasets/json.h"
+
+#include <algorithm>
+
+namespace gw::datasets {
+
+namespace {
+
+json::Value optionalNumber(const std::optional<double> &d)
+{
+    return d ? json::Value(*d) : json::Value();
+}
+
+std::optional<double> readOptional(const json::Value &v)
+{
+    if (v.isNumber())
+        return v.toDouble();
+    return std::nullopt;
+}
+
+} // namespace
+
+std::string encodePayload(const Payload &p)
+{
+    json::Object o;
+    if (!p.classes.empty()) {
+        json::Array c;
+        for (int id : p.classes)
+            c.emplace_back(id);
+        o.set("c", std::move(c));
+        if (std::any_of(p.classConfidence.begin(), p.classConfidence.end(), [](auto &x) { return x.has_value(); })) {
+            json::Array cc;
+            for (const auto &x : p.classConfidence)
+                cc.push_back(optionalNumber(x));
+            o.set("cc", std::move(cc));
+        }
+    }
+    if (!p.boxes.empty() || p.imageWidth > 0) {
+        json::Array b;
+        for (const Box &x : p.boxes) {
+            json::Array e{json::Value(x.classId), json::Value(x.left), json::Value(x.top), json::Value(x.width),
+                          json::Value(x.height)};
+            if (x.confidence)
+                e.emplace_back(*x.confidence);
+            b.emplace_back(std::move(e));
+        }
+        o.set("b", std::move(b));
+        o.set("is", json::Array{json::Value(p.imageWidth), json::Value(p.imageHeight), json::Value(p.imageDepth)});
+    }
+    if (!p.spans.empty()) {
+        json::Array s;
+        for (const Span &x : p.spans) {
+            json::Array e{json::Value(x.classId), json::Value(x.start), json::Value(x.end)};
+            if (x.confidence)
+                e.emplace_back(*x.confidence);
+            s.emplace_back(std::move(e));
+        }
+        o.set("s", std::move(s));
+    }
+    if (!p.maskUri.empty())
+        o.set("mu", p.maskUri);
+    return json::toString(json::Value(std::move(o)));
+}
+
+Result<Payload> decodePayload(std::string_view text, std::string mask)
+{
+    json::Value v;
+    json::ParseError err;
+    if (!json::parse(text, v, &err) || !v.isObject())
+        return fail(Error::internal("stored annotation payload is not valid JSON: " + err.message));
+    Payload p;
+    if (const json::Value *c = v.find("c"))
+        for (const json::Value &e : c->toArray())
+            p.classes.push_back(int(e.toInt()));
+    if (const json::Value *cc = v.find("cc"))
+        for (const json::Value &e : cc->toArray())
+            p.classConfidence.push_back(readOptional(e));
+    p.classConfidence.resize(p.classes.size());
+    if (const json::Value *b = v.find("b")) {
+        for (const json::Value &e : b->toArray()) {
+            const json::Array &a = e.toArray();
+            if (a.size() < 5)
+                return fail(Error::internal("stored box has fewer than 5 numbers"));
+            Box box{int(a[0].toInt()), a[1].toDouble(), a[2].toDouble(), a[3].toDouble(), a[4].toDouble(), {}};
+            if (a.size() > 5)
+                box.confidence = readOptional(a[5]);
+            p.boxes.push_back(box);
+        }
+    }
+    if (const json::Value *is = v.find("is")) {
+        const json::Array &a = is->toArray();
+        if (a.size() == 3) {
+            p.imageWidth = int(a[0].toInt());
+            p.imageHeight = int(a[1].toInt());
+            p.imageDepth = int(a[2].toInt());
+        }
+    }
+    if (const json::Value *s = v.find("s")) {
+        for (const json::Value &e : s->toArray()) {
+            const json::Array &a = e.toArray();
+            if (a.size() < 3)
+                return fail(Error::internal("stored span has fewer than 3 numbers"));
+            Span span{int(a[0].toInt()), a[1].toInt(), a[2].toInt(), {}};
+            if (a.size() > 3)
+                span.confidence = readOptional(a[3]);
+            p.spans.push_back(span);
+        }
+    }
+    if (const json::Value *mu = v.find("mu"))
+        p.maskUri = mu->toString();
+    p.mask = std::move(mask);
+    return p;
+}
+
+std::vector<int> payloadClassIds(const Payload &p)
+{
+    std::vector<int> ids = p.classes;
+    for (const Box &b : p.boxes)
+        ids.push_back(b.classId);
+    for (const Span &s : p.spans)
+        ids.push_back(s.classId);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+} // namespace gw::datasets

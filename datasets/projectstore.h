@@ -1,0 +1,124 @@
+#pragma once
+
+// The project store: the single source of truth of a project. Every change is committed at once in a short
+// transaction; annotations are never updated in place (a new row supersedes the current one). The interface
+// carries no SQL types so that a PostgreSQL-backed team store can sit behind it later.
+
+#include "datasets/result.h"
+#include "datasets/types.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gw::datasets {
+
+struct ItemFilter
+{
+    std::optional<MediaKind> kind;
+    int64_t jobId = 0;          ///< with labeled/unlabeled/className/source
+    std::optional<bool> labeled;
+    std::optional<int> classId; ///< items whose current label in jobId carries this class
+    std::optional<Source> source;
+    bool flaggedOnly = false;
+    int64_t afterId = 0;        ///< keyset paging: items with id > afterId
+    int64_t limit = -1;
+};
+
+/// A forward-only stream of rows, for work that walks a whole table (export, listing).
+template<typename T>
+class Cursor
+{
+public:
+    virtual ~Cursor() = default;
+    /// Reads the next row into out; false at the end.
+    virtual Result<bool> next(T &out) = 0;
+};
+
+/// A write transaction: everything added through it lands together or not at all.
+/// Destroying it without commit() rolls back.
+class WriteTransaction
+{
+public:
+    virtual ~WriteTransaction() = default;
+    /// Adds an item; sets item.id.
+    virtual Result<> addItem(Item &item) = 0;
+    /// Stores annotation as the current label of (job, item), superseding the previous one; sets its id.
+    virtual Result<> putAnnotation(Annotation &annotation) = 0;
+    /// Supersedes the current label of (job, item) with a deletion; no-op when there is none.
+    virtual Result<> clearAnnotation(int64_t jobId, int64_t itemId, const Provenance &who) = 0;
+    virtual Result<> saveJob(Job &job) = 0;
+    virtual Result<> commit() = 0;
+};
+
+class ProjectStore
+{
+public:
+    enum class OpenMode { OpenExisting, Create };
+
+    virtual ~ProjectStore() = default;
+
+    /// Opens (running migrations) or creates a project file.
+    static Result<std::unique_ptr<ProjectStore>> open(const std::string &path, OpenMode mode);
+
+    virtual std::string path() const = 0;
+    /// Folder that relative media paths are resolved against.
+    virtual std::string projectDir() const = 0;
+    virtual int schemaVersion() const = 0;
+
+    virtual Result<std::unique_ptr<WriteTransaction>> begin() = 0;
+
+    // Items
+    virtual Result<Item> item(int64_t id) const = 0;
+    virtual Result<std::optional<Item>> itemByUri(const std::string &uri) const = 0;
+    virtual Result<int64_t> countItems(const ItemFilter &filter) const = 0;
+    /// Streams items in id order; the callback returns false to stop.
+    virtual Result<> forEachItem(const ItemFilter &filter, const std::function<bool(const Item &)> &fn) const = 0;
+    virtual Result<std::unique_ptr<Cursor<Item>>> itemCursor(const ItemFilter &filter) const = 0;
+    virtual Result<> setItemFlags(int64_t id, int flags) = 0;
+    virtual Result<int64_t> newImportBatch(const std::string &description) = 0;
+
+    // Jobs
+    virtual Result<std::vector<Job>> jobs() const = 0;
+    virtual Result<Job> job(const std::string &name) const = 0;
+    virtual Result<Job> createJob(Job job) = 0;
+    virtual Result<> renameClass(int64_t jobId, int classId, const std::string &newName) = 0;
+    virtual Result<LabelClass> addClass(int64_t jobId, LabelClass cls) = 0;
+    /// Removes a class. Annotations that use it are superseded: mapped to reassignTo, or the class is
+    /// dropped from them (an item left with no label loses its label). Recorded in the change log.
+    virtual Result<int64_t> removeClass(int64_t jobId, int classId, std::optional<int> reassignTo,
+                                        const std::string &author) = 0;
+
+    // Annotations
+    virtual Result<std::optional<Annotation>> currentAnnotation(int64_t jobId, int64_t itemId) const = 0;
+    /// Every version for (job, item), oldest first; deletions have an empty payload and deleted = true.
+    struct HistoryEntry
+    {
+        Annotation annotation;
+        bool deleted = false;
+        int64_t supersededUs = 0;
+    };
+    virtual Result<std::vector<HistoryEntry>> history(int64_t jobId, int64_t itemId) const = 0;
+    /// Streams the current annotations of a job in item order.
+    virtual Result<> forEachAnnotation(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const = 0;
+
+    /// The current annotations of a job in item order.
+    virtual Result<std::unique_ptr<Cursor<Annotation>>> annotationCursor(int64_t jobId) const = 0;
+
+    virtual Result<ProjectSummary> summary() const = 0;
+
+    /// The change log (class renames and removals, imports): newest last.
+    struct Change
+    {
+        int64_t atUs = 0;
+        std::string author, what, detail;
+    };
+    virtual Result<std::vector<Change>> changes() const = 0;
+    virtual Result<> logChange(const std::string &author, const std::string &what, const std::string &detail) = 0;
+};
+
+/// Current time in microseconds since the epoch (UTC).
+int64_t nowUs();
+
+} // namespace gw::datasets

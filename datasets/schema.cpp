@@ -1,0 +1,157 @@
+#include "datasets/schema.h"
+
+#include "datasets/sqlite.h"
+
+#include <string>
+
+namespace gw::datasets::schema {
+
+namespace {
+
+// Version 1: the core tables. Never edit a released migration; add a new one.
+const char *const kV1 = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE import_batches(id INTEGER PRIMARY KEY, description TEXT NOT NULL, created_us INTEGER NOT NULL);
+CREATE TABLE items(
+  id INTEGER PRIMARY KEY,
+  kind INTEGER NOT NULL,            -- 0 image, 1 text
+  uri TEXT,                         -- images: relative to the project folder, absolute, or a URI
+  text TEXT,                        -- texts: inline content
+  width INTEGER NOT NULL DEFAULT 0,
+  height INTEGER NOT NULL DEFAULT 0,
+  flags INTEGER NOT NULL DEFAULT 0, -- 1 missing, 2 corrupt
+  split TEXT,
+  batch INTEGER REFERENCES import_batches(id),
+  extra TEXT                        -- unknown manifest keys, compact JSON object
+);
+CREATE INDEX items_by_uri ON items(uri);
+CREATE TABLE jobs(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,        -- the label attribute name
+  task TEXT NOT NULL,
+  instructions TEXT NOT NULL DEFAULT '',
+  annotators INTEGER NOT NULL DEFAULT 1,
+  settings TEXT NOT NULL DEFAULT '{}',
+  parent INTEGER REFERENCES jobs(id),
+  created_us INTEGER NOT NULL
+);
+CREATE TABLE classes(
+  job INTEGER NOT NULL REFERENCES jobs(id),
+  id INTEGER NOT NULL,              -- stable: annotations refer to it
+  position INTEGER NOT NULL,        -- the Ground Truth class index
+  name TEXT NOT NULL,
+  color TEXT NOT NULL,
+  shortcut TEXT NOT NULL DEFAULT '',
+  short_name TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(job, id)
+);
+CREATE TABLE annotations(
+  id INTEGER PRIMARY KEY,
+  job INTEGER NOT NULL REFERENCES jobs(id),
+  item INTEGER NOT NULL REFERENCES items(id),
+  source INTEGER NOT NULL,          -- 0 human, 1 auto, 2 consolidated, 3 imported
+  human INTEGER NOT NULL,           -- Ground Truth human-annotated
+  author TEXT NOT NULL DEFAULT '',
+  payload TEXT NOT NULL,
+  mask BLOB,
+  confidence REAL,
+  time_spent_ms INTEGER NOT NULL DEFAULT 0,
+  created_us INTEGER NOT NULL,
+  superseded_us INTEGER,            -- NULL: the current version
+  deleted INTEGER NOT NULL DEFAULT 0,
+  extra TEXT
+);
+CREATE UNIQUE INDEX annotations_current ON annotations(job, item) WHERE superseded_us IS NULL;
+CREATE INDEX annotations_history ON annotations(job, item, id);
+CREATE TABLE workers(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE assignments(
+  job INTEGER NOT NULL REFERENCES jobs(id),
+  item INTEGER NOT NULL REFERENCES items(id),
+  worker INTEGER NOT NULL REFERENCES workers(id),
+  status TEXT NOT NULL,
+  lease_until_us INTEGER,
+  PRIMARY KEY(job, item, worker)
+);
+CREATE TABLE runs(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, job INTEGER REFERENCES jobs(id), params TEXT,
+  metrics TEXT, status TEXT, started_us INTEGER, finished_us INTEGER);
+CREATE TABLE dataset_versions(id INTEGER PRIMARY KEY, name TEXT, content_hash TEXT, settings TEXT, lineage TEXT,
+  created_us INTEGER);
+)sql";
+
+// Version 2: a change log, so that class renames and removals are recorded rather than silent.
+const char *const kV2 = R"sql(
+CREATE TABLE changes(id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL, author TEXT NOT NULL, what TEXT NOT NULL,
+  detail TEXT NOT NULL);
+)sql";
+
+bool hasTable(sqlite3 *db, const char *name)
+{
+    sql::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
+    s.bind(1, std::string_view(name));
+    return s.step();
+}
+
+int tableCount(sqlite3 *db)
+{
+    sql::Statement s(db, "SELECT COUNT(*) FROM sqlite_master");
+    return s.step() ? int(s.columnInt(0)) : 0;
+}
+
+} // namespace
+
+const std::vector<const char *> &migrations()
+{
+    static const std::vector<const char *> all = {kV1, kV2};
+    return all;
+}
+
+int version(sqlite3 *db)
+{
+    if (!hasTable(db, "meta"))
+        return 0;
+    sql::Statement s(db, "SELECT value FROM meta WHERE key='schema_version'");
+    return s.step() ? std::stoi(std::string(s.columnText(0))) : 0;
+}
+
+Result<> migrate(sqlite3 *db, bool create, int targetVersion)
+{
+    const int target = targetVersion < 0 ? latestVersion() : targetVersion;
+    if (auto r = sql::exec(db, "BEGIN IMMEDIATE"); !r)
+        return r;
+    auto rollback = [&](Error e) -> Result<> {
+        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return fail(std::move(e));
+    };
+    int current = 0;
+    if (hasTable(db, "meta")) {
+        sql::Statement app(db, "SELECT value FROM meta WHERE key='application'");
+        if (!app.step() || app.columnText(0) != "groundwork")
+            return rollback(Error::invalid("not a Groundwork project"));
+        current = version(db);
+    } else if (!create || tableCount(db) != 0) {
+        return rollback(Error::invalid("not a Groundwork project"));
+    }
+    if (current > latestVersion())
+        return rollback(Error::invalid("this project was written by a newer Groundwork (schema version "
+                                       + std::to_string(current) + "; this program knows up to "
+                                       + std::to_string(latestVersion()) + ")"));
+    for (int v = current; v < target; ++v) {
+        if (auto r = sql::exec(db, migrations()[size_t(v)]); !r)
+            return rollback(Error::internal("migration to schema version " + std::to_string(v + 1)
+                                            + " failed: " + r.error().message));
+    }
+    if (current == 0) {
+        if (auto r = sql::exec(db, "INSERT INTO meta(key, value) VALUES('application','groundwork')"); !r)
+            return rollback(r.error());
+    }
+    if (current != target) {
+        sql::Statement s(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?)");
+        if (auto r = s.bind(1, std::string_view(std::to_string(target))).exec(); !r)
+            return rollback(r.error());
+    }
+    if (auto r = sql::exec(db, "COMMIT"); !r)
+        return rollback(r.error());
+    return {};
+}
+
+} // namespace gw::datasets::schema

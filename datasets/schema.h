@@ -1,0 +1,22 @@
+#pragma once
+
+// The versioned schema of the SQLite project store and its migrations, run when a project is opened.
+
+#include "datasets/result.h"
+
+#include <sqlite3.h>
+
+#include <vector>
+
+namespace gw::datasets::schema {
+
+/// The SQL of each migration; migration i takes a project from version i to i + 1.
+const std::vector<const char *> &migrations();
+inline int latestVersion() { return int(migrations().size()); }
+
+/// Brings the database to the latest version in one transaction. A new, empty file is initialised only
+/// when create is set; a database that is not a Groundwork project, or is newer than this program, is refused.
+Result<> migrate(sqlite3 *db, bool create, int targetVersion = -1);
+int version(sqlite3 *db);
+
+} // namespace gw::datasets::schema

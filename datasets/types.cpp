@@ -1,0 +1,142 @@
+#include "datasets/types.h"
+
+#include <algorithm>
+#include <regex>
+
+namespace gw::datasets {
+
+const std::vector<TaskInfo> &allTasks()
+{
+    static const std::vector<TaskInfo> tasks = {
+        {TaskType::ImageClassification, "image-classification", "groundtruth/image-classification",
+         "Image classification (single label)", true, false},
+        {TaskType::ImageClassificationMultiLabel, "image-classification-multilabel",
+         "groundtruth/image-classification-multilabel", "Image classification (multi-label)", true, true},
+        {TaskType::BoundingBox, "bounding-box", "groundtruth/object-detection", "Bounding boxes", true, true},
+        {TaskType::SemanticSegmentation, "semantic-segmentation", "groundtruth/semantic-segmentation",
+         "Semantic segmentation", true, true},
+        {TaskType::TextClassification, "text-classification", "groundtruth/text-classification",
+         "Text classification (single label)", false, false},
+        {TaskType::TextClassificationMultiLabel, "text-classification-multilabel",
+         "groundtruth/text-classification-multilabel", "Text classification (multi-label)", false, true},
+        {TaskType::NamedEntityRecognition, "named-entity-recognition", "groundtruth/text-span",
+         "Named entity recognition", false, true},
+    };
+    return tasks;
+}
+
+const TaskInfo &taskInfo(TaskType t)
+{
+    return allTasks()[size_t(t)];
+}
+
+std::optional<TaskType> taskFromId(std::string_view id)
+{
+    for (const TaskInfo &t : allTasks())
+        if (t.id == id)
+            return t.type;
+    // Accept the Ground Truth spellings people know too.
+    if (id == "object-detection")
+        return TaskType::BoundingBox;
+    if (id == "ner" || id == "text-span")
+        return TaskType::NamedEntityRecognition;
+    return std::nullopt;
+}
+
+std::optional<TaskType> taskFromGtType(std::string_view gtType, bool text)
+{
+    if (gtType == "groundtruth/image-classification" || gtType == "groundtruth/text-classification")
+        return text ? TaskType::TextClassification : TaskType::ImageClassification;
+    if (gtType == "groundtruth/image-classification-multilabel"
+        || gtType == "groundtruth/text-classification-multilabel")
+        return text ? TaskType::TextClassificationMultiLabel : TaskType::ImageClassificationMultiLabel;
+    if (gtType == "groundtruth/object-detection")
+        return TaskType::BoundingBox;
+    if (gtType == "groundtruth/semantic-segmentation")
+        return TaskType::SemanticSegmentation;
+    if (gtType == "groundtruth/text-span")
+        return TaskType::NamedEntityRecognition;
+    return std::nullopt;
+}
+
+const LabelClass *Job::classById(int id) const
+{
+    for (const LabelClass &c : classes)
+        if (c.id == id)
+            return &c;
+    return nullptr;
+}
+
+const LabelClass *Job::classByName(std::string_view name) const
+{
+    for (const LabelClass &c : classes)
+        if (c.name == name)
+            return &c;
+    return nullptr;
+}
+
+int Job::positionOf(int classId) const
+{
+    for (size_t i = 0; i < classes.size(); ++i)
+        if (classes[i].id == classId)
+            return int(i);
+    return -1;
+}
+
+int Job::nextClassId() const
+{
+    int next = 0;
+    for (const LabelClass &c : classes)
+        next = std::max(next, c.id + 1);
+    return next;
+}
+
+std::string_view sourceName(Source s)
+{
+    switch (s) {
+    case Source::Human: return "human";
+    case Source::Auto: return "auto";
+    case Source::Consolidated: return "consolidated";
+    case Source::Imported: return "imported";
+    }
+    return "human";
+}
+
+std::optional<Source> sourceFromName(std::string_view s)
+{
+    for (Source v : {Source::Human, Source::Auto, Source::Consolidated, Source::Imported})
+        if (sourceName(v) == s)
+            return v;
+    return std::nullopt;
+}
+
+std::string validateLabelAttributeName(std::string_view name, TaskType type)
+{
+    static const std::regex pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,126}");
+    const std::string n(name);
+    if (n.empty())
+        return "the label attribute name is empty";
+    if (!std::regex_match(n, pattern))
+        return "'" + n + "' is not a valid label attribute name: use 1-127 letters, digits and hyphens, "
+               "starting and ending with a letter or digit";
+    if (n.ends_with("-metadata"))
+        return "'" + n + "' is not a valid label attribute name: it may not end with '-metadata'";
+    if (n == "source" || n == "source-ref")
+        return "'" + n + "' is reserved by Ground Truth and cannot name a job";
+    const bool ref = n.ends_with("-ref");
+    if (type == TaskType::SemanticSegmentation && !ref)
+        return "'" + n + "' is not a valid name for a semantic segmentation job: it must end with '-ref' (e.g. '"
+               + n + "-ref')";
+    if (type != TaskType::SemanticSegmentation && ref)
+        return "'" + n + "' may not end with '-ref': only semantic segmentation jobs use that suffix";
+    return {};
+}
+
+std::string defaultClassColor(int position)
+{
+    static const char *const palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                          "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+    return palette[position % 10];
+}
+
+} // namespace gw::datasets

@@ -1,0 +1,159 @@
+#pragma once
+
+// Domain types of a Groundwork project: items, labeling jobs with their classes, annotations with their
+// payload per task type, and provenance. Plain values: the store reads and writes them, nothing here does I/O.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gw::datasets {
+
+/// The seven Ground Truth built-in task types.
+enum class TaskType {
+    ImageClassification,
+    ImageClassificationMultiLabel,
+    BoundingBox,
+    SemanticSegmentation,
+    TextClassification,
+    TextClassificationMultiLabel,
+    NamedEntityRecognition,
+};
+
+struct TaskInfo
+{
+    TaskType type;
+    std::string_view id;     ///< CLI and storage name, e.g. "bounding-box"
+    std::string_view gtType; ///< Ground Truth metadata "type", e.g. "groundtruth/object-detection"
+    std::string_view title;  ///< for people
+    bool image;              ///< images (source-ref) rather than text (source)
+    bool multiLabel;         ///< several classes per item
+};
+
+const TaskInfo &taskInfo(TaskType t);
+const std::vector<TaskInfo> &allTasks();
+std::optional<TaskType> taskFromId(std::string_view id);
+/// Ground Truth type string plus whether the line holds text, since classification types name both.
+std::optional<TaskType> taskFromGtType(std::string_view gtType, bool text);
+
+enum class MediaKind { Image = 0, Text = 1 };
+
+/// Status flags of an item's media, found at import or later.
+enum ItemFlag : int { ItemOk = 0, ItemMissing = 1, ItemCorrupt = 2 };
+
+struct Item
+{
+    int64_t id = 0;
+    MediaKind kind = MediaKind::Image;
+    std::string uri;   ///< images: as stored (relative to the project folder, absolute, or a URI)
+    std::string text;  ///< texts: the content
+    int width = 0;     ///< displayed size (EXIF orientation applied); 0 when unknown
+    int height = 0;
+    int flags = ItemOk;
+    std::string split; ///< "train", "validation", "test" or empty
+    int64_t batch = 0; ///< import batch
+    std::string extra; ///< unknown manifest keys as a compact JSON object text, empty when none
+};
+
+struct LabelClass
+{
+    int id = 0;            ///< stable within the job; annotations refer to it
+    std::string name;
+    std::string color;     ///< "#rrggbb"
+    std::string shortcut;  ///< a key sequence, e.g. "1" or "Shift+C"
+    std::string shortName; ///< NER shortDisplayName, optional
+};
+
+struct Job
+{
+    int64_t id = 0;
+    std::string name; ///< the label attribute name
+    TaskType type = TaskType::ImageClassification;
+    std::vector<LabelClass> classes; ///< in list order: the position is the Ground Truth class index
+    std::string instructions;
+    int annotatorsPerItem = 1;
+    bool allowOverlap = false; ///< NER: may spans overlap
+    int64_t createdUs = 0;
+
+    const LabelClass *classById(int id) const;
+    const LabelClass *classByName(std::string_view name) const;
+    /// Ground Truth index of a class id, -1 when unknown.
+    int positionOf(int classId) const;
+    int nextClassId() const;
+};
+
+enum class Source { Human = 0, Auto = 1, Consolidated = 2, Imported = 3 };
+std::string_view sourceName(Source s);
+std::optional<Source> sourceFromName(std::string_view s);
+
+struct Provenance
+{
+    Source source = Source::Human;
+    bool humanAnnotated = true;     ///< Ground Truth "human-annotated"
+    std::string author;             ///< worker name or model run
+    std::optional<double> confidence;
+    int64_t timeSpentMs = 0;
+    int64_t createdUs = 0;          ///< microseconds since the epoch, UTC
+};
+
+struct Box
+{
+    int classId = 0;
+    double left = 0, top = 0, width = 0, height = 0;
+    std::optional<double> confidence;
+};
+
+/// A text span in Unicode code points, end exclusive.
+struct Span
+{
+    int classId = 0;
+    int64_t start = 0, end = 0;
+    std::optional<double> confidence;
+};
+
+/// The label of one item in one job. Which fields are used depends on the task type.
+struct Payload
+{
+    std::vector<int> classes;                    ///< classification: chosen class ids (one when single-label)
+    std::vector<std::optional<double>> classConfidence; ///< multi-label: parallel to classes
+    std::vector<Box> boxes;
+    int imageWidth = 0, imageHeight = 0, imageDepth = 0; ///< boxes: the image_size written back
+    std::string mask;     ///< segmentation: 8-bit palette PNG bytes, pixel = class id + 1, 0 = background
+    std::string maskUri;  ///< segmentation: where the mask came from when it was imported
+    std::vector<Span> spans;
+};
+
+struct Annotation
+{
+    int64_t id = 0;
+    int64_t jobId = 0;
+    int64_t itemId = 0;
+    Payload payload;
+    Provenance provenance;
+    std::string extra; ///< unknown label / metadata keys from an imported manifest (JSON object text)
+};
+
+/// Counts for `gw info`.
+struct ProjectSummary
+{
+    int64_t items = 0, images = 0, texts = 0, flagged = 0;
+    struct JobCount
+    {
+        std::string job;
+        std::string type;
+        int64_t labeled = 0;
+        std::vector<std::pair<std::string, int64_t>> bySource; ///< source name → items
+        std::vector<std::pair<std::string, int64_t>> byClass;  ///< class name → items carrying it
+    };
+    std::vector<JobCount> jobs;
+};
+
+/// Ground Truth label attribute name rules (§7.2 of the reference); empty when valid.
+std::string validateLabelAttributeName(std::string_view name, TaskType type);
+
+/// Default colours (category10) for the class at a position.
+std::string defaultClassColor(int position);
+
+} // namespace gw::datasets

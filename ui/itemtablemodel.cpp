@@ -1,0 +1,132 @@
+#include "ui/itemtablemodel.h"
+
+#include "datasets/payload.h"
+
+namespace gw::ui {
+
+using namespace gw::datasets;
+
+ItemTableModel::ItemTableModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+void ItemTableModel::setStore(const ProjectStore *store, const Job *job)
+{
+    beginResetModel();
+    m_store = store;
+    m_job = job ? std::optional<Job>(*job) : std::nullopt;
+    m_rows.clear();
+    m_total = 0;
+    m_atEnd = store == nullptr;
+    if (store) {
+        if (auto n = store->countItems({}))
+            m_total = *n;
+        m_atEnd = m_total == 0;
+    }
+    endResetModel();
+}
+
+int ItemTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int ItemTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString ItemTableModel::labelText(const Item &item) const
+{
+    if (!m_job || !m_store)
+        return {};
+    auto a = m_store->currentAnnotation(m_job->id, item.id);
+    if (!a || !*a)
+        return {};
+    const Payload &p = (*a)->payload;
+    QStringList parts;
+    for (int id : p.classes)
+        if (const LabelClass *c = m_job->classById(id))
+            parts << QString::fromStdString(c->name);
+    if (!p.boxes.empty())
+        parts << tr("%n box(es)", nullptr, int(p.boxes.size()));
+    if (!p.spans.empty())
+        parts << tr("%n span(s)", nullptr, int(p.spans.size()));
+    if (!p.mask.empty() || !p.maskUri.empty())
+        parts << tr("mask");
+    QString text = parts.join(QStringLiteral(", "));
+    if ((*a)->provenance.source == Source::Auto)
+        text += tr(" (auto)");
+    return text;
+}
+
+QVariant ItemTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= int(m_rows.size()))
+        return {};
+    const Item &item = m_rows[size_t(index.row())];
+    if (role == Qt::UserRole)
+        return QVariant::fromValue(qint64(item.id));
+    if (role == Qt::ToolTipRole && item.flags)
+        return item.flags & ItemMissing ? tr("The file is missing") : tr("The file is not a readable image");
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case IdColumn: return QVariant::fromValue(qint64(item.id));
+    case MediaColumn: {
+        if (item.kind == MediaKind::Text) {
+            QString t = QString::fromStdString(item.text.substr(0, 200));
+            t.replace(QLatin1Char('\n'), QLatin1Char(' '));
+            return t;
+        }
+        return QString::fromStdString(item.uri) + (item.flags ? tr("  [missing or unreadable]") : QString());
+    }
+    case SizeColumn:
+        if (item.kind == MediaKind::Text)
+            return tr("%n chars", nullptr, int(item.text.size()));
+        return item.width ? QStringLiteral("%1 × %2").arg(item.width).arg(item.height) : QString();
+    case LabelColumn: return labelText(item);
+    }
+    return {};
+}
+
+QVariant ItemTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case IdColumn: return tr("Id");
+    case MediaColumn: return tr("Media");
+    case SizeColumn: return tr("Size");
+    case LabelColumn: return m_job ? tr("Label (%1)").arg(QString::fromStdString(m_job->name)) : tr("Label");
+    }
+    return {};
+}
+
+bool ItemTableModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_atEnd;
+}
+
+void ItemTableModel::fetchMore(const QModelIndex &parent)
+{
+    if (parent.isValid() || m_atEnd || !m_store)
+        return;
+    ItemFilter f;
+    f.afterId = m_rows.empty() ? 0 : m_rows.back().id;
+    f.limit = kPageSize;
+    std::vector<Item> page;
+    page.reserve(kPageSize);
+    auto r = m_store->forEachItem(f, [&](const Item &it) {
+        page.push_back(it);
+        return true;
+    });
+    if (!r || page.empty()) {
+        m_atEnd = true;
+        return;
+    }
+    m_atEnd = int(page.size()) < kPageSize;
+    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page.size()) - 1);
+    m_rows.insert(m_rows.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
+    endInsertRows();
+}
+
+} // namespace gw::ui
