@@ -18,6 +18,7 @@ function(gw_add_test name)
   cmake_parse_arguments(ARG "GUI" "" "SOURCES;DEPENDS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE Qt6::Test ${ARG_DEPENDS})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${name} PRIVATE
     GW_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests"
     GW_BINARY_DIR="${PROJECT_BINARY_DIR}")

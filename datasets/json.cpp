@@ -514,9 +514,46 @@ void appendNumber(std::string &out, double d)
         appendInt(out, int64_t(d));
         return;
     }
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, d);
-    out.append(buf, r.ptr);
+    // Shortest round-trip digits, laid out as JavaScript's Number#toString does (what Ground Truth's files
+    // show): plain decimals for exponents -7 < e < 21, otherwise d.ddde±x without leading exponent zeros.
+    char buf[40];
+    const auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+    const std::string_view sci(buf, size_t(r.ptr - buf));
+    const size_t ePos = sci.find('e');
+    std::string digits;
+    bool negative = false;
+    for (char c : sci.substr(0, ePos)) {
+        if (c == '-')
+            negative = true;
+        else if (c != '.')
+            digits += c;
+    }
+    int exp10 = 0;
+    std::from_chars(sci.data() + ePos + 1 + (sci[ePos + 1] == '+'), sci.data() + sci.size(), exp10);
+    const int k = int(digits.size()), n = exp10 + 1;
+    if (negative)
+        out += '-';
+    if (k <= n && n <= 21) {
+        out += digits;
+        out.append(size_t(n - k), '0');
+    } else if (0 < n && n <= 21) {
+        out.append(digits, 0, size_t(n));
+        out += '.';
+        out.append(digits, size_t(n), std::string::npos);
+    } else if (-6 < n && n <= 0) {
+        out += "0.";
+        out.append(size_t(-n), '0');
+        out += digits;
+    } else {
+        out += digits[0];
+        if (k > 1) {
+            out += '.';
+            out.append(digits, 1, std::string::npos);
+        }
+        out += 'e';
+        out += n - 1 >= 0 ? '+' : '-';
+        appendInt(out, std::abs(n - 1));
+    }
 }
 
 void write(const Value &v, std::string &out)

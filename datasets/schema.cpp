@@ -116,6 +116,12 @@ int version(sqlite3 *db)
 Result<> migrate(sqlite3 *db, bool create, int targetVersion)
 {
     const int target = targetVersion < 0 ? latestVersion() : targetVersion;
+    // Up to date (the usual case): no write lock, so opening never waits for another writer.
+    if (hasTable(db, "meta") && version(db) == target) {
+        sql::Statement app(db, "SELECT value FROM meta WHERE key='application'");
+        if (app.step() && app.columnText(0) == "groundwork")
+            return {};
+    }
     if (auto r = sql::exec(db, "BEGIN IMMEDIATE"); !r)
         return r;
     auto rollback = [&](Error e) -> Result<> {

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <utility>
 
 namespace gw::datasets {
 
@@ -115,12 +116,31 @@ public:
             return fail(sql::errorFrom(m_db, rc, m_path + ": cannot open project"));
         sqlite3_busy_timeout(m_db, kBusyTimeoutMs);
         sqlite3_extended_result_codes(m_db, 1);
-        if (auto r = sql::exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"); !r)
+        if (auto r = sql::exec(m_db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"); !r)
+            return fail(Error{r.error().code, m_path + ": " + r.error().message});
+        // Switching to WAL takes an exclusive lock, and SQLite does not wait for it: only do it once, on a new
+        // file. An existing project is in WAL mode already (reading the mode takes no lock).
+        if (auto r = ensureWal(); !r)
             return fail(Error{r.error().code, m_path + ": " + r.error().message});
         if (auto r = schema::migrate(m_db, mode == OpenMode::Create); !r)
             return fail(Error{r.error().code, m_path + ": " + r.error().message});
         m_version = schema::version(m_db);
         return {};
+    }
+
+    Result<> ensureWal()
+    {
+        Statement mode(m_db, "PRAGMA journal_mode");
+        if (mode.step() && mode.columnText(0) == "wal")
+            return {};
+        mode = Statement();
+        // Another process may be switching it at this very moment: retry for a while.
+        for (int attempt = 0;; ++attempt) {
+            auto r = sql::exec(m_db, "PRAGMA journal_mode=WAL");
+            if (r || r.error().code != Error::Code::Busy || attempt > 200)
+                return r;
+            sqlite3_sleep(25);
+        }
     }
 
     Statement &stmt(const char *sqlText)
@@ -132,12 +152,32 @@ public:
         return it->second;
     }
 
-    Result<Statement *> prepared(const char *sqlText) const
+    /// A cached statement that is reset when the handle goes: a statement left mid-way would keep a read
+    /// transaction open, and a later BEGIN IMMEDIATE on an old snapshot fails with SQLITE_BUSY at once.
+    class Query
+    {
+    public:
+        explicit Query(Statement *s) : m_s(s) {}
+        Query(Query &&o) noexcept : m_s(std::exchange(o.m_s, nullptr)) {}
+        Query(const Query &) = delete;
+        ~Query()
+        {
+            if (m_s)
+                m_s->reset();
+        }
+        Statement *operator->() const { return m_s; }
+        Statement &operator*() const { return *m_s; }
+
+    private:
+        Statement *m_s;
+    };
+
+    Result<Query> prepared(const char *sqlText) const
     {
         Statement &s = const_cast<SqliteStore *>(this)->stmt(sqlText);
         if (!s.valid())
             return fail(sql::errorFrom(m_db, sqlite3_errcode(m_db), "cannot prepare query"));
-        return &s;
+        return Query(&s);
     }
 
     std::string path() const override { return m_path; }

@@ -15,13 +15,13 @@ void ItemTableModel::setStore(const ProjectStore *store, const Job *job)
     m_job = job ? std::optional<Job>(*job) : std::nullopt;
     m_rows.clear();
     m_total = 0;
-    m_atEnd = store == nullptr;
-    if (store) {
+    m_atEnd = true; // nothing to fetch while the reset is being announced
+    if (store)
         if (auto n = store->countItems({}))
             m_total = *n;
-        m_atEnd = m_total == 0;
-    }
     endResetModel();
+    m_atEnd = m_total == 0;
+    fetchMore({}); // the first page at once; views fetch the rest as they scroll
 }
 
 int ItemTableModel::rowCount(const QModelIndex &parent) const
@@ -108,8 +108,10 @@ bool ItemTableModel::canFetchMore(const QModelIndex &parent) const
 
 void ItemTableModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || m_atEnd || !m_store)
+    if (parent.isValid() || m_atEnd || !m_store || m_fetching)
         return;
+    // Views may ask again while the rows are being inserted; one page at a time.
+    m_fetching = true;
     ItemFilter f;
     f.afterId = m_rows.empty() ? 0 : m_rows.back().id;
     f.limit = kPageSize;
@@ -121,12 +123,14 @@ void ItemTableModel::fetchMore(const QModelIndex &parent)
     });
     if (!r || page.empty()) {
         m_atEnd = true;
+        m_fetching = false;
         return;
     }
     m_atEnd = int(page.size()) < kPageSize;
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page.size()) - 1);
     m_rows.insert(m_rows.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
     endInsertRows();
+    m_fetching = false;
 }
 
 } // namespace gw::ui

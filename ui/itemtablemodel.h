@@ -40,6 +40,7 @@ private:
     std::vector<datasets::Item> m_rows;
     int64_t m_total = 0;
     bool m_atEnd = true;
+    bool m_fetching = false;
 };
 
 } // namespace gw::ui

@@ -1,0 +1,260 @@
+// The gw program as a user runs it: real processes, real files, exit codes and messages.
+
+#include "datasets/projectstore.h"
+#include "testutil.h"
+
+#include <QDir>
+#include <QImage>
+#include <QProcess>
+#include <QTest>
+
+using namespace gw;
+using namespace gw::datasets;
+
+namespace {
+
+struct Run
+{
+    int code = -1;
+    QString out, err;
+};
+
+Run runGw(const QStringList &args, const QString &cwd = {})
+{
+    QProcess p;
+    if (!cwd.isEmpty())
+        p.setWorkingDirectory(cwd);
+    p.start(QStringLiteral(GW_BINARY_DIR "/app/gw"), args);
+    p.waitForFinished(120000);
+    Run r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+#define GW_RUN_OK(run)                                                                                            \
+    do {                                                                                                          \
+        const Run &r_ = (run);                                                                                    \
+        QVERIFY2(r_.code == 0, qPrintable(r_.err));                                                               \
+    } while (false)
+
+void makeImages(const QString &dir, int n)
+{
+    QDir().mkpath(dir);
+    for (int i = 0; i < n; ++i) {
+        QImage img(16 + i, 12, QImage::Format_RGB32);
+        img.fill(QColor::fromHsv(i * 30 % 360, 200, 200));
+        img.save(dir + QStringLiteral("/img%1.png").arg(i, 3, 10, QLatin1Char('0')));
+    }
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void helpForEveryCommand_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        for (const char *c : {"init", "import", "info", "items", "label", "history", "changes", "export", "import-labels"})
+            QTest::newRow(c) << QStringList{QString::fromLatin1(c), QStringLiteral("--help")};
+        for (const char *c : {"create", "list", "add-class", "rename-class", "remove-class"})
+            QTest::newRow(c) << QStringList{QStringLiteral("job"), QString::fromLatin1(c), QStringLiteral("--help")};
+        QTest::newRow("top") << QStringList{QStringLiteral("--help")};
+    }
+    void helpForEveryCommand()
+    {
+        QFETCH(QStringList, args);
+        const Run r = runGw(args);
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.size() > 100);
+    }
+
+    void usageErrors()
+    {
+        QCOMPARE(runGw({QStringLiteral("frobnicate")}).code, 2);
+        QCOMPARE(runGw({}).code, 2);
+        QCOMPARE(runGw({QStringLiteral("export"), QStringLiteral("x.gwproj")}).code, 2); // --out missing
+        const Run missing = runGw({QStringLiteral("info"), QStringLiteral("/nonexistent/p.gwproj")});
+        QCOMPARE(missing.code, 4);
+        QVERIFY(missing.err.contains(QStringLiteral("no such project file")));
+    }
+
+    void imageWorkflowAndRoundTrip()
+    {
+        QTemporaryDir dir;
+        const QString root = dir.path();
+        makeImages(root + QStringLiteral("/media/sub"), 6);
+        const QString proj = root + QStringLiteral("/p.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
+        QCOMPARE(runGw({QStringLiteral("init"), proj}).code, 5); // exists
+        const Run imp = runGw({QStringLiteral("import"), proj, root + QStringLiteral("/media"), QStringLiteral("--json")});
+        GW_RUN_OK(imp);
+        QVERIFY(imp.out.contains(QStringLiteral("\"items_added\":6")));
+
+        const Run badName = runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"),
+                                QStringLiteral("bad_name"), QStringLiteral("--type"),
+                                QStringLiteral("image-classification"), QStringLiteral("--classes"),
+                                QStringLiteral("a,b")});
+        QCOMPARE(badName.code, 3);
+        QVERIFY(badName.err.contains(QStringLiteral("not a valid label attribute name")));
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"),
+                      QStringLiteral("color"), QStringLiteral("--type"), QStringLiteral("image-classification"),
+                      QStringLiteral("--classes"), QStringLiteral("warm,cool,grey")}));
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"),
+                      QStringLiteral("things"), QStringLiteral("--type"), QStringLiteral("bounding-box"),
+                      QStringLiteral("--classes"), QStringLiteral("blob,edge")}));
+
+        // Label by path relative to the working directory, and by id.
+        GW_RUN_OK(runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), QStringLiteral("color"),
+                      QStringLiteral("--uri"), QStringLiteral("media/sub/img000.png"), QStringLiteral("--class"),
+                      QStringLiteral("warm")},
+                     root));
+        GW_RUN_OK(runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), QStringLiteral("color"),
+                      QStringLiteral("--item"), QStringLiteral("2"), QStringLiteral("--class"), QStringLiteral("cool")}));
+        GW_RUN_OK(runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), QStringLiteral("things"),
+                      QStringLiteral("--item"), QStringLiteral("3"), QStringLiteral("--box"),
+                      QStringLiteral("blob,1,2,5.5,4"), QStringLiteral("--box"), QStringLiteral("edge,0,0,18,12")}));
+        const Run outside = runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), QStringLiteral("things"),
+                                QStringLiteral("--item"), QStringLiteral("3"), QStringLiteral("--box"),
+                                QStringLiteral("blob,10,2,50,4")});
+        QCOMPARE(outside.code, 3);
+        QVERIFY(outside.err.contains(QStringLiteral("outside the 18x12 image")));
+        const Run unknown = runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), QStringLiteral("color"),
+                                QStringLiteral("--item"), QStringLiteral("4"), QStringLiteral("--class"),
+                                QStringLiteral("purple")});
+        QCOMPARE(unknown.code, 3);
+        QVERIFY(unknown.err.contains(QStringLiteral("unknown class 'purple'")));
+
+        const Run info = runGw({QStringLiteral("info"), proj, QStringLiteral("--json")});
+        GW_RUN_OK(info);
+        QVERIFY(info.out.contains(QStringLiteral("\"name\":\"color\",\"type\":\"image-classification\",\"labeled\":2")));
+        QVERIFY(info.out.contains(QStringLiteral("\"by_class\":{\"warm\":1,\"cool\":1,\"grey\":0}")));
+
+        const Run unlabeled = runGw({QStringLiteral("items"), proj, QStringLiteral("--job"), QStringLiteral("color"),
+                                  QStringLiteral("--unlabeled")});
+        GW_RUN_OK(unlabeled);
+        QCOMPARE(unlabeled.out.count(QLatin1Char('\n')), 4);
+        const Run cool = runGw({QStringLiteral("items"), proj, QStringLiteral("--job"), QStringLiteral("color"),
+                             QStringLiteral("--class"), QStringLiteral("cool"), QStringLiteral("--json")});
+        QVERIFY(cool.out.startsWith(QStringLiteral("{\"id\":2,")));
+
+        // Export, then import the manifest into a fresh project: the same labels come back.
+        const QString manifest = root + QStringLiteral("/out.manifest");
+        GW_RUN_OK(runGw({QStringLiteral("export"), proj, QStringLiteral("--out"), manifest}));
+        const std::string text = test::readFile(manifest.toStdString());
+        QVERIFY(text.find("\"source-ref\":\"media/sub/img000.png\",\"color\":0,\"color-metadata\":{") != std::string::npos);
+        QVERIFY(text.find("{\"class_id\":0,\"top\":2,\"left\":1,\"height\":4,\"width\":5.5}") != std::string::npos);
+        const QString proj2 = root + QStringLiteral("/q.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), proj2}));
+        GW_RUN_OK(runGw({QStringLiteral("import"), proj2, manifest}));
+        const QString manifest2 = root + QStringLiteral("/out2.manifest");
+        GW_RUN_OK(runGw({QStringLiteral("export"), proj2, QStringLiteral("--out"), manifest2}));
+        QCOMPARE(test::readFile(manifest2.toStdString()), text);
+
+        // import-labels onto the first project's items: matched, not duplicated.
+        const Run il = runGw({QStringLiteral("import-labels"), proj, manifest, QStringLiteral("--json")});
+        GW_RUN_OK(il);
+        QVERIFY2(il.out.contains(QStringLiteral("\"items_added\":0,\"items_matched\":6,\"labels\":3")), qPrintable(il.out));
+    }
+
+    void removingAClassInUseNeedsAChoice()
+    {
+        QTemporaryDir dir;
+        const QString proj = dir.path() + QStringLiteral("/p.gwproj");
+        test::writeFile((dir.path() + QStringLiteral("/t.txt")).toStdString(), "good\nbad\nugly\n");
+        GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
+        GW_RUN_OK(runGw({QStringLiteral("import"), proj, dir.path() + QStringLiteral("/t.txt")}));
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"),
+                      QStringLiteral("tone"), QStringLiteral("--type"), QStringLiteral("text-classification"),
+                      QStringLiteral("--classes"), QStringLiteral("pos,neg,meh")}));
+        GW_RUN_OK(runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), QStringLiteral("tone"),
+                      QStringLiteral("--item"), QStringLiteral("3"), QStringLiteral("--class"), QStringLiteral("meh")}));
+        const Run refused = runGw({QStringLiteral("job"), QStringLiteral("remove-class"), proj, QStringLiteral("--job"),
+                                QStringLiteral("tone"), QStringLiteral("--class"), QStringLiteral("meh")});
+        QCOMPARE(refused.code, 5);
+        QVERIFY(refused.err.contains(QStringLiteral("choose --reassign-to CLASS or --drop")));
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("rename-class"), proj, QStringLiteral("--job"),
+                      QStringLiteral("tone"), QStringLiteral("--class"), QStringLiteral("meh"), QStringLiteral("--to"),
+                      QStringLiteral("neutral")}));
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("remove-class"), proj, QStringLiteral("--job"),
+                      QStringLiteral("tone"), QStringLiteral("--class"), QStringLiteral("neutral"),
+                      QStringLiteral("--reassign-to"), QStringLiteral("neg")}));
+        const Run changes = runGw({QStringLiteral("changes"), proj});
+        QVERIFY(changes.out.contains(QStringLiteral("'meh' -> 'neutral'")));
+        QVERIFY(changes.out.contains(QStringLiteral("removed class 'neutral', 1 annotations reassigned to 'neg'")));
+        const Run history = runGw({QStringLiteral("history"), proj, QStringLiteral("--job"), QStringLiteral("tone"),
+                                QStringLiteral("--item"), QStringLiteral("3")});
+        QCOMPARE(history.out.count(QLatin1Char('\n')), 2);
+        QVERIFY(history.out.contains(QStringLiteral("neg  (current)")));
+    }
+
+    void badManifestLinesAreNamed()
+    {
+        QTemporaryDir dir;
+        const QString proj = dir.path() + QStringLiteral("/p.gwproj");
+        const QString m = dir.path() + QStringLiteral("/in.manifest");
+        test::writeFile(m.toStdString(), "{\"source\":\"a\"}\n{\"source\":\"b\",}\n{\"source\":\"c\"}\n");
+        GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
+        const Run r = runGw({QStringLiteral("import"), proj, m});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains(m + QStringLiteral(":2: invalid JSON at column 15")), qPrintable(r.err));
+        QVERIFY(runGw({QStringLiteral("info"), proj}).out.contains(QStringLiteral("items    0")));
+        const Run skip = runGw({QStringLiteral("import"), proj, m, QStringLiteral("--skip-bad")});
+        GW_RUN_OK(skip);
+        QVERIFY(skip.err.contains(QStringLiteral("skipped ") + m + QStringLiteral(":2:")));
+        QVERIFY(skip.out.contains(QStringLiteral("2 items added")));
+    }
+
+    void twoProcessesLabelingAtOnceLoseNothing()
+    {
+        QTemporaryDir dir;
+        const QString proj = dir.path() + QStringLiteral("/p.gwproj");
+        QStringList lines;
+        for (int i = 0; i < 120; ++i)
+            lines << QStringLiteral("text %1").arg(i);
+        test::writeFile((dir.path() + QStringLiteral("/t.txt")).toStdString(), lines.join(QLatin1Char('\n')).toStdString());
+        GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
+        GW_RUN_OK(runGw({QStringLiteral("import"), proj, dir.path() + QStringLiteral("/t.txt")}));
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"),
+                      QStringLiteral("t"), QStringLiteral("--type"), QStringLiteral("text-classification"),
+                      QStringLiteral("--classes"), QStringLiteral("a,b")}));
+        // Writer A labels items 1-80 "a", writer B items 41-120 "b", at the same time.
+        auto loop = [&](int from, int to, const char *cls) {
+            auto *p = new QProcess(this);
+            const QString script = QStringLiteral("for i in $(seq %1 %2); do \"%3\" label \"%4\" --job t --item $i "
+                                                  "--class %5 --author %5 >/dev/null || exit 1; done")
+                                       .arg(from)
+                                       .arg(to)
+                                       .arg(QStringLiteral(GW_BINARY_DIR "/app/gw"), proj, QString::fromLatin1(cls));
+            p->start(QStringLiteral("bash"), {QStringLiteral("-c"), script});
+            return p;
+        };
+        QProcess *a = loop(1, 80, "a"), *b = loop(41, 120, "b");
+        QVERIFY(a->waitForFinished(300000));
+        QVERIFY(b->waitForFinished(300000));
+        QCOMPARE(a->exitCode(), 0);
+        QCOMPARE(b->exitCode(), 0);
+
+        auto store = ProjectStore::open(proj.toStdString(), ProjectStore::OpenMode::OpenExisting);
+        GW_VERIFY_OK(store);
+        auto job = (*store)->job("t");
+        int64_t versions = 0;
+        for (int64_t item = 1; item <= 120; ++item) {
+            auto current = (*store)->currentAnnotation(job->id, item);
+            QVERIFY2(current->has_value(), qPrintable(QStringLiteral("item %1 lost its label").arg(item)));
+            auto h = (*store)->history(job->id, item);
+            versions += int64_t(h->size());
+            const int64_t expected = item >= 41 && item <= 80 ? 2 : 1;
+            QCOMPARE(int64_t(h->size()), expected);
+            // The last write wins, and the current row is the newest one.
+            QCOMPARE((*current)->id, h->back().annotation.id);
+        }
+        QCOMPARE(versions, int64_t(160));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

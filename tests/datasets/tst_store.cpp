@@ -1,0 +1,296 @@
+// The project store: schema and migrations, supersede-not-overwrite, class changes, refusal of foreign files.
+
+#include "datasets/mask.h"
+#include "datasets/projectstore.h"
+#include "datasets/schema.h"
+#include "datasets/sqlite.h"
+#include "testutil.h"
+
+#include <QTest>
+
+using namespace gw;
+using namespace gw::datasets;
+
+namespace {
+
+Job classificationJob(const std::string &name, std::initializer_list<const char *> classes,
+                      TaskType type = TaskType::ImageClassification)
+{
+    Job j;
+    j.name = name;
+    j.type = type;
+    int i = 0;
+    for (const char *c : classes) {
+        j.classes.push_back({i, c, defaultClassColor(i), std::to_string(i + 1), {}});
+        ++i;
+    }
+    return j;
+}
+
+int64_t addImage(ProjectStore &s, const std::string &uri)
+{
+    auto tx = s.begin();
+    Item it;
+    it.uri = uri;
+    it.width = 100;
+    it.height = 80;
+    (void)(*tx)->addItem(it);
+    (void)(*tx)->commit();
+    return it.id;
+}
+
+Annotation put(ProjectStore &s, const Job &j, int64_t item, Payload p, const char *author = "ann")
+{
+    Annotation a;
+    a.jobId = j.id;
+    a.itemId = item;
+    a.payload = std::move(p);
+    a.provenance.author = author;
+    auto tx = s.begin();
+    auto r = (*tx)->putAnnotation(a);
+    if (!r)
+        qFatal("%s", r.error().message.c_str());
+    (void)(*tx)->commit();
+    return a;
+}
+
+Payload classes(std::initializer_list<int> ids)
+{
+    Payload p;
+    for (int id : ids) {
+        p.classes.push_back(id);
+        p.classConfidence.push_back(std::nullopt);
+    }
+    return p;
+}
+
+} // namespace
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void createsWalDatabaseAtLatestSchema()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        QCOMPARE(s->schemaVersion(), schema::latestVersion());
+        sqlite3 *db = nullptr;
+        QCOMPARE(sqlite3_open(test::path(dir, "p.gwproj").c_str(), &db), SQLITE_OK);
+        sql::Statement st(db, "PRAGMA journal_mode");
+        QVERIFY(st.step());
+        QCOMPARE(std::string(st.columnText(0)), std::string("wal"));
+        st = sql::Statement();
+        sqlite3_close(db);
+    }
+
+    void createRefusesExistingFileAndOpenRefusesMissing()
+    {
+        QTemporaryDir dir;
+        test::newProject(test::path(dir, "p.gwproj"));
+        auto again = ProjectStore::open(test::path(dir, "p.gwproj"), ProjectStore::OpenMode::Create);
+        QVERIFY(!again);
+        QCOMPARE(again.error().code, Error::Code::Conflict);
+        auto missing = ProjectStore::open(test::path(dir, "nope.gwproj"), ProjectStore::OpenMode::OpenExisting);
+        QVERIFY(!missing);
+        QCOMPARE(missing.error().code, Error::Code::NotFound);
+    }
+
+    void refusesFilesThatAreNotProjects()
+    {
+        QTemporaryDir dir;
+        test::writeFile(test::path(dir, "text.gwproj"), "hello, this is not a database at all................");
+        auto r = ProjectStore::open(test::path(dir, "text.gwproj"), ProjectStore::OpenMode::OpenExisting);
+        QVERIFY(!r);
+        QVERIFY(r.error().message.find("text.gwproj") != std::string::npos);
+        // Another application's SQLite file is left alone.
+        sqlite3 *db = nullptr;
+        sqlite3_open(test::path(dir, "other.db").c_str(), &db);
+        sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES(1);", nullptr, nullptr, nullptr);
+        sqlite3_close(db);
+        auto other = ProjectStore::open(test::path(dir, "other.db"), ProjectStore::OpenMode::OpenExisting);
+        QVERIFY(!other);
+        QVERIFY(other.error().message.find("not a Groundwork project") != std::string::npos);
+    }
+
+    void migratesFromEveryEarlierVersion()
+    {
+        for (int from = 1; from < schema::latestVersion(); ++from) {
+            QTemporaryDir dir;
+            const std::string file = test::path(dir, "old.gwproj");
+            sqlite3 *db = nullptr;
+            sqlite3_open(file.c_str(), &db);
+            GW_VERIFY_OK(schema::migrate(db, true, from));
+            QCOMPARE(schema::version(db), from);
+            // Data written by the old version survives the migration.
+            sqlite3_exec(db, "INSERT INTO items(kind, uri) VALUES(0, 'a.png')", nullptr, nullptr, nullptr);
+            sqlite3_close(db);
+            auto s = ProjectStore::open(file, ProjectStore::OpenMode::OpenExisting);
+            GW_VERIFY_OK(s);
+            QCOMPARE((*s)->schemaVersion(), schema::latestVersion());
+            auto item = (*s)->itemByUri("a.png");
+            GW_VERIFY_OK(item);
+            QVERIFY(item->has_value());
+            GW_VERIFY_OK((*s)->logChange("me", "test", "the v2 change log works after migration"));
+        }
+    }
+
+    void refusesNewerSchema()
+    {
+        QTemporaryDir dir;
+        const std::string file = test::path(dir, "new.gwproj");
+        test::newProject(file);
+        sqlite3 *db = nullptr;
+        sqlite3_open(file.c_str(), &db);
+        sqlite3_exec(db, "UPDATE meta SET value='99' WHERE key='schema_version'", nullptr, nullptr, nullptr);
+        sqlite3_close(db);
+        auto s = ProjectStore::open(file, ProjectStore::OpenMode::OpenExisting);
+        QVERIFY(!s);
+        QVERIFY(s.error().message.find("newer Groundwork") != std::string::npos);
+    }
+
+    void annotationsAreSupersededNotOverwritten()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        auto job = s->createJob(classificationJob("animal", {"cat", "dog"}));
+        GW_VERIFY_OK(job);
+        const int64_t item = addImage(*s, "a.png");
+        put(*s, *job, item, classes({0}), "alice");
+        put(*s, *job, item, classes({1}), "bob");
+        auto current = s->currentAnnotation(job->id, item);
+        GW_VERIFY_OK(current);
+        QCOMPARE((*current)->payload.classes, std::vector<int>{1});
+        QCOMPARE((*current)->provenance.author, std::string("bob"));
+        auto tx = s->begin();
+        Provenance who;
+        who.author = "carol";
+        GW_VERIFY_OK((*tx)->clearAnnotation(job->id, item, who));
+        GW_VERIFY_OK((*tx)->commit());
+        auto h = s->history(job->id, item);
+        GW_VERIFY_OK(h);
+        QCOMPARE(h->size(), size_t(3));
+        QCOMPARE((*h)[0].annotation.provenance.author, std::string("alice"));
+        QVERIFY((*h)[0].supersededUs > 0);
+        QVERIFY((*h)[2].deleted);
+        QCOMPARE((*h)[2].annotation.provenance.author, std::string("carol"));
+        QVERIFY(!s->currentAnnotation(job->id, item)->has_value());
+    }
+
+    void uncommittedTransactionLeavesNothing()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        {
+            auto tx = s->begin();
+            Item it;
+            it.uri = "x.png";
+            GW_VERIFY_OK((*tx)->addItem(it));
+        } // destroyed without commit
+        QCOMPARE(*s->countItems({}), int64_t(0));
+    }
+
+    void renameKeepsAnnotations()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        auto job = s->createJob(classificationJob("animal", {"cat", "dog"}));
+        const int64_t item = addImage(*s, "a.png");
+        put(*s, *job, item, classes({1}));
+        GW_VERIFY_OK(s->renameClass(job->id, 1, "hound"));
+        auto j = s->job("animal");
+        QCOMPARE(j->classById(1)->name, std::string("hound"));
+        QCOMPARE((*s->currentAnnotation(job->id, item))->payload.classes, std::vector<int>{1});
+        auto dup = s->renameClass(job->id, 1, "cat");
+        QVERIFY(!dup);
+        QCOMPARE(dup.error().code, Error::Code::Conflict);
+        auto changes = s->changes();
+        QCOMPARE(changes->size(), size_t(1));
+        QCOMPARE(changes->front().what, std::string("rename-class"));
+    }
+
+    void removeClassReassignsOrDropsAndIsRecorded()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        auto job = s->createJob(classificationJob("tags", {"a", "b", "c"}, TaskType::ImageClassificationMultiLabel));
+        const int64_t i1 = addImage(*s, "1.png"), i2 = addImage(*s, "2.png"), i3 = addImage(*s, "3.png");
+        put(*s, *job, i1, classes({0, 1}));
+        put(*s, *job, i2, classes({1}));
+        put(*s, *job, i3, classes({2}));
+        auto n = s->removeClass(job->id, 1, 0, "lead");
+        GW_VERIFY_OK(n);
+        QCOMPARE(*n, int64_t(2));
+        QCOMPARE((*s->currentAnnotation(job->id, i1))->payload.classes, std::vector<int>{0}); // merged, not doubled
+        QCOMPARE((*s->currentAnnotation(job->id, i2))->payload.classes, std::vector<int>{0});
+        auto j = s->job("tags");
+        QCOMPARE(j->classes.size(), size_t(2));
+        QCOMPARE(j->positionOf(2), 1); // "c" moved up to index 1; its id is stable
+        // Dropping the last class of an item removes its label, keeping the history.
+        GW_VERIFY_OK(s->removeClass(job->id, 2, std::nullopt, "lead"));
+        QVERIFY(!s->currentAnnotation(job->id, i3)->has_value());
+        QCOMPARE(s->history(job->id, i3)->size(), size_t(2));
+        auto changes = s->changes();
+        QCOMPARE(changes->size(), size_t(2));
+        QVERIFY(changes->at(0).detail.find("reassigned to 'a'") != std::string::npos);
+        QCOMPARE(changes->at(1).author, std::string("lead"));
+    }
+
+    void removeClassRewritesMasks()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        auto job = s->createJob(classificationJob("seg-ref", {"road", "car"}, TaskType::SemanticSegmentation));
+        const int64_t item = addImage(*s, "1.png");
+        mask::IndexedMask m{2, 1, {1, 2}}; // road, car (stored as id + 1)
+        Payload p;
+        p.mask = *mask::encode(m, {0xffffff, 0x2ca02c, 0x1f77b4});
+        put(*s, *job, item, p);
+        GW_VERIFY_OK(s->removeClass(job->id, 1, 0, "lead")); // car -> road
+        auto a = s->currentAnnotation(job->id, item);
+        auto decoded = mask::decode((*a)->payload.mask);
+        QCOMPARE(decoded->pixels, (std::vector<uint8_t>{1, 1}));
+    }
+
+    void filtersAndSummary()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        auto job = s->createJob(classificationJob("animal", {"cat", "dog"}));
+        std::vector<int64_t> ids;
+        for (int i = 0; i < 5; ++i)
+            ids.push_back(addImage(*s, std::to_string(i) + ".png"));
+        put(*s, *job, ids[0], classes({0}));
+        put(*s, *job, ids[1], classes({1}));
+        put(*s, *job, ids[2], classes({1}));
+        GW_VERIFY_OK(s->setItemFlags(ids[4], ItemMissing));
+        ItemFilter f;
+        f.jobId = job->id;
+        f.labeled = false;
+        QCOMPARE(*s->countItems(f), int64_t(2));
+        f.labeled = true;
+        f.classId = 1;
+        QCOMPARE(*s->countItems(f), int64_t(2));
+        ItemFilter flagged;
+        flagged.flaggedOnly = true;
+        QCOMPARE(*s->countItems(flagged), int64_t(1));
+        ItemFilter page;
+        page.afterId = ids[1];
+        page.limit = 2;
+        std::vector<int64_t> seen;
+        GW_VERIFY_OK(s->forEachItem(page, [&](const Item &it) {
+            seen.push_back(it.id);
+            return true;
+        }));
+        QCOMPARE(seen, (std::vector<int64_t>{ids[2], ids[3]}));
+        auto sum = s->summary();
+        GW_VERIFY_OK(sum);
+        QCOMPARE(sum->items, int64_t(5));
+        QCOMPARE(sum->flagged, int64_t(1));
+        QCOMPARE(sum->jobs.at(0).labeled, int64_t(3));
+        QCOMPARE(sum->jobs.at(0).byClass.at(1), (std::pair<std::string, int64_t>("dog", 2)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
