@@ -18,17 +18,46 @@ namespace gw::datasets::gt {
 // ---------------------------------------------------------------------------------------------------------
 // Small helpers
 
+size_t writeCreationDate(int64_t us, char *out)
+{
+    // Civil date from days since the epoch (H. Hinnant's algorithm): no gmtime, no printf on the export path.
+    int64_t secs = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
+    const int64_t frac = us - secs * 1000000;
+    int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    int64_t sod = secs - days * 86400;
+    days += 719468;
+    const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const int64_t doe = days - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    const int64_t y = yoe + era * 400 + (m <= 2);
+    auto put = [&](char *p, int64_t v, int width) {
+        for (int i = width - 1; i >= 0; --i, v /= 10)
+            p[i] = char('0' + v % 10);
+    };
+    put(out, y, 4);
+    out[4] = '-';
+    put(out + 5, m, 2);
+    out[7] = '-';
+    put(out + 8, d, 2);
+    out[10] = 'T';
+    put(out + 11, sod / 3600, 2);
+    out[13] = ':';
+    put(out + 14, sod / 60 % 60, 2);
+    out[16] = ':';
+    put(out + 17, sod % 60, 2);
+    out[19] = '.';
+    put(out + 20, frac, 6);
+    return 26;
+}
+
 std::string formatCreationDate(int64_t us)
 {
-    const int64_t secs = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
-    const int64_t frac = us - secs * 1000000;
-    const std::time_t t = std::time_t(secs);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(frac));
-    return buf;
+    char buf[32];
+    return std::string(buf, writeCreationDate(us, buf));
 }
 
 std::optional<int64_t> parseCreationDate(std::string_view s)
@@ -113,38 +142,61 @@ std::string quoted(std::string_view s)
     return out;
 }
 
-/// An ordered list of keys with raw JSON texts: known keys in our order, then extras that override or add.
+/// Writes a JSON object whose known keys come in our order with raw JSON values. Without extras it streams
+/// straight into out (the export hot path); with extras (kept keys of an imported label) it collects the
+/// members so that an extra can replace a known key in place or add one at the end.
 class RawObject
 {
 public:
-    void add(std::string key, std::string raw) { m_members.emplace_back(std::move(key), std::move(raw)); }
-    void merge(const json::Value *extras)
+    RawObject(std::string &out, const json::Value *extras)
+        : m_out(out), m_extras(extras && !extras->toObject().empty() ? extras : nullptr)
     {
-        if (!extras)
+        if (!m_extras)
+            m_out += '{';
+    }
+    /// key must be a plain ASCII key (no escaping needed).
+    void add(std::string_view key, std::string_view raw)
+    {
+        if (m_extras) {
+            m_members.emplace_back(std::string(key), std::string(raw));
             return;
-        for (const auto &[k, v] : extras->toObject()) {
+        }
+        if (m_count++)
+            m_out += ',';
+        m_out += '"';
+        m_out += key;
+        m_out += "\":";
+        m_out += raw;
+    }
+    void finish()
+    {
+        if (!m_extras) {
+            m_out += '}';
+            return;
+        }
+        for (const auto &[k, v] : m_extras->toObject()) {
             auto it = std::find_if(m_members.begin(), m_members.end(), [&](auto &m) { return m.first == k; });
             if (it != m_members.end())
                 it->second = json::toString(v);
             else
                 m_members.emplace_back(k, json::toString(v));
         }
-    }
-    void writeTo(std::string &out) const
-    {
-        out += '{';
+        m_out += '{';
         for (size_t i = 0; i < m_members.size(); ++i) {
             if (i)
-                out += ',';
-            json::appendQuoted(out, m_members[i].first);
-            out += ':';
-            out += m_members[i].second;
+                m_out += ',';
+            json::appendQuoted(m_out, m_members[i].first);
+            m_out += ':';
+            m_out += m_members[i].second;
         }
-        out += '}';
+        m_out += '}';
     }
 
 private:
+    std::string &m_out;
+    const json::Value *m_extras;
     std::vector<std::pair<std::string, std::string>> m_members;
+    int m_count = 0;
 };
 
 /// Keys of obj not in known, as an object (nullopt when none).
@@ -539,9 +591,33 @@ std::string confidenceText(const std::optional<double> &c)
 
 } // namespace
 
+JobEncoding prepareJob(const Job &job)
+{
+    JobEncoding e;
+    json::appendQuoted(e.labelKey, job.name);
+    e.labelKey += ':';
+    e.metadataKey = ",";
+    json::appendQuoted(e.metadataKey, job.name + "-metadata");
+    e.metadataKey += ':';
+    json::appendQuoted(e.jobName, defaultJobName(job.name));
+    json::appendQuoted(e.type, taskInfo(job.type).gtType);
+    e.idsArePositions = true;
+    for (size_t p = 0; p < job.classes.size(); ++p) {
+        e.idsArePositions = e.idsArePositions && job.classes[p].id == int(p);
+        std::string q;
+        json::appendQuoted(q, job.classes[p].name);
+        e.quotedNames.emplace(job.classes[p].id, std::move(q));
+    }
+    return e;
+}
+
 Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
 {
     const Job &job = *ctx.job;
+    JobEncoding local;
+    if (!ctx.encoding)
+        local = prepareJob(job);
+    const JobEncoding &enc = ctx.encoding ? *ctx.encoding : local;
     const Payload &p = a.payload;
     json::Value extra;
     if (!a.extra.empty())
@@ -549,31 +625,41 @@ Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
     const json::Value *labelExtra = extra.find("label");
     const json::Value *mdExtra = extra.find("metadata");
 
+    auto position = [&](int id) { return enc.idsArePositions ? id : job.positionOf(id); };
+    auto name = [&](int id) -> const std::string & { return enc.quotedNames.at(id); };
     for (int id : payloadClassIds(p))
-        if (job.positionOf(id) < 0)
+        if (!enc.quotedNames.count(id))
             return fail(Error::internal("annotation " + std::to_string(a.id) + " refers to a removed class"));
 
-    const std::string lan = quoted(job.name);
-    const std::string human = a.provenance.humanAnnotated ? "\"yes\"" : "\"no\"";
-    const std::string date = quoted(formatCreationDate(a.provenance.createdUs));
-    const std::string jobName = quoted(defaultJobName(job.name));
-    const std::string type = quoted(taskInfo(job.type).gtType);
+    const std::string_view human = a.provenance.humanAnnotated ? "\"yes\"" : "\"no\"";
+    char dateBuf[40];
+    const size_t dateLen = writeCreationDate(a.provenance.createdUs, dateBuf + 1);
+    dateBuf[0] = '"';
+    dateBuf[dateLen + 1] = '"';
+    const std::string_view date(dateBuf, dateLen + 2);
+    std::string num1;
 
-    out += lan;
-    out += ':';
-    RawObject md;
+    out += enc.labelKey;
+    std::optional<RawObject> md;
+    auto metadata = [&]() -> RawObject & {
+        out += enc.metadataKey;
+        md.emplace(out, mdExtra);
+        return *md;
+    };
     switch (job.type) {
     case TaskType::ImageClassification:
     case TaskType::TextClassification: {
         if (p.classes.size() != 1)
             return fail(Error::internal("single-label annotation without exactly one class"));
-        json::appendInt(out, job.positionOf(p.classes.front()));
-        md.add("confidence", confidenceText(a.provenance.confidence));
-        md.add("job-name", jobName);
-        md.add("class-name", quoted(job.classById(p.classes.front())->name));
-        md.add("human-annotated", human);
-        md.add("creation-date", date);
-        md.add("type", type);
+        json::appendInt(out, position(p.classes.front()));
+        RawObject &m = metadata();
+        json::appendNumber(num1, a.provenance.confidence.value_or(0.0));
+        m.add("confidence", num1);
+        m.add("job-name", enc.jobName);
+        m.add("class-name", name(p.classes.front()));
+        m.add("human-annotated", human);
+        m.add("creation-date", date);
+        m.add("type", enc.type);
         break;
     }
     case TaskType::ImageClassificationMultiLabel:
@@ -585,26 +671,24 @@ Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
                 out += ',';
                 conf += ',';
             }
-            json::appendInt(out, job.positionOf(p.classes[i]));
+            json::appendInt(out, position(p.classes[i]));
             conf += positionKey(job, p.classes[i]) + ':'
                     + confidenceText(i < p.classConfidence.size() ? p.classConfidence[i] : std::nullopt);
         }
         out += ']';
-        md.add("job-name", jobName);
-        md.add("class-map", classMap(job, p.classes));
-        md.add("human-annotated", human);
-        md.add("creation-date", date);
-        md.add("confidence-map", conf + "}");
-        md.add("type", type);
+        RawObject &m = metadata();
+        m.add("job-name", enc.jobName);
+        m.add("class-map", classMap(job, p.classes));
+        m.add("human-annotated", human);
+        m.add("creation-date", date);
+        m.add("confidence-map", conf + "}");
+        m.add("type", enc.type);
         break;
     }
     case TaskType::BoundingBox: {
         const int w = p.imageWidth ? p.imageWidth : ctx.item->width;
         const int h = p.imageHeight ? p.imageHeight : ctx.item->height;
         const int d = p.imageDepth ? p.imageDepth : 3;
-        RawObject label;
-        label.add("image_size", "[{\"width\":" + std::to_string(w) + ",\"height\":" + std::to_string(h)
-                                    + ",\"depth\":" + std::to_string(d) + "}]");
         std::string boxes = "[", objects = "[";
         std::vector<int> ids;
         for (size_t i = 0; i < p.boxes.size(); ++i) {
@@ -613,20 +697,23 @@ Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
                 boxes += ',';
                 objects += ',';
             }
-            boxes += "{\"class_id\":" + std::to_string(job.positionOf(b.classId)) + ",\"top\":" + num(b.top)
+            boxes += "{\"class_id\":" + std::to_string(position(b.classId)) + ",\"top\":" + num(b.top)
                      + ",\"left\":" + num(b.left) + ",\"height\":" + num(b.height) + ",\"width\":" + num(b.width) + "}";
             objects += "{\"confidence\":" + confidenceText(b.confidence) + "}";
             ids.push_back(b.classId);
         }
+        RawObject label(out, labelExtra);
+        label.add("image_size", "[{\"width\":" + std::to_string(w) + ",\"height\":" + std::to_string(h)
+                                    + ",\"depth\":" + std::to_string(d) + "}]");
         label.add("annotations", boxes + "]");
-        label.merge(labelExtra);
-        label.writeTo(out);
-        md.add("objects", objects + "]");
-        md.add("class-map", classMap(job, ids));
-        md.add("type", type);
-        md.add("human-annotated", human);
-        md.add("creation-date", date);
-        md.add("job-name", jobName);
+        label.finish();
+        RawObject &m = metadata();
+        m.add("objects", objects + "]");
+        m.add("class-map", classMap(job, ids));
+        m.add("type", enc.type);
+        m.add("human-annotated", human);
+        m.add("creation-date", date);
+        m.add("job-name", enc.jobName);
         break;
     }
     case TaskType::SemanticSegmentation: {
@@ -667,11 +754,12 @@ Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
             cmap += "," + quoted(std::to_string(pos + 1)) + ":{\"class-name\":" + quoted(c.name)
                     + ",\"hex-color\":" + quoted(c.color) + ",\"confidence\":" + conf + "}";
         }
-        md.add("internal-color-map", cmap + "}");
-        md.add("type", type);
-        md.add("human-annotated", human);
-        md.add("creation-date", date);
-        md.add("job-name", jobName);
+        RawObject &m = metadata();
+        m.add("internal-color-map", cmap + "}");
+        m.add("type", enc.type);
+        m.add("human-annotated", human);
+        m.add("creation-date", date);
+        m.add("job-name", enc.jobName);
         break;
     }
     case TaskType::NamedEntityRecognition: {
@@ -683,7 +771,7 @@ Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
                 confs += ',';
             }
             entities += "{\"endOffset\":" + std::to_string(s.end) + ",\"startOffset\":" + std::to_string(s.start)
-                        + ",\"label\":" + quoted(job.classById(s.classId)->name) + "}";
+                        + ",\"label\":" + name(s.classId) + "}";
             confs += "{\"confidence\":" + confidenceText(s.confidence) + "}";
         }
         std::string labels = "[";
@@ -695,26 +783,22 @@ Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
                 labels += ",\"shortDisplayName\":" + quoted(job.classes[i].shortName);
             labels += "}";
         }
-        RawObject inner;
+        out += "{\"annotations\":";
+        RawObject inner(out, labelExtra);
         inner.add("entities", entities + "]");
         inner.add("labels", labels + "]");
-        inner.merge(labelExtra);
-        out += "{\"annotations\":";
-        inner.writeTo(out);
+        inner.finish();
         out += '}';
-        md.add("entities", confs + "]");
-        md.add("job-name", jobName);
-        md.add("type", type);
-        md.add("creation-date", date);
-        md.add("human-annotated", human);
+        RawObject &m = metadata();
+        m.add("entities", confs + "]");
+        m.add("job-name", enc.jobName);
+        m.add("type", enc.type);
+        m.add("creation-date", date);
+        m.add("human-annotated", human);
         break;
     }
     }
-    md.merge(mdExtra);
-    out += ',';
-    json::appendQuoted(out, job.name + "-metadata");
-    out += ':';
-    md.writeTo(out);
+    md->finish();
     return {};
 }
 

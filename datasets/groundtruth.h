@@ -8,12 +8,15 @@
 #include "datasets/types.h"
 
 #include <functional>
+#include <map>
 #include <string>
 
 namespace gw::datasets::gt {
 
 /// "YYYY-MM-DDTHH:MM:SS.ffffff" in UTC, as Ground Truth writes creation-date.
 std::string formatCreationDate(int64_t us);
+/// The same into a buffer of at least 26 characters; returns the length (26).
+size_t writeCreationDate(int64_t us, char *out);
 /// Accepts that form and other ISO-8601 variants (Z, +0000, +00:00, no fraction, millisecond fraction).
 std::optional<int64_t> parseCreationDate(std::string_view s);
 /// "labeling-job/<lower-case name>".
@@ -36,9 +39,22 @@ struct DecodeContext
 /// Reads one label attribute (its value and metadata) into an annotation with source "imported".
 Result<Annotation> decodeLabel(const json::Value &label, const json::Value &metadata, DecodeContext &ctx);
 
+/// What encoding a job's labels needs again and again, computed once per export.
+struct JobEncoding
+{
+    std::string labelKey;    ///< "LAN":
+    std::string metadataKey; ///< ,"LAN-metadata":
+    std::string jobName;     ///< quoted default job-name
+    std::string type;        ///< quoted type
+    bool idsArePositions = true;
+    std::map<int, std::string> quotedNames; ///< class id -> quoted name
+};
+JobEncoding prepareJob(const Job &job);
+
 struct EncodeContext
 {
     const Job *job = nullptr;
+    const JobEncoding *encoding = nullptr; ///< optional: prepared once for many labels
     const Item *item = nullptr;
     /// Segmentation: called with the mask PNG in Ground Truth indices; returns the URI to write.
     std::function<Result<std::string>(const std::string &pngBytes)> writeMask;

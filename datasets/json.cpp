@@ -468,14 +468,31 @@ bool parse(std::string_view text, Value &out, ParseError *error)
 
 // ---- Writer ----
 
+namespace {
+
+struct EscapeTable
+{
+    bool needs[256] = {};
+    constexpr EscapeTable()
+    {
+        for (int c = 0; c < 0x20; ++c)
+            needs[c] = true;
+        needs[int('"')] = needs[int('\\')] = true;
+    }
+};
+constexpr EscapeTable kEscape;
+
+} // namespace
+
 void appendQuoted(std::string &out, std::string_view s)
 {
     static const char hex[] = "0123456789abcdef";
     out += '"';
     size_t run = 0;
-    for (size_t i = 0; i < s.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\')
+    const size_t n = s.size();
+    for (size_t i = 0; i < n; ++i) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (!kEscape.needs[c])
             continue;
         out.append(s.data() + run, i - run);
         run = i + 1;
@@ -493,7 +510,7 @@ void appendQuoted(std::string &out, std::string_view s)
             out += hex[c & 15];
         }
     }
-    out.append(s.data() + run, s.size() - run);
+    out.append(s.data() + run, n - run);
     out += '"';
 }
 

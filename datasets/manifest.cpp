@@ -310,6 +310,7 @@ namespace {
 struct JobStream
 {
     Job job;
+    gt::JobEncoding encoding;
     std::string key; ///< "\"LAN\":" to spot a clash with a kept key
     std::unique_ptr<Cursor<Annotation>> cursor;
     Annotation pending;
@@ -353,8 +354,8 @@ public:
             JobStream s;
             s.job = std::move(j);
             s.key = "\"" + s.job.name + "\":";
-            for (size_t p = 0; p < s.job.classes.size(); ++p)
-                s.idsArePositions = s.idsArePositions && s.job.classes[p].id == int(p);
+            s.encoding = gt::prepareJob(s.job);
+            s.idsArePositions = s.encoding.idsArePositions;
             auto c = m_store.annotationCursor(s.job.id);
             if (!c)
                 return fail(c.error());
@@ -421,6 +422,7 @@ private:
                 continue;
             gt::EncodeContext ctx;
             ctx.job = &s.job;
+            ctx.encoding = &s.encoding;
             ctx.item = &item;
             const bool mayReference = (*a)->provenance.source == Source::Imported && s.idsArePositions;
             ctx.maskReference = [&, mayReference](const std::string &uri) -> std::string {

@@ -3,6 +3,7 @@
 #include "datasets/json.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace gw::datasets {
 
@@ -66,6 +67,18 @@ std::string encodePayload(const Payload &p)
 
 Result<Payload> decodePayload(std::string_view text, std::string mask)
 {
+    // Fast path for the most common payload, a single-label classification {"c":[N]}.
+    if (text.size() >= 8 && text.starts_with("{\"c\":[") && text.ends_with("]}") && mask.empty()) {
+        int id = 0;
+        const char *b = text.data() + 6, *e = text.data() + text.size() - 2;
+        auto r = std::from_chars(b, e, id);
+        if (r.ec == std::errc() && r.ptr == e) {
+            Payload p;
+            p.classes = {id};
+            p.classConfidence = {std::nullopt};
+            return p;
+        }
+    }
     json::Value v;
     json::ParseError err;
     if (!json::parse(text, v, &err) || !v.isObject())
