@@ -42,6 +42,42 @@ Result<std::unordered_set<std::string>> existingUris(const ProjectStore &store)
     return uris;
 }
 
+/// "img2" before "img10": runs of digits compare by value, the rest byte by byte.
+bool naturalLess(const std::string &a, const std::string &b)
+{
+    size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        const bool da = std::isdigit(static_cast<unsigned char>(a[i])), db = std::isdigit(static_cast<unsigned char>(b[j]));
+        if (da && db) {
+            size_t ei = i, ej = j;
+            while (ei < a.size() && std::isdigit(static_cast<unsigned char>(a[ei])))
+                ++ei;
+            while (ej < b.size() && std::isdigit(static_cast<unsigned char>(b[ej])))
+                ++ej;
+            // Compare the numbers without converting: strip leading zeros, then length, then digits.
+            size_t si = i, sj = j;
+            while (si + 1 < ei && a[si] == '0')
+                ++si;
+            while (sj + 1 < ej && b[sj] == '0')
+                ++sj;
+            if (ei - si != ej - sj)
+                return ei - si < ej - sj;
+            if (int c = a.compare(si, ei - si, b, sj, ej - sj); c != 0)
+                return c < 0;
+            if (ei - i != ej - j)
+                return ei - i < ej - j; // same value: fewer leading zeros first
+            i = ei;
+            j = ej;
+            continue;
+        }
+        if (a[i] != b[j])
+            return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+        ++i;
+        ++j;
+    }
+    return a.size() - i < b.size() - j;
+}
+
 Result<std::vector<std::string>> listFiles(const std::string &dir, bool images, bool texts)
 {
     std::vector<std::string> files;
@@ -58,7 +94,7 @@ Result<std::vector<std::string>> listFiles(const std::string &dir, bool images, 
         if ((images && media::isImageExtension(ext)) || (texts && ext == "txt"))
             files.push_back(fs::absolute(it->path()).lexically_normal().string());
     }
-    std::sort(files.begin(), files.end());
+    std::sort(files.begin(), files.end(), naturalLess);
     return files;
 }
 

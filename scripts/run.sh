@@ -2,10 +2,11 @@
 # The run command: builds Groundwork, makes the sample data, builds two demo
 # projects with the gw CLI and opens the digits one in the GUI when there is
 # a display.
-#   demo/digits.gwproj   image classification, 20 labels per digit class,
-#                        exported to demo/digits-output.manifest
-#   demo/packages.gwproj text classification of Debian package descriptions
-# demo/ is recreated from scratch on every run.
+#   data/digits.gwproj    image classification, 20 labels per digit class,
+#                         exported to data/digits-output.manifest
+#   data/packages.gwproj  text classification of Debian package descriptions
+# The projects sit above their media, so the media paths they store are relative
+# (data/ can be moved or shared as a whole). They are recreated on every run.
 set -euo pipefail
 
 me="run.sh"
@@ -29,12 +30,11 @@ gw() {
     "$gw_bin" "$@"
 }
 
-echo "$me: recreating demo/"
-rm -rf demo
-mkdir -p demo
+echo "$me: recreating the demo projects in data/"
+rm -f data/digits.gwproj* data/packages.gwproj* data/digits-output.manifest
 
 # --- image classification demo ---
-proj=demo/digits.gwproj
+proj=data/digits.gwproj
 gw init "$proj"
 gw import "$proj" data/digits
 gw job create "$proj" --name digit --type image-classification --classes 0,1,2,3,4,5,6,7,8,9
@@ -56,12 +56,12 @@ echo "$me: added $n_labels labels"
 ((n_labels > 0)) || { echo "$me: error: no labels read from data/digits/truth.jsonl" >&2; exit 1; }
 
 gw info "$proj"
-gw export "$proj" --job digit --out demo/digits-output.manifest
+gw export "$proj" --job digit --out data/digits-output.manifest
 
 # --- text classification demo: the 12 most common Debian sections ---
 sections=$(grep -oE '"section":"[^"]+"' data/texts/packages.jsonl | cut -d'"' -f4 |
     sort | uniq -c | sort -k1,1nr -k2,2 | awk 'NR <= 12 { print $2 }' | paste -sd, -)
-text_proj=demo/packages.gwproj
+text_proj=data/packages.gwproj
 gw init "$text_proj"
 gw import "$text_proj" data/texts/packages.jsonl --field source
 gw job create "$text_proj" --name section --type text-classification --classes "$sections"
@@ -69,12 +69,12 @@ gw info "$text_proj"
 
 echo "$me: demo projects ready:"
 echo "$me:   $root/$proj   (image classification, $n_labels labels)"
-echo "$me:   $root/demo/digits-output.manifest   (exported labels)"
+echo "$me:   $root/data/digits-output.manifest   (exported labels)"
 echo "$me:   $root/$text_proj   (text classification: $sections)"
 
 if [[ -n ${DISPLAY:-} || -n ${WAYLAND_DISPLAY:-} ]]; then
     echo "$me: starting the GUI: $gui_bin $proj"
-    exec "$gui_bin" "$proj"
+    exec "$gui_bin" "$root/$proj"
 fi
 echo "$me: no display (DISPLAY/WAYLAND_DISPLAY unset), not starting the GUI."
 echo "$me: open it later with: $gui_bin $root/$proj"

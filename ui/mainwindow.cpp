@@ -20,6 +20,8 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+
 namespace gw::ui {
 
 using namespace gw::datasets;
@@ -34,7 +36,13 @@ QImage loadPreview(const QString &path, QSize box)
     QSize size = reader.size();
     if (size.isValid() && (size.width() > box.width() || size.height() > box.height()))
         reader.setScaledSize(size.scaled(box, Qt::KeepAspectRatio));
-    return reader.read();
+    QImage img = reader.read();
+    // Small images (digits are 20 × 20) are enlarged by a whole factor, pixels kept sharp.
+    if (!img.isNull() && img.width() * 2 <= box.width() && img.height() * 2 <= box.height()) {
+        const int factor = std::max(1, std::min(box.width() / img.width(), box.height() / img.height()));
+        img = img.scaled(img.size() * factor, Qt::KeepAspectRatio, Qt::FastTransformation);
+    }
+    return img;
 }
 
 } // namespace
@@ -48,7 +56,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
 
     m_jobs = new QListWidget;
-    m_jobs->setMinimumWidth(200);
+    m_jobs->setMinimumWidth(240);
+    m_jobs->setWordWrap(true);
+    m_jobs->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_jobs->setSpacing(2);
     auto *jobsBox = new QWidget;
     auto *jobsLayout = new QVBoxLayout(jobsBox);
     jobsLayout->setContentsMargins(6, 6, 6, 6);
@@ -148,6 +159,9 @@ void MainWindow::showJob(int row)
             job = *j;
     m_model->setStore(m_store.get(), job ? &*job : nullptr);
     m_items->resizeColumnToContents(ItemTableModel::IdColumn);
+    m_items->resizeColumnToContents(ItemTableModel::SizeColumn);
+    if (m_model->rowCount() > 0)
+        m_items->setCurrentIndex(m_model->index(0, ItemTableModel::MediaColumn));
     updateStatus();
 }
 
