@@ -432,20 +432,14 @@ Result<> decodeSegmentation(const json::Value &label, const json::Value &md, Dec
             auto m = mask::decode(bytes, colorToIndex);
             if (!m)
                 return fail(lineError(where + ": " + m.error().message));
-            if (ctx.item->width && (m->width != ctx.item->width || m->height != ctx.item->height))
-                return fail(lineError(where + ": the mask is " + std::to_string(m->width) + "x" + std::to_string(m->height)
-                                      + " but the image is " + std::to_string(ctx.item->width) + "x"
-                                      + std::to_string(ctx.item->height)));
+            if (auto r = mask::checkSize(*m, ctx.item->width, ctx.item->height); !r)
+                return fail(lineError(where + ": " + r.error().message));
             for (uint8_t p : m->pixels)
                 if (p != 0 && lut[p] == 0)
                     return fail(lineError(where + ": pixel value " + std::to_string(p)
                                           + " is not in the internal-color-map"));
             mask::applyLut(*m, lut);
-            std::vector<uint32_t> palette(256, 0xffffff);
-            for (const LabelClass &c : ctx.job->classes)
-                if (c.id + 1 < 256)
-                    palette[size_t(c.id + 1)] = mask::parseHexColor(c.color).value_or(0xffffff);
-            auto png = mask::encode(*m, palette);
+            auto png = mask::encodeStored(*m, ctx.job->classes);
             if (!png)
                 return fail(png.error());
             a.payload.mask = std::move(*png);
@@ -724,19 +718,7 @@ Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
             if (p.mask.empty())
                 return fail(Error::invalid("the mask of item " + std::to_string(a.itemId) + " is not available"));
             // Stored pixel values are class id + 1; Ground Truth wants position + 1.
-            auto m = mask::decode(p.mask);
-            if (!m)
-                return fail(m.error());
-            std::vector<uint8_t> lut(256, 0);
-            std::vector<uint32_t> palette(256, 0xffffff);
-            for (size_t pos = 0; pos < job.classes.size() && pos < 255; ++pos) {
-                const LabelClass &c = job.classes[pos];
-                if (c.id + 1 < 256)
-                    lut[size_t(c.id + 1)] = uint8_t(pos + 1);
-                palette[pos + 1] = mask::parseHexColor(c.color).value_or(0xffffff);
-            }
-            mask::applyLut(*m, lut);
-            auto png = mask::encode(*m, palette);
+            auto png = mask::groundTruthFromStored(p.mask, job.classes);
             if (!png)
                 return fail(png.error());
             if (!ctx.writeMask)

@@ -107,6 +107,60 @@ Result<std::string> remapClass(const std::string &pngBytes, int classId, std::op
     return std::string(out.constData(), size_t(out.size()));
 }
 
+Result<std::string> encodeStored(const IndexedMask &m, const std::vector<LabelClass> &classes)
+{
+    std::vector<uint32_t> palette(256, 0xffffff);
+    for (const LabelClass &c : classes)
+        if (c.id + 1 < 256)
+            palette[size_t(c.id + 1)] = parseHexColor(c.color).value_or(0xffffff);
+    return encode(m, palette);
+}
+
+Result<std::string> storedFromGroundTruth(IndexedMask m, const std::vector<LabelClass> &classes)
+{
+    std::vector<uint8_t> lut(256, 0);
+    std::vector<bool> valid(256, false);
+    valid[0] = true;
+    for (size_t pos = 0; pos < classes.size() && pos < 255; ++pos) {
+        lut[pos + 1] = uint8_t(classes[pos].id + 1);
+        valid[pos + 1] = true;
+    }
+    for (size_t i = 0; i < m.pixels.size(); ++i)
+        if (!valid[m.pixels[i]])
+            return fail(Error::invalid("pixel (" + std::to_string(i % size_t(m.width)) + ", "
+                                       + std::to_string(i / size_t(m.width)) + ") has value "
+                                       + std::to_string(m.pixels[i]) + ", which is no class (0 = background, 1.."
+                                       + std::to_string(classes.size()) + ")"));
+    applyLut(m, lut);
+    return encodeStored(m, classes);
+}
+
+Result<std::string> groundTruthFromStored(const std::string &png, const std::vector<LabelClass> &classes)
+{
+    auto m = decode(png);
+    if (!m)
+        return fail(m.error());
+    std::vector<uint8_t> lut(256, 0);
+    std::vector<uint32_t> palette(256, 0xffffff);
+    for (size_t pos = 0; pos < classes.size() && pos < 255; ++pos) {
+        const LabelClass &c = classes[pos];
+        if (c.id + 1 < 256)
+            lut[size_t(c.id + 1)] = uint8_t(pos + 1);
+        palette[pos + 1] = parseHexColor(c.color).value_or(0xffffff);
+    }
+    applyLut(*m, lut);
+    return encode(*m, palette);
+}
+
+Result<> checkSize(const IndexedMask &m, int imageWidth, int imageHeight)
+{
+    if (imageWidth && (m.width != imageWidth || m.height != imageHeight))
+        return fail(Error::invalid("the mask is " + std::to_string(m.width) + "x" + std::to_string(m.height)
+                                   + " but the image is " + std::to_string(imageWidth) + "x"
+                                   + std::to_string(imageHeight)));
+    return {};
+}
+
 std::optional<uint32_t> parseHexColor(const std::string &hex)
 {
     if (hex.size() != 7 || hex[0] != '#')

@@ -3,6 +3,7 @@
 // Segmentation masks as 8-bit palette PNGs (Ground Truth's format): pixel value = class index, 0 = background.
 
 #include "datasets/result.h"
+#include "datasets/types.h"
 
 #include <cstdint>
 #include <optional>
@@ -30,6 +31,16 @@ void applyLut(IndexedMask &m, const std::vector<uint8_t> &lut);
 Result<std::vector<int>> classIds(const std::string &pngBytes);
 /// Stored masks: moves the pixels of classId to class to, or to background; keeps the palette.
 Result<std::string> remapClass(const std::string &pngBytes, int classId, std::optional<int> to);
+
+/// A mask in stored values (class id + 1) encoded with the classes' colours.
+Result<std::string> encodeStored(const IndexedMask &m, const std::vector<LabelClass> &classes);
+/// A mask in Ground Truth values (class position + 1) to the stored form; a value that is no class is an
+/// error naming the pixel.
+Result<std::string> storedFromGroundTruth(IndexedMask m, const std::vector<LabelClass> &classes);
+/// A stored mask PNG to a Ground Truth palette PNG (value = position + 1, palette = class colours).
+Result<std::string> groundTruthFromStored(const std::string &png, const std::vector<LabelClass> &classes);
+/// An error when the mask's size differs from a known image size (0 × 0: unknown).
+Result<> checkSize(const IndexedMask &m, int imageWidth, int imageHeight);
 
 /// "#rrggbb" → 0xRRGGBB; nullopt when malformed.
 std::optional<uint32_t> parseHexColor(const std::string &hex);

@@ -62,29 +62,12 @@ Result<std::string> maskFromFile(const Job &job, const Item &item, const std::st
     auto m = mask::decode(ss.str(), colors);
     if (!m)
         return fail(Error::invalid(path + ": " + m.error().message));
-    if (item.width && (m->width != item.width || m->height != item.height))
-        return fail(Error::invalid(path + ": the mask is " + std::to_string(m->width) + "x" + std::to_string(m->height)
-                                   + " but the image is " + std::to_string(item.width) + "x"
-                                   + std::to_string(item.height)));
-    std::vector<uint8_t> lut(256, 0);
-    std::vector<bool> valid(256, false);
-    valid[0] = true;
-    std::vector<uint32_t> palette(256, 0xffffff);
-    for (size_t pos = 0; pos < job.classes.size() && pos < 255; ++pos) {
-        const LabelClass &c = job.classes[pos];
-        lut[pos + 1] = uint8_t(c.id + 1);
-        valid[pos + 1] = true;
-        if (c.id + 1 < 256)
-            palette[size_t(c.id + 1)] = mask::parseHexColor(c.color).value_or(0xffffff);
-    }
-    for (size_t i = 0; i < m->pixels.size(); ++i)
-        if (!valid[m->pixels[i]])
-            return fail(Error::invalid(path + ": pixel (" + std::to_string(i % size_t(m->width)) + ", "
-                                       + std::to_string(i / size_t(m->width)) + ") has value "
-                                       + std::to_string(m->pixels[i]) + ", which is no class of job '" + job.name
-                                       + "' (0 = background, 1.." + std::to_string(job.classes.size()) + ")"));
-    mask::applyLut(*m, lut);
-    return mask::encode(*m, palette);
+    if (auto r = mask::checkSize(*m, item.width, item.height); !r)
+        return fail(Error::invalid(path + ": " + r.error().message));
+    auto png = mask::storedFromGroundTruth(std::move(*m), job.classes);
+    if (!png)
+        return fail(Error::invalid(path + ": " + png.error().message + " of job '" + job.name + "'"));
+    return png;
 }
 
 } // namespace

@@ -74,6 +74,17 @@ Result<std::unique_ptr<datasets::ProjectStore>> openProject(const QString &path)
     return datasets::ProjectStore::open(str(path), datasets::ProjectStore::OpenMode::OpenExisting);
 }
 
+Result<ProjectAndJob> openProjectAndJob(const QString &project, const QString &job)
+{
+    auto store = openProject(project);
+    if (!store)
+        return fail(store.error());
+    auto j = (*store)->job(str(job));
+    if (!j)
+        return fail(j.error());
+    return ProjectAndJob{std::move(*store), std::move(*j)};
+}
+
 std::string defaultAuthor()
 {
     if (const char *a = std::getenv("GW_AUTHOR"); a && *a)

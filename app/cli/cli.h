@@ -39,6 +39,14 @@ QString qstr(const std::string &s);
 
 Result<std::unique_ptr<datasets::ProjectStore>> openProject(const QString &path);
 
+struct ProjectAndJob
+{
+    std::unique_ptr<datasets::ProjectStore> store;
+    datasets::Job job;
+};
+/// Opens a project and finds one of its jobs.
+Result<ProjectAndJob> openProjectAndJob(const QString &project, const QString &job);
+
 /// Who a label is recorded as: GW_AUTHOR, else USER.
 std::string defaultAuthor();
 

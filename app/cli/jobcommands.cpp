@@ -189,12 +189,11 @@ int jobClassCommand(const QString &which, const QStringList &args)
         return code;
     if (!p.isSet(job) || !p.isSet(cls))
         return usageError(p, "--job and --class are required");
-    auto store = openProject(p.positionalArguments().at(0));
-    if (!store)
-        return report(store.error());
-    auto j = (*store)->job(str(p.value(job)));
-    if (!j)
-        return report(j.error());
+    auto opened = openProjectAndJob(p.positionalArguments().at(0), p.value(job));
+    if (!opened)
+        return report(opened.error());
+    auto *store = &opened->store;
+    const Job *j = &opened->job;
     const std::string className = str(p.value(cls));
     if (which == QStringLiteral("add-class")) {
         LabelClass c;
@@ -300,12 +299,11 @@ int cmdLabel(const QStringList &args)
         return code;
     if (!p.isSet(job) || p.isSet(item) == p.isSet(uri))
         return usageError(p, "--job and one of --item / --uri are required");
-    auto store = openProject(p.positionalArguments().at(0));
-    if (!store)
-        return report(store.error());
-    auto j = (*store)->job(str(p.value(job)));
-    if (!j)
-        return report(j.error());
+    auto opened = openProjectAndJob(p.positionalArguments().at(0), p.value(job));
+    if (!opened)
+        return report(opened.error());
+    auto *store = &opened->store;
+    const Job *j = &opened->job;
     Item it;
     if (p.isSet(item)) {
         bool ok = false;
@@ -365,12 +363,11 @@ int cmdHistory(const QStringList &args)
         return code;
     if (!p.isSet(job) || !p.isSet(item))
         return usageError(p, "--job and --item are required");
-    auto store = openProject(p.positionalArguments().at(0));
-    if (!store)
-        return report(store.error());
-    auto j = (*store)->job(str(p.value(job)));
-    if (!j)
-        return report(j.error());
+    auto opened = openProjectAndJob(p.positionalArguments().at(0), p.value(job));
+    if (!opened)
+        return report(opened.error());
+    auto *store = &opened->store;
+    const Job *j = &opened->job;
     auto h = (*store)->history(j->id, p.value(item).toLongLong());
     if (!h)
         return report(h.error());
