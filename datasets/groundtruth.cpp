@@ -621,9 +621,8 @@ Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
 
     auto position = [&](int id) { return enc.idsArePositions ? id : job.positionOf(id); };
     auto name = [&](int id) -> const std::string & { return enc.quotedNames.at(id); };
-    for (int id : payloadClassIds(p))
-        if (!enc.quotedNames.count(id))
-            return fail(Error::internal("annotation " + std::to_string(a.id) + " refers to a removed class"));
+    if (!allClassIds(p, [&](int id) { return enc.quotedNames.count(id) > 0; }))
+        return fail(Error::internal("annotation " + std::to_string(a.id) + " refers to a removed class"));
 
     const std::string_view human = a.provenance.humanAnnotated ? "\"yes\"" : "\"no\"";
     char dateBuf[40];

@@ -311,7 +311,8 @@ struct JobStream
 {
     Job job;
     gt::JobEncoding encoding;
-    std::string key; ///< "\"LAN\":" to spot a clash with a kept key
+    std::string key;         ///< "\"LAN\":" to spot a clash with a kept key
+    std::string metadataKey; ///< "\"LAN-metadata\":"
     std::unique_ptr<Cursor<Annotation>> cursor;
     Annotation pending;
     bool hasPending = false;
@@ -354,6 +355,7 @@ public:
             JobStream s;
             s.job = std::move(j);
             s.key = "\"" + s.job.name + "\":";
+            s.metadataKey = "\"" + s.job.name + "-metadata\":";
             s.encoding = gt::prepareJob(s.job);
             s.idsArePositions = s.encoding.idsArePositions;
             auto c = m_store.annotationCursor(s.job.id);
@@ -410,7 +412,10 @@ private:
             json::appendQuoted(buf, item.text);
         } else {
             buf += "{\"source-ref\":";
-            json::appendQuoted(buf, sourceRef(item.uri));
+            if (media::isUri(item.uri) || (m_sameDir && !item.uri.empty() && item.uri.front() != '/'))
+                json::appendQuoted(buf, item.uri); // as stored: no copy
+            else
+                json::appendQuoted(buf, sourceRef(item.uri));
         }
         appendExtra(item.extra, buf);
         int labels = 0;
@@ -464,8 +469,7 @@ private:
         if (extra.size() <= 2)
             return;
         const bool clash = std::any_of(m_streams.begin(), m_streams.end(), [&](const JobStream &s) {
-            return extra.find(s.key) != std::string::npos
-                   || extra.find("\"" + s.job.name + "-metadata\":") != std::string::npos;
+            return extra.find(s.key) != std::string::npos || extra.find(s.metadataKey) != std::string::npos;
         });
         if (!clash) {
             buf += ',';

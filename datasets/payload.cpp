@@ -65,25 +65,30 @@ std::string encodePayload(const Payload &p)
     return json::toString(json::Value(std::move(o)));
 }
 
-Result<Payload> decodePayload(std::string_view text, std::string mask)
+Result<> decodePayloadInto(std::string_view text, std::string_view mask, Payload &p)
 {
+    p.classes.clear();
+    p.classConfidence.clear();
+    p.boxes.clear();
+    p.spans.clear();
+    p.imageWidth = p.imageHeight = p.imageDepth = 0;
+    p.maskUri.clear();
+    p.mask.assign(mask);
     // Fast path for the most common payload, a single-label classification {"c":[N]}.
-    if (text.size() >= 8 && text.starts_with("{\"c\":[") && text.ends_with("]}") && mask.empty()) {
+    if (text.size() >= 8 && text.starts_with("{\"c\":[") && text.ends_with("]}")) {
         int id = 0;
         const char *b = text.data() + 6, *e = text.data() + text.size() - 2;
         auto r = std::from_chars(b, e, id);
         if (r.ec == std::errc() && r.ptr == e) {
-            Payload p;
-            p.classes = {id};
-            p.classConfidence = {std::nullopt};
-            return p;
+            p.classes.push_back(id);
+            p.classConfidence.push_back(std::nullopt);
+            return {};
         }
     }
     json::Value v;
     json::ParseError err;
     if (!json::parse(text, v, &err) || !v.isObject())
         return fail(Error::internal("stored annotation payload is not valid JSON: " + err.message));
-    Payload p;
     if (const json::Value *c = v.find("c"))
         for (const json::Value &e : c->toArray())
             p.classes.push_back(int(e.toInt()));
@@ -123,7 +128,14 @@ Result<Payload> decodePayload(std::string_view text, std::string mask)
     }
     if (const json::Value *mu = v.find("mu"))
         p.maskUri = mu->toString();
-    p.mask = std::move(mask);
+    return {};
+}
+
+Result<Payload> decodePayload(std::string_view text, std::string mask)
+{
+    Payload p;
+    if (auto r = decodePayloadInto(text, mask, p); !r)
+        return fail(r.error());
     return p;
 }
 

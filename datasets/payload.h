@@ -13,6 +13,23 @@ namespace gw::datasets {
 std::string encodePayload(const Payload &p);
 /// mask is the blob stored beside the JSON text.
 Result<Payload> decodePayload(std::string_view json, std::string mask);
+/// The same into an existing payload, reusing its storage.
+Result<> decodePayloadInto(std::string_view json, std::string_view mask, Payload &out);
+/// Whether every class a payload refers to satisfies pred (no allocation).
+template<typename Pred>
+bool allClassIds(const Payload &p, Pred pred)
+{
+    for (int id : p.classes)
+        if (!pred(id))
+            return false;
+    for (const Box &b : p.boxes)
+        if (!pred(b.classId))
+            return false;
+    for (const Span &s : p.spans)
+        if (!pred(s.classId))
+            return false;
+    return true;
+}
 
 /// Class ids a payload refers to (boxes, spans, classes), each once.
 std::vector<int> payloadClassIds(const Payload &p);

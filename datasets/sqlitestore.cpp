@@ -51,8 +51,9 @@ template<typename T>
 class StatementCursor final : public Cursor<T>
 {
 public:
-    using Reader = std::function<Result<T>(const Statement &)>;
-    StatementCursor(Statement s, Reader r) : m_stmt(std::move(s)), m_read(std::move(r)) {}
+    /// Reads the current row into out, reusing its storage (no allocation per row on long walks).
+    using Reader = Result<> (*)(const Statement &, T &);
+    StatementCursor(Statement s, Reader r) : m_stmt(std::move(s)), m_read(r) {}
     Result<bool> next(T &out) override
     {
         if (!m_stmt.step()) {
@@ -60,10 +61,8 @@ public:
                 return fail(st.error());
             return false;
         }
-        auto v = m_read(m_stmt);
-        if (!v)
-            return fail(v.error());
-        out = std::move(*v);
+        if (auto r = m_read(m_stmt, out); !r)
+            return fail(r.error());
         return true;
     }
 
@@ -193,19 +192,25 @@ public:
 
     // ---- items ----
 
-    static Item readItem(const Statement &s)
+    static Result<> readItemInto(const Statement &s, Item &it)
     {
-        Item it;
         it.id = s.columnInt(0);
         it.kind = MediaKind(s.columnInt(1));
-        it.uri = std::string(s.columnText(2));
-        it.text = std::string(s.columnText(3));
+        it.uri.assign(s.columnText(2));
+        it.text.assign(s.columnText(3));
         it.width = int(s.columnInt(4));
         it.height = int(s.columnInt(5));
         it.flags = int(s.columnInt(6));
-        it.split = std::string(s.columnText(7));
+        it.split.assign(s.columnText(7));
         it.batch = s.columnInt(8);
-        it.extra = std::string(s.columnText(9));
+        it.extra.assign(s.columnText(9));
+        return {};
+    }
+
+    static Item readItem(const Statement &s)
+    {
+        Item it;
+        (void)readItemInto(s, it);
         return it;
     }
 
@@ -265,6 +270,18 @@ public:
 
     Result<int64_t> countItems(const ItemFilter &f) const override
     {
+        // Progress counts ("labeled in job J") come straight from the current-annotation index.
+        const bool onlyLabeledInJob = f.jobId && f.labeled == true && !f.classId && !f.source && !f.kind
+                                      && !f.flaggedOnly && f.afterId == 0;
+        if (onlyLabeledInJob) {
+            auto s = prepared("SELECT COUNT(*) FROM annotations WHERE job=? AND superseded_us IS NULL AND deleted=0");
+            if (!s)
+                return fail(s.error());
+            (*s)->bind(1, f.jobId);
+            if (!(*s)->step())
+                return fail((*s)->status().error());
+            return (*s)->columnInt(0);
+        }
         std::string q = "SELECT COUNT(*) FROM items" + whereClause(f);
         Statement s(m_db, q);
         if (!s.valid())
@@ -288,9 +305,7 @@ public:
         s.bind(1, f.afterId);
         if (f.jobId)
             s.bind(2, f.jobId);
-        return std::unique_ptr<Cursor<Item>>(new StatementCursor<Item>(std::move(s), [](const Statement &st) {
-            return Result<Item>(readItem(st));
-        }));
+        return std::unique_ptr<Cursor<Item>>(new StatementCursor<Item>(std::move(s), readItemInto));
     }
 
     Result<> forEachItem(const ItemFilter &f, const std::function<bool(const Item &)> &fn) const override
@@ -605,24 +620,30 @@ public:
 #define GW_ANNOTATION_COLUMNS \
     "id, job, item, source, human, author, payload, mask, confidence, time_spent_ms, created_us, extra, deleted, superseded_us"
 
-    static Result<Annotation> readAnnotation(const Statement &s)
+    static Result<> readAnnotationInto(const Statement &s, Annotation &a)
     {
-        Annotation a;
         a.id = s.columnInt(0);
         a.jobId = s.columnInt(1);
         a.itemId = s.columnInt(2);
         a.provenance.source = Source(s.columnInt(3));
         a.provenance.humanAnnotated = s.columnInt(4) != 0;
-        a.provenance.author = std::string(s.columnText(5));
-        auto p = decodePayload(s.columnText(6), std::string(s.columnBlob(7)));
-        if (!p)
-            return fail(p.error());
-        a.payload = std::move(*p);
+        a.provenance.author.assign(s.columnText(5));
+        if (auto r = decodePayloadInto(s.columnText(6), s.columnBlob(7), a.payload); !r)
+            return r;
+        a.provenance.confidence.reset();
         if (!s.columnIsNull(8))
             a.provenance.confidence = s.columnDouble(8);
         a.provenance.timeSpentMs = s.columnInt(9);
         a.provenance.createdUs = s.columnInt(10);
-        a.extra = std::string(s.columnText(11));
+        a.extra.assign(s.columnText(11));
+        return {};
+    }
+
+    static Result<Annotation> readAnnotation(const Statement &s)
+    {
+        Annotation a;
+        if (auto r = readAnnotationInto(s, a); !r)
+            return fail(r.error());
         return a;
     }
 
@@ -670,7 +691,7 @@ public:
         if (!s.valid())
             return fail(sql::errorFrom(m_db, sqlite3_errcode(m_db), "cannot list annotations"));
         s.bind(1, jobId);
-        return std::unique_ptr<Cursor<Annotation>>(new StatementCursor<Annotation>(std::move(s), readAnnotation));
+        return std::unique_ptr<Cursor<Annotation>>(new StatementCursor<Annotation>(std::move(s), readAnnotationInto));
     }
 
     Result<> forEachAnnotation(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const override
