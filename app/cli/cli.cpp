@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <pwd.h>
 #include <unistd.h>
 
 namespace gw::cli {
@@ -89,8 +90,11 @@ std::string defaultAuthor()
 {
     if (const char *a = std::getenv("GW_AUTHOR"); a && *a)
         return a;
-    if (const char *u = std::getenv("USER"); u && *u)
-        return u;
+    for (const char *var : {"USER", "LOGNAME"})
+        if (const char *u = std::getenv(var); u && *u)
+            return u;
+    if (const passwd *pw = getpwuid(geteuid()); pw && pw->pw_name)
+        return pw->pw_name;
     return "unknown";
 }
 

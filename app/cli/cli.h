@@ -47,7 +47,7 @@ struct ProjectAndJob
 /// Opens a project and finds one of its jobs.
 Result<ProjectAndJob> openProjectAndJob(const QString &project, const QString &job);
 
-/// Who a label is recorded as: GW_AUTHOR, else USER.
+/// Who a label is recorded as: GW_AUTHOR, else the login name.
 std::string defaultAuthor();
 
 /// Progress of long work on stderr: a live line on a terminal, a line per 10% otherwise.
