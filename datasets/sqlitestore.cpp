@@ -833,9 +833,11 @@ Result<> SqliteTransaction::addItem(Item &item)
 Result<> SqliteTransaction::putAnnotation(Annotation &a)
 {
     const Provenance &p = a.provenance;
-    const int64_t now = p.createdUs ? p.createdUs : nowUs();
+    // Superseded now; created when the label says (an imported or restored label keeps its own time).
+    const int64_t supersededAt = nowUs();
+    const int64_t now = p.createdUs ? p.createdUs : supersededAt;
     Statement &u = m_store.stmt("UPDATE annotations SET superseded_us=? WHERE job=? AND item=? AND superseded_us IS NULL");
-    if (auto r = u.bind(1, now).bind(2, a.jobId).bind(3, a.itemId).exec(); !r)
+    if (auto r = u.bind(1, supersededAt).bind(2, a.jobId).bind(3, a.itemId).exec(); !r)
         return r;
     Statement &s = m_store.stmt("INSERT INTO annotations(job, item, source, human, author, payload, mask, confidence, "
                                 "time_spent_ms, created_us, extra) VALUES(?,?,?,?,?,?,?,?,?,?,?)");

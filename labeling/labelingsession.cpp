@@ -1,0 +1,203 @@
+#include "labeling/labelingsession.h"
+
+#include "datasets/groundtruth.h"
+
+#include <QUndoCommand>
+
+#include <algorithm>
+
+namespace gw::labeling {
+
+using namespace gw::datasets;
+
+namespace {
+
+/// Sets one item's label from `before` to `after`. The first redo is skipped: the session wrote `after`
+/// already, so that a failed write never leaves a command on the stack.
+class SetLabelCommand : public QUndoCommand
+{
+public:
+    SetLabelCommand(LabelingSession *session, int64_t itemId, std::optional<Annotation> before,
+                    std::optional<Annotation> after, const QString &text, int mergeId)
+        : QUndoCommand(text), m_session(session), m_itemId(itemId), m_before(std::move(before)),
+          m_after(std::move(after)), m_mergeId(mergeId)
+    {
+    }
+
+    void redo() override
+    {
+        if (std::exchange(m_first, false))
+            return;
+        if (auto r = m_session->write(m_itemId, m_after); !r)
+            Q_EMIT m_session->failed(QString::fromStdString(r.error().message));
+    }
+
+    void undo() override
+    {
+        if (auto r = m_session->write(m_itemId, m_before); !r)
+            Q_EMIT m_session->failed(QString::fromStdString(r.error().message));
+    }
+
+    int id() const override { return m_mergeId; }
+
+    bool mergeWith(const QUndoCommand *other) override
+    {
+        const auto *o = static_cast<const SetLabelCommand *>(other);
+        if (o->m_itemId != m_itemId)
+            return false;
+        m_after = o->m_after;
+        return true;
+    }
+
+private:
+    LabelingSession *m_session;
+    int64_t m_itemId;
+    std::optional<Annotation> m_before, m_after;
+    int m_mergeId;
+    bool m_first = true;
+};
+
+} // namespace
+
+LabelingSession::LabelingSession(ProjectStore &store, std::string author, QObject *parent)
+    : QObject(parent), m_store(store), m_author(std::move(author))
+{
+}
+
+void LabelingSession::setJob(const Job &job)
+{
+    m_undo.clear();
+    m_job = job;
+    m_item = {};
+    m_current.reset();
+}
+
+Result<> LabelingSession::openItem(int64_t itemId)
+{
+    auto item = m_store.item(itemId);
+    if (!item)
+        return fail(item.error());
+    auto current = m_store.currentAnnotation(m_job.id, itemId);
+    if (!current)
+        return fail(current.error());
+    m_item = std::move(*item);
+    m_current = std::move(*current);
+    m_sinceOpen.start();
+    return {};
+}
+
+Payload LabelingSession::payload() const
+{
+    return m_current ? m_current->payload : Payload();
+}
+
+Result<> LabelingSession::write(int64_t itemId, const std::optional<Annotation> &state)
+{
+    auto tx = m_store.begin();
+    if (!tx)
+        return fail(tx.error());
+    if (state) {
+        Annotation a = *state;
+        if (auto r = (*tx)->putAnnotation(a); !r)
+            return r;
+    } else {
+        Provenance who;
+        who.author = m_author;
+        if (auto r = (*tx)->clearAnnotation(m_job.id, itemId, who); !r)
+            return r;
+    }
+    if (auto r = (*tx)->commit(); !r)
+        return r;
+    if (itemId == m_item.id) {
+        auto current = m_store.currentAnnotation(m_job.id, itemId);
+        if (current)
+            m_current = std::move(*current);
+    }
+    Q_EMIT labelChanged(itemId);
+    return {};
+}
+
+Result<> LabelingSession::push(std::optional<Annotation> after, const QString &text, int mergeId)
+{
+    std::optional<Annotation> before = m_current;
+    if (auto r = write(m_item.id, after); !r)
+        return r;
+    if (after)
+        after = m_current; // with the id and time the store gave it
+    m_undo.push(new SetLabelCommand(this, m_item.id, std::move(before), std::move(after), text, mergeId));
+    return {};
+}
+
+Result<> LabelingSession::apply(const Payload &payload, const QString &text, int mergeId)
+{
+    if (!hasItem())
+        return fail(Error::invalid("no item is open"));
+    if (const std::string msg = gt::validatePayload(m_job, m_item, payload); !msg.empty())
+        return fail(Error::invalid(msg));
+    Annotation a;
+    a.jobId = m_job.id;
+    a.itemId = m_item.id;
+    a.payload = payload;
+    a.provenance.source = Source::Human;
+    a.provenance.humanAnnotated = true;
+    a.provenance.author = m_author;
+    a.provenance.timeSpentMs = m_sinceOpen.isValid() ? m_sinceOpen.elapsed() : 0;
+    return push(std::move(a), text, mergeId);
+}
+
+Result<> LabelingSession::clearLabel()
+{
+    if (!hasItem() || !m_current)
+        return {};
+    return push(std::nullopt, tr("Clear label"), -1);
+}
+
+Result<> LabelingSession::pressClass(int classId)
+{
+    const LabelClass *cls = m_job.classById(classId);
+    if (!cls || !hasItem())
+        return fail(Error::invalid("no such class"));
+    const TaskInfo &info = taskInfo(m_job.type);
+    const bool classification = m_job.type == TaskType::ImageClassification
+                                || m_job.type == TaskType::TextClassification
+                                || m_job.type == TaskType::ImageClassificationMultiLabel
+                                || m_job.type == TaskType::TextClassificationMultiLabel;
+    if (!classification)
+        return {};
+    const QString name = QString::fromStdString(cls->name);
+    if (!info.multiLabel) {
+        Payload p;
+        p.classes = {classId};
+        p.classConfidence = {std::nullopt};
+        return apply(p, tr("Label %1").arg(name));
+    }
+    Payload p = payload();
+    auto it = std::find(p.classes.begin(), p.classes.end(), classId);
+    if (it != p.classes.end()) {
+        p.classConfidence.erase(p.classConfidence.begin() + (it - p.classes.begin()));
+        p.classes.erase(it);
+        if (p.classes.empty())
+            return push(std::nullopt, tr("Remove %1").arg(name), -1);
+        return apply(p, tr("Remove %1").arg(name));
+    }
+    p.classes.push_back(classId);
+    p.classConfidence.push_back(std::nullopt);
+    return apply(p, tr("Add %1").arg(name));
+}
+
+Result<> LabelingSession::acceptCurrent()
+{
+    if (!m_current)
+        return {};
+    Payload p = m_current->payload;
+    // The annotator vouches for the label: it becomes a human label without the model's confidences.
+    for (auto &c : p.classConfidence)
+        c.reset();
+    for (Box &b : p.boxes)
+        b.confidence.reset();
+    for (Span &s : p.spans)
+        s.confidence.reset();
+    return apply(p, tr("Accept label"));
+}
+
+} // namespace gw::labeling

@@ -1,0 +1,70 @@
+#pragma once
+
+// An annotator's session on one job: the item being labeled, its current label, and the undo stack. Every
+// edit is committed to the store as it is made and pushed as an undo command; undo and redo commit too, so
+// closing the app (or a crash) loses nothing but a stroke in progress.
+
+#include "datasets/projectstore.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QUndoStack>
+
+#include <optional>
+
+namespace gw::labeling {
+
+class LabelingSession : public QObject
+{
+    Q_OBJECT
+public:
+    LabelingSession(datasets::ProjectStore &store, std::string author, QObject *parent = nullptr);
+
+    /// Switches to a job; the undo history of the previous job is dropped (its edits are all committed).
+    void setJob(const datasets::Job &job);
+    const datasets::Job &job() const { return m_job; }
+    const std::string &author() const { return m_author; }
+    datasets::ProjectStore &store() { return m_store; }
+    QUndoStack *undoStack() { return &m_undo; }
+
+    /// Makes an item current and reads its label.
+    Result<> openItem(int64_t itemId);
+    bool hasItem() const { return m_item.id != 0; }
+    const datasets::Item &item() const { return m_item; }
+    /// The item's current label in the job, if any.
+    const std::optional<datasets::Annotation> &current() const { return m_current; }
+    /// The current payload, or an empty one.
+    datasets::Payload payload() const;
+
+    /// Validates, commits and pushes an edit of the current item. mergeId >= 0 lets consecutive edits of
+    /// the same kind on the same item merge into one undo step (arrow-key nudges).
+    Result<> apply(const datasets::Payload &payload, const QString &text, int mergeId = -1);
+    /// Removes the current item's label (undoable).
+    Result<> clearLabel();
+    /// A class key: single-label jobs set the class, multi-label jobs toggle it. Other jobs: no-op.
+    Result<> pressClass(int classId);
+    /// Accepts an automatic label as the annotator's own (undoable).
+    Result<> acceptCurrent();
+
+    /// Writes a label state for an item (nullopt: no label). Used by undo and redo.
+    Result<> write(int64_t itemId, const std::optional<datasets::Annotation> &state);
+
+Q_SIGNALS:
+    /// A label was written (by an edit, undo or redo); itemId may differ from the current item.
+    void labelChanged(int64_t itemId);
+    /// Undo or redo could not be written (e.g. the disk is full).
+    void failed(const QString &message);
+
+private:
+    Result<> push(std::optional<datasets::Annotation> after, const QString &text, int mergeId);
+
+    datasets::ProjectStore &m_store;
+    std::string m_author;
+    datasets::Job m_job;
+    datasets::Item m_item;
+    std::optional<datasets::Annotation> m_current;
+    QUndoStack m_undo;
+    QElapsedTimer m_sinceOpen;
+};
+
+} // namespace gw::labeling

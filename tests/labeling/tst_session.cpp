@@ -1,0 +1,208 @@
+// The labeling session: every edit, undo and redo is committed to the store at once.
+
+#include "labeling/labelingsession.h"
+#include "testutil.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace gw;
+using namespace gw::datasets;
+using namespace gw::labeling;
+
+namespace {
+
+struct Fixture
+{
+    QTemporaryDir dir;
+    std::unique_ptr<ProjectStore> store;
+    Job job;
+
+    explicit Fixture(TaskType type, std::vector<std::string> classes = {"cat", "dog", "cow"})
+    {
+        store = test::newProject(test::path(dir, "p.gwproj"));
+        auto tx = store->begin();
+        for (int i = 0; i < 3; ++i) {
+            Item it;
+            it.uri = "img" + std::to_string(i) + ".png";
+            it.width = 100;
+            it.height = 80;
+            (void)(*tx)->addItem(it);
+        }
+        (void)(*tx)->commit();
+        Job j;
+        j.name = "job";
+        j.type = type;
+        for (size_t i = 0; i < classes.size(); ++i)
+            j.classes.push_back({int(i), classes[i], defaultClassColor(int(i)), std::to_string(i + 1), {}});
+        job = *store->createJob(j);
+    }
+
+    std::vector<int> storedClasses(int64_t item)
+    {
+        auto a = store->currentAnnotation(job.id, item);
+        return a && *a ? (*a)->payload.classes : std::vector<int>{};
+    }
+};
+
+Payload boxes(std::initializer_list<QRectF> rects)
+{
+    Payload p;
+    for (const QRectF &r : rects)
+        p.boxes.push_back({0, r.x(), r.y(), r.width(), r.height(), {}});
+    p.imageWidth = 100;
+    p.imageHeight = 80;
+    p.imageDepth = 3;
+    return p;
+}
+
+} // namespace
+
+class TestSession : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void editUndoRedoCommitEachStep()
+    {
+        Fixture f(TaskType::ImageClassification);
+        LabelingSession s(*f.store, "ann");
+        s.setJob(f.job);
+        GW_VERIFY_OK(s.openItem(1));
+        QSignalSpy changed(&s, &LabelingSession::labelChanged);
+        GW_VERIFY_OK(s.pressClass(1));
+        QCOMPARE(f.storedClasses(1), std::vector<int>{1});
+        GW_VERIFY_OK(s.pressClass(2));
+        QCOMPARE(f.storedClasses(1), std::vector<int>{2});
+        QCOMPARE(s.undoStack()->count(), 2);
+        s.undoStack()->undo();
+        QCOMPARE(f.storedClasses(1), std::vector<int>{1});
+        s.undoStack()->undo();
+        QCOMPARE(f.storedClasses(1), std::vector<int>{});
+        QVERIFY(!s.current());
+        s.undoStack()->redo();
+        QCOMPARE(f.storedClasses(1), std::vector<int>{1});
+        s.undoStack()->redo();
+        QCOMPARE(f.storedClasses(1), std::vector<int>{2});
+        QCOMPARE(changed.count(), 6);
+        // Every step is a version in the item's history.
+        QCOMPARE(f.store->history(f.job.id, 1)->size(), size_t(6));
+        QCOMPARE((*f.store->currentAnnotation(f.job.id, 1))->provenance.author, std::string("ann"));
+    }
+
+    void redoUndoRedoGivesIdenticalState()
+    {
+        Fixture f(TaskType::BoundingBox);
+        LabelingSession s(*f.store, "ann");
+        s.setJob(f.job);
+        GW_VERIFY_OK(s.openItem(2));
+        GW_VERIFY_OK(s.apply(boxes({QRectF(1, 2, 30, 40)}), QStringLiteral("Draw box")));
+        const Payload after = s.payload();
+        s.undoStack()->undo();
+        s.undoStack()->redo();
+        QCOMPARE(s.payload().boxes.size(), after.boxes.size());
+        QCOMPARE(s.payload().boxes[0].width, 30.0);
+        s.undoStack()->undo();
+        QVERIFY(!f.store->currentAnnotation(f.job.id, 2)->has_value());
+    }
+
+    void nudgesMergeIntoOneStep()
+    {
+        Fixture f(TaskType::BoundingBox);
+        LabelingSession s(*f.store, "ann");
+        s.setJob(f.job);
+        GW_VERIFY_OK(s.openItem(1));
+        GW_VERIFY_OK(s.apply(boxes({QRectF(10, 10, 5, 5)}), QStringLiteral("Draw box")));
+        for (int x = 11; x <= 14; ++x)
+            GW_VERIFY_OK(s.apply(boxes({QRectF(x, 10, 5, 5)}), QStringLiteral("Nudge box"), 1));
+        QCOMPARE(s.undoStack()->count(), 2);
+        s.undoStack()->undo();
+        QCOMPARE((*f.store->currentAnnotation(f.job.id, 1))->payload.boxes[0].left, 10.0);
+    }
+
+    void undoWorksAcrossItems()
+    {
+        Fixture f(TaskType::ImageClassification);
+        LabelingSession s(*f.store, "ann");
+        s.setJob(f.job);
+        GW_VERIFY_OK(s.openItem(1));
+        GW_VERIFY_OK(s.pressClass(0));
+        GW_VERIFY_OK(s.openItem(2));
+        GW_VERIFY_OK(s.pressClass(1));
+        s.undoStack()->undo();
+        s.undoStack()->undo();
+        QCOMPARE(f.storedClasses(1), std::vector<int>{});
+        QCOMPARE(f.storedClasses(2), std::vector<int>{});
+    }
+
+    void multiLabelKeysToggle()
+    {
+        Fixture f(TaskType::ImageClassificationMultiLabel);
+        LabelingSession s(*f.store, "ann");
+        s.setJob(f.job);
+        GW_VERIFY_OK(s.openItem(3));
+        GW_VERIFY_OK(s.pressClass(0));
+        GW_VERIFY_OK(s.pressClass(2));
+        QCOMPARE(f.storedClasses(3), (std::vector<int>{0, 2}));
+        GW_VERIFY_OK(s.pressClass(0));
+        QCOMPARE(f.storedClasses(3), std::vector<int>{2});
+        GW_VERIFY_OK(s.pressClass(2));
+        QVERIFY(!f.store->currentAnnotation(f.job.id, 3)->has_value());
+    }
+
+    void invalidEditsAreRefusedAndNotPushed()
+    {
+        Fixture f(TaskType::BoundingBox);
+        LabelingSession s(*f.store, "ann");
+        s.setJob(f.job);
+        GW_VERIFY_OK(s.openItem(1));
+        auto r = s.apply(boxes({QRectF(90, 0, 50, 10)}), QStringLiteral("Draw box"));
+        QVERIFY(!r);
+        QCOMPARE(s.undoStack()->count(), 0);
+        QVERIFY(!f.store->currentAnnotation(f.job.id, 1)->has_value());
+    }
+
+    void undoRestoresAnAutoLabelWithItsProvenance()
+    {
+        Fixture f(TaskType::ImageClassification);
+        Annotation a;
+        a.jobId = f.job.id;
+        a.itemId = 1;
+        a.payload.classes = {2};
+        a.payload.classConfidence = {std::nullopt};
+        a.provenance.source = Source::Auto;
+        a.provenance.humanAnnotated = false;
+        a.provenance.author = "model-run-3";
+        a.provenance.confidence = 0.97;
+        {
+            auto tx = f.store->begin();
+            GW_VERIFY_OK((*tx)->putAnnotation(a));
+            GW_VERIFY_OK((*tx)->commit());
+        }
+        LabelingSession s(*f.store, "ann");
+        s.setJob(f.job);
+        GW_VERIFY_OK(s.openItem(1));
+        GW_VERIFY_OK(s.acceptCurrent());
+        QCOMPARE((*f.store->currentAnnotation(f.job.id, 1))->provenance.source, Source::Human);
+        s.undoStack()->undo();
+        const auto restored = *f.store->currentAnnotation(f.job.id, 1);
+        QCOMPARE(restored->provenance.source, Source::Auto);
+        QCOMPARE(restored->provenance.author, std::string("model-run-3"));
+        QCOMPARE(restored->provenance.confidence.value_or(0), 0.97);
+    }
+
+    void editsSurviveReopening()
+    {
+        Fixture f(TaskType::ImageClassification);
+        {
+            LabelingSession s(*f.store, "ann");
+            s.setJob(f.job);
+            GW_VERIFY_OK(s.openItem(2));
+            GW_VERIFY_OK(s.pressClass(2));
+        }
+        auto reopened = ProjectStore::open(test::path(f.dir, "p.gwproj"), ProjectStore::OpenMode::OpenExisting);
+        QCOMPARE((*(*reopened)->currentAnnotation(f.job.id, 2))->payload.classes, std::vector<int>{2});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSession)
+#include "tst_session.moc"
