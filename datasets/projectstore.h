@@ -17,12 +17,15 @@ namespace gw::datasets {
 struct ItemFilter
 {
     std::optional<MediaKind> kind;
-    int64_t jobId = 0;          ///< with labeled/unlabeled/className/source
+    int64_t jobId = 0;          ///< with labeled/unlabeled/classId/source/author
     std::optional<bool> labeled;
     std::optional<int> classId; ///< items whose current label in jobId carries this class
     std::optional<Source> source;
+    std::optional<std::string> author; ///< items whose current label in jobId was made by this author
     bool flaggedOnly = false;
-    int64_t afterId = 0;        ///< keyset paging: items with id > afterId
+    bool descending = false;    ///< highest id first
+    int64_t afterId = 0;        ///< keyset paging: items with id > afterId (ascending pages)
+    int64_t beforeId = 0;       ///< keyset paging: items with id < beforeId, 0 for no bound (descending pages)
     int64_t limit = -1;
 };
 
@@ -73,7 +76,7 @@ public:
     virtual Result<Item> item(int64_t id) const = 0;
     virtual Result<std::optional<Item>> itemByUri(const std::string &uri) const = 0;
     virtual Result<int64_t> countItems(const ItemFilter &filter) const = 0;
-    /// Streams items in id order; the callback returns false to stop.
+    /// Streams items in id order (highest first when filter.descending); the callback returns false to stop.
     virtual Result<> forEachItem(const ItemFilter &filter, const std::function<bool(const Item &)> &fn) const = 0;
     virtual Result<std::unique_ptr<Cursor<Item>>> itemCursor(const ItemFilter &filter) const = 0;
     virtual Result<> setItemFlags(int64_t id, int flags) = 0;
@@ -85,6 +88,8 @@ public:
     virtual Result<Job> createJob(Job job) = 0;
     virtual Result<> renameClass(int64_t jobId, int classId, const std::string &newName) = 0;
     virtual Result<LabelClass> addClass(int64_t jobId, LabelClass cls) = 0;
+    /// Sets a class's shortcut key (portable key text; empty removes it). Another class's key is refused.
+    virtual Result<> setClassShortcut(int64_t jobId, int classId, const std::string &key) = 0;
     /// Removes a class. Annotations that use it are superseded: mapped to reassignTo, or the class is
     /// dropped from them (an item left with no label loses its label). Recorded in the change log.
     virtual Result<int64_t> removeClass(int64_t jobId, int classId, std::optional<int> reassignTo,

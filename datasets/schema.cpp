@@ -84,6 +84,13 @@ CREATE TABLE changes(id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL, author TEXT
   detail TEXT NOT NULL);
 )sql";
 
+// Version 3: the current labels of a job by source and by author, so that the gallery's "auto", "human" and
+// "by author" filters walk an index instead of every item when few labels match (1,000,000 items).
+const char *const kV3 = R"sql(
+CREATE INDEX annotations_current_source ON annotations(job, source, item) WHERE superseded_us IS NULL AND deleted=0;
+CREATE INDEX annotations_current_author ON annotations(job, author, item) WHERE superseded_us IS NULL AND deleted=0;
+)sql";
+
 bool hasTable(sqlite3 *db, const char *name)
 {
     sql::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
@@ -101,7 +108,7 @@ int tableCount(sqlite3 *db)
 
 const std::vector<const char *> &migrations()
 {
-    static const std::vector<const char *> all = {kV1, kV2};
+    static const std::vector<const char *> all = {kV1, kV2, kV3};
     return all;
 }
 

@@ -243,36 +243,60 @@ public:
         return std::optional<Item>();
     }
 
-    static std::string whereClause(const ItemFilter &f)
+    /// FROM and WHERE of an item query: ?1 afterId, ?2 the job, ?3 beforeId, ?4 the author. A filter on the
+    /// current label joins it (at most one per item and job), so that SQLite walks whichever index is narrower:
+    /// the items, or the job's current labels by source or author. "Not labeled" stays an anti-join. key is
+    /// the column to page and order by.
+    static std::string whereClause(const ItemFilter &f, std::string &key)
     {
-        std::string w = " WHERE items.id > ?1";
-        if (f.kind)
-            w += " AND kind=" + std::to_string(int(*f.kind));
-        if (f.flaggedOnly)
-            w += " AND flags<>0";
-        const bool annotationFilter = f.labeled.has_value() || f.classId || f.source;
-        if (f.jobId && annotationFilter) {
-            std::string cond = "a.job=?2 AND a.item=items.id AND a.superseded_us IS NULL AND a.deleted=0";
-            if (f.source)
-                cond += " AND a.source=" + std::to_string(int(*f.source));
-            if (f.classId) {
-                const std::string c = std::to_string(*f.classId);
-                cond += " AND (EXISTS(SELECT 1 FROM json_each(a.payload,'$.c') WHERE value=" + c
-                        + ") OR EXISTS(SELECT 1 FROM json_each(a.payload,'$.b') WHERE json_extract(value,'$[0]')=" + c
-                        + ") OR EXISTS(SELECT 1 FROM json_each(a.payload,'$.s') WHERE json_extract(value,'$[0]')=" + c
-                        + "))";
-            }
-            const bool wantLabeled = f.labeled.value_or(true);
-            w += std::string(wantLabeled ? " AND" : " AND NOT") + " EXISTS(SELECT 1 FROM annotations a WHERE " + cond + ")";
+        const bool annotationFilter = f.jobId && (f.labeled.has_value() || f.classId || f.source || f.author);
+        const bool join = annotationFilter && f.labeled.value_or(true);
+        key = join ? "a.item" : "items.id";
+        std::string cond = "a.job=?2 AND a.superseded_us IS NULL AND a.deleted=0";
+        if (f.source)
+            cond += " AND a.source=" + std::to_string(int(*f.source));
+        if (f.author)
+            cond += " AND a.author=?4";
+        if (f.classId) {
+            // instr() first: the class id's digits are in the payload text whenever the class is, and it costs
+            // far less than walking the JSON of every label.
+            const std::string c = std::to_string(*f.classId);
+            cond += " AND instr(a.payload,'" + c + "')>0"
+                    " AND (EXISTS(SELECT 1 FROM json_each(a.payload,'$.c') WHERE value=" + c
+                    + ") OR EXISTS(SELECT 1 FROM json_each(a.payload,'$.b') WHERE json_extract(value,'$[0]')=" + c
+                    + ") OR EXISTS(SELECT 1 FROM json_each(a.payload,'$.s') WHERE json_extract(value,'$[0]')=" + c
+                    + "))";
         }
+        std::string w = join ? " FROM items JOIN annotations a ON a.item=items.id WHERE " + cond + " AND "
+                             : std::string(" FROM items WHERE ");
+        w += key + " > ?1";
+        if (f.beforeId > 0)
+            w += " AND " + key + " < ?3";
+        if (f.kind)
+            w += " AND items.kind=" + std::to_string(int(*f.kind));
+        if (f.flaggedOnly)
+            w += " AND items.flags<>0";
+        if (annotationFilter && !join)
+            w += " AND NOT EXISTS(SELECT 1 FROM annotations a WHERE a.item=items.id AND " + cond + ")";
         return w;
+    }
+
+    static void bindFilter(Statement &s, const ItemFilter &f)
+    {
+        s.bind(1, f.afterId);
+        if (f.jobId)
+            s.bind(2, f.jobId);
+        if (f.beforeId > 0)
+            s.bind(3, f.beforeId);
+        if (f.author)
+            s.bind(4, std::string_view(*f.author));
     }
 
     Result<int64_t> countItems(const ItemFilter &f) const override
     {
         // Progress counts ("labeled in job J") come straight from the current-annotation index.
-        const bool onlyLabeledInJob = f.jobId && f.labeled == true && !f.classId && !f.source && !f.kind
-                                      && !f.flaggedOnly && f.afterId == 0;
+        const bool onlyLabeledInJob = f.jobId && f.labeled == true && !f.classId && !f.source && !f.author
+                                      && !f.kind && !f.flaggedOnly && f.afterId == 0 && f.beforeId == 0;
         if (onlyLabeledInJob) {
             auto s = prepared("SELECT COUNT(*) FROM annotations WHERE job=? AND superseded_us IS NULL AND deleted=0");
             if (!s)
@@ -282,13 +306,26 @@ public:
                 return fail((*s)->status().error());
             return (*s)->columnInt(0);
         }
-        std::string q = "SELECT COUNT(*) FROM items" + whereClause(f);
+        // "Unlabeled" as all minus labeled: two index walks instead of probing every item.
+        if (f.jobId && f.labeled == false && !f.classId && !f.source && !f.author) {
+            ItemFilter all = f;
+            all.labeled.reset();
+            ItemFilter labeled = f;
+            labeled.labeled = true;
+            auto n = countItems(all);
+            if (!n)
+                return n;
+            auto l = countItems(labeled);
+            if (!l)
+                return l;
+            return *n - *l;
+        }
+        std::string key;
+        std::string q = "SELECT COUNT(*)" + whereClause(f, key);
         Statement s(m_db, q);
         if (!s.valid())
             return fail(sql::errorFrom(m_db, sqlite3_errcode(m_db), "cannot count items"));
-        s.bind(1, f.afterId);
-        if (f.jobId)
-            s.bind(2, f.jobId);
+        bindFilter(s, f);
         if (!s.step())
             return fail(s.status().error());
         return s.columnInt(0);
@@ -296,15 +333,18 @@ public:
 
     Result<std::unique_ptr<Cursor<Item>>> itemCursor(const ItemFilter &f) const override
     {
-        std::string q = "SELECT " GW_ITEM_COLUMNS " FROM items" + whereClause(f) + " ORDER BY items.id";
+        // Qualified: a label filter joins annotations, which have an extra column too.
+        static constexpr const char *kColumns = "items.id, items.kind, items.uri, items.text, items.width, "
+                                                "items.height, items.flags, items.split, items.batch, items.extra";
+        std::string key;
+        std::string q = std::string("SELECT ") + kColumns + whereClause(f, key) + " ORDER BY " + key
+                        + (f.descending ? " DESC" : "");
         if (f.limit >= 0)
             q += " LIMIT " + std::to_string(f.limit);
         Statement s(m_db, q);
         if (!s.valid())
             return fail(sql::errorFrom(m_db, sqlite3_errcode(m_db), "cannot list items"));
-        s.bind(1, f.afterId);
-        if (f.jobId)
-            s.bind(2, f.jobId);
+        bindFilter(s, f);
         return std::unique_ptr<Cursor<Item>>(new StatementCursor<Item>(std::move(s), readItemInto));
     }
 
@@ -492,6 +532,29 @@ public:
             if (auto r = (*u)->bind(1, std::string_view(newName)).bind(2, jobId).bind(3, int64_t(classId)).exec(); !r)
                 return r;
             return insertChange("", "rename-class", "job " + std::to_string(jobId) + ": '" + oldName + "' -> '" + newName + "'");
+        });
+    }
+
+    Result<> setClassShortcut(int64_t jobId, int classId, const std::string &key) override
+    {
+        return inTransaction([&](SqliteTransaction &) -> Result<> {
+            if (!key.empty()) {
+                auto dup = prepared("SELECT name FROM classes WHERE job=? AND shortcut=? AND id<>?");
+                if (!dup)
+                    return fail(dup.error());
+                (*dup)->bind(1, jobId).bind(2, std::string_view(key)).bind(3, int64_t(classId));
+                if ((*dup)->step())
+                    return fail(Error::conflict("'" + key + "' is already the key of class '"
+                                                + std::string((*dup)->columnText(0)) + "'"));
+            }
+            auto u = prepared("UPDATE classes SET shortcut=? WHERE job=? AND id=?");
+            if (!u)
+                return fail(u.error());
+            if (auto r = (*u)->bind(1, std::string_view(key)).bind(2, jobId).bind(3, int64_t(classId)).exec(); !r)
+                return r;
+            if (sqlite3_changes(m_db) == 0)
+                return fail(Error::notFound("no class with id " + std::to_string(classId)));
+            return {};
         });
     }
 

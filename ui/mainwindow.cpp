@@ -1,26 +1,50 @@
 #include "ui/mainwindow.h"
 
-#include "datasets/media.h"
+#include "datasets/importers.h"
 #include "datasets/projectstore.h"
+#include "labeling/labelingsession.h"
+#include "ui/cheatsheet.h"
+#include "ui/gallerymodel.h"
+#include "ui/galleryview.h"
+#include "ui/imagecanvas.h"
 #include "ui/itemtablemodel.h"
+#include "ui/labelingpane.h"
+#include "ui/newjobdialog.h"
+#include "ui/shortcutsdialog.h"
 
+#include <QAbstractSpinBox>
+#include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHeaderView>
-#include <QImageReader>
+#include <QKeyEvent>
+#include <QKeySequenceEdit>
 #include <QLabel>
-#include <QListWidget>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPixmap>
-#include <QSplitter>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QProgressDialog>
+#include <QSettings>
+#include <QSlider>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTextEdit>
+#include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <algorithm>
+#include <atomic>
+#include <cstdlib>
 
 namespace gw::ui {
 
@@ -28,98 +52,265 @@ using namespace gw::datasets;
 
 namespace {
 
-/// Decodes an image scaled to fit a box, off the GUI thread.
-QImage loadPreview(const QString &path, QSize box)
+std::string currentUser()
 {
-    QImageReader reader(path);
-    reader.setAutoTransform(true);
-    QSize size = reader.size();
-    if (size.isValid() && (size.width() > box.width() || size.height() > box.height()))
-        reader.setScaledSize(size.scaled(box, Qt::KeepAspectRatio));
-    QImage img = reader.read();
-    // Small images (digits are 20 × 20) are enlarged by a whole factor, pixels kept sharp.
-    if (!img.isNull() && img.width() * 2 <= box.width() && img.height() * 2 <= box.height()) {
-        const int factor = std::max(1, std::min(box.width() / img.width(), box.height() / img.height()));
-        img = img.scaled(img.size() * factor, Qt::KeepAspectRatio, Qt::FastTransformation);
-    }
-    return img;
+    for (const char *var : {"GW_AUTHOR", "USER", "LOGNAME"})
+        if (const char *v = std::getenv(var); v && *v)
+            return v;
+    return "annotator";
 }
 
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_shortcuts(labeling::ShortcutMap::defaults())
 {
     setWindowTitle(tr("Groundwork"));
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open Project…"), QKeySequence::Open, this, &MainWindow::chooseProject);
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    QSettings settings;
+    QMap<QString, QString> saved;
+    settings.beginGroup(QStringLiteral("shortcuts"));
+    for (const QString &k : settings.childKeys())
+        saved.insert(k, settings.value(k).toString());
+    settings.endGroup();
+    m_shortcuts.applyOverrides(saved);
 
-    m_jobs = new QListWidget;
-    m_jobs->setMinimumWidth(240);
-    m_jobs->setWordWrap(true);
-    m_jobs->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_jobs->setSpacing(2);
-    auto *jobsBox = new QWidget;
-    auto *jobsLayout = new QVBoxLayout(jobsBox);
-    jobsLayout->setContentsMargins(6, 6, 6, 6);
-    auto *jobsTitle = new QLabel(tr("<b>Labeling jobs</b>"));
-    jobsLayout->addWidget(jobsTitle);
-    jobsLayout->addWidget(m_jobs);
+    m_pane = new LabelingPane(m_shortcuts);
+    setCentralWidget(m_pane);
+    createActions();
+    createMenus();
+    createToolBar();
+    createDocks();
+    applyShortcuts();
 
-    m_model = new ItemTableModel(this);
-    m_items = new QTableView;
-    m_items->setModel(m_model);
-    m_items->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_items->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_items->verticalHeader()->hide();
-    m_items->verticalHeader()->setDefaultSectionSize(m_items->fontMetrics().height() + 8);
-    m_items->horizontalHeader()->setSectionResizeMode(ItemTableModel::MediaColumn, QHeaderView::Stretch);
-    m_items->setAlternatingRowColors(true);
-    m_items->setWordWrap(false);
+    m_progressText = new QLabel;
+    m_progress = new QProgressBar;
+    m_progress->setMaximumWidth(180);
+    m_progress->setTextVisible(false);
+    m_zoom = new QLabel;
+    m_zoom->setMinimumWidth(60);
+    statusBar()->addPermanentWidget(m_progressText);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_zoom);
+    statusBar()->showMessage(tr("Open a project (Ctrl+O) or create one (Ctrl+N). F1 shows every key."));
 
-    m_preview = new QLabel(tr("No item selected"));
-    m_preview->setAlignment(Qt::AlignCenter);
-    m_preview->setMinimumSize(320, 240);
-    m_details = new QLabel;
-    m_details->setWordWrap(true);
-    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *itemBox = new QWidget;
-    auto *itemLayout = new QVBoxLayout(itemBox);
-    itemLayout->setContentsMargins(6, 6, 6, 6);
-    itemLayout->addWidget(m_preview, 1);
-    itemLayout->addWidget(m_details);
-
-    auto *split = new QSplitter;
-    split->addWidget(jobsBox);
-    split->addWidget(m_items);
-    split->addWidget(itemBox);
-    split->setStretchFactor(1, 3);
-    split->setStretchFactor(2, 2);
-    setCentralWidget(split);
-
-    m_status = new QLabel;
-    statusBar()->addPermanentWidget(m_status);
-    statusBar()->showMessage(tr("Open a project with File › Open Project (Ctrl+O)"));
-
-    connect(m_jobs, &QListWidget::currentRowChanged, this, &MainWindow::showJob);
-    connect(m_items->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) { showItem(current); });
-    resize(1280, 800);
+    connect(m_pane, &LabelingPane::advanceRequested, this, &MainWindow::next);
+    connect(m_pane, &LabelingPane::labelChanged, this, &MainWindow::onLabelChanged);
+    connect(m_pane, &LabelingPane::message, this, [this](const QString &m) { statusBar()->showMessage(m, 6000); });
+    connect(m_pane, &LabelingPane::classKeyChangeRequested, this, &MainWindow::changeClassKey);
+    connect(m_pane->canvas(), &ImageCanvas::zoomChanged, this,
+            [this](double s) { m_zoom->setText(tr("%1%").arg(qRound(s * 100))); });
+    qApp->installEventFilter(this);
+    resize(1500, 920);
 }
 
 MainWindow::~MainWindow()
 {
-    m_model->setStore(nullptr, nullptr); // the model must not outlive the store it reads
+    qApp->removeEventFilter(this);
+    // Views and the pane read the store: detach them before it goes.
+    m_gallery->setStore(nullptr, nullptr);
+    m_table->setStore(nullptr, nullptr);
+    m_pane->setProject(nullptr, {});
 }
 
-void MainWindow::chooseProject()
+// ---- actions ----
+
+QAction *MainWindow::makeAction(const QString &id, const std::function<void()> &slot, bool checkable)
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(),
-                                                      tr("Groundwork projects (*.gwproj)"));
-    if (!path.isEmpty())
-        openProject(path);
+    const labeling::ShortcutAction *info = m_shortcuts.action(id);
+    auto *a = new QAction(info ? info->text : id, this);
+    a->setCheckable(checkable);
+    a->setShortcutContext(Qt::WindowShortcut);
+    connect(a, &QAction::triggered, this, [slot] { slot(); });
+    QMainWindow::addAction(a);
+    m_actions.insert(id, a);
+    return a;
 }
+
+void MainWindow::createActions()
+{
+    makeAction(QStringLiteral("nav.next"), [this] { next(); });
+    makeAction(QStringLiteral("nav.previous"), [this] { previous(); });
+    makeAction(QStringLiteral("nav.nextPage"), [this] { next(); });
+    makeAction(QStringLiteral("nav.previousPage"), [this] { previous(); });
+    makeAction(QStringLiteral("nav.nextUnlabeled"), [this] { nextUnlabeled(); });
+    QAction *undo = makeAction(QStringLiteral("edit.undo"), [this] {
+        if (m_pane->session())
+            m_pane->session()->undoStack()->undo();
+    });
+    QAction *redo = makeAction(QStringLiteral("edit.redo"), [this] {
+        if (m_pane->session())
+            m_pane->session()->undoStack()->redo();
+    });
+    undo->setEnabled(false);
+    redo->setEnabled(false);
+    makeAction(QStringLiteral("edit.clear"), [this] { m_pane->clearLabel(); });
+    makeAction(QStringLiteral("edit.accept"), [this] { m_pane->acceptLabel(); });
+    makeAction(QStringLiteral("edit.copyBoxes"), [this] { m_pane->copyPreviousBoxes(); });
+    makeAction(QStringLiteral("edit.nextClass"), [this] { m_pane->stepClass(1); });
+    makeAction(QStringLiteral("edit.previousClass"), [this] { m_pane->stepClass(-1); });
+    m_toolGroup = new QActionGroup(this);
+    const std::pair<const char *, LabelingPane::ToolKind> tools[] = {
+        {"tool.box", LabelingPane::ToolKind::Box},
+        {"tool.polygon", LabelingPane::ToolKind::Polygon},
+        {"tool.brush", LabelingPane::ToolKind::Brush},
+        {"tool.eraser", LabelingPane::ToolKind::Eraser},
+    };
+    for (const auto &[id, kind] : tools) {
+        QAction *a = makeAction(QString::fromLatin1(id), [this, kind = kind] { m_pane->selectTool(kind); }, true);
+        m_toolGroup->addAction(a);
+    }
+    ImageCanvas *canvas = m_pane->canvas();
+    makeAction(QStringLiteral("view.fit"), [canvas] { canvas->zoomFit(); });
+    makeAction(QStringLiteral("view.actual"), [canvas] { canvas->zoomActual(); });
+    makeAction(QStringLiteral("view.zoomIn"), [canvas] { canvas->zoomBy(1.25, canvas->rect().center()); });
+    makeAction(QStringLiteral("view.zoomOut"), [canvas] { canvas->zoomBy(0.8, canvas->rect().center()); });
+    QAction *show = makeAction(QStringLiteral("view.annotations"),
+                              [this, canvas] { canvas->setAnnotationsVisible(action(QStringLiteral("view.annotations"))->isChecked()); }, true);
+    show->setChecked(true);
+    makeAction(QStringLiteral("view.opacityUp"), [this] { m_opacity->setValue(m_opacity->value() + 10); });
+    makeAction(QStringLiteral("view.opacityDown"), [this] { m_opacity->setValue(m_opacity->value() - 10); });
+    makeAction(QStringLiteral("view.gallery"), [this] { itemList()->setFocus(); });
+    makeAction(QStringLiteral("app.cheatSheet"), [this] { showCheatSheet(); });
+    makeAction(QStringLiteral("app.open"), [this] { chooseProject(); });
+    makeAction(QStringLiteral("app.new"), [this] { chooseNewProject(); });
+    makeAction(QStringLiteral("app.addImages"), [this] { chooseMedia(false); });
+    makeAction(QStringLiteral("app.newJob"), [this] { createJob(); });
+    makeAction(QStringLiteral("app.settings"), [this] { showShortcutSettings(); });
+    makeAction(QStringLiteral("app.quit"), [this] { close(); });
+    // "?" opens the cheat sheet too (a second key for the same action).
+    auto *help = new QAction(this);
+    help->setShortcut(QKeySequence(Qt::Key_Question));
+    connect(help, &QAction::triggered, this, &MainWindow::showCheatSheet);
+    QMainWindow::addAction(help);
+}
+
+void MainWindow::applyShortcuts()
+{
+    for (const labeling::ShortcutAction &a : m_shortcuts.actions())
+        if (QAction *act = m_actions.value(a.id))
+            act->setShortcut(a.key);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(action(QStringLiteral("app.new")));
+    file->addAction(action(QStringLiteral("app.open")));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("app.addImages")));
+    file->addAction(tr("Add a &Folder…"), this, [this] { chooseMedia(true); });
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("app.quit")));
+    QMenu *job = menuBar()->addMenu(tr("&Job"));
+    job->addAction(action(QStringLiteral("app.newJob")));
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    for (const char *id : {"edit.undo", "edit.redo", "edit.clear", "edit.accept", "edit.copyBoxes", "edit.nextClass",
+                           "edit.previousClass"})
+        edit->addAction(action(QString::fromLatin1(id)));
+    QMenu *nav = menuBar()->addMenu(tr("&Go"));
+    for (const char *id : {"nav.next", "nav.previous", "nav.nextUnlabeled"})
+        nav->addAction(action(QString::fromLatin1(id)));
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addActions(m_toolGroup->actions());
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (const char *id : {"view.fit", "view.actual", "view.zoomIn", "view.zoomOut", "view.annotations",
+                           "view.opacityUp", "view.opacityDown", "view.gallery"})
+        view->addAction(action(QString::fromLatin1(id)));
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(action(QStringLiteral("app.cheatSheet")));
+    help->addAction(action(QStringLiteral("app.settings")));
+    updateRecentMenu();
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar *bar = addToolBar(tr("Labeling"));
+    bar->setObjectName(QStringLiteral("labelingToolBar"));
+    bar->setMovable(false);
+    bar->addWidget(new QLabel(tr(" Job: ")));
+    m_jobCombo = new QComboBox;
+    m_jobCombo->setMinimumWidth(220);
+    m_jobCombo->setFocusPolicy(Qt::NoFocus);
+    bar->addWidget(m_jobCombo);
+    bar->addAction(action(QStringLiteral("app.newJob")));
+    bar->addSeparator();
+    bar->addActions(m_toolGroup->actions());
+    bar->addSeparator();
+    bar->addAction(action(QStringLiteral("view.fit")));
+    bar->addAction(action(QStringLiteral("view.actual")));
+    bar->addAction(action(QStringLiteral("view.annotations")));
+    bar->addWidget(new QLabel(tr("  Mask opacity ")));
+    m_opacity = new QSlider(Qt::Horizontal);
+    m_opacity->setRange(0, 100);
+    m_opacity->setValue(50);
+    m_opacity->setMaximumWidth(120);
+    m_opacity->setFocusPolicy(Qt::NoFocus);
+    bar->addWidget(m_opacity);
+    bar->addSeparator();
+    bar->addAction(action(QStringLiteral("edit.undo")));
+    bar->addAction(action(QStringLiteral("edit.redo")));
+    connect(m_jobCombo, &QComboBox::currentIndexChanged, this, &MainWindow::onJobChosen);
+    connect(m_opacity, &QSlider::valueChanged, this, [this](int v) { m_pane->canvas()->setOverlayOpacity(v / 100.0); });
+}
+
+void MainWindow::createDocks()
+{
+    m_gallery = new GalleryModel(this);
+    m_galleryView = new GalleryView;
+    m_galleryView->setModel(m_gallery);
+    m_table = new ItemTableModel(this);
+    auto *table = new QTableView;
+    table->setModel(m_table);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setSelectionMode(QAbstractItemView::SingleSelection);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setSectionResizeMode(ItemTableModel::MediaColumn, QHeaderView::Stretch);
+    table->setWordWrap(false);
+    m_tableView = table;
+    m_lists = new QStackedWidget;
+    m_lists->addWidget(m_galleryView);
+    m_lists->addWidget(m_tableView);
+
+    m_filterCombo = new QComboBox;
+    m_filterCombo->setFocusPolicy(Qt::NoFocus);
+    m_filterCombo->addItem(tr("All items"), int(GalleryModel::Filter::All));
+    m_filterCombo->addItem(tr("Unlabeled"), int(GalleryModel::Filter::Unlabeled));
+    m_filterCombo->addItem(tr("Labeled"), int(GalleryModel::Filter::Labeled));
+    m_filterCombo->addItem(tr("Labeled by people"), int(GalleryModel::Filter::Human));
+    m_filterCombo->addItem(tr("Labeled automatically"), int(GalleryModel::Filter::Auto));
+    m_filterCombo->addItem(tr("Missing or unreadable"), int(GalleryModel::Filter::Flagged));
+    m_count = new QLabel;
+    auto *panel = new QWidget;
+    auto *layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(4, 4, 4, 4);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_filterCombo, 1);
+    top->addWidget(m_count);
+    layout->addLayout(top);
+    layout->addWidget(m_lists);
+    auto *dock = new QDockWidget(tr("Items"));
+    dock->setObjectName(QStringLiteral("itemsDock"));
+    dock->setFeatures(QDockWidget::DockWidgetMovable);
+    dock->setWidget(panel);
+    dock->setMinimumWidth(380);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    connect(m_filterCombo, &QComboBox::currentIndexChanged, this, [this] {
+        m_gallery->setFilter(GalleryModel::Filter(m_filterCombo->currentData().toInt()));
+        if (m_gallery->rowCount() > 0)
+            goToRow(0);
+    });
+    connect(m_gallery, &GalleryModel::filteredCountChanged, this, [this](int64_t n) {
+        if (!m_textJob)
+            m_count->setText(tr("%n item(s)", nullptr, int(n)));
+    });
+    connect(m_galleryView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &i) { onCurrentItemChanged(i); });
+    connect(m_tableView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &i) { onCurrentItemChanged(i); });
+}
+
+// ---- project ----
 
 bool MainWindow::openProject(const QString &path)
 {
@@ -128,94 +319,470 @@ bool MainWindow::openProject(const QString &path)
         QMessageBox::warning(this, tr("Cannot open project"), QString::fromStdString(store.error().message));
         return false;
     }
-    m_model->setStore(nullptr, nullptr);
+    m_gallery->setStore(nullptr, nullptr);
+    m_table->setStore(nullptr, nullptr);
+    m_pane->setProject(nullptr, {});
     m_store = std::move(*store);
+    m_pane->setProject(m_store.get(), currentUser());
+    connect(m_pane->session()->undoStack(), &QUndoStack::canUndoChanged, action(QStringLiteral("edit.undo")), &QAction::setEnabled);
+    connect(m_pane->session()->undoStack(), &QUndoStack::canRedoChanged, action(QStringLiteral("edit.redo")), &QAction::setEnabled);
     setWindowTitle(tr("%1 — Groundwork").arg(QFileInfo(path).fileName()));
-    m_jobs->clear();
-    if (auto jobs = m_store->jobs()) {
-        for (const Job &j : *jobs) {
-            auto *row = new QListWidgetItem(QStringLiteral("%1\n%2 · %3 classes")
-                                                .arg(QString::fromStdString(j.name),
-                                                     QString::fromUtf8(taskInfo(j.type).title.data(),
-                                                                       qsizetype(taskInfo(j.type).title.size())))
-                                                .arg(j.classes.size()));
-            row->setData(Qt::UserRole, QString::fromStdString(j.name));
-            m_jobs->addItem(row);
-        }
-    }
-    if (m_jobs->count() > 0)
-        m_jobs->setCurrentRow(0);
-    else
-        showJob(-1);
-    statusBar()->showMessage(tr("Opened %1").arg(path), 3000);
+    rememberRecent(QFileInfo(path).absoluteFilePath());
+    m_totalItems = m_store->countItems({}).value_or(0);
+    reloadJobs();
+    statusBar()->showMessage(tr("Opened %1").arg(path), 4000);
     return true;
 }
 
-void MainWindow::showJob(int row)
+bool MainWindow::newProject(const QString &path)
 {
+    QString file = path;
+    if (!file.endsWith(QStringLiteral(".gwproj")))
+        file += QStringLiteral(".gwproj");
+    auto store = ProjectStore::open(file.toStdString(), ProjectStore::OpenMode::Create);
+    if (!store) {
+        QMessageBox::warning(this, tr("Cannot create project"), QString::fromStdString(store.error().message));
+        return false;
+    }
+    store->reset();
+    return openProject(file);
+}
+
+void MainWindow::chooseProject()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(), tr("Groundwork projects (*.gwproj)"));
+    if (!path.isEmpty())
+        openProject(path);
+}
+
+void MainWindow::chooseNewProject()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("New Project"), QString(), tr("Groundwork projects (*.gwproj)"));
+    if (!path.isEmpty())
+        newProject(path);
+}
+
+void MainWindow::chooseMedia(bool folder)
+{
+    if (!m_store)
+        return;
+    QStringList paths;
+    if (folder) {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Add a Folder of Images"));
+        if (!dir.isEmpty())
+            paths << dir;
+    } else {
+        paths = QFileDialog::getOpenFileNames(this, tr("Add Images, Manifests or Texts"), QString(),
+                                              tr("Media (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp *.manifest "
+                                                 "*.jsonl *.txt *.csv *.tsv);;All files (*)"));
+    }
+    if (!paths.isEmpty())
+        addPaths(paths);
+}
+
+bool MainWindow::addPaths(const QStringList &paths)
+{
+    if (!m_store)
+        return false;
+    // The import runs on a thread with its own connection; the window stays live and shows progress.
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    auto permille = std::make_shared<std::atomic<int>>(0);
+    const std::string project = m_store->path();
+    QProgressDialog dialog(tr("Adding media…"), tr("Cancel"), 0, 1000, this);
+    dialog.setWindowModality(Qt::WindowModal);
+    dialog.setMinimumDuration(300);
+    using Outcome = std::pair<std::vector<std::string>, std::vector<std::string>>; // reports, problems
+    QFutureWatcher<Outcome> watcher;
+    QTimer poll;
+    connect(&poll, &QTimer::timeout, &dialog, [&] { dialog.setValue(permille->load()); });
+    connect(&dialog, &QProgressDialog::canceled, &dialog, [cancel] { *cancel = true; });
+    watcher.setFuture(QtConcurrent::run([project, paths, cancel, permille]() -> Outcome {
+        Outcome out;
+        auto store = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
+        if (!store) {
+            out.second.push_back(store.error().message);
+            return out;
+        }
+        for (int i = 0; i < paths.size() && !*cancel; ++i) {
+            SourceOptions opt;
+            opt.progress = [&](int64_t done, int64_t total) {
+                *permille = int((i + (total > 0 ? double(done) / double(total) : 0)) * 1000 / paths.size());
+                return !*cancel;
+            };
+            auto r = importPath(**store, paths[i].toStdString(), opt);
+            if (!r) {
+                out.second.push_back(r.error().message);
+                continue;
+            }
+            out.first.push_back(paths[i].toStdString() + ": " + std::to_string(r->itemsAdded) + " added");
+            for (const auto &w : r->warnings)
+                out.second.push_back(w);
+        }
+        return out;
+    }));
+    QEventLoop loop;
+    connect(&watcher, &QFutureWatcher<Outcome>::finished, &loop, &QEventLoop::quit);
+    poll.start(100);
+    loop.exec();
+    poll.stop();
+    dialog.reset();
+    const Outcome outcome = watcher.result();
+    m_totalItems = m_store->countItems({}).value_or(0);
+    onJobChosen(m_jobCombo->currentIndex()); // the lists show the new items
+    QStringList summary;
+    for (const auto &s : outcome.first)
+        summary << QString::fromStdString(s);
+    statusBar()->showMessage(summary.join(QStringLiteral("; ")), 8000);
+    if (!outcome.second.empty()) {
+        QStringList problems;
+        for (size_t i = 0; i < outcome.second.size() && i < 30; ++i)
+            problems << QString::fromStdString(outcome.second[i]);
+        if (outcome.second.size() > 30)
+            problems << tr("… and %1 more").arg(outcome.second.size() - 30);
+        QMessageBox::warning(this, tr("Some media need attention"), problems.join(QLatin1Char('\n')));
+    }
+    return outcome.second.empty() && !*cancel;
+}
+
+void MainWindow::rememberRecent(const QString &path)
+{
+    QSettings s;
+    QStringList recent = s.value(QStringLiteral("recentProjects")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > 8)
+        recent.removeLast();
+    s.setValue(QStringLiteral("recentProjects"), recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentProjects")).toStringList();
+    for (const QString &p : recent)
+        m_recentMenu->addAction(p, this, [this, p] { openProject(p); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+// ---- jobs ----
+
+void MainWindow::reloadJobs(const QString &select)
+{
+    const QSignalBlocker block(m_jobCombo);
+    m_jobCombo->clear();
+    if (auto jobs = m_store->jobs()) {
+        for (const Job &j : *jobs)
+            m_jobCombo->addItem(QStringLiteral("%1  (%2)").arg(QString::fromStdString(j.name),
+                                                               QString::fromUtf8(taskInfo(j.type).title.data(),
+                                                                                 qsizetype(taskInfo(j.type).title.size()))),
+                                QString::fromStdString(j.name));
+    }
+    const int index = select.isEmpty() ? 0 : std::max(0, m_jobCombo->findData(select));
+    m_jobCombo->setCurrentIndex(m_jobCombo->count() ? index : -1);
+    onJobChosen(m_jobCombo->currentIndex());
+}
+
+bool MainWindow::selectJob(const QString &name)
+{
+    const int index = m_jobCombo->findData(name);
+    if (index < 0)
+        return false;
+    m_jobCombo->setCurrentIndex(index);
+    onJobChosen(index);
+    return true;
+}
+
+void MainWindow::onJobChosen(int index)
+{
+    if (!m_store)
+        return;
     std::optional<Job> job;
-    if (row >= 0 && m_store)
-        if (auto j = m_store->job(m_jobs->item(row)->data(Qt::UserRole).toString().toStdString()))
+    if (index >= 0)
+        if (auto j = m_store->job(m_jobCombo->itemData(index).toString().toStdString()))
             job = *j;
-    m_model->setStore(m_store.get(), job ? &*job : nullptr);
-    m_items->resizeColumnToContents(ItemTableModel::IdColumn);
-    m_items->resizeColumnToContents(ItemTableModel::SizeColumn);
-    if (m_model->rowCount() > 0)
-        m_items->setCurrentIndex(m_model->index(0, ItemTableModel::MediaColumn));
+    if (job)
+        m_pane->setJob(*job);
+    m_textJob = job && !taskInfo(job->type).image;
+    const auto tools = m_pane->availableTools();
+    const std::pair<const char *, LabelingPane::ToolKind> kinds[] = {{"tool.box", LabelingPane::ToolKind::Box},
+                                                                    {"tool.polygon", LabelingPane::ToolKind::Polygon},
+                                                                    {"tool.brush", LabelingPane::ToolKind::Brush},
+                                                                    {"tool.eraser", LabelingPane::ToolKind::Eraser}};
+    for (const auto &[id, kind] : kinds) {
+        QAction *a = action(QString::fromLatin1(id));
+        a->setVisible(tools.contains(kind));
+        a->setChecked(m_pane->toolKind() == kind);
+    }
+    m_opacity->setEnabled(job && job->type == TaskType::SemanticSegmentation);
+    m_filterCombo->setEnabled(!m_textJob);
+    if (m_textJob) {
+        m_lists->setCurrentWidget(m_tableView);
+        m_table->setStore(m_store.get(), job ? &*job : nullptr);
+        m_count->setText(tr("%n item(s)", nullptr, int(m_table->totalCount())));
+    } else {
+        m_lists->setCurrentWidget(m_galleryView);
+        m_gallery->setStore(m_store.get(), job ? &*job : nullptr);
+    }
+    if (itemList()->model()->rowCount() > 0)
+        goToRow(0);
     updateStatus();
 }
 
-void MainWindow::showItem(const QModelIndex &index)
+void MainWindow::createJob()
 {
-    if (!index.isValid() || !m_store)
+    if (!m_store) {
+        statusBar()->showMessage(tr("Open or create a project first."), 5000);
         return;
-    auto item = m_store->item(m_model->data(index, Qt::UserRole).toLongLong());
-    if (!item)
-        return;
-    QString details;
-    if (item->kind == MediaKind::Text) {
-        m_preview->setText(QString::fromStdString(item->text).toHtmlEscaped().left(2000));
-        m_preview->setWordWrap(true);
-        details = tr("Text item %1, %2 characters").arg(item->id).arg(item->text.size());
-    } else {
-        const QString path = QString::fromStdString(media::resolve(m_store->projectDir(), item->uri));
-        details = tr("Image item %1<br>%2<br>%3 × %4").arg(item->id).arg(path.toHtmlEscaped()).arg(item->width).arg(item->height);
-        m_preview->setText(tr("Loading…"));
-        auto *watcher = new QFutureWatcher<QImage>(this);
-        const qint64 id = item->id;
-        connect(watcher, &QFutureWatcher<QImage>::finished, this, [this, watcher, id] {
-            watcher->deleteLater();
-            const QModelIndex current = m_items->currentIndex();
-            if (!current.isValid() || m_model->data(current, Qt::UserRole).toLongLong() != id)
-                return; // the selection moved on while decoding
-            const QImage img = watcher->result();
-            if (img.isNull())
-                m_preview->setText(tr("The image cannot be read"));
-            else
-                m_preview->setPixmap(QPixmap::fromImage(img));
-        });
-        watcher->setFuture(QtConcurrent::run(loadPreview, path, m_preview->size()));
     }
-    m_details->setText(details);
+    NewJobDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    auto created = m_store->createJob(dialog.job());
+    if (!created) {
+        QMessageBox::warning(this, tr("Cannot create the job"), QString::fromStdString(created.error().message));
+        return;
+    }
+    reloadJobs(QString::fromStdString(created->name));
+}
+
+void MainWindow::changeClassKey(int classId)
+{
+    if (!m_store)
+        return;
+    const Job job = m_pane->job();
+    const LabelClass *cls = job.classById(classId);
+    if (!cls)
+        return;
+    QDialog ask(this);
+    ask.setWindowTitle(tr("Key for %1").arg(QString::fromStdString(cls->name)));
+    auto *edit = new QKeySequenceEdit(QKeySequence(QString::fromStdString(cls->shortcut)), &ask);
+    auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &ask);
+    connect(box, &QDialogButtonBox::accepted, &ask, &QDialog::accept);
+    connect(box, &QDialogButtonBox::rejected, &ask, &QDialog::reject);
+    auto *l = new QVBoxLayout(&ask);
+    l->addWidget(new QLabel(tr("Press the new key for class '%1':").arg(QString::fromStdString(cls->name))));
+    l->addWidget(edit);
+    l->addWidget(box);
+    if (ask.exec() != QDialog::Accepted)
+        return;
+    const QKeySequence typed = edit->keySequence();
+    const QKeySequence key = typed.isEmpty() ? QKeySequence() : QKeySequence(typed[0]);
+    if (auto r = m_shortcuts.setClassKey(classId, key); !r) {
+        QMessageBox::warning(this, tr("Key not assigned"), QString::fromStdString(r.error().message));
+        return;
+    }
+    auto r = m_store->setClassShortcut(job.id, classId, key.toString(QKeySequence::PortableText).toStdString());
+    if (!r) {
+        QMessageBox::warning(this, tr("Key not saved"), QString::fromStdString(r.error().message));
+        return;
+    }
+    selectJob(QString::fromStdString(job.name));
+}
+
+// ---- navigation ----
+
+QAbstractItemView *MainWindow::itemList() const
+{
+    return m_textJob ? m_tableView : static_cast<QAbstractItemView *>(m_galleryView);
+}
+
+int MainWindow::currentRow() const
+{
+    const QModelIndex i = itemList()->currentIndex();
+    return i.isValid() ? i.row() : -1;
+}
+
+int64_t MainWindow::itemAt(int row) const
+{
+    QAbstractItemModel *model = itemList()->model();
+    return model->data(model->index(row, 0), Qt::UserRole).toLongLong();
+}
+
+void MainWindow::goToRow(int row)
+{
+    QAbstractItemModel *model = itemList()->model();
+    while (row >= model->rowCount() && model->canFetchMore({}))
+        model->fetchMore({});
+    if (row < 0 || row >= model->rowCount())
+        return;
+    const QModelIndex index = model->index(row, m_textJob ? ItemTableModel::MediaColumn : 0);
+    itemList()->setCurrentIndex(index);
+    itemList()->scrollTo(index);
+}
+
+void MainWindow::next()
+{
+    const int row = currentRow();
+    if (row + 1 >= itemList()->model()->rowCount() && !itemList()->model()->canFetchMore({})) {
+        statusBar()->showMessage(tr("This is the last item."), 3000);
+        return;
+    }
+    goToRow(row + 1);
+}
+
+void MainWindow::previous()
+{
+    if (currentRow() > 0)
+        goToRow(currentRow() - 1);
+}
+
+void MainWindow::nextUnlabeled()
+{
+    if (!m_store || !m_pane->session())
+        return;
+    // The next unlabeled item after the current one in id order (then from the start), found by the store.
+    const Job &job = m_pane->job();
+    std::optional<int64_t> found;
+    for (int64_t after : {m_pane->currentItem(), int64_t(0)}) {
+        ItemFilter f;
+        f.jobId = job.id;
+        f.labeled = false;
+        f.kind = m_textJob ? MediaKind::Text : MediaKind::Image;
+        f.afterId = after;
+        f.limit = 1;
+        (void)m_store->forEachItem(f, [&](const Item &it) {
+            found = it.id;
+            return false;
+        });
+        if (found)
+            break;
+    }
+    if (!found) {
+        statusBar()->showMessage(tr("Every item is labeled."), 4000);
+        return;
+    }
+    // Bring its row in: pages load in id order, so fetch until the list reaches it.
+    QAbstractItemModel *model = itemList()->model();
+    for (;;) {
+        const int rows = model->rowCount();
+        for (int row = std::max(0, currentRow()); row < rows; ++row)
+            if (itemAt(row) == *found)
+                return goToRow(row);
+        for (int row = 0; row < std::min(rows, std::max(0, currentRow())); ++row)
+            if (itemAt(row) == *found)
+                return goToRow(row);
+        if (!model->canFetchMore({}))
+            break;
+        model->fetchMore({});
+    }
+    statusBar()->showMessage(tr("The next unlabeled item is not in the list (check the filter)."), 4000);
+}
+
+void MainWindow::onCurrentItemChanged(const QModelIndex &index)
+{
+    if (!index.isValid() || !m_pane->session())
+        return;
+    const int64_t id = index.data(Qt::UserRole).toLongLong();
+    if (id <= 0 || id == m_pane->currentItem())
+        return;
+    m_pane->openItem(id);
+    prefetchAround(index.row());
+    m_pane->canvas()->setFocus();
+}
+
+void MainWindow::prefetchAround(int row)
+{
+    QList<int64_t> ids;
+    QAbstractItemModel *model = itemList()->model();
+    for (int r : {row + 1, row + 2, row - 1})
+        if (r >= 0 && r < model->rowCount())
+            ids << itemAt(r);
+    m_pane->prefetch(ids);
+}
+
+void MainWindow::onLabelChanged(int64_t itemId)
+{
+    if (m_textJob)
+        Q_EMIT m_table->dataChanged(m_table->index(0, ItemTableModel::LabelColumn),
+                                    m_table->index(m_table->rowCount() - 1, ItemTableModel::LabelColumn));
+    else
+        m_gallery->refreshItem(itemId);
+    updateStatus();
 }
 
 void MainWindow::updateStatus()
 {
-    if (!m_store) {
-        m_status->clear();
+    if (!m_store || !m_pane->session() || m_pane->job().id == 0) {
+        m_progressText->clear();
+        m_progress->hide();
         return;
     }
-    QString text = tr("%1 items").arg(m_model->totalCount());
-    if (m_jobs->currentRow() >= 0) {
-        if (auto job = m_store->job(m_jobs->currentItem()->data(Qt::UserRole).toString().toStdString())) {
-            ItemFilter f;
-            f.jobId = job->id;
-            f.labeled = true;
-            if (auto n = m_store->countItems(f))
-                text = tr("%1 of %2 labeled in %3").arg(*n).arg(m_model->totalCount()).arg(QString::fromStdString(job->name));
+    ItemFilter f;
+    f.jobId = m_pane->job().id;
+    f.labeled = true;
+    const int64_t labeled = m_store->countItems(f).value_or(0);
+    m_progressText->setText(tr("%1 of %2 labeled").arg(labeled).arg(m_totalItems));
+    m_progress->show();
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(m_totalItems ? int(labeled * 1000 / m_totalItems) : 0);
+}
+
+// ---- keys ----
+
+bool MainWindow::isTextInput(QWidget *w) const
+{
+    if (!w)
+        return false;
+    if (qobject_cast<QLineEdit *>(w) || qobject_cast<QAbstractSpinBox *>(w) || qobject_cast<QKeySequenceEdit *>(w))
+        return true;
+    if (auto *t = qobject_cast<QTextEdit *>(w))
+        return !t->isReadOnly();
+    if (auto *t = qobject_cast<QPlainTextEdit *>(w))
+        return !t->isReadOnly();
+    return false;
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    // Class keys are labels, never window shortcuts: claim them before the shortcut system sees them.
+    if (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        QWidget *focus = QApplication::focusWidget();
+        const bool ours = focus && focus->window() == this && !QApplication::activeModalWidget();
+        if (ours && !isTextInput(focus) && m_pane->session() && m_pane->session()->hasItem() && key->key() != 0
+            && key->key() != Qt::Key_unknown) {
+            const QKeySequence seq(key->keyCombination());
+            if (m_shortcuts.classForKey(seq) >= 0) {
+                if (event->type() == QEvent::ShortcutOverride) {
+                    event->accept();
+                    return true;
+                }
+                if (!key->isAutoRepeat())
+                    m_pane->handleClassKey(seq);
+                return true;
+            }
         }
     }
-    m_status->setText(text);
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::showCheatSheet()
+{
+    CheatSheet sheet(m_shortcuts, this);
+    sheet.exec();
+}
+
+void MainWindow::showShortcutSettings()
+{
+    ShortcutsDialog dialog(m_shortcuts, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_shortcuts = dialog.shortcuts();
+    applyShortcuts();
+    QSettings s;
+    s.remove(QStringLiteral("shortcuts"));
+    s.beginGroup(QStringLiteral("shortcuts"));
+    const auto overrides = m_shortcuts.overrides();
+    for (auto it = overrides.begin(); it != overrides.end(); ++it)
+        s.setValue(it.key(), it.value());
+    s.endGroup();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    // Nothing to save: every edit is committed as it is made.
+    event->accept();
 }
 
 } // namespace gw::ui

@@ -1,14 +1,24 @@
 #pragma once
 
-// The main window: opens a project and shows its jobs and items. Labeling tools come with the canvas.
+// The annotator's main screen: the item gallery on the left, the labeling pane (canvas, classes, item) in
+// the middle, jobs and tools on the toolbar, progress in the status bar. Every action has a shortcut, and
+// class keys are routed to the labeling pane before any window shortcut can take them.
 
+#include "labeling/shortcutmap.h"
+
+#include <QHash>
 #include <QMainWindow>
 
 #include <memory>
 
+class QAbstractItemView;
+class QActionGroup;
+class QComboBox;
 class QLabel;
-class QListWidget;
-class QTableView;
+class QMenu;
+class QProgressBar;
+class QSlider;
+class QStackedWidget;
 
 namespace gw::datasets {
 class ProjectStore;
@@ -16,7 +26,10 @@ class ProjectStore;
 
 namespace gw::ui {
 
+class GalleryModel;
+class GalleryView;
 class ItemTableModel;
+class LabelingPane;
 
 class MainWindow : public QMainWindow
 {
@@ -27,20 +40,75 @@ public:
 
     /// Opens a project file; shows a message and keeps the current project when it cannot.
     bool openProject(const QString &path);
+    /// Creates a project file and opens it.
+    bool newProject(const QString &path);
+    /// Makes a job current by name.
+    bool selectJob(const QString &name);
+    /// Adds media (folders, images, manifests, text files) with progress; returns when done or cancelled.
+    bool addPaths(const QStringList &paths);
+
+    void next();
+    void previous();
+    void nextUnlabeled();
+    void goToRow(int row);
+
+    // For tests and scripting.
+    LabelingPane *labelingPane() const { return m_pane; }
+    QAbstractItemView *itemList() const;
+    QAction *action(const QString &id) const { return m_actions.value(id); }
+    datasets::ProjectStore *store() const { return m_store.get(); }
+    labeling::ShortcutMap &shortcuts() { return m_shortcuts; }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createDocks();
+    QAction *makeAction(const QString &id, const std::function<void()> &slot, bool checkable = false);
+    void applyShortcuts();
     void chooseProject();
-    void showJob(int row);
-    void showItem(const QModelIndex &index);
+    void chooseNewProject();
+    void chooseMedia(bool folder);
+    void createJob();
+    void reloadJobs(const QString &select = {});
+    void onJobChosen(int index);
+    void onCurrentItemChanged(const QModelIndex &index);
+    void onLabelChanged(int64_t itemId);
     void updateStatus();
+    void updateRecentMenu();
+    void rememberRecent(const QString &path);
+    void showCheatSheet();
+    void showShortcutSettings();
+    void changeClassKey(int classId);
+    void prefetchAround(int row);
+    int currentRow() const;
+    int64_t itemAt(int row) const;
+    bool isTextInput(QWidget *w) const;
 
     std::unique_ptr<datasets::ProjectStore> m_store;
-    QListWidget *m_jobs = nullptr;
-    QTableView *m_items = nullptr;
-    ItemTableModel *m_model = nullptr;
-    QLabel *m_preview = nullptr;
-    QLabel *m_details = nullptr;
-    QLabel *m_status = nullptr;
+    labeling::ShortcutMap m_shortcuts;
+    QHash<QString, QAction *> m_actions;
+    QActionGroup *m_toolGroup = nullptr;
+    LabelingPane *m_pane = nullptr;
+    GalleryModel *m_gallery = nullptr;
+    GalleryView *m_galleryView = nullptr;
+    ItemTableModel *m_table = nullptr;
+    QAbstractItemView *m_tableView = nullptr;
+    QStackedWidget *m_lists = nullptr;
+    QComboBox *m_jobCombo = nullptr;
+    QComboBox *m_filterCombo = nullptr;
+    QSlider *m_opacity = nullptr;
+    QLabel *m_count = nullptr;
+    QLabel *m_progressText = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_zoom = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    int64_t m_totalItems = 0;
+    bool m_textJob = false;
 };
 
 } // namespace gw::ui

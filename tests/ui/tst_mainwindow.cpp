@@ -1,47 +1,111 @@
-// The main window opens a project and shows its jobs and items; the item model pages through the store.
+// The annotator's screen driven like a person would: keys label and advance, the mouse draws boxes,
+// polygons and brush strokes, undo and redo work across tools, and reopening the project finds it all.
 
+#include "datasets/mask.h"
+#include "labeling/labelingsession.h"
+#include "labeling/tools/boxtool.h"
 #include "testutil.h"
-#include "ui/itemtablemodel.h"
+#include "ui/cheatsheet.h"
+#include "ui/gallerymodel.h"
+#include "ui/imagecanvas.h"
+#include "ui/labelingpane.h"
 #include "ui/mainwindow.h"
+#include "ui/shortcutsdialog.h"
 
-#include <QAbstractItemModelTester>
-#include <QLabel>
-#include <QListWidget>
-#include <QStatusBar>
-#include <QTableView>
-#include <QTimer>
+#include <QAbstractItemView>
 #include <QApplication>
+#include <QImage>
+#include <QMouseEvent>
+#include <QSettings>
 #include <QTest>
+#include <QTimer>
 
 using namespace gw;
 using namespace gw::datasets;
 
 namespace {
 
-void fill(ProjectStore &s, int n)
+constexpr int kWidth = 200, kHeight = 150;
+
+/// A project with six images and a classification, a box and a segmentation job.
+std::string makeProject(const QTemporaryDir &dir)
 {
-    auto tx = s.begin();
-    for (int i = 0; i < n; ++i) {
+    const std::string path = test::path(dir, "p.gwproj");
+    auto store = test::newProject(path);
+    auto tx = store->begin();
+    for (int i = 0; i < 6; ++i) {
+        QImage img(kWidth, kHeight, QImage::Format_RGB32);
+        img.fill(QColor::fromHsv(i * 50, 120, 200));
+        const std::string file = "img" + std::to_string(i) + ".png";
+        img.save(QString::fromStdString(test::path(dir, file.c_str())));
         Item it;
-        it.uri = "img/" + std::to_string(i) + ".png";
-        it.width = 20;
-        it.height = 10;
+        it.uri = file;
+        it.width = kWidth;
+        it.height = kHeight;
         (void)(*tx)->addItem(it);
     }
     (void)(*tx)->commit();
-    Job j;
-    j.name = "animal";
-    j.classes = {{0, "cat", "#1f77b4", "1", {}}, {1, "dog", "#ff7f0e", "2", {}}};
-    auto job = s.createJob(j);
-    Annotation a;
-    a.jobId = job->id;
-    a.itemId = 2;
-    a.payload.classes = {1};
-    a.payload.classConfidence = {std::nullopt};
-    auto t2 = s.begin();
-    (void)(*t2)->putAnnotation(a);
-    (void)(*t2)->commit();
+    auto job = [&](const char *name, TaskType type, std::vector<std::string> classes) {
+        Job j;
+        j.name = name;
+        j.type = type;
+        for (size_t i = 0; i < classes.size(); ++i)
+            j.classes.push_back({int(i), classes[i], defaultClassColor(int(i)), std::to_string(i + 1), {}});
+        (void)store->createJob(j);
+    };
+    job("animal", TaskType::ImageClassification, {"cat", "dog", "cow"});
+    job("boxes", TaskType::BoundingBox, {"car", "person"});
+    job("seg-ref", TaskType::SemanticSegmentation, {"road", "car"});
+    return path;
 }
+
+/// A mouse event with explicit button state (QTest's helpers do not carry held buttons on moves).
+void mouse(QWidget *w, QEvent::Type type, QPointF pos, Qt::MouseButton button, Qt::MouseButtons held)
+{
+    QMouseEvent e(type, pos, w->mapToGlobal(pos), button, held, Qt::NoModifier);
+    QApplication::sendEvent(w, &e);
+}
+
+void drag(ui::ImageCanvas *c, QPointF fromImage, QPointF toImage)
+{
+    const QPointF a = c->imageToWidget(fromImage), b = c->imageToWidget(toImage);
+    mouse(c, QEvent::MouseButtonPress, a, Qt::LeftButton, Qt::LeftButton);
+    for (int i = 1; i <= 8; ++i)
+        mouse(c, QEvent::MouseMove, a + (b - a) * i / 8.0, Qt::NoButton, Qt::LeftButton);
+    mouse(c, QEvent::MouseButtonRelease, b, Qt::LeftButton, Qt::NoButton);
+}
+
+void click(ui::ImageCanvas *c, QPointF image)
+{
+    const QPointF p = c->imageToWidget(image);
+    mouse(c, QEvent::MouseButtonPress, p, Qt::LeftButton, Qt::LeftButton);
+    mouse(c, QEvent::MouseButtonRelease, p, Qt::LeftButton, Qt::NoButton);
+}
+
+std::optional<Annotation> label(ProjectStore *s, const char *job, int64_t item)
+{
+    auto j = s->job(job);
+    auto a = s->currentAnnotation(j->id, item);
+    return a ? *a : std::nullopt;
+}
+
+/// The window on a project, shown and active, with the canvas focused and the first image decoded.
+struct Screen
+{
+    ui::MainWindow w;
+    explicit Screen(const std::string &project, const char *job)
+    {
+        w.show();
+        if (!QTest::qWaitForWindowActive(&w))
+            qWarning("window not active");
+        if (!w.openProject(QString::fromStdString(project)) || !w.selectJob(QString::fromLatin1(job)))
+            qFatal("cannot open the test project");
+        canvas()->setFocus();
+    }
+    ui::ImageCanvas *canvas() const { return w.labelingPane()->canvas(); }
+    int64_t item() const { return w.labelingPane()->currentItem(); }
+    bool imageShown() const { return w.labelingPane()->loader()->cached(item()) != nullptr; }
+};
 
 } // namespace
 
@@ -49,48 +113,170 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void modelPagesThroughTheStore()
+    void initTestCase()
     {
-        QTemporaryDir dir;
-        auto s = test::newProject(test::path(dir, "p.gwproj"));
-        fill(*s, 1234);
-        auto job = s->job("animal");
-        ui::ItemTableModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setStore(s.get(), &*job);
-        QCOMPARE(model.totalCount(), int64_t(1234));
-        // Rows arrive a page at a time (the tester itself fetches too).
-        QCOMPARE(model.rowCount(), ui::ItemTableModel::kPageSize);
-        QVERIFY(model.canFetchMore({}));
-        while (model.canFetchMore({}))
-            model.fetchMore({});
-        QCOMPARE(model.rowCount(), 1234);
-        QCOMPARE(model.data(model.index(1, ui::ItemTableModel::LabelColumn)).toString(), QStringLiteral("dog"));
-        QCOMPARE(model.data(model.index(1233, ui::ItemTableModel::MediaColumn)).toString(), QStringLiteral("img/1233.png"));
-        model.setStore(nullptr, nullptr);
+        QCoreApplication::setOrganizationName(QStringLiteral("GroundworkTests"));
+        QSettings().clear();
     }
 
-    void opensAProjectAndShowsJobsAndItems()
+    void classifyWithKeysAdvanceAndUndo()
     {
         QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        Screen s(project, "animal");
+        QCOMPARE(s.item(), int64_t(1));
+        QTest::keyClick(s.canvas(), Qt::Key_2); // dog, then on to the next item
+        QCOMPARE(label(s.w.store(), "animal", 1)->payload.classes, std::vector<int>{1});
+        QCOMPARE(s.item(), int64_t(2));
+        QTest::keyClick(s.canvas(), Qt::Key_3);
+        QCOMPARE(s.item(), int64_t(3));
+        QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(!label(s.w.store(), "animal", 2));
+        QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(label(s.w.store(), "animal", 2)->payload.classes, std::vector<int>{2});
+        // Navigation keys: previous (A), next (D), next unlabeled (N).
+        QTest::keyClick(s.canvas(), Qt::Key_A);
+        QCOMPARE(s.item(), int64_t(2));
+        QTest::keyClick(s.canvas(), Qt::Key_A);
+        QTest::keyClick(s.canvas(), Qt::Key_N);
+        QCOMPARE(s.item(), int64_t(3));
+        QTest::keyClick(s.canvas(), Qt::Key_D);
+        QCOMPARE(s.item(), int64_t(4));
+    }
+
+    void classKeysNeverTriggerGlobalActions()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
         {
-            auto s = test::newProject(test::path(dir, "p.gwproj"));
-            fill(*s, 50);
+            // Give "person" the key D, which is also "next item".
+            auto store = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
+            auto job = (*store)->job("boxes");
+            GW_VERIFY_OK((*store)->setClassShortcut(job->id, 1, "D"));
         }
-        ui::MainWindow w;
-        w.show();
-        QVERIFY(w.openProject(QString::fromStdString(test::path(dir, "p.gwproj"))));
-        auto *jobs = w.findChild<QListWidget *>();
-        QCOMPARE(jobs->count(), 1);
-        QVERIFY(jobs->item(0)->text().startsWith(QStringLiteral("animal")));
-        auto *table = w.findChild<QTableView *>();
-        QTRY_COMPARE(table->model()->rowCount(), 50);
-        const QList<QLabel *> labels = w.statusBar()->findChildren<QLabel *>();
-        bool found = false;
-        for (QLabel *l : labels)
-            found = found || l->text() == QStringLiteral("1 of 50 labeled in animal");
-        QVERIFY(found);
-        QVERIFY(w.windowTitle().startsWith(QStringLiteral("p.gwproj")));
+        Screen s(project, "boxes");
+        QTRY_VERIFY(s.imageShown());
+        QTest::keyClick(s.canvas(), Qt::Key_D);
+        QCOMPARE(s.item(), int64_t(1));                   // did not move on
+        QCOMPARE(s.canvas()->currentClass(), 1);          // made "person" current
+        // And the settings refuse to give a class key to an action.
+        ui::ShortcutsDialog dialog(s.w.shortcuts());
+        QTimer::singleShot(0, [] {
+            if (QWidget *box = QApplication::activeModalWidget())
+                box->close();
+        });
+        int row = 0;
+        for (; row < int(s.w.shortcuts().actions().size()); ++row)
+            if (s.w.shortcuts().actions()[size_t(row)].id == QStringLiteral("tool.box"))
+                break;
+        QVERIFY(!dialog.assign(row, QKeySequence(Qt::Key_1))); // the key of class "car"
+        QVERIFY(dialog.assign(row, QKeySequence(Qt::Key_K)));
+    }
+
+    void drawMoveDeleteBoxesWithTheMouse()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        Screen s(project, "boxes");
+        QTRY_VERIFY(s.imageShown());
+        QTest::keyClick(s.canvas(), Qt::Key_2); // person
+        drag(s.canvas(), QPointF(20, 30), QPointF(80, 100));
+        auto a = label(s.w.store(), "boxes", 1);
+        QVERIFY(a);
+        QCOMPARE(a->payload.boxes.size(), size_t(1));
+        const Box b = a->payload.boxes[0];
+        QCOMPARE(b.classId, 1);
+        QVERIFY(std::abs(b.left - 20) <= 1 && std::abs(b.top - 30) <= 1);
+        QVERIFY(std::abs(b.width - 60) <= 1 && std::abs(b.height - 70) <= 1);
+        // Move it by dragging its inside, nudge with arrows, then delete it.
+        drag(s.canvas(), QPointF(50, 60), QPointF(60, 60));
+        QVERIFY(std::abs(label(s.w.store(), "boxes", 1)->payload.boxes[0].left - (b.left + 10)) <= 1);
+        const double before = label(s.w.store(), "boxes", 1)->payload.boxes[0].left;
+        QTest::keyClick(s.canvas(), Qt::Key_Right);
+        QTest::keyClick(s.canvas(), Qt::Key_Right, Qt::ShiftModifier);
+        QCOMPARE(label(s.w.store(), "boxes", 1)->payload.boxes[0].left, before + 11);
+        QTest::keyClick(s.canvas(), Qt::Key_Delete);
+        QVERIFY(label(s.w.store(), "boxes", 1)->payload.boxes.empty());
+        // Undo brings it back; redo deletes again.
+        QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(label(s.w.store(), "boxes", 1)->payload.boxes.size(), size_t(1));
+        QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(label(s.w.store(), "boxes", 1)->payload.boxes.empty());
+        QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier);
+        // Copy the boxes over to the next image.
+        QTest::keyClick(s.canvas(), Qt::Key_D);
+        QCOMPARE(s.item(), int64_t(2));
+        QTest::keyClick(s.canvas(), Qt::Key_V, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(label(s.w.store(), "boxes", 2)->payload.boxes.size(), size_t(1));
+    }
+
+    void polygonVertexMoveAndBrushStroke()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        Screen s(project, "seg-ref");
+        QTRY_VERIFY(s.imageShown());
+        QCOMPARE(s.w.labelingPane()->toolKind(), ui::LabelingPane::ToolKind::Polygon);
+        QTest::keyClick(s.canvas(), Qt::Key_2); // car
+        click(s.canvas(), QPointF(10, 10));
+        click(s.canvas(), QPointF(60, 10));
+        click(s.canvas(), QPointF(60, 40));
+        // Move the last vertex further down before closing.
+        drag(s.canvas(), QPointF(60, 40), QPointF(60, 70));
+        QTest::keyClick(s.canvas(), Qt::Key_Return);
+        auto a = label(s.w.store(), "seg-ref", 1);
+        QVERIFY(a);
+        auto m = mask::decode(a->payload.mask);
+        GW_VERIFY_OK(m);
+        auto at = [&](int x, int y) { return int(m->pixels[size_t(y * m->width + x)]); };
+        QCOMPARE(at(55, 60), 2); // inside the moved triangle: class id 1 + 1
+        QCOMPARE(at(20, 60), 0);
+        // A brush stroke with class "road" (id 0) across the bottom.
+        QTest::keyClick(s.canvas(), Qt::Key_R);
+        QCOMPARE(s.w.labelingPane()->toolKind(), ui::LabelingPane::ToolKind::Brush);
+        QTest::keyClick(s.canvas(), Qt::Key_1);
+        drag(s.canvas(), QPointF(20, 120), QPointF(180, 120));
+        m = mask::decode(label(s.w.store(), "seg-ref", 1)->payload.mask);
+        QCOMPARE(int(m->pixels[size_t(120 * m->width + 100)]), 1);
+        QCOMPARE(int(m->pixels[size_t(60 * m->width + 55)]), 2); // the polygon is still there
+        // Undo the stroke, then the polygon.
+        QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier);
+        m = mask::decode(label(s.w.store(), "seg-ref", 1)->payload.mask);
+        QCOMPARE(int(m->pixels[size_t(120 * m->width + 100)]), 0);
+        QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(!label(s.w.store(), "seg-ref", 1));
+        QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(label(s.w.store(), "seg-ref", 1));
+    }
+
+    void reopeningFindsTheSameAnnotations()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        std::vector<Box> drawn;
+        {
+            Screen s(project, "boxes");
+            QTRY_VERIFY(s.imageShown());
+            drag(s.canvas(), QPointF(100, 20), QPointF(150, 90));
+            drawn = label(s.w.store(), "boxes", 1)->payload.boxes;
+        } // closed without saving anything
+        Screen again(project, "boxes");
+        QTRY_VERIFY(again.imageShown());
+        auto *tool = dynamic_cast<labeling::BoxTool *>(again.canvas()->tool());
+        QVERIFY(tool);
+        QCOMPARE(tool->boxes().size(), drawn.size());
+        QCOMPARE(tool->boxes()[0].left, drawn[0].left);
+        QCOMPARE(tool->boxes()[0].width, drawn[0].width);
+    }
+
+    void cheatSheetListsActionsAndClassKeys()
+    {
+        labeling::ShortcutMap m = labeling::ShortcutMap::defaults();
+        m.setClasses({{0, "cat", "#1f77b4", "1", {}}});
+        const QString html = ui::CheatSheet::html(m);
+        QVERIFY(html.contains(QStringLiteral("Next unlabeled item")));
+        QVERIFY(html.contains(QStringLiteral("cat")));
+        QVERIFY(html.contains(QStringLiteral("Undo")));
     }
 
     void refusesABadFileAndKeepsTheCurrentProject()
@@ -98,7 +284,6 @@ private Q_SLOTS:
         QTemporaryDir dir;
         test::writeFile(test::path(dir, "junk.gwproj"), "not a project");
         ui::MainWindow w;
-        // The warning box would block: close it as soon as it shows.
         QTimer::singleShot(0, [] {
             if (QWidget *box = QApplication::activeModalWidget())
                 box->close();

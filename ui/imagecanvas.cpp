@@ -1,0 +1,499 @@
+#include "ui/imagecanvas.h"
+
+#include "labeling/labelingsession.h"
+#include "labeling/tools/boxtool.h"
+#include "labeling/tools/brushtool.h"
+#include "labeling/tools/maskimage.h"
+#include "labeling/tools/polygontool.h"
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace gw::ui {
+
+using namespace gw::datasets;
+using labeling::PointerEvent;
+
+namespace {
+
+constexpr double kMinScale = 0.01, kMaxScale = 64.0;
+
+QColor withAlpha(QColor c, int alpha)
+{
+    c.setAlpha(alpha);
+    return c;
+}
+
+} // namespace
+
+ImageCanvas::ImageCanvas(QWidget *parent) : QWidget(parent)
+{
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMinimumSize(320, 240);
+}
+
+ImageCanvas::~ImageCanvas() = default;
+
+void ImageCanvas::setSession(labeling::LabelingSession *session)
+{
+    m_session = session;
+    syncFromSession();
+}
+
+void ImageCanvas::setImage(std::shared_ptr<const LoadedImage> image, const QString &status)
+{
+    const bool sameSize = m_image && image && m_image->size == image->size;
+    m_image = std::move(image);
+    m_status = status;
+    // Keep the view when stepping through images of one size (a labeling session rarely mixes sizes).
+    if (!sameSize || !m_fitted)
+        zoomFit();
+    syncFromSession();
+    update();
+}
+
+void ImageCanvas::setTool(labeling::Tool *tool)
+{
+    m_tool = tool;
+    syncFromSession();
+    setCursor(tool ? Qt::CrossCursor : Qt::ArrowCursor);
+    update();
+}
+
+void ImageCanvas::setCurrentClass(int classId)
+{
+    m_currentClass = classId;
+    update();
+}
+
+QSize ImageCanvas::imageSize() const
+{
+    if (m_image && m_image->size.isValid())
+        return m_image->size;
+    if (m_session && m_session->hasItem())
+        return QSize(m_session->item().width, m_session->item().height);
+    return {};
+}
+
+labeling::ToolContext ImageCanvas::context() const
+{
+    labeling::ToolContext ctx;
+    ctx.job = m_session ? &m_session->job() : nullptr;
+    ctx.imageSize = imageSize();
+    ctx.currentClassId = m_currentClass;
+    ctx.viewScale = m_scale;
+    return ctx;
+}
+
+void ImageCanvas::syncFromSession()
+{
+    if (m_tool && m_session && m_session->hasItem() && imageSize().isValid())
+        m_tool->setPayload(m_session->payload(), context());
+    update();
+}
+
+void ImageCanvas::zoomFit()
+{
+    const QSize s = imageSize();
+    if (!s.isValid() || s.isEmpty() || width() <= 0 || height() <= 0) {
+        m_fitted = false;
+        return;
+    }
+    m_scale = std::clamp(0.98 * std::min(double(width()) / s.width(), double(height()) / s.height()), kMinScale,
+                         kMaxScale);
+    m_offset = QPointF((width() - s.width() * m_scale) / 2, (height() - s.height() * m_scale) / 2);
+    m_fitted = true;
+    Q_EMIT zoomChanged(m_scale);
+    update();
+}
+
+void ImageCanvas::zoomActual()
+{
+    zoomBy(1.0 / m_scale, QPointF(width() / 2.0, height() / 2.0));
+}
+
+void ImageCanvas::zoomBy(double factor, QPointF anchor)
+{
+    const QPointF imagePoint = widgetToImage(anchor);
+    m_scale = std::clamp(m_scale * factor, kMinScale, kMaxScale);
+    m_offset = anchor - imagePoint * m_scale; // the point under the anchor stays put
+    Q_EMIT zoomChanged(m_scale);
+    update();
+}
+
+void ImageCanvas::setOverlayOpacity(double opacity)
+{
+    m_opacity = std::clamp(opacity, 0.0, 1.0);
+    update();
+}
+
+void ImageCanvas::setAnnotationsVisible(bool visible)
+{
+    m_showAnnotations = visible;
+    update();
+}
+
+void ImageCanvas::resizeEvent(QResizeEvent *)
+{
+    if (m_fitted)
+        zoomFit();
+}
+
+QColor ImageCanvas::classColor(int classId) const
+{
+    if (m_session)
+        if (const LabelClass *c = m_session->job().classById(classId))
+            return QColor(QString::fromStdString(c->color));
+    return Qt::yellow;
+}
+
+QString ImageCanvas::className(int classId) const
+{
+    if (m_session)
+        if (const LabelClass *c = m_session->job().classById(classId))
+            return QString::fromStdString(c->name);
+    return QString::number(classId);
+}
+
+// ---- painting ----
+
+void ImageCanvas::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.fillRect(rect(), QColor(48, 48, 52));
+    if (!m_image || !m_image->ok()) {
+        p.setPen(QColor(220, 220, 220));
+        const QString text = m_image ? tr("The image cannot be read: %1").arg(m_image->error)
+                                     : (m_status.isEmpty() ? tr("No image") : m_status);
+        p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, text);
+        return;
+    }
+    const QImage &level = m_image->levelFor(m_scale);
+    const QSizeF full(m_image->size);
+    const QRectF target(m_offset, full * m_scale);
+    // Only the visible part is transformed; pixels stay sharp from 1:1 up, so edges can be placed exactly.
+    const QRectF visible = target.intersected(QRectF(rect()));
+    if (!visible.isEmpty()) {
+        const double k = double(level.width()) / full.width();
+        const QRectF source((visible.topLeft() - m_offset) / m_scale * k, visible.size() / m_scale * k);
+        p.setRenderHint(QPainter::SmoothPixmapTransform, m_scale < 1.0);
+        p.drawImage(visible, level, source);
+    }
+    if (!m_showAnnotations || !m_session)
+        return;
+    p.setRenderHint(QPainter::Antialiasing);
+    switch (m_session->job().type) {
+    case TaskType::BoundingBox: paintBoxes(p); break;
+    case TaskType::SemanticSegmentation: paintSegmentation(p); break;
+    default: paintClassification(p); break;
+    }
+}
+
+void ImageCanvas::paintBoxes(QPainter &p) const
+{
+    const auto *tool = dynamic_cast<const labeling::BoxTool *>(m_tool);
+    const std::vector<Box> stored = m_session->payload().boxes;
+    const std::vector<Box> &boxes = tool ? tool->boxes() : stored;
+    const int selected = tool ? tool->selected() : -1;
+    const QFontMetrics fm(font());
+    for (int i = 0; i < int(boxes.size()); ++i) {
+        const Box &b = boxes[size_t(i)];
+        const QColor c = classColor(b.classId);
+        const QRectF r(imageToWidget(QPointF(b.left, b.top)), QSizeF(b.width, b.height) * m_scale);
+        p.setPen(QPen(c, i == selected ? 3 : 2));
+        p.setBrush(withAlpha(c, i == selected ? 60 : 30));
+        p.drawRect(r);
+        // The class name on a tag above the box (inside when the box touches the top).
+        const QString name = className(b.classId);
+        QRectF tag(r.topLeft() - QPointF(0, fm.height() + 2), QSizeF(fm.horizontalAdvance(name) + 8, fm.height() + 2));
+        if (tag.top() < 0)
+            tag.moveTop(r.top());
+        p.setPen(Qt::NoPen);
+        p.setBrush(c);
+        p.drawRect(tag);
+        p.setPen(c.lightness() > 150 ? Qt::black : Qt::white);
+        p.drawText(tag, Qt::AlignCenter, name);
+    }
+    if (tool && selected >= 0) {
+        p.setPen(QPen(Qt::white, 1));
+        p.setBrush(classColor(boxes[size_t(selected)].classId));
+        for (const QRectF &h : tool->handles(selected, m_scale))
+            p.drawRect(QRectF(imageToWidget(h.topLeft()), h.size() * m_scale));
+    }
+    if (tool && tool->rubberBand()) {
+        const QRectF r = *tool->rubberBand();
+        p.setPen(QPen(classColor(m_currentClass), 2, Qt::DashLine));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(QRectF(imageToWidget(r.topLeft()), r.size() * m_scale));
+    }
+    // Crosshair guides across the image while placing boxes.
+    if (tool && m_cursor && !m_panning) {
+        const QSize s = imageSize();
+        const QPointF c = imageToWidget(*m_cursor);
+        const QRectF img(m_offset, QSizeF(s) * m_scale);
+        if (img.contains(c)) {
+            p.setPen(QPen(QColor(255, 255, 255, 160), 1, Qt::DashLine));
+            p.drawLine(QPointF(img.left(), c.y()), QPointF(img.right(), c.y()));
+            p.drawLine(QPointF(c.x(), img.top()), QPointF(c.x(), img.bottom()));
+        }
+    }
+}
+
+void ImageCanvas::paintSegmentation(QPainter &p)
+{
+    const QImage *mask = nullptr;
+    QImage decoded;
+    if (const auto *poly = dynamic_cast<const labeling::PolygonTool *>(m_tool))
+        mask = &poly->mask();
+    else if (const auto *brush = dynamic_cast<const labeling::BrushTool *>(m_tool))
+        mask = &brush->mask();
+    if (!mask) {
+        decoded = labeling::decodeMask(m_session->payload(), imageSize());
+        mask = &decoded;
+    }
+    if (!mask->isNull() && m_opacity > 0) {
+        // Rebuild the coloured overlay only when the mask or the opacity changed.
+        if (mask->cacheKey() != m_overlayKey || m_opacity != m_overlayOpacity || m_overlay.isNull()) {
+            QImage tinted = *mask;
+            QList<QRgb> table = tinted.colorTable();
+            table.resize(256);
+            const int alpha = int(std::lround(m_opacity * 255));
+            for (int i = 0; i < table.size(); ++i)
+                table[i] = i == 0 ? qRgba(0, 0, 0, 0) : qPremultiply(qRgba(qRed(table[i]), qGreen(table[i]), qBlue(table[i]), alpha));
+            tinted.setColorTable(table);
+            m_overlay = tinted.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+            m_overlayKey = mask->cacheKey();
+            m_overlayOpacity = m_opacity;
+        }
+        p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+        p.drawImage(QRectF(m_offset, QSizeF(m_overlay.size()) * m_scale), m_overlay);
+    }
+    if (const auto *poly = dynamic_cast<const labeling::PolygonTool *>(m_tool)) {
+        const QPolygonF &pts = poly->polygon();
+        QPolygonF w;
+        for (const QPointF &pt : pts)
+            w << imageToWidget(pt);
+        const QColor c = classColor(m_currentClass);
+        p.setPen(QPen(c, 2));
+        p.setBrush(withAlpha(c, 50));
+        if (w.size() > 2)
+            p.drawPolygon(w);
+        else
+            p.drawPolyline(w);
+        if (m_cursor && !w.isEmpty()) {
+            p.setPen(QPen(c, 1, Qt::DashLine));
+            p.drawLine(w.last(), imageToWidget(*m_cursor));
+        }
+        for (int i = 0; i < w.size(); ++i) {
+            const bool sel = i == poly->selectedVertex();
+            p.setPen(QPen(Qt::white, 1));
+            p.setBrush(sel ? Qt::white : c);
+            p.drawEllipse(w[i], sel ? 5 : 4, sel ? 5 : 4);
+        }
+    }
+    if (const auto *brush = dynamic_cast<const labeling::BrushTool *>(m_tool); brush && brush->cursor()) {
+        p.setPen(QPen(Qt::white, 1.5));
+        p.setBrush(Qt::NoBrush);
+        const double r = brush->radius() * m_scale;
+        p.drawEllipse(imageToWidget(*brush->cursor()), r, r);
+    }
+}
+
+void ImageCanvas::paintClassification(QPainter &p) const
+{
+    const auto &current = m_session->current();
+    if (!current)
+        return;
+    QStringList names;
+    for (int id : current->payload.classes)
+        names << className(id);
+    QString text = names.join(QStringLiteral(", "));
+    if (current->provenance.source == Source::Auto)
+        text += tr("  (auto %1)").arg(current->provenance.confidence.value_or(0), 0, 'f', 2);
+    if (text.isEmpty())
+        return;
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 1.4);
+    f.setBold(true);
+    p.setFont(f);
+    const QFontMetrics fm(f);
+    const QRectF tag(12, 12, fm.horizontalAdvance(text) + 20, fm.height() + 12);
+    const QColor c = classColor(current->payload.classes.empty() ? 0 : current->payload.classes.front());
+    p.setPen(Qt::NoPen);
+    p.setBrush(c);
+    p.drawRoundedRect(tag, 6, 6);
+    p.setPen(c.lightness() > 150 ? Qt::black : Qt::white);
+    p.drawText(tag, Qt::AlignCenter, text);
+}
+
+// ---- input ----
+
+bool ImageCanvas::toolWantsKey(int key) const
+{
+    if (!m_tool)
+        return false;
+    switch (key) {
+    case Qt::Key_Delete:
+    case Qt::Key_Backspace:
+    case Qt::Key_Left:
+    case Qt::Key_Right:
+    case Qt::Key_Up:
+    case Qt::Key_Down:
+    case Qt::Key_Tab:
+    case Qt::Key_Backtab:
+    case Qt::Key_Escape:
+    case Qt::Key_BracketLeft:
+    case Qt::Key_BracketRight: return true;
+    case Qt::Key_Return:
+    case Qt::Key_Enter: {
+        // Enter closes an open polygon; otherwise it is the window's "accept label".
+        const auto *poly = dynamic_cast<const labeling::PolygonTool *>(m_tool);
+        return poly && !poly->polygon().isEmpty();
+    }
+    default: return false;
+    }
+}
+
+bool ImageCanvas::event(QEvent *event)
+{
+    // The tool's editing keys win over window shortcuts, and Tab cycles boxes instead of moving focus.
+    if (event->type() == QEvent::ShortcutOverride) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        if (toolWantsKey(key->key()) && !(key->modifiers() & (Qt::ControlModifier | Qt::AltModifier))) {
+            event->accept();
+            return true;
+        }
+    }
+    if (event->type() == QEvent::KeyPress) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        if ((key->key() == Qt::Key_Tab || key->key() == Qt::Key_Backtab) && m_tool) {
+            keyPressEvent(key);
+            return true;
+        }
+    }
+    return QWidget::event(event);
+}
+
+void ImageCanvas::forward(QMouseEvent *event, int type)
+{
+    m_cursor = widgetToImage(event->position());
+    if (!m_tool || !m_session || !m_session->hasItem() || !imageSize().isValid()) {
+        update();
+        return;
+    }
+    PointerEvent e;
+    e.type = PointerEvent::Type(type);
+    e.pos = *m_cursor;
+    e.button = event->button();
+    e.buttons = event->buttons();
+    e.modifiers = event->modifiers();
+    m_tool->pointer(e, context());
+    takeEdit();
+    update();
+}
+
+void ImageCanvas::takeEdit()
+{
+    if (!m_tool || !m_session)
+        return;
+    if (auto edit = m_tool->takeEdit()) {
+        // Arrow-key nudges of one box merge into one undo step.
+        const int mergeId = edit->text.startsWith(QStringLiteral("Nudge")) ? 1 : -1;
+        if (auto r = m_session->apply(edit->payload, edit->text, mergeId); !r) {
+            Q_EMIT editFailed(QString::fromStdString(r.error().message));
+            syncFromSession(); // back to what is stored
+        }
+    }
+}
+
+void ImageCanvas::mousePressEvent(QMouseEvent *event)
+{
+    setFocus();
+    if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_spaceHeld)) {
+        m_panning = true;
+        m_panFrom = event->position();
+        setCursor(Qt::ClosedHandCursor);
+        return;
+    }
+    forward(event, int(PointerEvent::Type::Press));
+}
+
+void ImageCanvas::mouseMoveEvent(QMouseEvent *event)
+{
+    if (m_panning) {
+        m_offset += event->position() - m_panFrom;
+        m_panFrom = event->position();
+        m_fitted = false;
+        update();
+        return;
+    }
+    forward(event, int(PointerEvent::Type::Move));
+}
+
+void ImageCanvas::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (m_panning) {
+        m_panning = false;
+        setCursor(m_spaceHeld ? Qt::OpenHandCursor : (m_tool ? Qt::CrossCursor : Qt::ArrowCursor));
+        return;
+    }
+    forward(event, int(PointerEvent::Type::Release));
+}
+
+void ImageCanvas::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    forward(event, int(PointerEvent::Type::DoubleClick));
+}
+
+void ImageCanvas::wheelEvent(QWheelEvent *event)
+{
+    const double steps = event->angleDelta().y() / 120.0;
+    if (auto *brush = dynamic_cast<labeling::BrushTool *>(m_tool); brush && (event->modifiers() & Qt::ControlModifier)) {
+        brush->adjustRadius(int(std::lround(steps)));
+        update();
+        return;
+    }
+    zoomBy(std::pow(1.15, steps), event->position());
+    m_fitted = false;
+}
+
+void ImageCanvas::keyPressEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = true;
+        setCursor(Qt::OpenHandCursor);
+        return;
+    }
+    if (m_tool && m_session && m_session->hasItem() && m_tool->key(event->key(), event->modifiers(), context())) {
+        takeEdit();
+        update();
+        return;
+    }
+    QWidget::keyPressEvent(event);
+}
+
+void ImageCanvas::keyReleaseEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = false;
+        setCursor(m_tool ? Qt::CrossCursor : Qt::ArrowCursor);
+        return;
+    }
+    QWidget::keyReleaseEvent(event);
+}
+
+void ImageCanvas::leaveEvent(QEvent *)
+{
+    m_cursor.reset();
+    update();
+}
+
+} // namespace gw::ui

@@ -1,0 +1,100 @@
+#pragma once
+
+// The image canvas: shows the current image with zoom (wheel around the cursor, fit, 1:1) and pan (middle
+// button, or Space + drag), paints the item's annotations and the active tool's preview, and forwards
+// pointer and key events to the tool in image coordinates. Finished edits go to the labeling session.
+
+#include "ui/imageloader.h"
+
+#include <QImage>
+#include <QWidget>
+
+#include <memory>
+
+namespace gw::labeling {
+class LabelingSession;
+class Tool;
+struct ToolContext;
+} // namespace gw::labeling
+
+namespace gw::ui {
+
+class ImageCanvas : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ImageCanvas(QWidget *parent = nullptr);
+    ~ImageCanvas() override;
+
+    void setSession(labeling::LabelingSession *session);
+    /// The decoded image of the current item (null while it loads).
+    void setImage(std::shared_ptr<const LoadedImage> image, const QString &status = {});
+    /// The active tool (not owned); nullptr for classification jobs.
+    void setTool(labeling::Tool *tool);
+    labeling::Tool *tool() const { return m_tool; }
+    void setCurrentClass(int classId);
+    int currentClass() const { return m_currentClass; }
+    /// Re-reads the session's current label into the tool (after undo/redo or a new item).
+    void syncFromSession();
+
+    double viewScale() const { return m_scale; }
+    QPointF imageToWidget(QPointF p) const { return p * m_scale + m_offset; }
+    QPointF widgetToImage(QPointF p) const { return (p - m_offset) / m_scale; }
+
+    void zoomFit();
+    void zoomActual();
+    void zoomBy(double factor, QPointF anchor);
+    void setOverlayOpacity(double opacity);
+    double overlayOpacity() const { return m_opacity; }
+    void setAnnotationsVisible(bool visible);
+    bool annotationsVisible() const { return m_showAnnotations; }
+
+Q_SIGNALS:
+    void editFailed(const QString &message);
+    void zoomChanged(double scale);
+
+protected:
+    bool event(QEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void keyReleaseEvent(QKeyEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+
+private:
+    labeling::ToolContext context() const;
+    bool toolWantsKey(int key) const;
+    void forward(QMouseEvent *event, int type);
+    void takeEdit();
+    QSize imageSize() const;
+    void paintBoxes(QPainter &p) const;
+    void paintSegmentation(QPainter &p);
+    void paintClassification(QPainter &p) const;
+    QColor classColor(int classId) const;
+    QString className(int classId) const;
+
+    labeling::LabelingSession *m_session = nullptr;
+    labeling::Tool *m_tool = nullptr;
+    std::shared_ptr<const LoadedImage> m_image;
+    QString m_status;
+    int m_currentClass = 0;
+    double m_scale = 1.0;
+    QPointF m_offset;
+    bool m_fitted = false;
+    bool m_spaceHeld = false;
+    bool m_panning = false;
+    QPointF m_panFrom;
+    std::optional<QPointF> m_cursor; ///< image coordinates
+    double m_opacity = 0.5;
+    bool m_showAnnotations = true;
+    QImage m_overlay;
+    qint64 m_overlayKey = 0;
+    double m_overlayOpacity = -1;
+};
+
+} // namespace gw::ui

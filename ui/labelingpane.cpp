@@ -1,0 +1,383 @@
+#include "ui/labelingpane.h"
+
+#include "datasets/groundtruth.h"
+#include "datasets/media.h"
+#include "datasets/payload.h"
+#include "labeling/labelingsession.h"
+#include "labeling/shortcutmap.h"
+#include "labeling/tools/boxtool.h"
+#include "labeling/tools/brushtool.h"
+#include "labeling/tools/polygontool.h"
+#include "ui/classpanel.h"
+#include "ui/imagecanvas.h"
+#include "ui/imageloader.h"
+
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <map>
+
+namespace gw::ui {
+
+using namespace gw::datasets;
+
+namespace {
+
+/// Items per class of a job, counted on a connection of its own (run off the GUI thread).
+std::map<int, int64_t> countClasses(const std::string &projectPath, const std::string &jobName)
+{
+    std::map<int, int64_t> out;
+    auto store = ProjectStore::open(projectPath, ProjectStore::OpenMode::OpenExisting);
+    if (!store)
+        return out;
+    auto job = (*store)->job(jobName);
+    auto sum = (*store)->summary();
+    if (!job || !sum)
+        return out;
+    for (const auto &j : sum->jobs)
+        if (j.job == jobName)
+            for (size_t i = 0; i < j.byClass.size() && i < job->classes.size(); ++i)
+                out[job->classes[i].id] = j.byClass[i].second;
+    return out;
+}
+
+QString describe(const Job &job, const Payload &p)
+{
+    QStringList parts;
+    for (int id : p.classes)
+        if (const LabelClass *c = job.classById(id))
+            parts << QString::fromStdString(c->name);
+    if (!p.boxes.empty())
+        parts << LabelingPane::tr("%n box(es)", nullptr, int(p.boxes.size()));
+    if (!p.spans.empty())
+        parts << LabelingPane::tr("%n span(s)", nullptr, int(p.spans.size()));
+    if (!p.mask.empty() || !p.maskUri.empty())
+        parts << LabelingPane::tr("mask");
+    return parts.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+LabelingPane::LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent)
+    : QWidget(parent), m_shortcuts(shortcuts), m_boxTool(std::make_unique<labeling::BoxTool>()),
+      m_polygonTool(std::make_unique<labeling::PolygonTool>()),
+      m_brushTool(std::make_unique<labeling::BrushTool>())
+{
+    m_loader = new ImageLoader(this);
+    m_loader->setCapacity(5);
+    m_canvas = new ImageCanvas;
+    m_text = new QPlainTextEdit;
+    m_text->setReadOnly(true);
+    QFont big = m_text->font();
+    big.setPointSizeF(big.pointSizeF() * 1.3);
+    m_text->setFont(big);
+    m_stack = new QStackedWidget;
+    m_stack->addWidget(m_canvas);
+    m_stack->addWidget(m_text);
+
+    m_classes = new ClassPanel;
+    m_info = new QLabel;
+    m_info->setWordWrap(true);
+    m_info->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_info->setMargin(6);
+    auto *side = new QSplitter(Qt::Vertical);
+    auto *classBox = new QWidget;
+    auto *classLayout = new QVBoxLayout(classBox);
+    classLayout->setContentsMargins(6, 6, 6, 0);
+    classLayout->addWidget(new QLabel(tr("<b>Classes</b>")));
+    classLayout->addWidget(m_classes);
+    side->addWidget(classBox);
+    side->addWidget(m_info);
+    side->setStretchFactor(0, 3);
+    side->setStretchFactor(1, 1);
+
+    auto *split = new QSplitter;
+    split->addWidget(m_stack);
+    split->addWidget(side);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 0);
+    split->setSizes({1000, 280});
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+
+    connect(m_loader, &ImageLoader::loaded, this, &LabelingPane::showImage);
+    connect(m_canvas, &ImageCanvas::editFailed, this, &LabelingPane::message);
+    connect(m_classes, &ClassPanel::classClicked, this, [this](int id) {
+        setCurrentClass(id);
+        if (m_session && (taskInfo(m_session->job().type).id.find("classification") != std::string_view::npos))
+            (void)m_session->pressClass(id);
+    });
+    connect(m_classes, &ClassPanel::keyChangeRequested, this, &LabelingPane::classKeyChangeRequested);
+}
+
+LabelingPane::~LabelingPane()
+{
+    m_canvas->setTool(nullptr);
+}
+
+void LabelingPane::setProject(ProjectStore *store, const std::string &author)
+{
+    m_canvas->setSession(nullptr);
+    m_session.reset();
+    m_store = store;
+    if (!store)
+        return;
+    m_session = std::make_unique<labeling::LabelingSession>(*store, author);
+    connect(m_session.get(), &labeling::LabelingSession::labelChanged, this, &LabelingPane::onLabelChanged);
+    connect(m_session.get(), &labeling::LabelingSession::failed, this, &LabelingPane::message);
+    m_canvas->setSession(m_session.get());
+}
+
+const Job &LabelingPane::job() const
+{
+    static const Job none;
+    return m_session ? m_session->job() : none;
+}
+
+void LabelingPane::setJob(const Job &job)
+{
+    if (!m_session)
+        return;
+    m_session->setJob(job);
+    m_shortcuts.setClasses(job.classes);
+    m_classes->setJob(job);
+    m_previousBoxes.clear();
+    const QList<ToolKind> tools = availableTools();
+    selectTool(tools.isEmpty() ? ToolKind::None : tools.front());
+    setCurrentClass(job.classes.empty() ? 0 : job.classes.front().id);
+    m_stack->setCurrentWidget(taskInfo(job.type).image ? static_cast<QWidget *>(m_canvas) : m_text);
+    refreshCounts();
+}
+
+QList<LabelingPane::ToolKind> LabelingPane::availableTools() const
+{
+    if (!m_session)
+        return {};
+    switch (m_session->job().type) {
+    case TaskType::BoundingBox: return {ToolKind::Box};
+    case TaskType::SemanticSegmentation: return {ToolKind::Polygon, ToolKind::Brush, ToolKind::Eraser};
+    default: return {};
+    }
+}
+
+void LabelingPane::selectTool(ToolKind kind)
+{
+    if (!availableTools().contains(kind))
+        kind = ToolKind::None;
+    m_toolKind = kind;
+    labeling::Tool *tool = nullptr;
+    switch (kind) {
+    case ToolKind::Box: tool = m_boxTool.get(); break;
+    case ToolKind::Polygon: tool = m_polygonTool.get(); break;
+    case ToolKind::Brush:
+        m_brushTool->setMode(labeling::BrushTool::Mode::Paint);
+        tool = m_brushTool.get();
+        break;
+    case ToolKind::Eraser:
+        m_brushTool->setMode(labeling::BrushTool::Mode::Erase);
+        tool = m_brushTool.get();
+        break;
+    case ToolKind::None: break;
+    }
+    m_canvas->setTool(tool);
+}
+
+void LabelingPane::setCurrentClass(int classId)
+{
+    m_canvas->setCurrentClass(classId);
+    m_classes->setCurrentClass(classId);
+}
+
+void LabelingPane::stepClass(int delta)
+{
+    const auto &classes = job().classes;
+    if (classes.empty())
+        return;
+    const int pos = std::max(0, job().positionOf(m_canvas->currentClass()));
+    const int next = (pos + delta + int(classes.size())) % int(classes.size());
+    setCurrentClass(classes[size_t(next)].id);
+}
+
+int64_t LabelingPane::currentItem() const
+{
+    return m_session && m_session->hasItem() ? m_session->item().id : 0;
+}
+
+void LabelingPane::openItem(int64_t itemId)
+{
+    if (!m_session)
+        return;
+    if (m_session->hasItem() && m_session->item().id != itemId && job().type == TaskType::BoundingBox)
+        m_previousBoxes = m_session->payload().boxes;
+    if (auto r = m_session->openItem(itemId); !r) {
+        Q_EMIT message(QString::fromStdString(r.error().message));
+        return;
+    }
+    const Item &item = m_session->item();
+    if (item.kind == MediaKind::Text) {
+        m_text->setPlainText(QString::fromStdString(item.text));
+    } else {
+        const QString path = QString::fromStdString(media::resolve(m_store->projectDir(), item.uri));
+        m_canvas->setImage(m_loader->cached(itemId), tr("Loading %1…").arg(QFileInfo(path).fileName()));
+        m_loader->request(itemId, path);
+    }
+    m_canvas->syncFromSession();
+    showItemInfo();
+}
+
+void LabelingPane::showImage(int64_t itemId)
+{
+    if (m_session && m_session->hasItem() && m_session->item().id == itemId)
+        m_canvas->setImage(m_loader->cached(itemId));
+}
+
+void LabelingPane::prefetch(const QList<int64_t> &itemIds)
+{
+    if (!m_store)
+        return;
+    QList<QPair<int64_t, QString>> paths;
+    for (int64_t id : itemIds)
+        if (auto item = m_store->item(id); item && item->kind == MediaKind::Image)
+            paths.append({id, QString::fromStdString(media::resolve(m_store->projectDir(), item->uri))});
+    m_loader->prefetch(paths);
+}
+
+bool LabelingPane::handleClassKey(const QKeySequence &key)
+{
+    if (!m_session || !m_session->hasItem())
+        return false;
+    const int classId = m_shortcuts.classForKey(key);
+    if (classId < 0)
+        return false;
+    const TaskType type = job().type;
+    if (type == TaskType::BoundingBox) {
+        setCurrentClass(classId);
+        if (m_toolKind == ToolKind::Box && m_boxTool->selected() >= 0 && m_boxTool->setSelectedClass(classId)) {
+            if (auto edit = m_boxTool->takeEdit())
+                if (auto r = m_session->apply(edit->payload, edit->text); !r)
+                    Q_EMIT message(QString::fromStdString(r.error().message));
+        }
+        m_canvas->update();
+        return true;
+    }
+    if (type == TaskType::SemanticSegmentation || type == TaskType::NamedEntityRecognition) {
+        setCurrentClass(classId);
+        return true;
+    }
+    setCurrentClass(classId);
+    if (auto r = m_session->pressClass(classId); !r) {
+        Q_EMIT message(QString::fromStdString(r.error().message));
+        return true;
+    }
+    if (!taskInfo(type).multiLabel)
+        Q_EMIT advanceRequested();
+    return true;
+}
+
+void LabelingPane::copyPreviousBoxes()
+{
+    if (!m_session || !m_session->hasItem() || job().type != TaskType::BoundingBox || m_previousBoxes.empty())
+        return;
+    Payload p = m_session->payload();
+    const double w = m_session->item().width, h = m_session->item().height;
+    for (Box b : m_previousBoxes) {
+        // Clamped to this image, which may be smaller than the one the boxes came from.
+        b.left = std::clamp(b.left, 0.0, std::max(0.0, w - 1));
+        b.top = std::clamp(b.top, 0.0, std::max(0.0, h - 1));
+        b.width = std::min(b.width, w - b.left);
+        b.height = std::min(b.height, h - b.top);
+        b.confidence.reset();
+        if (b.width > 0 && b.height > 0)
+            p.boxes.push_back(b);
+    }
+    p.imageWidth = int(w);
+    p.imageHeight = int(h);
+    p.imageDepth = p.imageDepth ? p.imageDepth : 3;
+    if (auto r = m_session->apply(p, tr("Copy %n box(es) from the previous image", nullptr, int(m_previousBoxes.size()))); !r)
+        Q_EMIT message(QString::fromStdString(r.error().message));
+}
+
+void LabelingPane::acceptLabel()
+{
+    if (m_session && m_session->current() && m_session->current()->provenance.source != Source::Human)
+        if (auto r = m_session->acceptCurrent(); !r)
+            Q_EMIT message(QString::fromStdString(r.error().message));
+}
+
+void LabelingPane::clearLabel()
+{
+    if (m_session)
+        if (auto r = m_session->clearLabel(); !r)
+            Q_EMIT message(QString::fromStdString(r.error().message));
+}
+
+void LabelingPane::onLabelChanged(int64_t itemId)
+{
+    if (m_session && m_session->hasItem() && itemId == m_session->item().id) {
+        m_canvas->syncFromSession();
+        showItemInfo();
+    }
+    refreshCounts();
+    Q_EMIT labelChanged(itemId);
+}
+
+void LabelingPane::refreshCounts()
+{
+    if (!m_store || !m_session)
+        return;
+    // Counting walks every label of the job: done in the background, at most one at a time.
+    auto *watcher = findChild<QFutureWatcher<std::map<int, int64_t>> *>();
+    if (watcher && watcher->isRunning()) {
+        QTimer::singleShot(500, this, &LabelingPane::refreshCounts);
+        return;
+    }
+    if (!watcher) {
+        watcher = new QFutureWatcher<std::map<int, int64_t>>(this);
+        connect(watcher, &QFutureWatcher<std::map<int, int64_t>>::finished, this,
+                [this, watcher] { m_classes->setCounts(watcher->result()); });
+    }
+    watcher->setFuture(QtConcurrent::run(countClasses, m_store->path(), job().name));
+}
+
+void LabelingPane::showItemInfo()
+{
+    if (!m_session || !m_session->hasItem()) {
+        m_info->clear();
+        return;
+    }
+    const Item &item = m_session->item();
+    QString html;
+    if (item.kind == MediaKind::Image) {
+        html += tr("<b>%1</b><br>%2 × %3 px").arg(QString::fromStdString(item.uri).toHtmlEscaped()).arg(item.width).arg(item.height);
+        if (item.flags)
+            html += tr("<br><span style='color:#c62828'>%1</span>")
+                        .arg(item.flags & ItemMissing ? tr("The file is missing") : tr("The file is not a readable image"));
+    } else {
+        html += tr("<b>Text item %1</b><br>%2 characters").arg(item.id).arg(gt::codePointCount(item.text));
+    }
+    const auto &current = m_session->current();
+    if (!current) {
+        html += tr("<br><br>Not labeled");
+    } else {
+        const Provenance &p = current->provenance;
+        html += tr("<br><br><b>%1</b>").arg(describe(job(), current->payload).toHtmlEscaped());
+        html += tr("<br>%1 by %2").arg(QString::fromUtf8(sourceName(p.source).data()), QString::fromStdString(p.author).toHtmlEscaped());
+        if (p.confidence)
+            html += tr(", confidence %1").arg(*p.confidence, 0, 'f', 2);
+        html += tr("<br>%1 UTC").arg(QString::fromStdString(gt::formatCreationDate(p.createdUs)).left(19).replace(QLatin1Char('T'), QLatin1Char(' ')));
+        if (p.source == Source::Auto)
+            html += tr("<br><i>Enter accepts, a class key corrects.</i>");
+    }
+    m_info->setText(html);
+}
+
+} // namespace gw::ui

@@ -1,0 +1,97 @@
+#pragma once
+
+// The labeling pane: the image canvas (or the text of a text item), the class panel and the item panel,
+// with the labeling session and the tools of the job's task type. Class keys and tool actions end here.
+
+#include "datasets/projectstore.h"
+
+#include <QKeySequence>
+#include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QPlainTextEdit;
+class QStackedWidget;
+
+namespace gw::labeling {
+class BoxTool;
+class BrushTool;
+class LabelingSession;
+class PolygonTool;
+class ShortcutMap;
+class Tool;
+} // namespace gw::labeling
+
+namespace gw::ui {
+
+class ClassPanel;
+class ImageCanvas;
+class ImageLoader;
+
+class LabelingPane : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class ToolKind { None, Box, Polygon, Brush, Eraser };
+
+    LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent = nullptr);
+    ~LabelingPane() override;
+
+    /// Starts labeling in a project (the store must outlive the pane's use of it) as author.
+    void setProject(datasets::ProjectStore *store, const std::string &author);
+    void setJob(const datasets::Job &job);
+    const datasets::Job &job() const;
+    labeling::LabelingSession *session() const { return m_session.get(); }
+    ImageCanvas *canvas() const { return m_canvas; }
+    ImageLoader *loader() const { return m_loader; }
+
+    /// Shows an item and starts decoding its image.
+    void openItem(int64_t itemId);
+    int64_t currentItem() const;
+    /// Decodes these items' images ahead.
+    void prefetch(const QList<int64_t> &itemIds);
+
+    /// A key pressed while labeling: true when it was a class key and was used.
+    bool handleClassKey(const QKeySequence &key);
+    void selectTool(ToolKind kind);
+    ToolKind toolKind() const { return m_toolKind; }
+    /// Which tools the job's task type has.
+    QList<ToolKind> availableTools() const;
+    void setCurrentClass(int classId);
+    void stepClass(int delta);
+    void copyPreviousBoxes();
+    void acceptLabel();
+    void clearLabel();
+    /// Re-reads class counts (after labels changed).
+    void refreshCounts();
+
+Q_SIGNALS:
+    /// A single-label class key was used: the window moves to the next item.
+    void advanceRequested();
+    void labelChanged(int64_t itemId);
+    void message(const QString &text);
+    void classKeyChangeRequested(int classId);
+
+private:
+    void showItemInfo();
+    void onLabelChanged(int64_t itemId);
+    void showImage(int64_t itemId);
+
+    labeling::ShortcutMap &m_shortcuts;
+    datasets::ProjectStore *m_store = nullptr;
+    std::unique_ptr<labeling::LabelingSession> m_session;
+    std::unique_ptr<labeling::BoxTool> m_boxTool;
+    std::unique_ptr<labeling::PolygonTool> m_polygonTool;
+    std::unique_ptr<labeling::BrushTool> m_brushTool;
+    ToolKind m_toolKind = ToolKind::None;
+    std::vector<datasets::Box> m_previousBoxes; ///< the boxes of the item shown before, to copy over
+    ImageLoader *m_loader;
+    QStackedWidget *m_stack;
+    ImageCanvas *m_canvas;
+    QPlainTextEdit *m_text;
+    ClassPanel *m_classes;
+    QLabel *m_info;
+};
+
+} // namespace gw::ui
