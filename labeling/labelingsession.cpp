@@ -5,6 +5,9 @@
 #include <QUndoCommand>
 
 #include <algorithm>
+#include <cstdlib>
+#include <pwd.h>
+#include <unistd.h>
 
 namespace gw::labeling {
 
@@ -58,6 +61,16 @@ private:
 };
 
 } // namespace
+
+std::string LabelingSession::defaultAuthor()
+{
+    for (const char *var : {"GW_AUTHOR", "USER", "LOGNAME"})
+        if (const char *v = std::getenv(var); v && *v)
+            return v;
+    if (const passwd *pw = getpwuid(geteuid()); pw && pw->pw_name)
+        return pw->pw_name;
+    return "unknown";
+}
 
 LabelingSession::LabelingSession(ProjectStore &store, std::string author, QObject *parent)
     : QObject(parent), m_store(store), m_author(std::move(author))

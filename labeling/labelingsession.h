@@ -20,6 +20,9 @@ class LabelingSession : public QObject
 public:
     LabelingSession(datasets::ProjectStore &store, std::string author, QObject *parent = nullptr);
 
+    /// Who edits are recorded as by default: GW_AUTHOR, else the login name.
+    static std::string defaultAuthor();
+
     /// Switches to a job; the undo history of the previous job is dropped (its edits are all committed).
     void setJob(const datasets::Job &job);
     const datasets::Job &job() const { return m_job; }

@@ -61,7 +61,7 @@ CheatSheet::CheatSheet(const labeling::ShortcutMap &shortcuts, QWidget *parent) 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(text);
     layout->addWidget(buttons);
-    resize(820, 640);
+    resize(840, 760);
 }
 
 } // namespace gw::ui

@@ -282,12 +282,15 @@ void ImageCanvas::paintSegmentation(QPainter &p)
         for (const QPointF &pt : pts)
             w << imageToWidget(pt);
         const QColor c = classColor(m_currentClass);
-        p.setPen(QPen(c, 2));
-        p.setBrush(withAlpha(c, 50));
-        if (w.size() > 2)
+        // The open polygon: its outline so far, and a light fill of the area it will close over.
+        if (w.size() > 2) {
+            p.setPen(Qt::NoPen);
+            p.setBrush(withAlpha(c, 50));
             p.drawPolygon(w);
-        else
-            p.drawPolyline(w);
+        }
+        p.setPen(QPen(c, 2));
+        p.setBrush(Qt::NoBrush);
+        p.drawPolyline(w);
         if (m_cursor && !w.isEmpty()) {
             p.setPen(QPen(c, 1, Qt::DashLine));
             p.drawLine(w.last(), imageToWidget(*m_cursor));

@@ -22,6 +22,10 @@ const QImage &LoadedImage::levelFor(double viewScale) const
 
 ImageLoader::ImageLoader(QObject *parent) : QObject(parent)
 {
+    // Qt refuses images over 256 MB by default; a 150-megapixel photo needs 600 MB, and a reduced decode of a
+    // larger JPEG is checked against the file's full size.
+    if (QImageReader::allocationLimit() < 1024)
+        QImageReader::setAllocationLimit(1024);
     m_pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount()));
 }
 
@@ -48,7 +52,7 @@ LoadedImage ImageLoader::decode(const QString &path)
     out.size = size;
     if (qint64(size.width()) * size.height() > kMaxFullPixels) {
         // Too large to hold: decode straight to a reduced level (JPEG decoders scale while decoding).
-        reader.setScaledSize(size.scaled(4 * kPreviewEdge, 4 * kPreviewEdge, Qt::KeepAspectRatio));
+        reader.setScaledSize(size.scaled(2 * kPreviewEdge, 2 * kPreviewEdge, Qt::KeepAspectRatio));
         out.preview = reader.read();
         if (out.preview.isNull())
             out.error = reader.errorString();

@@ -88,6 +88,7 @@ LabelingPane::LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent)
     m_info->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_info->setMargin(6);
+    m_info->setMinimumHeight(170);
     auto *side = new QSplitter(Qt::Vertical);
     auto *classBox = new QWidget;
     auto *classLayout = new QVBoxLayout(classBox);

@@ -15,6 +15,7 @@
 #include <QAbstractSpinBox>
 #include <QActionGroup>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -51,14 +52,6 @@ namespace gw::ui {
 using namespace gw::datasets;
 
 namespace {
-
-std::string currentUser()
-{
-    for (const char *var : {"GW_AUTHOR", "USER", "LOGNAME"})
-        if (const char *v = std::getenv(var); v && *v)
-            return v;
-    return "annotator";
-}
 
 } // namespace
 
@@ -230,6 +223,7 @@ void MainWindow::createToolBar()
     bar->addWidget(new QLabel(tr(" Job: ")));
     m_jobCombo = new QComboBox;
     m_jobCombo->setMinimumWidth(220);
+    m_jobCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_jobCombo->setFocusPolicy(Qt::NoFocus);
     bar->addWidget(m_jobCombo);
     bar->addAction(action(QStringLiteral("app.newJob")));
@@ -239,13 +233,13 @@ void MainWindow::createToolBar()
     bar->addAction(action(QStringLiteral("view.fit")));
     bar->addAction(action(QStringLiteral("view.actual")));
     bar->addAction(action(QStringLiteral("view.annotations")));
-    bar->addWidget(new QLabel(tr("  Mask opacity ")));
+    m_opacityLabel = bar->addWidget(new QLabel(tr("  Mask opacity ")));
     m_opacity = new QSlider(Qt::Horizontal);
     m_opacity->setRange(0, 100);
     m_opacity->setValue(50);
     m_opacity->setMaximumWidth(120);
     m_opacity->setFocusPolicy(Qt::NoFocus);
-    bar->addWidget(m_opacity);
+    m_opacityAction = bar->addWidget(m_opacity);
     bar->addSeparator();
     bar->addAction(action(QStringLiteral("edit.undo")));
     bar->addAction(action(QStringLiteral("edit.redo")));
@@ -280,6 +274,14 @@ void MainWindow::createDocks()
     m_filterCombo->addItem(tr("Labeled automatically"), int(GalleryModel::Filter::Auto));
     m_filterCombo->addItem(tr("Missing or unreadable"), int(GalleryModel::Filter::Flagged));
     m_count = new QLabel;
+    m_classFilter = new QComboBox;
+    m_classFilter->setFocusPolicy(Qt::NoFocus);
+    m_authorFilter = new QComboBox;
+    m_authorFilter->setFocusPolicy(Qt::NoFocus);
+    m_authorFilter->setEditable(true);
+    m_authorFilter->lineEdit()->setPlaceholderText(tr("Any annotator"));
+    m_newestFirst = new QCheckBox(tr("Newest first"));
+    m_newestFirst->setFocusPolicy(Qt::NoFocus);
     auto *panel = new QWidget;
     auto *layout = new QVBoxLayout(panel);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -287,6 +289,11 @@ void MainWindow::createDocks()
     top->addWidget(m_filterCombo, 1);
     top->addWidget(m_count);
     layout->addLayout(top);
+    auto *second = new QHBoxLayout;
+    second->addWidget(m_classFilter, 1);
+    second->addWidget(m_authorFilter, 1);
+    second->addWidget(m_newestFirst);
+    layout->addLayout(second);
     layout->addWidget(m_lists);
     auto *dock = new QDockWidget(tr("Items"));
     dock->setObjectName(QStringLiteral("itemsDock"));
@@ -297,6 +304,24 @@ void MainWindow::createDocks()
 
     connect(m_filterCombo, &QComboBox::currentIndexChanged, this, [this] {
         m_gallery->setFilter(GalleryModel::Filter(m_filterCombo->currentData().toInt()));
+        if (m_gallery->rowCount() > 0)
+            goToRow(0);
+    });
+    connect(m_classFilter, &QComboBox::currentIndexChanged, this, [this] {
+        const QVariant id = m_classFilter->currentData();
+        m_gallery->setClassFilter(id.isValid() ? std::optional<int>(id.toInt()) : std::nullopt);
+        if (m_gallery->rowCount() > 0)
+            goToRow(0);
+    });
+    connect(m_authorFilter->lineEdit(), &QLineEdit::editingFinished, this, [this] {
+        const QString who = m_authorFilter->currentText().trimmed();
+        m_gallery->setAuthorFilter(who.isEmpty() ? std::nullopt : std::optional<std::string>(who.toStdString()));
+        if (m_gallery->rowCount() > 0)
+            goToRow(0);
+        m_pane->canvas()->setFocus();
+    });
+    connect(m_newestFirst, &QCheckBox::toggled, this, [this](bool on) {
+        m_gallery->setSortDescending(on);
         if (m_gallery->rowCount() > 0)
             goToRow(0);
     });
@@ -323,7 +348,7 @@ bool MainWindow::openProject(const QString &path)
     m_table->setStore(nullptr, nullptr);
     m_pane->setProject(nullptr, {});
     m_store = std::move(*store);
-    m_pane->setProject(m_store.get(), currentUser());
+    m_pane->setProject(m_store.get(), labeling::LabelingSession::defaultAuthor());
     connect(m_pane->session()->undoStack(), &QUndoStack::canUndoChanged, action(QStringLiteral("edit.undo")), &QAction::setEnabled);
     connect(m_pane->session()->undoStack(), &QUndoStack::canRedoChanged, action(QStringLiteral("edit.redo")), &QAction::setEnabled);
     setWindowTitle(tr("%1 — Groundwork").arg(QFileInfo(path).fileName()));
@@ -514,8 +539,25 @@ void MainWindow::onJobChosen(int index)
         a->setVisible(tools.contains(kind));
         a->setChecked(m_pane->toolKind() == kind);
     }
-    m_opacity->setEnabled(job && job->type == TaskType::SemanticSegmentation);
+    const bool masks = job && job->type == TaskType::SemanticSegmentation;
+    m_opacityLabel->setVisible(masks);
+    m_opacityAction->setVisible(masks);
     m_filterCombo->setEnabled(!m_textJob);
+    {
+        const QSignalBlocker blockClass(m_classFilter);
+        m_classFilter->clear();
+        m_classFilter->addItem(tr("Any class"));
+        if (job)
+            for (const LabelClass &c : job->classes)
+                m_classFilter->addItem(QString::fromStdString(c.name), c.id);
+        const QSignalBlocker blockAuthor(m_authorFilter);
+        m_authorFilter->clearEditText();
+        m_gallery->setClassFilter(std::nullopt);
+        m_gallery->setAuthorFilter(std::nullopt);
+    }
+    m_classFilter->setEnabled(!m_textJob);
+    m_authorFilter->setEnabled(!m_textJob);
+    m_newestFirst->setEnabled(!m_textJob);
     if (m_textJob) {
         m_lists->setCurrentWidget(m_tableView);
         m_table->setStore(m_store.get(), job ? &*job : nullptr);

@@ -12,6 +12,7 @@
 #include <memory>
 
 class QAbstractItemView;
+class QCheckBox;
 class QActionGroup;
 class QComboBox;
 class QLabel;
@@ -101,7 +102,12 @@ private:
     QStackedWidget *m_lists = nullptr;
     QComboBox *m_jobCombo = nullptr;
     QComboBox *m_filterCombo = nullptr;
+    QComboBox *m_classFilter = nullptr;
+    QComboBox *m_authorFilter = nullptr;
+    QCheckBox *m_newestFirst = nullptr;
     QSlider *m_opacity = nullptr;
+    QAction *m_opacityLabel = nullptr;
+    QAction *m_opacityAction = nullptr;
     QLabel *m_count = nullptr;
     QLabel *m_progressText = nullptr;
     QProgressBar *m_progress = nullptr;

@@ -1,11 +1,12 @@
 #include "app/cli/cli.h"
 
+#include "labeling/labelingsession.h"
+
 #include <QElapsedTimer>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <pwd.h>
 #include <unistd.h>
 
 namespace gw::cli {
@@ -88,14 +89,7 @@ Result<ProjectAndJob> openProjectAndJob(const QString &project, const QString &j
 
 std::string defaultAuthor()
 {
-    if (const char *a = std::getenv("GW_AUTHOR"); a && *a)
-        return a;
-    for (const char *var : {"USER", "LOGNAME"})
-        if (const char *u = std::getenv(var); u && *u)
-            return u;
-    if (const passwd *pw = getpwuid(geteuid()); pw && pw->pw_name)
-        return pw->pw_name;
-    return "unknown";
+    return labeling::LabelingSession::defaultAuthor();
 }
 
 static int64_t monotonicMs()

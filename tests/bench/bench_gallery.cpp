@@ -17,6 +17,9 @@
 #include "datasets/projectstore.h"
 #include "ui/gallerymodel.h"
 #include "ui/galleryview.h"
+#include "ui/labelingpane.h"
+#include "ui/imageloader.h"
+#include "ui/mainwindow.h"
 #include "ui/thumbnailcache.h"
 
 #include <QApplication>
@@ -366,5 +369,23 @@ int main(int argc, char **argv)
     std::printf("peak RSS             %ld MB before opening, %ld MB after scrolling, %ld MB overall\n", rssBefore,
                 rssAfterScroll, peak);
     model.setStore(nullptr, nullptr);
+
+    // (d) the whole main window on the same project: open to a usable screen (gallery painted, first item
+    // open with its image decoded).
+    store->reset();
+    t = std::chrono::steady_clock::now();
+    double windowMs = 0;
+    {
+        ui::MainWindow window;
+        window.show();
+        const bool opened = window.openProject(QString::fromStdString(path));
+        while (opened && seconds(t) < 60
+               && !(window.labelingPane()->currentItem() > 0
+                    && window.labelingPane()->loader()->cached(window.labelingPane()->currentItem())))
+            app.processEvents(QEventLoop::AllEvents, 5);
+        windowMs = seconds(t) * 1000;
+        std::printf("main window          %7.0f ms from openProject to a usable screen (target <= 1000 ms) %s\n",
+                    windowMs, opened && windowMs <= 1000 ? "ok" : "MISSED");
+    }
     return reachedEnd ? 0 : 1;
 }

@@ -14,6 +14,7 @@
 
 #include <QAbstractItemView>
 #include <QApplication>
+#include <QDir>
 #include <QImage>
 #include <QMouseEvent>
 #include <QSettings>
@@ -267,6 +268,60 @@ private Q_SLOTS:
         QCOMPARE(tool->boxes().size(), drawn.size());
         QCOMPARE(tool->boxes()[0].left, drawn[0].left);
         QCOMPARE(tool->boxes()[0].width, drawn[0].width);
+    }
+
+    void addMediaWithProgressFromTheWindow()
+    {
+        QTemporaryDir dir;
+        const std::string project = test::path(dir, "empty.gwproj");
+        {
+            auto store = test::newProject(project);
+            Job j;
+            j.name = "animal";
+            j.classes = {{0, "cat", "#1f77b4", "1", {}}, {1, "dog", "#ff7f0e", "2", {}}};
+            (void)store->createJob(j);
+        }
+        QDir().mkpath(dir.path() + QStringLiteral("/new/sub"));
+        for (int i = 0; i < 5; ++i) {
+            QImage img(40 + i, 30, QImage::Format_RGB32);
+            img.fill(Qt::darkYellow);
+            img.save(dir.path() + QStringLiteral("/new/sub/%1.png").arg(i));
+        }
+        Screen s(project, "animal");
+        QVERIFY(s.w.addPaths({dir.path() + QStringLiteral("/new")}));
+        QCOMPARE(*s.w.store()->countItems({}), int64_t(5));
+        QTRY_COMPARE(s.w.itemList()->model()->rowCount(), 5);
+        QCOMPARE(s.item(), int64_t(1)); // the first new item is open, ready for keys
+        QTest::keyClick(s.canvas(), Qt::Key_1);
+        QCOMPARE(label(s.w.store(), "animal", 1)->payload.classes, std::vector<int>{0});
+        // A broken file is added, flagged and reported, not fatal.
+        test::writeFile((dir.path() + QStringLiteral("/broken.jpg")).toStdString(), "not an image");
+        QTimer::singleShot(200, [] {
+            if (QWidget *box = QApplication::activeModalWidget())
+                box->close();
+        });
+        QVERIFY(!s.w.addPaths({dir.path() + QStringLiteral("/broken.jpg")}));
+        QCOMPARE(*s.w.store()->countItems({}), int64_t(6));
+        QCOMPARE(s.w.store()->item(6)->flags, int(ItemCorrupt));
+    }
+
+    void galleryFiltersFromTheWindow()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        Screen s(project, "animal");
+        QTest::keyClick(s.canvas(), Qt::Key_2); // item 1: dog
+        QTest::keyClick(s.canvas(), Qt::Key_1); // item 2: cat
+        QTest::keyClick(s.canvas(), Qt::Key_2); // item 3: dog
+        auto *model = s.w.itemList()->model();
+        auto *gallery = qobject_cast<ui::GalleryModel *>(model);
+        QVERIFY(gallery);
+        gallery->setClassFilter(1);
+        QCOMPARE(model->rowCount(), 2);
+        QCOMPARE(model->index(1, 0).data(Qt::UserRole).toLongLong(), qint64(3));
+        gallery->setClassFilter(std::nullopt);
+        gallery->setFilter(ui::GalleryModel::Filter::Unlabeled);
+        QCOMPARE(model->rowCount(), 3);
     }
 
     void cheatSheetListsActionsAndClassKeys()

@@ -1,0 +1,237 @@
+// gw-screenshots: drives the main window on real photos (Debian's labelme-examples) the way an annotator
+// would — keys, box drags, polygon clicks, a brush stroke — and saves a picture of each tool in use.
+// Run under Xvfb for real fonts:
+//
+//   xvfb-run -a -s '-screen 0 1600x1000x24' build/tests/gw-screenshots docs/screenshots
+
+#include "datasets/importers.h"
+#include "datasets/projectstore.h"
+#include "labeling/tools/brushtool.h"
+#include "ui/cheatsheet.h"
+#include "ui/imagecanvas.h"
+#include "ui/imageloader.h"
+#include "ui/labelingpane.h"
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMouseEvent>
+#include <QScreen>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <cstdio>
+
+using namespace gw;
+using namespace gw::datasets;
+
+namespace {
+
+const QString kExamples = QStringLiteral("/usr/share/doc/labelme-examples/examples");
+
+void settle(int ms = 150)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms) {
+        QApplication::processEvents(QEventLoop::AllEvents, 20);
+        QThread::msleep(5);
+    }
+}
+
+void mouse(QWidget *w, QEvent::Type type, QPointF pos, Qt::MouseButton button, Qt::MouseButtons held)
+{
+    QMouseEvent e(type, pos, w->mapToGlobal(pos), button, held, Qt::NoModifier);
+    QApplication::sendEvent(w, &e);
+}
+
+void press(ui::ImageCanvas *c, QPointF p) { mouse(c, QEvent::MouseButtonPress, c->imageToWidget(p), Qt::LeftButton, Qt::LeftButton); }
+void moveHeld(ui::ImageCanvas *c, QPointF p) { mouse(c, QEvent::MouseMove, c->imageToWidget(p), Qt::NoButton, Qt::LeftButton); }
+void hover(ui::ImageCanvas *c, QPointF p) { mouse(c, QEvent::MouseMove, c->imageToWidget(p), Qt::NoButton, Qt::NoButton); }
+void release(ui::ImageCanvas *c, QPointF p) { mouse(c, QEvent::MouseButtonRelease, c->imageToWidget(p), Qt::LeftButton, Qt::NoButton); }
+
+void drag(ui::ImageCanvas *c, QPointF a, QPointF b)
+{
+    press(c, a);
+    for (int i = 1; i <= 10; ++i)
+        moveHeld(c, a + (b - a) * i / 10.0);
+    release(c, b);
+}
+
+void click(ui::ImageCanvas *c, QPointF p)
+{
+    press(c, p);
+    release(c, p);
+}
+
+void key(QWidget *w, int k, Qt::KeyboardModifiers m = Qt::NoModifier)
+{
+    QKeyEvent down(QEvent::KeyPress, k, m), up(QEvent::KeyRelease, k, m);
+    QApplication::sendEvent(w, &down);
+    QApplication::sendEvent(w, &up);
+}
+
+/// The polygons of a LabelMe file with a given label.
+QList<QPolygonF> labelmePolygons(const QString &file, const QString &label)
+{
+    QFile f(file);
+    f.open(QIODevice::ReadOnly);
+    QList<QPolygonF> out;
+    for (const QJsonValue &shape : QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("shapes")).toArray()) {
+        if (shape[QStringLiteral("label")].toString() != label)
+            continue;
+        QPolygonF poly;
+        for (const QJsonValue &pt : shape[QStringLiteral("points")].toArray())
+            poly << QPointF(pt[0].toDouble(), pt[1].toDouble());
+        out << poly;
+    }
+    return out;
+}
+
+void save(QWidget *w, const QString &dir, const char *name)
+{
+    settle(250);
+    const QString path = dir + QLatin1Char('/') + QString::fromLatin1(name);
+    w->grab().save(path);
+    std::printf("wrote %s\n", qPrintable(path));
+}
+
+Job makeJob(const char *name, TaskType type, std::vector<std::pair<const char *, const char *>> classes)
+{
+    Job j;
+    j.name = name;
+    j.type = type;
+    for (size_t i = 0; i < classes.size(); ++i)
+        j.classes.push_back({int(i), classes[i].first, classes[i].second, std::to_string(i + 1), {}});
+    return j;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("GroundworkScreenshots"));
+    const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("docs/screenshots");
+    QDir().mkpath(out);
+    if (!QDir(kExamples).exists()) {
+        std::fprintf(stderr, "gw-screenshots: %s not found (install labelme-examples)\n", qPrintable(kExamples));
+        return 1;
+    }
+    QTemporaryDir tmp;
+    const std::string project = (tmp.path() + QStringLiteral("/photos.gwproj")).toStdString();
+    {
+        auto store = ProjectStore::open(project, ProjectStore::OpenMode::Create);
+        std::vector<std::string> files;
+        for (const char *sub : {"semantic_segmentation/data_annotated", "video_annotation/data_annotated"})
+            for (const QFileInfo &fi : QDir(kExamples + QLatin1Char('/') + QLatin1String(sub)).entryInfoList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name))
+                files.push_back(fi.absoluteFilePath().toStdString());
+        (void)importImageFiles(**store, files, "labelme-examples", {});
+        (void)(*store)->createJob(makeJob("scene", TaskType::ImageClassification,
+                                          {{"indoor", "#1f77b4"}, {"street", "#ff7f0e"}, {"nature", "#2ca02c"}}));
+        (void)(*store)->createJob(makeJob("objects", TaskType::BoundingBox,
+                                          {{"person", "#d62728"}, {"bottle", "#9467bd"}, {"car", "#17becf"}}));
+        (void)(*store)->createJob(makeJob("people-ref", TaskType::SemanticSegmentation,
+                                          {{"person", "#d62728"}, {"furniture", "#bcbd22"}}));
+        // An automatic label with its confidence, as the gallery and the canvas show them.
+        auto scene = (*store)->job("scene");
+        Annotation a;
+        a.jobId = scene->id;
+        a.itemId = 4;
+        a.payload.classes = {1};
+        a.payload.classConfidence = {std::nullopt};
+        a.provenance.source = Source::Auto;
+        a.provenance.humanAnnotated = false;
+        a.provenance.author = "model-run-1";
+        a.provenance.confidence = 0.97;
+        auto tx = (*store)->begin();
+        (void)(*tx)->putAnnotation(a);
+        (void)(*tx)->commit();
+    }
+
+    ui::MainWindow w;
+    const QRect screen = QApplication::primaryScreen()->availableGeometry();
+    w.resize(std::min(1600, screen.width()), std::min(1000, screen.height()));
+    w.move(0, 0);
+    w.show();
+    w.activateWindow();
+    QApplication::setActiveWindow(&w); // Xvfb has no window manager to activate it
+    settle(200);
+    w.openProject(QString::fromStdString(project));
+    ui::ImageCanvas *canvas = w.labelingPane()->canvas();
+    auto waitImage = [&] {
+        for (int i = 0; i < 100 && !w.labelingPane()->loader()->cached(w.labelingPane()->currentItem()); ++i)
+            settle(30);
+        settle(200);
+    };
+
+    // Classification: keys label and move on.
+    w.selectJob(QStringLiteral("scene"));
+    waitImage();
+    canvas->setFocus();
+    key(canvas, Qt::Key_1);
+    waitImage();
+    key(canvas, Qt::Key_1);
+    waitImage();
+    key(canvas, Qt::Key_2);
+    waitImage();
+    w.goToRow(3);
+    waitImage();
+    save(&w, out, "classification.png");
+
+    // Boxes: two drawn, a third being drawn with the crosshair.
+    w.selectJob(QStringLiteral("objects"));
+    w.goToRow(1);
+    waitImage();
+    canvas->setFocus();
+    key(canvas, Qt::Key_1);
+    drag(canvas, QPointF(191, 107), QPointF(313, 329));
+    drag(canvas, QPointF(365, 83), QPointF(499, 333));
+    key(canvas, Qt::Key_2);
+    press(canvas, QPointF(120, 150));
+    for (int i = 1; i <= 5; ++i)
+        moveHeld(canvas, QPointF(120 + i * 6, 150 + i * 22));
+    save(&w, out, "boxes.png");
+    release(canvas, QPointF(150, 260));
+
+    // Segmentation: one person filled by polygon, a second polygon being clicked.
+    w.selectJob(QStringLiteral("people-ref"));
+    w.goToRow(0);
+    waitImage();
+    canvas->setFocus();
+    const auto people = labelmePolygons(kExamples + QStringLiteral("/semantic_segmentation/data_annotated/2011_000003.json"),
+                                        QStringLiteral("person"));
+    key(canvas, Qt::Key_1);
+    if (!people.isEmpty()) {
+        for (const QPointF &p : people[0])
+            click(canvas, p);
+        key(canvas, Qt::Key_Return);
+    }
+    if (people.size() > 1) {
+        const QPolygonF &second = people[1];
+        for (int i = 0; i < second.size() * 2 / 3; ++i)
+            click(canvas, second[i]);
+        hover(canvas, second[second.size() * 2 / 3]);
+    }
+    save(&w, out, "polygon.png");
+    key(canvas, Qt::Key_Escape);
+
+    // Brush: a stroke of "furniture" and the brush outline.
+    key(canvas, Qt::Key_R);
+    key(canvas, Qt::Key_2);
+    if (auto *brush = dynamic_cast<labeling::BrushTool *>(canvas->tool()))
+        brush->setRadius(14);
+    drag(canvas, QPointF(40, 300), QPointF(180, 260));
+    hover(canvas, QPointF(200, 250));
+    save(&w, out, "brush.png");
+
+    ui::CheatSheet sheet(w.shortcuts(), &w);
+    sheet.show();
+    save(&sheet, out, "cheatsheet.png");
+    return 0;
+}
