@@ -14,12 +14,15 @@
 
 #include <QAbstractItemView>
 #include <QApplication>
+#include <QProcess>
 #include <QDir>
 #include <QImage>
 #include <QMouseEvent>
 #include <QSettings>
 #include <QTest>
 #include <QTimer>
+
+#include <csignal>
 
 using namespace gw;
 using namespace gw::datasets;
@@ -322,6 +325,35 @@ private Q_SLOTS:
         gallery->setClassFilter(std::nullopt);
         gallery->setFilter(ui::GalleryModel::Filter::Unlabeled);
         QCOMPARE(model->rowCount(), 3);
+    }
+
+    void killDashNineLosesNothing()
+    {
+        // Child: label in the window, then die without any chance to clean up.
+        if (qEnvironmentVariableIsSet("GW_CRASH_CHILD")) {
+            Screen s(qEnvironmentVariable("GW_CRASH_PROJECT").toStdString(), "boxes");
+            QTRY_VERIFY(s.imageShown());
+            drag(s.canvas(), QPointF(30, 40), QPointF(90, 120));
+            ::raise(SIGKILL);
+        }
+        // Parent: run the child and look at what the project holds afterwards.
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        QProcess child;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("GW_CRASH_CHILD"), QStringLiteral("1"));
+        env.insert(QStringLiteral("GW_CRASH_PROJECT"), QString::fromStdString(project));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        child.setProcessEnvironment(env);
+        child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("killDashNineLosesNothing")});
+        QVERIFY(child.waitForFinished(60000));
+        QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+        auto store = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
+        GW_VERIFY_OK(store);
+        auto a = label(store->get(), "boxes", 1);
+        QVERIFY2(a, "the box drawn before kill -9 is in the project");
+        QCOMPARE(a->payload.boxes.size(), size_t(1));
+        QVERIFY(std::abs(a->payload.boxes[0].width - 60) <= 1);
     }
 
     void cheatSheetListsActionsAndClassKeys()
