@@ -8,14 +8,16 @@
 #include "labeling/tools/boxtool.h"
 #include "labeling/tools/brushtool.h"
 #include "labeling/tools/polygontool.h"
+#include "labeling/tools/spaneditor.h"
 #include "ui/classpanel.h"
 #include "ui/imagecanvas.h"
 #include "ui/imageloader.h"
+#include "ui/textlabelview.h"
 
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QLabel>
-#include <QPlainTextEdit>
+#include <QListWidget>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTimer>
@@ -68,16 +70,12 @@ QString describe(const Job &job, const Payload &p)
 LabelingPane::LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent)
     : QWidget(parent), m_shortcuts(shortcuts), m_boxTool(std::make_unique<labeling::BoxTool>()),
       m_polygonTool(std::make_unique<labeling::PolygonTool>()),
-      m_brushTool(std::make_unique<labeling::BrushTool>())
+      m_brushTool(std::make_unique<labeling::BrushTool>()), m_spanEditor(std::make_unique<labeling::SpanEditor>())
 {
     m_loader = new ImageLoader(this);
     m_loader->setCapacity(5);
     m_canvas = new ImageCanvas;
-    m_text = new QPlainTextEdit;
-    m_text->setReadOnly(true);
-    QFont big = m_text->font();
-    big.setPointSizeF(big.pointSizeF() * 1.3);
-    m_text->setFont(big);
+    m_text = new TextLabelView;
     m_stack = new QStackedWidget;
     m_stack->addWidget(m_canvas);
     m_stack->addWidget(m_text);
@@ -96,6 +94,15 @@ LabelingPane::LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent)
     classLayout->addWidget(new QLabel(tr("<b>Classes</b>")));
     classLayout->addWidget(m_classes);
     side->addWidget(classBox);
+    m_spanList = new QListWidget;
+    m_spanList->setFocusPolicy(Qt::NoFocus);
+    auto *spanBox = new QWidget;
+    auto *spanLayout = new QVBoxLayout(spanBox);
+    spanLayout->setContentsMargins(6, 6, 6, 0);
+    spanLayout->addWidget(new QLabel(tr("<b>Entities</b>")));
+    spanLayout->addWidget(m_spanList);
+    spanBox->setObjectName(QStringLiteral("spanBox"));
+    side->addWidget(spanBox);
     side->addWidget(m_info);
     side->setStretchFactor(0, 3);
     side->setStretchFactor(1, 1);
@@ -118,6 +125,16 @@ LabelingPane::LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent)
             (void)m_session->pressClass(id);
     });
     connect(m_classes, &ClassPanel::keyChangeRequested, this, &LabelingPane::classKeyChangeRequested);
+    connect(m_text, &TextLabelView::spanClicked, this, &LabelingPane::selectSpan);
+    connect(m_text, &TextLabelView::deleteRequested, this, &LabelingPane::deleteSelectedSpan);
+    connect(m_spanList, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row != m_spanEditor->selected())
+            selectSpan(row);
+        if (row >= 0 && row < int(m_spanEditor->spans().size())) {
+            const Span &s = m_spanEditor->spans()[size_t(row)];
+            m_text->selectRange(m_spanEditor->utf16At(s.start), m_spanEditor->utf16At(s.end));
+        }
+    });
 }
 
 LabelingPane::~LabelingPane()
@@ -156,6 +173,7 @@ void LabelingPane::setJob(const Job &job)
     selectTool(tools.isEmpty() ? ToolKind::None : tools.front());
     setCurrentClass(job.classes.empty() ? 0 : job.classes.front().id);
     m_stack->setCurrentWidget(taskInfo(job.type).image ? static_cast<QWidget *>(m_canvas) : m_text);
+    findChild<QWidget *>(QStringLiteral("spanBox"))->setVisible(job.type == TaskType::NamedEntityRecognition);
     refreshCounts();
 }
 
@@ -225,7 +243,8 @@ void LabelingPane::openItem(int64_t itemId)
     }
     const Item &item = m_session->item();
     if (item.kind == MediaKind::Text) {
-        m_text->setPlainText(QString::fromStdString(item.text));
+        m_spanEditor->setText(QString::fromStdString(item.text));
+        syncSpans();
     } else {
         const QString path = QString::fromStdString(media::resolve(m_store->projectDir(), item.uri));
         m_canvas->setImage(m_loader->cached(itemId), tr("Loading %1…").arg(QFileInfo(path).fileName()));
@@ -270,8 +289,20 @@ bool LabelingPane::handleClassKey(const QKeySequence &key)
         m_canvas->update();
         return true;
     }
-    if (type == TaskType::SemanticSegmentation || type == TaskType::NamedEntityRecognition) {
+    if (type == TaskType::SemanticSegmentation) {
         setCurrentClass(classId);
+        return true;
+    }
+    if (type == TaskType::NamedEntityRecognition) {
+        // Selected text becomes a span of this class; else a selected span is retyped.
+        setCurrentClass(classId);
+        const auto [from, to] = m_text->selection();
+        if (from != to)
+            applyEdit(m_spanEditor->addSpan(from, to, classId, job()));
+        else if (m_spanEditor->selected() >= 0)
+            applyEdit(m_spanEditor->retypeSelected(classId, job()));
+        else
+            Q_EMIT message(tr("Select some text first (drag, or Shift / Ctrl+Shift with the arrow keys)."));
         return true;
     }
     setCurrentClass(classId);
@@ -321,10 +352,59 @@ void LabelingPane::clearLabel()
             Q_EMIT message(QString::fromStdString(r.error().message));
 }
 
+void LabelingPane::applyEdit(const Result<labeling::ToolEdit> &edit)
+{
+    if (!edit) {
+        Q_EMIT message(QString::fromStdString(edit.error().message));
+        return;
+    }
+    if (auto r = m_session->apply(edit->payload, edit->text); !r) {
+        Q_EMIT message(QString::fromStdString(r.error().message));
+        syncSpans();
+    }
+}
+
+void LabelingPane::syncSpans()
+{
+    if (!m_session || !m_session->hasItem() || m_session->item().kind != MediaKind::Text)
+        return;
+    const int keep = m_spanEditor->selected();
+    m_spanEditor->setPayload(m_session->payload());
+    if (keep >= 0 && m_spanEditor->selected() < 0)
+        m_spanEditor->select(keep < int(m_spanEditor->spans().size()) ? keep : -1);
+    m_text->setSpans(m_spanEditor.get(), &m_session->job());
+    const QSignalBlocker block(m_spanList);
+    m_spanList->clear();
+    for (const Span &s : m_spanEditor->spans()) {
+        const LabelClass *c = job().classById(s.classId);
+        const QString text = m_spanEditor->text().mid(m_spanEditor->utf16At(s.start),
+                                                     m_spanEditor->utf16At(s.end) - m_spanEditor->utf16At(s.start));
+        auto *row = new QListWidgetItem(QStringLiteral("%1 — %2").arg(c ? QString::fromStdString(c->name) : QString(), text.left(60)));
+        row->setForeground(c ? QColor(QString::fromStdString(c->color)).darker(130) : QColor(Qt::black));
+        m_spanList->addItem(row);
+    }
+    m_spanList->setCurrentRow(m_spanEditor->selected());
+}
+
+void LabelingPane::selectSpan(int index)
+{
+    m_spanEditor->select(index);
+    m_text->refreshSpans();
+    const QSignalBlocker block(m_spanList);
+    m_spanList->setCurrentRow(m_spanEditor->selected());
+}
+
+void LabelingPane::deleteSelectedSpan()
+{
+    if (m_spanEditor->selected() >= 0)
+        applyEdit(m_spanEditor->deleteSelected(job()));
+}
+
 void LabelingPane::onLabelChanged(int64_t itemId)
 {
     if (m_session && m_session->hasItem() && itemId == m_session->item().id) {
         m_canvas->syncFromSession();
+        syncSpans();
         showItemInfo();
     }
     refreshCounts();

@@ -4,6 +4,7 @@
 // with the labeling session and the tools of the job's task type. Class keys and tool actions end here.
 
 #include "datasets/projectstore.h"
+#include "labeling/tools/tool.h"
 
 #include <QKeySequence>
 #include <QWidget>
@@ -11,7 +12,7 @@
 #include <memory>
 
 class QLabel;
-class QPlainTextEdit;
+class QListWidget;
 class QStackedWidget;
 
 namespace gw::labeling {
@@ -19,6 +20,7 @@ class BoxTool;
 class BrushTool;
 class LabelingSession;
 class PolygonTool;
+class SpanEditor;
 class ShortcutMap;
 class Tool;
 } // namespace gw::labeling
@@ -28,6 +30,7 @@ namespace gw::ui {
 class ClassPanel;
 class ImageCanvas;
 class ImageLoader;
+class TextLabelView;
 
 class LabelingPane : public QWidget
 {
@@ -45,6 +48,9 @@ public:
     labeling::LabelingSession *session() const { return m_session.get(); }
     ImageCanvas *canvas() const { return m_canvas; }
     ImageLoader *loader() const { return m_loader; }
+    TextLabelView *textView() const { return m_text; }
+    const labeling::SpanEditor &spanEditor() const { return *m_spanEditor; }
+    QListWidget *spanList() const { return m_spanList; }
 
     /// Shows an item and starts decoding its image.
     void openItem(int64_t itemId);
@@ -77,6 +83,10 @@ private:
     void showItemInfo();
     void onLabelChanged(int64_t itemId);
     void showImage(int64_t itemId);
+    void syncSpans();
+    void selectSpan(int index);
+    void deleteSelectedSpan();
+    void applyEdit(const Result<labeling::ToolEdit> &edit);
 
     labeling::ShortcutMap &m_shortcuts;
     datasets::ProjectStore *m_store = nullptr;
@@ -89,7 +99,9 @@ private:
     ImageLoader *m_loader;
     QStackedWidget *m_stack;
     ImageCanvas *m_canvas;
-    QPlainTextEdit *m_text;
+    TextLabelView *m_text;
+    std::unique_ptr<labeling::SpanEditor> m_spanEditor;
+    QListWidget *m_spanList;
     ClassPanel *m_classes;
     QLabel *m_info;
 };

@@ -11,6 +11,7 @@
 #include "ui/labelingpane.h"
 #include "ui/newjobdialog.h"
 #include "ui/shortcutsdialog.h"
+#include "ui/textlabelview.h"
 
 #include <QAbstractSpinBox>
 #include <QActionGroup>
@@ -720,7 +721,10 @@ void MainWindow::onCurrentItemChanged(const QModelIndex &index)
         return;
     m_pane->openItem(id);
     prefetchAround(index.row());
-    m_pane->canvas()->setFocus();
+    if (m_textJob)
+        m_pane->textView()->setFocus();
+    else
+        m_pane->canvas()->setFocus();
 }
 
 void MainWindow::prefetchAround(int row)
