@@ -18,6 +18,8 @@ PACKAGES=(
     opencv-doc labelme-examples
     # headless GUI tests and screenshots
     xvfb xauth imagemagick procps
+    # fonts for CJK and emoji in the GUI and its screenshots
+    fonts-wqy-microhei fonts-noto-color-emoji
 )
 
 missing=()

@@ -1,5 +1,6 @@
 #include "ui/itemtablemodel.h"
 
+#include "datasets/groundtruth.h"
 #include "datasets/payload.h"
 
 namespace gw::ui {
@@ -7,6 +8,15 @@ namespace gw::ui {
 using namespace gw::datasets;
 
 ItemTableModel::ItemTableModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+void ItemTableModel::setFilter(const ItemFilter &base)
+{
+    m_filter = base;
+    m_filter.afterId = 0;
+    m_filter.limit = -1;
+    const std::optional<Job> job = m_job;
+    setStore(m_store, job ? &*job : nullptr);
+}
 
 void ItemTableModel::setStore(const ProjectStore *store, const Job *job)
 {
@@ -17,7 +27,7 @@ void ItemTableModel::setStore(const ProjectStore *store, const Job *job)
     m_total = 0;
     m_atEnd = true; // nothing to fetch while the reset is being announced
     if (store)
-        if (auto n = store->countItems({}))
+        if (auto n = store->countItems(m_filter))
             m_total = *n;
     endResetModel();
     m_atEnd = m_total == 0;
@@ -81,7 +91,7 @@ QVariant ItemTableModel::data(const QModelIndex &index, int role) const
     }
     case SizeColumn:
         if (item.kind == MediaKind::Text)
-            return tr("%n chars", nullptr, int(item.text.size()));
+            return tr("%n chars", nullptr, int(gt::codePointCount(item.text)));
         return item.width ? QStringLiteral("%1 × %2").arg(item.width).arg(item.height) : QString();
     case LabelColumn: return labelText(item);
     }
@@ -112,7 +122,7 @@ void ItemTableModel::fetchMore(const QModelIndex &parent)
         return;
     // Views may ask again while the rows are being inserted; one page at a time.
     m_fetching = true;
-    ItemFilter f;
+    ItemFilter f = m_filter;
     f.afterId = m_rows.empty() ? 0 : m_rows.back().id;
     f.limit = kPageSize;
     std::vector<Item> page;

@@ -21,6 +21,8 @@ public:
 
     /// Shows the store's items (the store must outlive the model); job selects the label column.
     void setStore(const datasets::ProjectStore *store, const datasets::Job *job);
+    /// Shows only the items matching base (paging fields are the model's own).
+    void setFilter(const datasets::ItemFilter &base);
     int64_t totalCount() const { return m_total; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -38,6 +40,7 @@ private:
     const datasets::ProjectStore *m_store = nullptr;
     std::optional<datasets::Job> m_job;
     std::vector<datasets::Item> m_rows;
+    datasets::ItemFilter m_filter;
     int64_t m_total = 0;
     bool m_atEnd = true;
     bool m_fetching = false;

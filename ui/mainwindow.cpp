@@ -11,6 +11,7 @@
 #include "ui/labelingpane.h"
 #include "ui/newjobdialog.h"
 #include "ui/shortcutsdialog.h"
+#include "ui/textimportdialog.h"
 #include "ui/textlabelview.h"
 
 #include <QAbstractSpinBox>
@@ -193,6 +194,12 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(action(QStringLiteral("app.addImages")));
     file->addAction(tr("Add a &Folder…"), this, [this] { chooseMedia(true); });
+    file->addAction(tr("Add &Texts…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Add Texts"), QString(),
+                                                          tr("Texts (*.txt *.csv *.tsv *.jsonl *.manifest)"));
+        if (!path.isEmpty() && m_store)
+            addTexts(path);
+    });
     file->addSeparator();
     file->addAction(action(QStringLiteral("app.quit")));
     QMenu *job = menuBar()->addMenu(tr("&Job"));
@@ -304,17 +311,23 @@ void MainWindow::createDocks()
     addDockWidget(Qt::LeftDockWidgetArea, dock);
 
     connect(m_filterCombo, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_textJob)
+            return applyTextFilters();
         m_gallery->setFilter(GalleryModel::Filter(m_filterCombo->currentData().toInt()));
         if (m_gallery->rowCount() > 0)
             goToRow(0);
     });
     connect(m_classFilter, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_textJob)
+            return applyTextFilters();
         const QVariant id = m_classFilter->currentData();
         m_gallery->setClassFilter(id.isValid() ? std::optional<int>(id.toInt()) : std::nullopt);
         if (m_gallery->rowCount() > 0)
             goToRow(0);
     });
     connect(m_authorFilter->lineEdit(), &QLineEdit::editingFinished, this, [this] {
+        if (m_textJob)
+            return applyTextFilters();
         const QString who = m_authorFilter->currentText().trimmed();
         m_gallery->setAuthorFilter(who.isEmpty() ? std::nullopt : std::optional<std::string>(who.toStdString()));
         if (m_gallery->rowCount() > 0)
@@ -402,11 +415,29 @@ void MainWindow::chooseMedia(bool folder)
                                               tr("Media (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp *.manifest "
                                                  "*.jsonl *.txt *.csv *.tsv);;All files (*)"));
     }
-    if (!paths.isEmpty())
-        addPaths(paths);
+    // Texts are read the way the user chooses in a preview; images and manifests go straight in.
+    QStringList direct;
+    for (const QString &p : std::as_const(paths)) {
+        const QString ext = QFileInfo(p).suffix().toLower();
+        if (ext == QStringLiteral("txt") || ext == QStringLiteral("csv") || ext == QStringLiteral("tsv")
+            || ext == QStringLiteral("jsonl"))
+            addTexts(p);
+        else
+            direct << p;
+    }
+    if (!direct.isEmpty())
+        addPaths(direct);
 }
 
-bool MainWindow::addPaths(const QStringList &paths)
+bool MainWindow::addTexts(const QString &path)
+{
+    TextImportDialog dialog(path, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return false;
+    return addPaths({path}, dialog.options());
+}
+
+bool MainWindow::addPaths(const QStringList &paths, const SourceOptions &options)
 {
     if (!m_store)
         return false;
@@ -422,7 +453,7 @@ bool MainWindow::addPaths(const QStringList &paths)
     QTimer poll;
     connect(&poll, &QTimer::timeout, &dialog, [&] { dialog.setValue(permille->load()); });
     connect(&dialog, &QProgressDialog::canceled, &dialog, [cancel] { *cancel = true; });
-    watcher.setFuture(QtConcurrent::run([project, paths, cancel, permille]() -> Outcome {
+    watcher.setFuture(QtConcurrent::run([project, paths, options, cancel, permille]() -> Outcome {
         Outcome out;
         auto store = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
         if (!store) {
@@ -430,7 +461,7 @@ bool MainWindow::addPaths(const QStringList &paths)
             return out;
         }
         for (int i = 0; i < paths.size() && !*cancel; ++i) {
-            SourceOptions opt;
+            SourceOptions opt = options;
             opt.progress = [&](int64_t done, int64_t total) {
                 *permille = int((i + (total > 0 ? double(done) / double(total) : 0)) * 1000 / paths.size());
                 return !*cancel;
@@ -543,7 +574,10 @@ void MainWindow::onJobChosen(int index)
     const bool masks = job && job->type == TaskType::SemanticSegmentation;
     m_opacityLabel->setVisible(masks);
     m_opacityAction->setVisible(masks);
-    m_filterCombo->setEnabled(!m_textJob);
+    for (const char *id : {"view.fit", "view.actual", "view.annotations"})
+        action(QString::fromLatin1(id))->setVisible(!m_textJob);
+    m_zoom->setVisible(!m_textJob);
+
     {
         const QSignalBlocker blockClass(m_classFilter);
         m_classFilter->clear();
@@ -556,13 +590,14 @@ void MainWindow::onJobChosen(int index)
         m_gallery->setClassFilter(std::nullopt);
         m_gallery->setAuthorFilter(std::nullopt);
     }
-    m_classFilter->setEnabled(!m_textJob);
-    m_authorFilter->setEnabled(!m_textJob);
     m_newestFirst->setEnabled(!m_textJob);
     if (m_textJob) {
         m_lists->setCurrentWidget(m_tableView);
         m_table->setStore(m_store.get(), job ? &*job : nullptr);
-        m_count->setText(tr("%n item(s)", nullptr, int(m_table->totalCount())));
+        applyTextFilters();
+        auto *header = static_cast<QTableView *>(m_tableView)->horizontalHeader();
+        for (int c : {int(ItemTableModel::IdColumn), int(ItemTableModel::SizeColumn), int(ItemTableModel::LabelColumn)})
+            header->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     } else {
         m_lists->setCurrentWidget(m_galleryView);
         m_gallery->setStore(m_store.get(), job ? &*job : nullptr);
@@ -570,6 +605,34 @@ void MainWindow::onJobChosen(int index)
     if (itemList()->model()->rowCount() > 0)
         goToRow(0);
     updateStatus();
+}
+
+void MainWindow::applyTextFilters()
+{
+    // The same filters as the gallery, as a store filter over text items.
+    ItemFilter f;
+    f.kind = MediaKind::Text;
+    f.jobId = m_pane->job().id;
+    switch (GalleryModel::Filter(m_filterCombo->currentData().toInt())) {
+    case GalleryModel::Filter::All: break;
+    case GalleryModel::Filter::Unlabeled: f.labeled = false; break;
+    case GalleryModel::Filter::Labeled: f.labeled = true; break;
+    case GalleryModel::Filter::Human: f.labeled = true; f.source = Source::Human; break;
+    case GalleryModel::Filter::Auto: f.labeled = true; f.source = Source::Auto; break;
+    case GalleryModel::Filter::Flagged: f.flaggedOnly = true; break;
+    }
+    if (const QVariant id = m_classFilter->currentData(); id.isValid()) {
+        f.labeled = true;
+        f.classId = id.toInt();
+    }
+    if (const QString who = m_authorFilter->currentText().trimmed(); !who.isEmpty()) {
+        f.labeled = true;
+        f.author = who.toStdString();
+    }
+    m_table->setFilter(f);
+    m_count->setText(tr("%n item(s)", nullptr, int(m_table->totalCount())));
+    if (m_table->rowCount() > 0)
+        goToRow(0);
 }
 
 void MainWindow::createJob()

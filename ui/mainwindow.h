@@ -21,9 +21,7 @@ class QProgressBar;
 class QSlider;
 class QStackedWidget;
 
-namespace gw::datasets {
-class ProjectStore;
-}
+#include "datasets/importers.h"
 
 namespace gw::ui {
 
@@ -46,7 +44,9 @@ public:
     /// Makes a job current by name.
     bool selectJob(const QString &name);
     /// Adds media (folders, images, manifests, text files) with progress; returns when done or cancelled.
-    bool addPaths(const QStringList &paths);
+    bool addPaths(const QStringList &paths, const datasets::SourceOptions &options = {});
+    /// Asks how to read a text file (preview, column or field), then adds it.
+    bool addTexts(const QString &path);
 
     void next();
     void previous();
@@ -75,6 +75,7 @@ private:
     void chooseNewProject();
     void chooseMedia(bool folder);
     void createJob();
+    void applyTextFilters();
     void reloadJobs(const QString &select = {});
     void onJobChosen(int index);
     void onCurrentItemChanged(const QModelIndex &index);

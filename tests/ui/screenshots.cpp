@@ -12,6 +12,7 @@
 #include "ui/imageloader.h"
 #include "ui/labelingpane.h"
 #include "ui/mainwindow.h"
+#include "ui/textlabelview.h"
 
 #include <QApplication>
 #include <QDir>
@@ -20,6 +21,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QScreen>
 #include <QTemporaryDir>
@@ -229,6 +231,51 @@ int main(int argc, char **argv)
     drag(canvas, QPointF(40, 300), QPointF(180, 260));
     hover(canvas, QPointF(200, 250));
     save(&w, out, "brush.png");
+
+    // Texts: named entities with the span list, in several scripts.
+    const std::string texts = (tmp.path() + QStringLiteral("/texts.gwproj")).toStdString();
+    {
+        auto store = ProjectStore::open(texts, ProjectStore::OpenMode::Create);
+        auto tx = (*store)->begin();
+        const char *sentences[] = {
+            "Zoë Martin flew from Lyon to Tokyo on 12 March 2024 to meet the Sony design team 🎉.",
+            "On Monday, Dr. Amara Okafor of the University of Lagos presented the results in Geneva.",
+            "株式会社トヨタは東京で新しい工場を発表しました。",
+            "زار أحمد القاهرة في يناير.",
+        };
+        for (const char *t : sentences) {
+            Item it;
+            it.kind = MediaKind::Text;
+            it.text = t;
+            (void)(*tx)->addItem(it);
+        }
+        (void)(*tx)->commit();
+        Job ner = makeJob("entities", TaskType::NamedEntityRecognition,
+                          {{"person", "#d62728"}, {"organization", "#9467bd"}, {"location", "#1f77b4"}, {"date", "#2ca02c"}});
+        (void)(*store)->createJob(ner);
+    }
+    w.openProject(QString::fromStdString(texts));
+    w.selectJob(QStringLiteral("entities"));
+    settle(200);
+    ui::TextLabelView *view = w.labelingPane()->textView();
+    view->setFocus();
+    const QString first = view->toPlainText();
+    auto mark = [&](const QString &what, int key) {
+        const int at = int(first.indexOf(what));
+        if (at >= 0) {
+            view->selectRange(at, at + int(what.size()));
+            QKeyEvent down(QEvent::KeyPress, key, Qt::NoModifier, QString(QChar(key)));
+            QApplication::sendEvent(view, &down);
+        }
+    };
+    mark(QString::fromUtf8("Zoë Martin"), Qt::Key_1);
+    mark(QStringLiteral("Lyon"), Qt::Key_3);
+    mark(QStringLiteral("Tokyo"), Qt::Key_3);
+    mark(QStringLiteral("12 March 2024"), Qt::Key_4);
+    mark(QStringLiteral("Sony"), Qt::Key_2);
+    const int team = int(first.indexOf(QStringLiteral("design team")));
+    view->selectRange(team, team + 6);
+    save(&w, out, "ner.png");
 
     ui::CheatSheet sheet(w.shortcuts(), &w);
     sheet.show();

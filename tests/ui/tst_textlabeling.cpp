@@ -7,12 +7,16 @@
 #include "testutil.h"
 #include "ui/labelingpane.h"
 #include "ui/mainwindow.h"
+#include "ui/textimportdialog.h"
 #include "ui/textlabelview.h"
 
 #include <QApplication>
+#include <QComboBox>
+#include <QAbstractItemView>
 #include <QListWidget>
 #include <QMouseEvent>
 #include <QSettings>
+#include <QTableWidget>
 #include <QTest>
 
 using namespace gw;
@@ -223,6 +227,46 @@ private Q_SLOTS:
         QCOMPARE(spans.size(), size_t(2));
         QCOMPARE(spans[1].start, int64_t(15));
         QCOMPARE(QString::fromStdString(again->item(1)->text), kFirst);
+    }
+
+    void importDialogPreviewsAndChoosesTheColumn()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        const std::string csv = test::path(dir, "reviews.csv");
+        test::writeFile(csv, "id,review,stars\n1,\"Très bien, merci\",5\n2,\"Two\nlines\",3\n3,短い,4\n");
+        ui::TextImportDialog dialog(QString::fromStdString(csv));
+        QCOMPARE(dialog.choices(), (QStringList{QStringLiteral("id"), QStringLiteral("review"), QStringLiteral("stars")}));
+        QCOMPARE(dialog.preview()->rowCount(), 3);
+        QCOMPARE(dialog.preview()->item(1, 1)->text(), QStringLiteral("Two\nlines"));
+        QVERIFY(dialog.choose(QStringLiteral("review")));
+        QCOMPARE(dialog.options().column, std::string("review"));
+        Screen s(project, "topics");
+        QVERIFY(s.w.addPaths({QString::fromStdString(csv)}, dialog.options()));
+        QCOMPARE(*s.w.store()->countItems({}), int64_t(6));
+        QCOMPARE(QString::fromStdString(s.w.store()->item(4)->text), QStringLiteral("Très bien, merci"));
+        QCOMPARE(s.w.store()->item(4)->extra, std::string(R"({"id":"1","stars":"5"})"));
+        // A .jsonl offers its string fields; none chosen reads it as a manifest.
+        const std::string jsonl = test::path(dir, "t.jsonl");
+        test::writeFile(jsonl, "{\"body\":\"hello\",\"n\":1}\n");
+        ui::TextImportDialog j(QString::fromStdString(jsonl));
+        QCOMPARE(j.choices(), QStringList{QStringLiteral("body")});
+        QVERIFY(j.choose(QStringLiteral("body")));
+        QCOMPARE(j.options().field, std::string("body"));
+    }
+
+    void textListFilters()
+    {
+        QTemporaryDir dir;
+        Screen s(makeProject(dir), "topics");
+        QTest::keyClick(s.view(), Qt::Key_2); // item 1: family
+        auto *filter = s.w.findChildren<QComboBox *>().at(1);
+        QCOMPARE(filter->itemText(1), QStringLiteral("Unlabeled"));
+        filter->setCurrentIndex(1);
+        QCOMPARE(s.w.itemList()->model()->rowCount(), 2);
+        QCOMPARE(s.item(), int64_t(2));
+        filter->setCurrentIndex(2); // labeled
+        QCOMPARE(s.w.itemList()->model()->rowCount(), 1);
     }
 
     void multiLabelTextKeysToggleAndRoundTrip()
