@@ -1,5 +1,6 @@
 #include "ui/newjobdialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -25,6 +26,7 @@ NewJobDialog::NewJobDialog(QWidget *parent) : QDialog(parent)
     m_classes = new QPlainTextEdit;
     m_classes->setPlaceholderText(tr("One class per line:  name [#rrggbb] [key]\ne.g.\ncat #1f77b4 1\ndog"));
     m_classes->setMinimumHeight(160);
+    m_overlap = new QCheckBox(tr("Entity spans may overlap"));
     m_message = new QLabel;
     m_message->setWordWrap(true);
     m_message->setStyleSheet(QStringLiteral("color: #b00020"));
@@ -32,6 +34,7 @@ NewJobDialog::NewJobDialog(QWidget *parent) : QDialog(parent)
     form->addRow(tr("&Name (label attribute):"), m_name);
     form->addRow(tr("&Task type:"), m_type);
     form->addRow(tr("&Classes:"), m_classes);
+    form->addRow(QString(), m_overlap);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -41,6 +44,10 @@ NewJobDialog::NewJobDialog(QWidget *parent) : QDialog(parent)
     layout->addWidget(m_buttons);
     connect(m_name, &QLineEdit::textChanged, this, &NewJobDialog::validate);
     connect(m_type, &QComboBox::currentIndexChanged, this, &NewJobDialog::validate);
+    connect(m_type, &QComboBox::currentIndexChanged, this, [this] {
+        m_overlap->setVisible(TaskType(m_type->currentData().toInt()) == TaskType::NamedEntityRecognition);
+    });
+    m_overlap->setVisible(false);
     connect(m_classes, &QPlainTextEdit::textChanged, this, &NewJobDialog::validate);
     resize(520, 420);
     validate();
@@ -51,6 +58,7 @@ Job NewJobDialog::job() const
     Job j;
     j.name = m_name->text().trimmed().toStdString();
     j.type = TaskType(m_type->currentData().toInt());
+    j.allowOverlap = j.type == TaskType::NamedEntityRecognition && m_overlap->isChecked();
     int id = 0;
     for (const QString &raw : m_classes->toPlainText().split(QLatin1Char('\n'))) {
         const QStringList parts = raw.simplified().split(QLatin1Char(' '), Qt::SkipEmptyParts);

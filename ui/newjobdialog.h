@@ -7,6 +7,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -31,6 +32,7 @@ private:
     QLineEdit *m_name;
     QComboBox *m_type;
     QPlainTextEdit *m_classes;
+    QCheckBox *m_overlap;
     QLabel *m_message;
     QDialogButtonBox *m_buttons;
 };

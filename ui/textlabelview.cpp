@@ -18,6 +18,13 @@ TextLabelView::TextLabelView(QWidget *parent) : QPlainTextEdit(parent)
     f.setPointSizeF(f.pointSizeF() * 1.35);
     setFont(f);
     document()->setDocumentMargin(12);
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &TextLabelView::refreshSpans);
+}
+
+void TextLabelView::resizeEvent(QResizeEvent *event)
+{
+    QPlainTextEdit::resizeEvent(event);
+    refreshSpans();
 }
 
 void TextLabelView::setSpans(const labeling::SpanEditor *editor, const datasets::Job *job)
@@ -49,9 +56,17 @@ void TextLabelView::refreshSpans()
 {
     QList<QTextEdit::ExtraSelection> marks;
     if (m_editor) {
+        // Only the spans near the visible text: each extra selection makes Qt lay out its paragraph, and a
+        // long document with thousands of spans would stall. Scrolling refreshes them.
+        const QRect vp = viewport()->rect();
+        const int margin = 4000;
+        const int first = std::max(0, cursorForPosition(vp.topLeft()).position() - margin);
+        const int last = cursorForPosition(vp.bottomRight()).position() + margin;
         const auto &spans = m_editor->spans();
         for (int i = 0; i < int(spans.size()); ++i) {
             const datasets::Span &s = spans[size_t(i)];
+            if (m_editor->utf16At(s.end) < first || m_editor->utf16At(s.start) > last)
+                continue;
             QTextEdit::ExtraSelection sel;
             sel.cursor = QTextCursor(document());
             sel.cursor.setPosition(m_editor->utf16At(s.start));
