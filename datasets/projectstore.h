@@ -29,6 +29,26 @@ struct ItemFilter
     int64_t limit = -1;
 };
 
+/// An item's role for a worker of a job: the automated-labeling loop queues items for people this way
+/// ("probe", "validation", "uncertain", "audit").
+struct Assignment
+{
+    int64_t itemId = 0;
+    std::string role;
+};
+
+/// A model training or an automated-labeling iteration, with its parameters and metrics (JSON texts).
+struct Run
+{
+    int64_t id = 0;
+    std::string kind;   ///< "autolabel", "train", ...
+    int64_t jobId = 0;
+    std::string params;
+    std::string metrics;
+    std::string status; ///< "running", "done", "failed"
+    int64_t startedUs = 0, finishedUs = 0;
+};
+
 /// A forward-only stream of rows, for work that walks a whole table (export, listing).
 template<typename T>
 class Cursor
@@ -112,6 +132,15 @@ public:
     virtual Result<std::unique_ptr<Cursor<Annotation>>> annotationCursor(int64_t jobId) const = 0;
 
     virtual Result<ProjectSummary> summary() const = 0;
+
+    /// Sets the roles of items for a worker of a job (replacing earlier roles of those items).
+    virtual Result<> putAssignments(int64_t jobId, const std::string &worker, const std::vector<Assignment> &items) = 0;
+    virtual Result<std::vector<Assignment>> assignments(int64_t jobId, const std::string &worker) const = 0;
+
+    virtual Result<int64_t> addRun(const Run &run) = 0;
+    virtual Result<> updateRun(const Run &run) = 0;
+    /// Runs of a job, oldest first (jobId 0: all).
+    virtual Result<std::vector<Run>> runs(int64_t jobId) const = 0;
 
     /// The change log (class renames and removals, imports): newest last.
     struct Change

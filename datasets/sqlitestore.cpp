@@ -835,6 +835,99 @@ public:
         return sum;
     }
 
+    Result<> putAssignments(int64_t jobId, const std::string &worker, const std::vector<Assignment> &items) override
+    {
+        return inTransaction([&](SqliteTransaction &) -> Result<> {
+            auto w = prepared("INSERT OR IGNORE INTO workers(name) VALUES(?)");
+            if (!w)
+                return fail(w.error());
+            if (auto r = (*w)->bind(1, std::string_view(worker)).exec(); !r)
+                return r;
+            auto s = prepared("INSERT OR REPLACE INTO assignments(job, item, worker, status) "
+                              "VALUES(?, ?, (SELECT id FROM workers WHERE name=?), ?)");
+            if (!s)
+                return fail(s.error());
+            for (const Assignment &a : items) {
+                (*s)->reset();
+                (*s)->bind(1, jobId).bind(2, a.itemId).bind(3, std::string_view(worker)).bind(4, std::string_view(a.role));
+                if (auto r = (*s)->exec(); !r)
+                    return r;
+            }
+            return {};
+        });
+    }
+
+    Result<std::vector<Assignment>> assignments(int64_t jobId, const std::string &worker) const override
+    {
+        auto s = prepared("SELECT a.item, a.status FROM assignments a JOIN workers w ON w.id=a.worker "
+                          "WHERE a.job=? AND w.name=? ORDER BY a.item");
+        if (!s)
+            return fail(s.error());
+        (*s)->bind(1, jobId).bind(2, std::string_view(worker));
+        std::vector<Assignment> out;
+        while ((*s)->step())
+            out.push_back({(*s)->columnInt(0), std::string((*s)->columnText(1))});
+        if (auto st = (*s)->status(); !st)
+            return fail(st.error());
+        return out;
+    }
+
+    Result<int64_t> addRun(const Run &run) override
+    {
+        int64_t id = 0;
+        auto r = inTransaction([&](SqliteTransaction &) -> Result<> {
+            auto s = prepared("INSERT INTO runs(kind, job, params, metrics, status, started_us, finished_us) "
+                              "VALUES(?,?,?,?,?,?,?)");
+            if (!s)
+                return fail(s.error());
+            (*s)->bind(1, std::string_view(run.kind));
+            if (run.jobId)
+                (*s)->bind(2, run.jobId);
+            (*s)->bind(3, std::string_view(run.params)).bind(4, std::string_view(run.metrics));
+            (*s)->bind(5, std::string_view(run.status)).bind(6, run.startedUs ? run.startedUs : nowUs());
+            if (run.finishedUs)
+                (*s)->bind(7, run.finishedUs);
+            if (auto e = (*s)->exec(); !e)
+                return e;
+            id = sqlite3_last_insert_rowid(m_db);
+            return {};
+        });
+        if (!r)
+            return fail(r.error());
+        return id;
+    }
+
+    Result<> updateRun(const Run &run) override
+    {
+        return inTransaction([&](SqliteTransaction &) -> Result<> {
+            auto s = prepared("UPDATE runs SET params=?, metrics=?, status=?, finished_us=? WHERE id=?");
+            if (!s)
+                return fail(s.error());
+            (*s)->bind(1, std::string_view(run.params)).bind(2, std::string_view(run.metrics));
+            (*s)->bind(3, std::string_view(run.status)).bind(4, run.finishedUs).bind(5, run.id);
+            return (*s)->exec();
+        });
+    }
+
+    Result<std::vector<Run>> runs(int64_t jobId) const override
+    {
+        auto s = prepared("SELECT id, kind, COALESCE(job,0), COALESCE(params,''), COALESCE(metrics,''), "
+                          "COALESCE(status,''), COALESCE(started_us,0), COALESCE(finished_us,0) FROM runs "
+                          "WHERE ?1=0 OR job=?1 ORDER BY id");
+        if (!s)
+            return fail(s.error());
+        (*s)->bind(1, jobId);
+        std::vector<Run> out;
+        while ((*s)->step()) {
+            Statement &q = **s;
+            out.push_back({q.columnInt(0), std::string(q.columnText(1)), q.columnInt(2), std::string(q.columnText(3)),
+                           std::string(q.columnText(4)), std::string(q.columnText(5)), q.columnInt(6), q.columnInt(7)});
+        }
+        if (auto st = (*s)->status(); !st)
+            return fail(st.error());
+        return out;
+    }
+
     Result<std::vector<Change>> changes() const override
     {
         auto s = prepared("SELECT at_us, author, what, detail FROM changes ORDER BY id");

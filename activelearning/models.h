@@ -1,0 +1,72 @@
+#pragma once
+
+// The classifiers behind automated labeling, with no libtorch types in sight: rows are indices into the
+// inputs a model was made with (texts, or image pixels from the feature cache). Only activelearning/torch/
+// includes libtorch.
+
+#include "datasets/result.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gw::activelearning {
+
+struct ModelOptions
+{
+    uint64_t seed = 0;
+    int threads = 2;          ///< CPU threads for training and scoring
+    int maxEpochs = 30;
+    int patience = 4;         ///< early stopping: epochs without a better validation loss
+    int batchSize = 64;
+    double learningRate = 0;  ///< 0: the model's default
+    bool augment = true;      ///< images: light augmentation while training
+};
+
+struct TrainReport
+{
+    int epochs = 0;              ///< epochs run
+    int bestEpoch = 0;
+    double validationLoss = 0;   ///< at the best epoch (cross-entropy)
+    double validationAccuracy = 0;
+    double seconds = 0;
+};
+
+/// Progress of training: epoch done, epochs at most; returns false to stop.
+using TrainProgress = std::function<bool(int epoch, int maxEpochs)>;
+
+class ItemClassifier
+{
+public:
+    virtual ~ItemClassifier() = default;
+    /// Trains from scratch (deterministic for options.seed); keeps the weights of the best validation epoch.
+    virtual Result<TrainReport> train(const std::vector<int> &trainRows, const std::vector<int> &trainLabels,
+                                      const std::vector<int> &validationRows, const std::vector<int> &validationLabels,
+                                      int numClasses, const ModelOptions &options, const TrainProgress &progress = {}) = 0;
+    /// Logits (rows × numClasses, row-major) of the trained model, before any calibration.
+    virtual Result<std::vector<float>> logits(const std::vector<int> &rows) const = 0;
+    virtual int numClasses() const = 0;
+};
+
+/// Pixels of images, prepared once (decoded, resized, cached): rows × channels × height × width, in [0, 1].
+struct ImageInputs
+{
+    int channels = 1, height = 28, width = 28;
+    std::vector<float> pixels;
+    int rows() const { return channels * height * width ? int(pixels.size() / size_t(channels * height * width)) : 0; }
+};
+
+/// fastText-style: hashed word unigrams/bigrams and character 3-5-grams into an embedding bag, then a linear
+/// layer. Fast on the CPU.
+std::unique_ptr<ItemClassifier> makeTextClassifier(std::vector<std::string> texts);
+/// A small CNN trained from scratch (input normalisation, light augmentation, early stopping).
+std::unique_ptr<ItemClassifier> makeImageClassifier(std::shared_ptr<const ImageInputs> inputs);
+/// A TorchScript feature extractor (.pt, input N×C×H×W in [0,1], output N×D) whose embeddings, computed once,
+/// feed a trainable linear head.
+Result<std::unique_ptr<ItemClassifier>> makeEmbeddingClassifier(std::shared_ptr<const ImageInputs> inputs,
+                                                                const std::string &torchScriptPath,
+                                                                int threads = 2);
+
+} // namespace gw::activelearning
