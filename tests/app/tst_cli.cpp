@@ -13,20 +13,20 @@ using namespace gw::datasets;
 
 namespace {
 
-struct Run
+struct CliRun
 {
     int code = -1;
     QString out, err;
 };
 
-Run runGw(const QStringList &args, const QString &cwd = {})
+CliRun runGw(const QStringList &args, const QString &cwd = {})
 {
     QProcess p;
     if (!cwd.isEmpty())
         p.setWorkingDirectory(cwd);
     p.start(QStringLiteral(GW_BINARY_DIR "/app/gw"), args);
     p.waitForFinished(120000);
-    Run r;
+    CliRun r;
     r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
@@ -35,7 +35,7 @@ Run runGw(const QStringList &args, const QString &cwd = {})
 
 #define GW_RUN_OK(run)                                                                                            \
     do {                                                                                                          \
-        const Run &r_ = (run);                                                                                    \
+        const CliRun &r_ = (run);                                                                                    \
         QVERIFY2(r_.code == 0, qPrintable(r_.err));                                                               \
     } while (false)
 
@@ -67,7 +67,7 @@ private Q_SLOTS:
     void helpForEveryCommand()
     {
         QFETCH(QStringList, args);
-        const Run r = runGw(args);
+        const CliRun r = runGw(args);
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.size() > 100);
     }
@@ -77,7 +77,7 @@ private Q_SLOTS:
         QCOMPARE(runGw({QStringLiteral("frobnicate")}).code, 2);
         QCOMPARE(runGw({}).code, 2);
         QCOMPARE(runGw({QStringLiteral("export"), QStringLiteral("x.gwproj")}).code, 2); // --out missing
-        const Run missing = runGw({QStringLiteral("info"), QStringLiteral("/nonexistent/p.gwproj")});
+        const CliRun missing = runGw({QStringLiteral("info"), QStringLiteral("/nonexistent/p.gwproj")});
         QCOMPARE(missing.code, 4);
         QVERIFY(missing.err.contains(QStringLiteral("no such project file")));
     }
@@ -90,11 +90,11 @@ private Q_SLOTS:
         const QString proj = root + QStringLiteral("/p.gwproj");
         GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
         QCOMPARE(runGw({QStringLiteral("init"), proj}).code, 5); // exists
-        const Run imp = runGw({QStringLiteral("import"), proj, root + QStringLiteral("/media"), QStringLiteral("--json")});
+        const CliRun imp = runGw({QStringLiteral("import"), proj, root + QStringLiteral("/media"), QStringLiteral("--json")});
         GW_RUN_OK(imp);
         QVERIFY(imp.out.contains(QStringLiteral("\"items_added\":6")));
 
-        const Run badName = runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"),
+        const CliRun badName = runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"),
                                 QStringLiteral("bad_name"), QStringLiteral("--type"),
                                 QStringLiteral("image-classification"), QStringLiteral("--classes"),
                                 QStringLiteral("a,b")});
@@ -117,27 +117,27 @@ private Q_SLOTS:
         GW_RUN_OK(runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), QStringLiteral("things"),
                       QStringLiteral("--item"), QStringLiteral("3"), QStringLiteral("--box"),
                       QStringLiteral("blob,1,2,5.5,4"), QStringLiteral("--box"), QStringLiteral("edge,0,0,18,12")}));
-        const Run outside = runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), QStringLiteral("things"),
+        const CliRun outside = runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), QStringLiteral("things"),
                                 QStringLiteral("--item"), QStringLiteral("3"), QStringLiteral("--box"),
                                 QStringLiteral("blob,10,2,50,4")});
         QCOMPARE(outside.code, 3);
         QVERIFY(outside.err.contains(QStringLiteral("outside the 18x12 image")));
-        const Run unknown = runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), QStringLiteral("color"),
+        const CliRun unknown = runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), QStringLiteral("color"),
                                 QStringLiteral("--item"), QStringLiteral("4"), QStringLiteral("--class"),
                                 QStringLiteral("purple")});
         QCOMPARE(unknown.code, 3);
         QVERIFY(unknown.err.contains(QStringLiteral("unknown class 'purple'")));
 
-        const Run info = runGw({QStringLiteral("info"), proj, QStringLiteral("--json")});
+        const CliRun info = runGw({QStringLiteral("info"), proj, QStringLiteral("--json")});
         GW_RUN_OK(info);
         QVERIFY(info.out.contains(QStringLiteral("\"name\":\"color\",\"type\":\"image-classification\",\"labeled\":2")));
         QVERIFY(info.out.contains(QStringLiteral("\"by_class\":{\"warm\":1,\"cool\":1,\"grey\":0}")));
 
-        const Run unlabeled = runGw({QStringLiteral("items"), proj, QStringLiteral("--job"), QStringLiteral("color"),
+        const CliRun unlabeled = runGw({QStringLiteral("items"), proj, QStringLiteral("--job"), QStringLiteral("color"),
                                   QStringLiteral("--unlabeled")});
         GW_RUN_OK(unlabeled);
         QCOMPARE(unlabeled.out.count(QLatin1Char('\n')), 4);
-        const Run cool = runGw({QStringLiteral("items"), proj, QStringLiteral("--job"), QStringLiteral("color"),
+        const CliRun cool = runGw({QStringLiteral("items"), proj, QStringLiteral("--job"), QStringLiteral("color"),
                              QStringLiteral("--class"), QStringLiteral("cool"), QStringLiteral("--json")});
         QVERIFY(cool.out.startsWith(QStringLiteral("{\"id\":2,")));
 
@@ -155,7 +155,7 @@ private Q_SLOTS:
         QCOMPARE(test::readFile(manifest2.toStdString()), text);
 
         // import-labels onto the first project's items: matched, not duplicated.
-        const Run il = runGw({QStringLiteral("import-labels"), proj, manifest, QStringLiteral("--json")});
+        const CliRun il = runGw({QStringLiteral("import-labels"), proj, manifest, QStringLiteral("--json")});
         GW_RUN_OK(il);
         QVERIFY2(il.out.contains(QStringLiteral("\"items_added\":0,\"items_matched\":6,\"labels\":3")), qPrintable(il.out));
     }
@@ -172,7 +172,7 @@ private Q_SLOTS:
                       QStringLiteral("--classes"), QStringLiteral("pos,neg,meh")}));
         GW_RUN_OK(runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), QStringLiteral("tone"),
                       QStringLiteral("--item"), QStringLiteral("3"), QStringLiteral("--class"), QStringLiteral("meh")}));
-        const Run refused = runGw({QStringLiteral("job"), QStringLiteral("remove-class"), proj, QStringLiteral("--job"),
+        const CliRun refused = runGw({QStringLiteral("job"), QStringLiteral("remove-class"), proj, QStringLiteral("--job"),
                                 QStringLiteral("tone"), QStringLiteral("--class"), QStringLiteral("meh")});
         QCOMPARE(refused.code, 5);
         QVERIFY(refused.err.contains(QStringLiteral("choose --reassign-to CLASS or --drop")));
@@ -182,10 +182,10 @@ private Q_SLOTS:
         GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("remove-class"), proj, QStringLiteral("--job"),
                       QStringLiteral("tone"), QStringLiteral("--class"), QStringLiteral("neutral"),
                       QStringLiteral("--reassign-to"), QStringLiteral("neg")}));
-        const Run changes = runGw({QStringLiteral("changes"), proj});
+        const CliRun changes = runGw({QStringLiteral("changes"), proj});
         QVERIFY(changes.out.contains(QStringLiteral("'meh' -> 'neutral'")));
         QVERIFY(changes.out.contains(QStringLiteral("removed class 'neutral', 1 annotations reassigned to 'neg'")));
-        const Run history = runGw({QStringLiteral("history"), proj, QStringLiteral("--job"), QStringLiteral("tone"),
+        const CliRun history = runGw({QStringLiteral("history"), proj, QStringLiteral("--job"), QStringLiteral("tone"),
                                 QStringLiteral("--item"), QStringLiteral("3")});
         QCOMPARE(history.out.count(QLatin1Char('\n')), 2);
         QVERIFY(history.out.contains(QStringLiteral("neg  (current)")));
@@ -198,11 +198,11 @@ private Q_SLOTS:
         const QString m = dir.path() + QStringLiteral("/in.manifest");
         test::writeFile(m.toStdString(), "{\"source\":\"a\"}\n{\"source\":\"b\",}\n{\"source\":\"c\"}\n");
         GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
-        const Run r = runGw({QStringLiteral("import"), proj, m});
+        const CliRun r = runGw({QStringLiteral("import"), proj, m});
         QCOMPARE(r.code, 3);
         QVERIFY2(r.err.contains(m + QStringLiteral(":2: invalid JSON at column 15")), qPrintable(r.err));
         QVERIFY(runGw({QStringLiteral("info"), proj}).out.contains(QStringLiteral("items    0")));
-        const Run skip = runGw({QStringLiteral("import"), proj, m, QStringLiteral("--skip-bad")});
+        const CliRun skip = runGw({QStringLiteral("import"), proj, m, QStringLiteral("--skip-bad")});
         GW_RUN_OK(skip);
         QVERIFY(skip.err.contains(QStringLiteral("skipped ") + m + QStringLiteral(":2:")));
         QVERIFY(skip.out.contains(QStringLiteral("2 items added")));
