@@ -32,6 +32,7 @@ ShortcutMap ShortcutMap::defaults()
     m.add(QStringLiteral("edit.redo"), tr("Redo"), edit, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
     m.add(QStringLiteral("edit.clear"), tr("Clear the item's label"), edit, QKeySequence(Qt::SHIFT | Qt::Key_Delete));
     m.add(QStringLiteral("edit.accept"), tr("Accept the automatic label"), edit, QKeySequence(Qt::Key_Return));
+    m.add(QStringLiteral("edit.reject"), tr("Reject the automatic label"), edit, QKeySequence(Qt::Key_Backspace));
     m.add(QStringLiteral("edit.copyBoxes"), tr("Copy the previous image's boxes"), edit,
           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
     m.add(QStringLiteral("edit.nextClass"), tr("Next class"), edit, QKeySequence(Qt::Key_E));

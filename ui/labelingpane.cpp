@@ -345,6 +345,16 @@ void LabelingPane::acceptLabel()
             Q_EMIT message(QString::fromStdString(r.error().message));
 }
 
+void LabelingPane::rejectLabel()
+{
+    if (m_session && m_session->current() && m_session->current()->provenance.source == Source::Auto) {
+        if (auto r = m_session->clearLabel(); !r)
+            Q_EMIT message(QString::fromStdString(r.error().message));
+        else
+            Q_EMIT message(tr("Automatic label rejected: press the right class key."));
+    }
+}
+
 void LabelingPane::clearLabel()
 {
     if (m_session)
@@ -456,7 +466,7 @@ void LabelingPane::showItemInfo()
             html += tr(", confidence %1").arg(*p.confidence, 0, 'f', 2);
         html += tr("<br>%1 UTC").arg(QString::fromStdString(gt::formatCreationDate(p.createdUs)).left(19).replace(QLatin1Char('T'), QLatin1Char(' ')));
         if (p.source == Source::Auto)
-            html += tr("<br><i>Enter accepts, a class key corrects.</i>");
+            html += tr("<br><i>Enter accepts, Backspace rejects, a class key corrects.</i>");
     }
     m_info->setText(html);
 }

@@ -68,6 +68,8 @@ public:
     void stepClass(int delta);
     void copyPreviousBoxes();
     void acceptLabel();
+    /// Removes an automatic label (a person then gives the right one).
+    void rejectLabel();
     void clearLabel();
     /// Re-reads class counts (after labels changed).
     void refreshCounts();

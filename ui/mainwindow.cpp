@@ -139,6 +139,7 @@ void MainWindow::createActions()
     redo->setEnabled(false);
     makeAction(QStringLiteral("edit.clear"), [this] { m_pane->clearLabel(); });
     makeAction(QStringLiteral("edit.accept"), [this] { m_pane->acceptLabel(); });
+    makeAction(QStringLiteral("edit.reject"), [this] { m_pane->rejectLabel(); });
     makeAction(QStringLiteral("edit.copyBoxes"), [this] { m_pane->copyPreviousBoxes(); });
     makeAction(QStringLiteral("edit.nextClass"), [this] { m_pane->stepClass(1); });
     makeAction(QStringLiteral("edit.previousClass"), [this] { m_pane->stepClass(-1); });
@@ -205,7 +206,7 @@ void MainWindow::createMenus()
     QMenu *job = menuBar()->addMenu(tr("&Job"));
     job->addAction(action(QStringLiteral("app.newJob")));
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    for (const char *id : {"edit.undo", "edit.redo", "edit.clear", "edit.accept", "edit.copyBoxes", "edit.nextClass",
+    for (const char *id : {"edit.undo", "edit.redo", "edit.clear", "edit.accept", "edit.reject", "edit.copyBoxes", "edit.nextClass",
                            "edit.previousClass"})
         edit->addAction(action(QString::fromLatin1(id)));
     QMenu *nav = menuBar()->addMenu(tr("&Go"));

@@ -2,6 +2,7 @@
 
 #include "labeling/tools/spaneditor.h"
 
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
@@ -98,6 +99,19 @@ void TextLabelView::selectRange(int from, int to)
     c.setPosition(to, QTextCursor::KeepAnchor);
     setTextCursor(c);
     ensureCursorVisible();
+}
+
+bool TextLabelView::event(QEvent *event)
+{
+    // Delete, Backspace and Escape edit spans here; window shortcuts on those keys must not take them.
+    if (event->type() == QEvent::ShortcutOverride) {
+        const int key = static_cast<QKeyEvent *>(event)->key();
+        if (key == Qt::Key_Delete || key == Qt::Key_Backspace || key == Qt::Key_Escape) {
+            event->accept();
+            return true;
+        }
+    }
+    return QPlainTextEdit::event(event);
 }
 
 void TextLabelView::mousePressEvent(QMouseEvent *event)

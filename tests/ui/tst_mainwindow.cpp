@@ -356,6 +356,51 @@ private Q_SLOTS:
         QVERIFY(std::abs(a->payload.boxes[0].width - 60) <= 1);
     }
 
+    void acceptRejectCorrectAutoLabelsWithUndo()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        {
+            auto store = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
+            auto job = (*store)->job("animal");
+            auto tx = (*store)->begin();
+            for (int64_t item = 1; item <= 3; ++item) {
+                Annotation a;
+                a.jobId = job->id;
+                a.itemId = item;
+                a.payload.classes = {0};
+                a.payload.classConfidence = {std::nullopt};
+                a.provenance.source = Source::Auto;
+                a.provenance.humanAnnotated = false;
+                a.provenance.author = "autolabel-run-1";
+                a.provenance.confidence = 0.98;
+                GW_VERIFY_OK((*tx)->putAnnotation(a));
+            }
+            GW_VERIFY_OK((*tx)->commit());
+        }
+        Screen s(project, "animal");
+        // Accept: the label becomes the annotator's.
+        QTest::keyClick(s.canvas(), Qt::Key_Return);
+        QCOMPARE(label(s.w.store(), "animal", 1)->provenance.source, Source::Human);
+        QCOMPARE(label(s.w.store(), "animal", 1)->payload.classes, std::vector<int>{0});
+        QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(label(s.w.store(), "animal", 1)->provenance.source, Source::Auto);
+        // Reject: the automatic label goes.
+        QTest::keyClick(s.canvas(), Qt::Key_D);
+        QTest::keyClick(s.canvas(), Qt::Key_Backspace);
+        QVERIFY(!label(s.w.store(), "animal", 2));
+        QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(label(s.w.store(), "animal", 2)->provenance.source, Source::Auto);
+        // Correct: a class key replaces it with a human label (and moves on).
+        QTest::keyClick(s.canvas(), Qt::Key_D);
+        QCOMPARE(s.item(), int64_t(3));
+        QTest::keyClick(s.canvas(), Qt::Key_2);
+        QCOMPARE(label(s.w.store(), "animal", 3)->provenance.source, Source::Human);
+        QCOMPARE(label(s.w.store(), "animal", 3)->payload.classes, std::vector<int>{1});
+        QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(label(s.w.store(), "animal", 3)->provenance.source, Source::Auto);
+    }
+
     void cheatSheetListsActionsAndClassKeys()
     {
         labeling::ShortcutMap m = labeling::ShortcutMap::defaults();
