@@ -27,6 +27,9 @@ Commands:
   changes PROJECT                  the project's change log
   export PROJECT --out FILE        write a Ground Truth augmented manifest
   import-labels PROJECT MANIFEST   read labels from a Ground Truth output manifest
+  autolabel PROJECT --job J        one round of automated labeling (train, calibrate, auto-label, queue)
+  simulate PROJECT --job J --oracle truth.jsonl   run the loop to the end with a simulated annotator
+  runs PROJECT                     automated-labeling rounds with their figures
 
 'gw <command> --help' describes a command's options.
 
@@ -46,7 +49,8 @@ int main(int argc, char **argv)
         {"init", cmdInit},          {"import", cmdImport},   {"import-labels", cmdImportLabels},
         {"export", cmdExport},      {"info", cmdInfo},       {"items", cmdItems},
         {"job", cmdJob},            {"label", cmdLabel},     {"history", cmdHistory},
-        {"changes", cmdChanges},
+        {"changes", cmdChanges},    {"autolabel", cmdAutolabel}, {"simulate", cmdSimulate},
+        {"runs", cmdRuns},
     };
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args.at(1) == QStringLiteral("--help") || args.at(1) == QStringLiteral("-h")

@@ -80,5 +80,8 @@ int cmdJob(const QStringList &args);
 int cmdLabel(const QStringList &args);
 int cmdHistory(const QStringList &args);
 int cmdChanges(const QStringList &args);
+int cmdAutolabel(const QStringList &args);
+int cmdSimulate(const QStringList &args);
+int cmdRuns(const QStringList &args);
 
 } // namespace gw::cli
