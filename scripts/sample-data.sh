@@ -68,8 +68,15 @@ if ! done_or_reset "$dir/texts"; then
     apt-cache dumpavail | "$tool" packages "$dir/texts"
     touch "$dir/texts/$marker"
 fi
+# The twelve sections the automated-labeling benchmark uses (gw simulate ... --field section).
+if [[ ! -s "$dir/texts/sections12.jsonl" ]]; then
+    grep -E '"section":"(games|science|sound|graphics|mail|database|editors|fonts|math|video|web|admin)"' \
+        "$dir/texts/packages.jsonl" >"$dir/texts/sections12.jsonl.tmp" || true
+    mv "$dir/texts/sections12.jsonl.tmp" "$dir/texts/sections12.jsonl"
+fi
 
 echo "$me: sample data is in $dir:"
 echo "$me:   $dir/digits   $(find "$dir/digits" -name '*.png' | wc -l) digit images, ground truth $dir/digits/truth.jsonl"
 echo "$me:   $dir/labelme  $(find "$dir/labelme" -type f -name '*.json' | wc -l) labelme JSON files with images"
 echo "$me:   $dir/texts    $(wc -l <"$dir/texts/packages.jsonl") package descriptions: packages.jsonl, packages.csv"
+echo "$me:                 ($(wc -l <"$dir/texts/sections12.jsonl") of them in twelve sections: sections12.jsonl)"
