@@ -143,7 +143,7 @@ Result<AutoLabeler::State> AutoLabeler::readState() const
     if (!runs)
         return fail(runs.error());
     for (const Run &r : *runs)
-        s.iteration += r.kind == "autolabel" ? 1 : 0;
+        s.iteration += r.kind == "autolabel" && r.status == "done" ? 1 : 0;
     return s;
 }
 
@@ -221,6 +221,22 @@ Result<std::unique_ptr<ItemClassifier>> AutoLabeler::makeModel()
 
 Result<IterationReport> AutoLabeler::iterate(const TrainProgress &progress)
 {
+    Run run;
+    auto r = runIteration(progress, run);
+    if (!r && run.id) {
+        // The round is over without its figures: say so in its row rather than leave it "running".
+        run.status = r.error().code == Error::Code::Cancelled ? "cancelled" : "failed";
+        json::Object metrics;
+        metrics.set("error", r.error().message);
+        run.metrics = json::toString(json::Value(std::move(metrics)));
+        run.finishedUs = nowUs();
+        (void)m_store.updateRun(run);
+    }
+    return r;
+}
+
+Result<IterationReport> AutoLabeler::runIteration(const TrainProgress &progress, Run &run)
+{
     if (auto r = start(); !r)
         return fail(r.error());
     auto state = readState();
@@ -247,7 +263,6 @@ Result<IterationReport> AutoLabeler::iterate(const TrainProgress &progress)
     rep.humanLabels = state->human;
     std::set<int> seenClasses(trainLabels.begin(), trainLabels.end());
 
-    Run run;
     run.kind = "autolabel";
     run.jobId = m_job.id;
     run.status = "running";
@@ -337,6 +352,12 @@ Result<IterationReport> AutoLabeler::iterate(const TrainProgress &progress)
                     second = std::max(second, p[k]);
             const int64_t item = m_items[size_t(scoredRows[i])].id;
             if (rep.threshold && p[best] >= *rep.threshold) {
+                // Someone may have labelled it while the model trained: their label stays.
+                auto now = m_store.currentAnnotation(m_job.id, item);
+                if (!now)
+                    return fail(now.error());
+                if (*now)
+                    continue;
                 Annotation a;
                 a.jobId = m_job.id;
                 a.itemId = item;

@@ -87,6 +87,7 @@ public:
 private:
     struct State;
     Result<State> readState() const;
+    Result<IterationReport> runIteration(const TrainProgress &progress, datasets::Run &run);
     Result<std::unique_ptr<ItemClassifier>> makeModel();
     Result<> loadItems();
 

@@ -55,18 +55,30 @@ struct ImageInputs
 {
     int channels = 1, height = 28, width = 28;
     std::vector<float> pixels;
-    int rows() const { return channels * height * width ? int(pixels.size() / size_t(channels * height * width)) : 0; }
+    int rows() const
+    {
+        const int cell = channels * height * width;
+        return cell > 0 ? int(pixels.size() / size_t(cell)) : 0;
+    }
 };
+
+// The factories load the libtorch module (libgw_torch.so) on first use and fail with a clear message when it
+// cannot be loaded. Before loading it they set OMP_WAIT_POLICY=passive unless the environment says otherwise:
+// OpenMP threads that spin between parallel regions slow training several times over on a busy 2-core machine
+// (the GUI thread, a second process) and keep a core at 100% while the model waits for people.
 
 /// fastText-style: hashed word unigrams/bigrams and character 3-5-grams into an embedding bag, then a linear
 /// layer. Fast on the CPU.
-std::unique_ptr<ItemClassifier> makeTextClassifier(std::vector<std::string> texts);
+Result<std::unique_ptr<ItemClassifier>> makeTextClassifier(std::vector<std::string> texts);
 /// A small CNN trained from scratch (input normalisation, light augmentation, early stopping).
-std::unique_ptr<ItemClassifier> makeImageClassifier(std::shared_ptr<const ImageInputs> inputs);
+Result<std::unique_ptr<ItemClassifier>> makeImageClassifier(std::shared_ptr<const ImageInputs> inputs);
 /// A TorchScript feature extractor (.pt, input N×C×H×W in [0,1], output N×D) whose embeddings, computed once,
 /// feed a trainable linear head.
 Result<std::unique_ptr<ItemClassifier>> makeEmbeddingClassifier(std::shared_ptr<const ImageInputs> inputs,
                                                                 const std::string &torchScriptPath,
                                                                 int threads = 2);
+
+/// Loads the model module now (idempotent); the path it was loaded from, or why it could not be.
+Result<std::string> loadModelBackend();
 
 } // namespace gw::activelearning

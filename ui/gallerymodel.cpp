@@ -88,6 +88,13 @@ void GalleryModel::setAuthorFilter(std::optional<std::string> author)
     reset();
 }
 
+void GalleryModel::setQueue(std::vector<int64_t> itemIds)
+{
+    m_queue = std::move(itemIds);
+    if (m_filter == Filter::Queue)
+        reset();
+}
+
 void GalleryModel::setSortDescending(bool descending)
 {
     if (descending == m_descending)
@@ -108,6 +115,7 @@ ItemFilter GalleryModel::baseFilter() const
     case Filter::Human: f.source = Source::Human; break;
     case Filter::Auto: f.source = Source::Auto; break;
     case Filter::Flagged: f.flaggedOnly = true; break;
+    case Filter::Queue: break; // not a store query: see takeFromQueue()
     }
     f.classId = m_classFilter;
     f.author = m_authorFilter;
@@ -136,9 +144,20 @@ void GalleryModel::reset()
     m_moreClasses.clear();
     m_authors.assign(1, QString());
     m_authorIndex.clear();
+    m_queueRowOf.clear();
+    m_queueNext = 0;
     m_atEnd = true; // nothing to fetch while the reset is being announced
     endResetModel();
     m_thumbnails->cancelPending();
+
+    if (m_filter == Filter::Queue) {
+        delete m_countWatcher;
+        m_countWatcher = nullptr;
+        m_atEnd = !m_store || m_queue.empty();
+        setCount(m_store ? int64_t(m_queue.size()) : 0);
+        fetchMore({});
+        return;
+    }
 
     m_window = kInitialWindow;
     m_maxId = 0;
@@ -178,6 +197,8 @@ void GalleryModel::fetchMore(const QModelIndex &parent)
     std::vector<Row> page;
     page.reserve(kPageSize);
     qint64 lastMs = 0;
+    if (m_filter == Filter::Queue)
+        takeFromQueue(page);
     while (page.empty() && !m_atEnd) {
         if (timer.elapsed() + lastMs > kScanBudgetMs)
             break; // another window like the last one would overrun
@@ -187,10 +208,15 @@ void GalleryModel::fetchMore(const QModelIndex &parent)
         loadLabel(r);
     if (!page.empty()) {
         beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page.size()) - 1);
+        if (m_filter == Filter::Queue)
+            for (size_t i = 0; i < page.size(); ++i)
+                m_queueRowOf.insert(page[i].id, int(m_rows.size() + i));
         m_rows.insert(m_rows.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
         endInsertRows();
     }
     m_fetching = false;
+    if (m_filter == Filter::Queue)
+        return; // counted when the queue was set
     if (m_atEnd)
         setCount(int64_t(m_rows.size())); // exact, and sooner than a background count
     else if (page.empty())
@@ -244,6 +270,24 @@ qint64 GalleryModel::scanWindow(std::vector<Row> &page)
     else if (ms > kScanBudgetMs / 3)
         m_window = std::max<int64_t>(kPageSize, m_window / 2);
     return ms;
+}
+
+void GalleryModel::takeFromQueue(std::vector<Row> &page)
+{
+    while (page.size() < size_t(kPageSize) && m_queueNext < m_queue.size()) {
+        const int64_t id = m_queue[m_queueNext++];
+        auto item = m_store->item(id);
+        if (!item || item->kind != MediaKind::Image || m_queueRowOf.contains(id))
+            continue; // deleted since the queue was made, or listed twice
+        Row row;
+        row.id = item->id;
+        row.uri = item->uri;
+        row.width = item->width;
+        row.height = item->height;
+        row.flags = uint8_t(item->flags);
+        page.push_back(std::move(row));
+    }
+    m_atEnd = m_queueNext >= m_queue.size();
 }
 
 void GalleryModel::scheduleContinuation()
@@ -355,6 +399,8 @@ void GalleryModel::setCount(int64_t count)
 
 int GalleryModel::rowOfItem(int64_t itemId) const
 {
+    if (m_filter == Filter::Queue)
+        return m_queueRowOf.value(itemId, -1);
     auto it = m_descending
                   ? std::lower_bound(m_rows.begin(), m_rows.end(), itemId,
                                      [](const Row &r, int64_t id) { return r.id > id; })

@@ -38,7 +38,8 @@ public:
     };
 
     /// Which images to show. Label filters refer to the job; without one nothing is labeled.
-    enum class Filter { All, Unlabeled, Labeled, Human, Auto, Flagged };
+    /// Queue: the items automated labeling wants people to label, most useful first (setQueue()).
+    enum class Filter { All, Unlabeled, Labeled, Human, Auto, Flagged, Queue };
 
     static constexpr int kPageSize = 1000;
 
@@ -58,6 +59,10 @@ public:
     /// Only images whose label in the job was made by this author.
     void setAuthorFilter(std::optional<std::string> author);
     const std::optional<std::string> &authorFilter() const { return m_authorFilter; }
+    /// The items of Filter::Queue, in order (class, author and sort do not apply to it). Rows of items that
+    /// were labelled since stay where they are until the next setQueue().
+    void setQueue(std::vector<int64_t> itemIds);
+    const std::vector<int64_t> &queue() const { return m_queue; }
     /// Newest (highest id) first.
     void setSortDescending(bool descending);
     bool sortDescending() const { return m_descending; }
@@ -107,6 +112,7 @@ private:
     void reset();
     /// Reads the matches in the next window of ids into page; returns the milliseconds it took.
     qint64 scanWindow(std::vector<Row> &page);
+    void takeFromQueue(std::vector<Row> &page);
     void scheduleContinuation();
     void loadLabel(Row &row);
     uint32_t internAuthor(const std::string &author);
@@ -127,6 +133,9 @@ private:
     bool m_descending = false;
 
     std::vector<Row> m_rows; ///< in id order (descending when sorted so): rowOfItem is a binary search
+    std::vector<int64_t> m_queue;
+    size_t m_queueNext = 0;            ///< the next queue entry to load
+    QHash<int64_t, int> m_queueRowOf; ///< Filter::Queue rows are not in id order
     QHash<int64_t, std::vector<int>> m_moreClasses; ///< multi-label rows: the classes after the first
     std::vector<QString> m_authors;
     std::unordered_map<std::string, uint32_t> m_authorIndex;

@@ -18,6 +18,13 @@ void ItemTableModel::setFilter(const ItemFilter &base)
     setStore(m_store, job ? &*job : nullptr);
 }
 
+void ItemTableModel::setQueue(std::optional<std::vector<int64_t>> itemIds)
+{
+    m_queue = std::move(itemIds);
+    const std::optional<Job> job = m_job;
+    setStore(m_store, job ? &*job : nullptr);
+}
+
 void ItemTableModel::setStore(const ProjectStore *store, const Job *job)
 {
     beginResetModel();
@@ -25,8 +32,11 @@ void ItemTableModel::setStore(const ProjectStore *store, const Job *job)
     m_job = job ? std::optional<Job>(*job) : std::nullopt;
     m_rows.clear();
     m_total = 0;
+    m_queueNext = 0;
     m_atEnd = true; // nothing to fetch while the reset is being announced
-    if (store)
+    if (store && m_queue)
+        m_total = int64_t(m_queue->size());
+    else if (store)
         if (auto n = store->countItems(m_filter))
             m_total = *n;
     endResetModel();
@@ -127,16 +137,23 @@ void ItemTableModel::fetchMore(const QModelIndex &parent)
     f.limit = kPageSize;
     std::vector<Item> page;
     page.reserve(kPageSize);
-    auto r = m_store->forEachItem(f, [&](const Item &it) {
-        page.push_back(it);
-        return true;
-    });
+    Result<> r;
+    if (m_queue) {
+        while (page.size() < size_t(kPageSize) && m_queueNext < m_queue->size())
+            if (auto item = m_store->item((*m_queue)[m_queueNext++]); item && item->kind == m_filter.kind)
+                page.push_back(std::move(*item));
+    } else {
+        r = m_store->forEachItem(f, [&](const Item &it) {
+            page.push_back(it);
+            return true;
+        });
+    }
     if (!r || page.empty()) {
         m_atEnd = true;
         m_fetching = false;
         return;
     }
-    m_atEnd = int(page.size()) < kPageSize;
+    m_atEnd = m_queue ? m_queueNext >= m_queue->size() : int(page.size()) < kPageSize;
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page.size()) - 1);
     m_rows.insert(m_rows.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
     endInsertRows();

@@ -23,6 +23,8 @@ public:
     void setStore(const datasets::ProjectStore *store, const datasets::Job *job);
     /// Shows only the items matching base (paging fields are the model's own).
     void setFilter(const datasets::ItemFilter &base);
+    /// Shows exactly these items in this order instead (automated labeling's queue); nullopt: the filter.
+    void setQueue(std::optional<std::vector<int64_t>> itemIds);
     int64_t totalCount() const { return m_total; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -41,6 +43,8 @@ private:
     std::optional<datasets::Job> m_job;
     std::vector<datasets::Item> m_rows;
     datasets::ItemFilter m_filter;
+    std::optional<std::vector<int64_t>> m_queue;
+    size_t m_queueNext = 0;
     int64_t m_total = 0;
     bool m_atEnd = true;
     bool m_fetching = false;

@@ -621,6 +621,7 @@ void MainWindow::applyTextFilters()
     case GalleryModel::Filter::Human: f.labeled = true; f.source = Source::Human; break;
     case GalleryModel::Filter::Auto: f.labeled = true; f.source = Source::Auto; break;
     case GalleryModel::Filter::Flagged: f.flaggedOnly = true; break;
+    case GalleryModel::Filter::Queue: break; // the table shows the queue itself (setQueue)
     }
     if (const QVariant id = m_classFilter->currentData(); id.isValid()) {
         f.labeled = true;

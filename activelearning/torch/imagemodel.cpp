@@ -2,7 +2,7 @@
 // feature extractor. Both share one training loop (minibatches, Adam, early stopping on validation loss).
 // One of the few translation units that include libtorch.
 
-#include "activelearning/models.h"
+#include "activelearning/torch/backend.h"
 
 #include <torch/script.h>
 #include <torch/torch.h>
@@ -382,14 +382,14 @@ std::string shapeText(const torch::Tensor &t)
 
 } // namespace
 
-std::unique_ptr<ItemClassifier> makeImageClassifier(std::shared_ptr<const ImageInputs> inputs)
+std::unique_ptr<ItemClassifier> torchbackend::makeImage(std::shared_ptr<const ImageInputs> inputs)
 {
     return std::make_unique<CnnClassifier>(std::move(inputs));
 }
 
-Result<std::unique_ptr<ItemClassifier>> makeEmbeddingClassifier(std::shared_ptr<const ImageInputs> inputs,
-                                                                const std::string &torchScriptPath,
-                                                                int threads)
+Result<std::unique_ptr<ItemClassifier>> torchbackend::makeEmbedding(std::shared_ptr<const ImageInputs> inputs,
+                                                                     const std::string &torchScriptPath,
+                                                                     int threads)
 {
     if (!inputs || inputs->rows() == 0)
         return fail(Error::invalid("no images to compute embeddings for"));

@@ -1,7 +1,7 @@
 // The fastText-style text classifier: hashed word unigrams, word bigrams and character 3-5-grams averaged by
 // an embedding bag, then a linear layer. One of the few translation units that include libtorch.
 
-#include "activelearning/models.h"
+#include "activelearning/torch/backend.h"
 
 #include <QString>
 #include <QtConcurrent/QtConcurrentMap>
@@ -357,7 +357,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<ItemClassifier> makeTextClassifier(std::vector<std::string> texts)
+std::unique_ptr<ItemClassifier> torchbackend::makeText(std::vector<std::string> texts)
 {
     return std::make_unique<TextClassifier>(texts);
 }

@@ -36,6 +36,56 @@ void answerQueue(ProjectStore &store, AutoLabeler &loop, const Job &job, const s
     }
 }
 
+/// A project of real digits (perClass of each class from OpenCV's sheet) with a "digit" job, and the truth.
+struct Digits
+{
+    std::unique_ptr<ProjectStore> store;
+    Job job;
+    std::map<int64_t, int> truth;
+};
+
+void makeDigits(const QTemporaryDir &dir, int perClass, Digits &out)
+{
+    QImage sheet(kDigits);
+    if (sheet.isNull())
+        QSKIP("opencv-doc's digits.png is not installed");
+    // perClass digits per class from the sheet (rows of 100 cells, 500 per class).
+    std::vector<std::string> files;
+    std::map<std::string, int> classOfFile;
+    for (int cls = 0; cls < 10; ++cls)
+        for (int i = 0; i < perClass; ++i) {
+            const int cell = cls * 500 + i;
+            const QImage digit = sheet.copy((cell % 100) * 20, (cell / 100) * 20, 20, 20);
+            const QString path = dir.path() + QStringLiteral("/d%1_%2.png").arg(cls).arg(i);
+            QVERIFY(digit.save(path));
+            files.push_back(path.toStdString());
+            classOfFile[path.toStdString()] = cls;
+        }
+    out.store = test::newProject(test::path(dir, "digits.gwproj"));
+    GW_VERIFY_OK(importImageFiles(*out.store, files, "digits", {}));
+    Job j;
+    j.name = "digit";
+    for (int c = 0; c < 10; ++c)
+        j.classes.push_back({c, std::to_string(c), defaultClassColor(c), std::to_string(c), {}});
+    out.job = *out.store->createJob(j);
+    GW_VERIFY_OK(out.store->forEachItem({}, [&](const Item &it) {
+        out.truth[it.id] = classOfFile.at(media::resolve(out.store->projectDir(), it.uri));
+        return true;
+    }));
+}
+
+LoopOptions digitOptions()
+{
+    LoopOptions opt;
+    opt.probeMin = 60;
+    opt.validationMin = 150;
+    opt.batchSize = 120;
+    opt.seed = 5;
+    opt.model.maxEpochs = 12;
+    opt.imageSize = 20;
+    return opt;
+}
+
 } // namespace
 
 class TestAutoLabel : public QObject
@@ -44,43 +94,16 @@ class TestAutoLabel : public QObject
 private Q_SLOTS:
     void digitsAutoLabelAboveTarget()
     {
-        QImage sheet(kDigits);
-        if (sheet.isNull())
-            QSKIP("opencv-doc's digits.png is not installed");
         QTemporaryDir dir;
-        // 80 digits per class from the sheet (rows of 100 cells, 500 per class).
-        std::vector<std::string> files;
-        std::map<std::string, int> classOfFile;
-        for (int cls = 0; cls < 10; ++cls)
-            for (int i = 0; i < 80; ++i) {
-                const int cell = cls * 500 + i;
-                const QImage digit = sheet.copy((cell % 100) * 20, (cell / 100) * 20, 20, 20);
-                const QString path = dir.path() + QStringLiteral("/d%1_%2.png").arg(cls).arg(i);
-                QVERIFY(digit.save(path));
-                files.push_back(path.toStdString());
-                classOfFile[path.toStdString()] = cls;
-            }
-        auto store = test::newProject(test::path(dir, "digits.gwproj"));
-        GW_VERIFY_OK(importImageFiles(*store, files, "digits", {}));
-        Job j;
-        j.name = "digit";
-        for (int c = 0; c < 10; ++c)
-            j.classes.push_back({c, std::to_string(c), defaultClassColor(c), std::to_string(c), {}});
-        const Job job = *store->createJob(j);
-        std::map<int64_t, int> truth;
-        GW_VERIFY_OK(store->forEachItem({}, [&](const Item &it) {
-            truth[it.id] = classOfFile.at(media::resolve(store->projectDir(), it.uri));
-            return true;
-        }));
+        Digits d;
+        makeDigits(dir, 80, d);
+        if (QTest::currentTestFailed() || !d.store)
+            return;
+        auto &store = d.store;
+        const Job job = d.job;
+        const std::map<int64_t, int> truth = d.truth;
 
-        LoopOptions opt;
-        opt.probeMin = 60;
-        opt.validationMin = 150;
-        opt.batchSize = 120;
-        opt.seed = 5;
-        opt.model.maxEpochs = 12;
-        opt.imageSize = 20;
-        AutoLabeler loop(*store, job, opt);
+        AutoLabeler loop(*store, job, digitOptions());
         GW_VERIFY_OK(loop.start());
         QCOMPARE(loop.humanQueue()->size(), size_t(210)); // probe + validation
         int rounds = 0;
@@ -118,6 +141,57 @@ private Q_SLOTS:
         auto runs = store->runs(job.id);
         QCOMPARE(int(runs->size()), last.iteration);
         QVERIFY(runs->back().metrics.find("\"estimated_accuracy\"") != std::string::npos);
+    }
+
+    void keepsLabelsPeopleGaveWhileTheModelTrained()
+    {
+        // The GUI runs rounds in the background while annotators go on labelling: a label someone gives while
+        // the model trains must not be superseded by an auto-label from the round that started before it.
+        QTemporaryDir dir;
+        Digits d;
+        makeDigits(dir, 80, d);
+        if (QTest::currentTestFailed() || !d.store)
+            return;
+        LoopOptions opt = digitOptions();
+        opt.target = 0.9;
+        AutoLabeler loop(*d.store, d.job, opt);
+        GW_VERIFY_OK(loop.start());
+        answerQueue(*d.store, loop, d.job, d.truth);
+        GW_VERIFY_OK(loop.iterate());
+        answerQueue(*d.store, loop, d.job, d.truth);
+        auto queued = loop.humanQueue();
+        QVERIFY(queued && queued->empty());
+        // Another annotator (another connection) labels every other unlabeled item during the first epoch,
+        // each as class 9 whatever it shows.
+        auto other = ProjectStore::open(d.store->path(), ProjectStore::OpenMode::OpenExisting);
+        GW_VERIFY_OK(other);
+        labeling::Labeler annotator(**other, "ann");
+        std::vector<int64_t> labelledDuring;
+        bool once = false;
+        auto r = loop.iterate([&](int, int) {
+            if (std::exchange(once, true))
+                return true;
+            for (const auto &[id, cls] : d.truth) {
+                auto now = (*other)->currentAnnotation(d.job.id, id);
+                if (id % 2 || !now || *now)
+                    continue;
+                Payload p;
+                p.classes = {9};
+                p.classConfidence = {std::nullopt};
+                if (annotator.setLabel(d.job, *(*other)->item(id), p))
+                    labelledDuring.push_back(id);
+            }
+            return true;
+        });
+        GW_VERIFY_OK(r);
+        QVERIFY(!labelledDuring.empty());
+        QVERIFY2(r->autoLabeledNow > 0, "the round should auto-label the items nobody touched");
+        for (int64_t id : labelledDuring) {
+            auto a = d.store->currentAnnotation(d.job.id, id);
+            QVERIFY(a && *a);
+            QCOMPARE(int((*a)->provenance.source), int(Source::Human));
+            QCOMPARE((*a)->payload.classes, std::vector<int>{9});
+        }
     }
 
     void neverAutoLabelsNoise()

@@ -22,6 +22,14 @@ using namespace gw::activelearning;
 
 namespace {
 
+/// A model from a factory; the test stops with the loader's message if the model module cannot be loaded.
+std::unique_ptr<ItemClassifier> need(gw::Result<std::unique_ptr<ItemClassifier>> made)
+{
+    if (!made)
+        qFatal("%s", made.error().message.c_str());
+    return std::move(*made);
+}
+
 const QString kDigitsPng = QStringLiteral("/usr/share/doc/opencv-doc/examples/data/digits.png");
 
 struct Split
@@ -156,7 +164,7 @@ private Q_SLOTS:
         std::vector<int> labels;
         auto texts = topicSentences(600, 3, 11, labels);
         const Split s = split(labels, 400, 100, 100, 3);
-        auto model = makeTextClassifier(texts);
+        auto model = need(makeTextClassifier(texts));
         ModelOptions opt;
         opt.seed = 5;
         const auto report =
@@ -179,7 +187,7 @@ private Q_SLOTS:
         const Split s = split(labels, 4000, 500, 500, 4);
         QElapsedTimer timer;
         timer.start();
-        auto model = makeTextClassifier(texts);
+        auto model = need(makeTextClassifier(texts));
         const qint64 hashingMs = timer.elapsed();
         ModelOptions opt;
         opt.seed = 1;
@@ -208,7 +216,7 @@ private Q_SLOTS:
         std::vector<std::vector<float>> runs;
         for (uint64_t seed : {9, 9, 10}) {
             opt.seed = seed;
-            auto model = makeTextClassifier(texts);
+            auto model = need(makeTextClassifier(texts));
             QVERIFY(model->train(s.trainRows, s.trainLabels, s.validationRows, s.validationLabels, 3, opt));
             runs.push_back(*model->logits(s.testRows));
         }
@@ -225,7 +233,7 @@ private Q_SLOTS:
         for (size_t i = 0; i < texts.size(); ++i)
             labels.push_back(int(rng() % 4));
         const Split s = split(labels, 300, 100, 0, 6);
-        auto model = makeTextClassifier(texts);
+        auto model = need(makeTextClassifier(texts));
         ModelOptions opt;
         opt.patience = 2;
         opt.maxEpochs = 40;
@@ -243,7 +251,7 @@ private Q_SLOTS:
         std::vector<std::string> texts = {
             "Überraschung für alle", "überraschung",         "東京の天気", "", "...!!!",
             "مرحبا بالعالم",         "Straße straße STRASSE"};
-        auto model = makeTextClassifier(texts);
+        auto model = need(makeTextClassifier(texts));
         QVERIFY(model->train({0, 1, 2, 3, 4, 5}, {0, 0, 1, 1, 1, 0}, {6}, {0}, 2, {}));
         const auto logits = model->logits({0, 1, 2, 3, 4, 5, 6});
         QVERIFY(logits.has_value());
@@ -254,7 +262,7 @@ private Q_SLOTS:
 
     void refusesUnusableInput()
     {
-        auto model = makeTextClassifier({"one", "two", "three"});
+        auto model = need(makeTextClassifier({"one", "two", "three"}));
         QVERIFY(!model->logits({0}).has_value());
         QVERIFY(!model->train({}, {}, {}, {}, 2, {}).has_value());
         QVERIFY(!model->train({0, 1}, {0, 2}, {}, {}, 2, {}).has_value());  // label out of range
@@ -267,7 +275,7 @@ private Q_SLOTS:
         QVERIFY(model->train({0, 1}, {0, 1}, {}, {}, 2, {}).has_value()); // no validation: all epochs
         QVERIFY(!model->logits({7}).has_value());
 
-        auto images = makeImageClassifier(std::make_shared<ImageInputs>());
+        auto images = need(makeImageClassifier(std::make_shared<ImageInputs>()));
         QVERIFY(!images->train({0}, {0}, {}, {}, 2, {}).has_value());
         QVERIFY(!images->logits({0}).has_value());
     }
@@ -277,7 +285,7 @@ private Q_SLOTS:
         std::vector<int> labels;
         auto texts = topicSentences(200, 2, 41, labels);
         const Split s = split(labels, 150, 50, 0, 7);
-        auto model = makeTextClassifier(texts);
+        auto model = need(makeTextClassifier(texts));
         ModelOptions opt;
         opt.maxEpochs = 3;
         QVERIFY(model->train(s.trainRows, s.trainLabels, s.validationRows, s.validationLabels, 2, opt));
@@ -304,7 +312,7 @@ private Q_SLOTS:
         QVERIFY(digits);
         QCOMPARE(digits->rows(), 5000);
         const Split s = split(labels, 2000, 500, 500, 8);
-        auto model = makeImageClassifier(digits);
+        auto model = need(makeImageClassifier(digits));
         ModelOptions opt;
         opt.seed = 3;
         opt.maxEpochs = 12;
@@ -343,7 +351,7 @@ private Q_SLOTS:
         opt.maxEpochs = 30;
         std::vector<std::vector<float>> runs;
         for (int run = 0; run < 2; ++run) {
-            auto model = makeImageClassifier(digits);
+            auto model = need(makeImageClassifier(digits));
             const auto report =
                 model->train(s.trainRows, s.trainLabels, s.validationRows, s.validationLabels, 10, opt);
             QVERIFY(report.has_value());

@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QImage>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace gw;
@@ -19,9 +20,11 @@ struct CliRun
     QString out, err;
 };
 
-CliRun runGw(const QStringList &args, const QString &cwd = {})
+CliRun runGw(const QStringList &args, const QString &cwd = {},
+             const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
+    p.setProcessEnvironment(env);
     if (!cwd.isEmpty())
         p.setWorkingDirectory(cwd);
     p.start(QStringLiteral(GW_BINARY_DIR "/app/gw"), args);
@@ -206,6 +209,75 @@ private Q_SLOTS:
         GW_RUN_OK(skip);
         QVERIFY(skip.err.contains(QStringLiteral("skipped ") + m + QStringLiteral(":2:")));
         QVERIFY(skip.out.contains(QStringLiteral("2 items added")));
+    }
+
+    void simulateRunsTheLoopToTheEnd()
+    {
+        // 600 short texts in three topics, each with words of its own and words they share; the oracle is a
+        // JSON Lines file like the README's.
+        QTemporaryDir dir;
+        const char *topics[3][4] = {{"goal", "match", "league", "striker"},
+                                    {"guitar", "chord", "melody", "drummer"},
+                                    {"compiler", "kernel", "bytes", "debugger"}};
+        const char *shared[] = {"the", "new", "today", "people", "great", "about", "with", "their"};
+        QFile texts(dir.filePath(QStringLiteral("texts.jsonl"))), truth(dir.filePath(QStringLiteral("truth.jsonl")));
+        QVERIFY(texts.open(QIODevice::WriteOnly) && truth.open(QIODevice::WriteOnly));
+        uint32_t seed = 7;
+        auto next = [&seed] { return (seed = seed * 1103515245u + 12345u) >> 16; };
+        for (int i = 0; i < 600; ++i) {
+            const int topic = i % 3;
+            QString text = QString::number(i);
+            for (int w = 0; w < 8; ++w)
+                text += QLatin1Char(' ') + QLatin1String(next() % 3 ? shared[next() % 8] : topics[topic][next() % 4]);
+            text += QLatin1Char(' ') + QLatin1String(topics[topic][next() % 4]);
+            texts.write(QStringLiteral("{\"source\":\"%1\"}\n").arg(text).toUtf8());
+            truth.write(QStringLiteral("{\"source\":\"%1\",\"topic\":\"%2\"}\n")
+                            .arg(text, QLatin1String(std::array{"sport", "music", "computing"}[size_t(topic)]))
+                            .toUtf8());
+        }
+        texts.close();
+        truth.close();
+        const QString proj = dir.filePath(QStringLiteral("t.gwproj"));
+        GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
+        GW_RUN_OK(runGw({QStringLiteral("import"), proj, texts.fileName()}));
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"), QStringLiteral("topic"),
+                         QStringLiteral("--type"), QStringLiteral("text-classification"), QStringLiteral("--classes"),
+                         QStringLiteral("sport,music,computing")}));
+        const QStringList simulate = {QStringLiteral("simulate"), proj, QStringLiteral("--job"), QStringLiteral("topic"),
+                                      QStringLiteral("--oracle"), truth.fileName(), QStringLiteral("--field"),
+                                      QStringLiteral("topic"), QStringLiteral("--batch"), QStringLiteral("60")};
+
+        // Without the model module the loop says what is missing and where it looked; nothing is auto-labelled.
+        QProcessEnvironment noModule = QProcessEnvironment::systemEnvironment();
+        noModule.insert(QStringLiteral("GW_MODEL_BACKEND"), dir.filePath(QStringLiteral("nowhere/libgw_torch.so")));
+        const CliRun missing = runGw(simulate, {}, noModule);
+        QCOMPARE(missing.code, 4);
+        QVERIFY2(missing.err.contains(QStringLiteral("nowhere/libgw_torch.so")), qPrintable(missing.err));
+        const CliRun failedRun = runGw({QStringLiteral("runs"), proj});
+        QVERIFY2(failedRun.out.contains(QStringLiteral("autolabel  failed")), qPrintable(failedRun.out));
+
+        const CliRun run = runGw(simulate);
+        QVERIFY2(run.code == 0, qPrintable(run.err));
+        // "total: 600 items; people labelled H (x%); auto-labelled A (y%) with accuracy P against the truth; ..."
+        const QRegularExpression total(QStringLiteral(
+            "total: 600 items; people labelled (\\d+) .*auto-labelled (\\d+) .* with accuracy ([0-9.]+) against"));
+        const auto m = total.match(run.out);
+        QVERIFY2(m.hasMatch(), qPrintable(run.out));
+        const int human = m.captured(1).toInt(), autoLabelled = m.captured(2).toInt();
+        QVERIFY2(autoLabelled > 0 && m.captured(3).toDouble() >= 0.95, qPrintable(run.out));
+        QCOMPARE(human + autoLabelled, 600);
+        QVERIFY2(run.out.contains(QStringLiteral("; stopped: ")), qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("\n   1 ")), qPrintable(run.out)); // the failed round is not counted
+        // Each round is a run, and the export marks auto-labels as not human-annotated.
+        const CliRun runs = runGw({QStringLiteral("runs"), proj, QStringLiteral("--json")});
+        GW_RUN_OK(runs);
+        QVERIFY(runs.out.count(QStringLiteral("\"estimated_accuracy\"")) >= 1);
+        const QString manifest = dir.filePath(QStringLiteral("out.manifest"));
+        GW_RUN_OK(runGw({QStringLiteral("export"), proj, QStringLiteral("--out"), manifest}));
+        QFile out(manifest);
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        const QString exported = QString::fromUtf8(out.readAll());
+        QCOMPARE(exported.count(QStringLiteral("\"human-annotated\":\"no\"")), autoLabelled);
     }
 
     void twoProcessesLabelingAtOnceLoseNothing()
