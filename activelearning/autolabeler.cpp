@@ -147,6 +147,57 @@ Result<AutoLabeler::State> AutoLabeler::readState() const
     return s;
 }
 
+IterationReport AutoLabeler::reportOf(const Run &run)
+{
+    IterationReport rep;
+    rep.runId = run.id;
+    json::Value m;
+    if (!json::parse(run.metrics, m) || !m.isObject())
+        return rep;
+    auto num = [&](const char *key) { const json::Value *v = m.find(key); return v ? v->toDouble() : 0.0; };
+    auto count = [&](const char *key) { const json::Value *v = m.find(key); return v ? v->toInt() : int64_t(0); };
+    rep.iteration = int(count("iteration"));
+    rep.humanLabels = count("human_labels");
+    rep.autoLabeledNow = count("auto_labeled_now");
+    rep.autoLabeledTotal = count("auto_labeled_total");
+    rep.queuedForPeople = count("queued_for_people");
+    rep.unlabeled = count("unlabeled");
+    rep.items = count("items");
+    rep.validationAccuracy = num("validation_accuracy");
+    rep.temperature = m.find("temperature") ? num("temperature") : 1.0;
+    if (const json::Value *t = m.find("threshold"); t && t->isNumber())
+        rep.threshold = t->toDouble();
+    rep.estimatedAccuracy = num("estimated_accuracy");
+    if (const json::Value *a = m.find("audited_accuracy"); a && a->isNumber())
+        rep.auditedAccuracy = a->toDouble();
+    rep.audited = count("audited");
+    rep.trainSeconds = num("train_seconds");
+    rep.scoreSeconds = num("score_seconds");
+    rep.trained = m.find("curve") && !m.find("curve")->toArray().empty();
+    if (const json::Value *c = m.find("curve"); c && c->isArray())
+        for (const json::Value &point : c->toArray()) {
+            if (!point.isArray() || point.toArray().size() < 4)
+                continue;
+            const json::Array &a = point.toArray();
+            ThresholdPoint p;
+            p.threshold = a[0].toDouble();
+            p.count = a[1].toInt();
+            p.accuracy = a[2].toDouble();
+            p.lowerBound = a[3].toDouble();
+            p.correct = int64_t(std::llround(p.accuracy * double(p.count)));
+            rep.curve.push_back(p);
+        }
+    if (const json::Value *n = m.find("note"); n && n->isString())
+        rep.note = n->toString();
+    if (const json::Value *n = m.find("error"); n && n->isString())
+        rep.note = n->toString();
+    if (const json::Value *n = m.find("stop_reason"); n && n->isString()) {
+        rep.stop = true;
+        rep.stopReason = n->toString();
+    }
+    return rep;
+}
+
 Result<> AutoLabeler::start()
 {
     if (auto r = supports(m_job); !r)
@@ -469,6 +520,8 @@ Result<IterationReport> AutoLabeler::runIteration(const TrainProgress &progress,
     metrics.set("auto_labeled_now", rep.autoLabeledNow);
     metrics.set("auto_labeled_total", rep.autoLabeledTotal);
     metrics.set("queued_for_people", rep.queuedForPeople);
+    metrics.set("unlabeled", rep.unlabeled);
+    metrics.set("items", rep.items);
     metrics.set("validation_size", int64_t(valRows.size()));
     metrics.set("validation_accuracy", rep.validationAccuracy);
     metrics.set("temperature", rep.temperature);
@@ -485,6 +538,8 @@ Result<IterationReport> AutoLabeler::runIteration(const TrainProgress &progress,
     metrics.set("curve", std::move(curve));
     if (!rep.note.empty())
         metrics.set("note", rep.note);
+    if (rep.stop)
+        metrics.set("stop_reason", rep.stopReason);
     run.metrics = json::toString(json::Value(std::move(metrics)));
     run.status = "done";
     run.finishedUs = nowUs();

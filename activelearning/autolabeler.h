@@ -75,6 +75,8 @@ class AutoLabeler
 public:
     AutoLabeler(datasets::ProjectStore &store, datasets::Job job, LoopOptions options);
 
+    /// The figures of a recorded round (a runs row of kind "autolabel"), as iterate() returned them.
+    static IterationReport reportOf(const datasets::Run &run);
     /// Refuses jobs the loop does not handle.
     static Result<> supports(const datasets::Job &job);
     /// First call: draws the probe and validation samples and queues them for people. Later calls: no-op.

@@ -433,6 +433,15 @@ void GalleryModel::refreshItem(int64_t itemId)
     Q_EMIT dataChanged(i, i);
 }
 
+void GalleryModel::refreshLabels()
+{
+    if (m_rows.empty())
+        return;
+    for (Row &r : m_rows)
+        loadLabel(r);
+    Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1));
+}
+
 void GalleryModel::onThumbnailReady(int64_t itemId)
 {
     const int row = rowOfItem(itemId);

@@ -76,6 +76,8 @@ public:
     /// Reloads an item and its label, after a label or the item's flags changed. The row stays where it is
     /// even when it no longer matches the filter, so nothing moves under the annotator.
     void refreshItem(int64_t itemId);
+    /// Reloads the labels of the loaded rows (after automated labeling wrote many); rows stay in place.
+    void refreshLabels();
 
     ThumbnailCache *thumbnails() const { return m_thumbnails; }
 

@@ -3,6 +3,7 @@
 #include "datasets/importers.h"
 #include "datasets/projectstore.h"
 #include "labeling/labelingsession.h"
+#include "ui/autolabelpanel.h"
 #include "ui/cheatsheet.h"
 #include "ui/gallerymodel.h"
 #include "ui/galleryview.h"
@@ -74,6 +75,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_shortcuts(label
     createMenus();
     createToolBar();
     createDocks();
+    createAutoLabelDock();
     applyShortcuts();
 
     m_progressText = new QLabel;
@@ -104,6 +106,8 @@ MainWindow::~MainWindow()
     m_gallery->setStore(nullptr, nullptr);
     m_table->setStore(nullptr, nullptr);
     m_pane->setProject(nullptr, {});
+    delete m_autoPanel; // waits for a running round, which has a connection of its own
+    m_autoPanel = nullptr;
 }
 
 // ---- actions ----
@@ -277,6 +281,7 @@ void MainWindow::createDocks()
     m_filterCombo = new QComboBox;
     m_filterCombo->setFocusPolicy(Qt::NoFocus);
     m_filterCombo->addItem(tr("All items"), int(GalleryModel::Filter::All));
+    m_filterCombo->addItem(tr("Most useful next (automated labeling)"), int(GalleryModel::Filter::Queue));
     m_filterCombo->addItem(tr("Unlabeled"), int(GalleryModel::Filter::Unlabeled));
     m_filterCombo->addItem(tr("Labeled"), int(GalleryModel::Filter::Labeled));
     m_filterCombo->addItem(tr("Labeled by people"), int(GalleryModel::Filter::Human));
@@ -603,8 +608,70 @@ void MainWindow::onJobChosen(int index)
         m_lists->setCurrentWidget(m_galleryView);
         m_gallery->setStore(m_store.get(), job ? &*job : nullptr);
     }
+    m_autoPanel->setJob(QString::fromStdString(m_store->path()), job);
     if (itemList()->model()->rowCount() > 0)
         goToRow(0);
+    updateStatus();
+}
+
+void MainWindow::createAutoLabelDock()
+{
+    m_autoPanel = new AutoLabelPanel;
+    auto *dock = new QDockWidget(tr("Automated labeling"));
+    dock->setObjectName(QStringLiteral("autolabelDock"));
+    dock->setWidget(m_autoPanel);
+    dock->setMinimumWidth(340);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    QAction *toggle = dock->toggleViewAction();
+    toggle->setText(tr("&Automated Labeling Panel"));
+    toggle->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));
+    addAction(toggle);
+    for (QAction *a : menuBar()->actions())
+        if (a->menu() && a->text() == tr("&View"))
+            a->menu()->addAction(toggle);
+    connect(m_autoPanel, &AutoLabelPanel::queueChanged, this, &MainWindow::onQueueChanged);
+    connect(m_autoPanel, &AutoLabelPanel::roundFinished, this, &MainWindow::onRoundFinished);
+}
+
+bool MainWindow::showingQueue() const
+{
+    return GalleryModel::Filter(m_filterCombo->currentData().toInt()) == GalleryModel::Filter::Queue;
+}
+
+void MainWindow::onQueueChanged()
+{
+    const std::vector<int64_t> &queue = m_autoPanel->queue();
+    // With the loop on and people's work waiting, the queue is the default order.
+    if (m_autoPanel->isOn() && !queue.empty() && !showingQueue()) {
+        const QSignalBlocker block(m_filterCombo);
+        m_filterCombo->setCurrentIndex(m_filterCombo->findData(int(GalleryModel::Filter::Queue)));
+        if (!m_textJob)
+            m_gallery->setFilter(GalleryModel::Filter::Queue);
+    }
+    if (m_textJob) {
+        if (showingQueue())
+            applyTextFilters();
+        return;
+    }
+    const bool reload = showingQueue() && queue != m_gallery->queue();
+    m_gallery->setQueue(queue);
+    if (reload && m_gallery->rowCount() > 0)
+        goToRow(0);
+}
+
+void MainWindow::onRoundFinished()
+{
+    // Auto-labels arrived: show them in the list (the queue reloads through onQueueChanged) and on the item
+    // in front of the annotator when it had no label.
+    if (m_textJob)
+        Q_EMIT m_table->dataChanged(m_table->index(0, ItemTableModel::LabelColumn),
+                                    m_table->index(m_table->rowCount() - 1, ItemTableModel::LabelColumn));
+    else if (!showingQueue())
+        m_gallery->refreshLabels();
+    if (const int64_t current = m_pane->currentItem(); current && m_pane->session()
+        && !m_pane->session()->current())
+        m_pane->openItem(current);
+    m_pane->refreshCounts();
     updateStatus();
 }
 
@@ -623,6 +690,7 @@ void MainWindow::applyTextFilters()
     case GalleryModel::Filter::Flagged: f.flaggedOnly = true; break;
     case GalleryModel::Filter::Queue: break; // the table shows the queue itself (setQueue)
     }
+    m_table->setQueue(showingQueue() ? std::optional<std::vector<int64_t>>(m_autoPanel->queue()) : std::nullopt);
     if (const QVariant id = m_classFilter->currentData(); id.isValid()) {
         f.labeled = true;
         f.classId = id.toInt();
@@ -804,6 +872,7 @@ void MainWindow::prefetchAround(int row)
 
 void MainWindow::onLabelChanged(int64_t itemId)
 {
+    m_autoPanel->noteHumanLabel(itemId);
     if (m_textJob)
         Q_EMIT m_table->dataChanged(m_table->index(0, ItemTableModel::LabelColumn),
                                     m_table->index(m_table->rowCount() - 1, ItemTableModel::LabelColumn));

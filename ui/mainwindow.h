@@ -25,6 +25,7 @@ class QStackedWidget;
 
 namespace gw::ui {
 
+class AutoLabelPanel;
 class GalleryModel;
 class GalleryView;
 class ItemTableModel;
@@ -55,6 +56,7 @@ public:
 
     // For tests and scripting.
     LabelingPane *labelingPane() const { return m_pane; }
+    AutoLabelPanel *autoLabelPanel() const { return m_autoPanel; }
     QAbstractItemView *itemList() const;
     QAction *action(const QString &id) const { return m_actions.value(id); }
     datasets::ProjectStore *store() const { return m_store.get(); }
@@ -76,6 +78,10 @@ private:
     void chooseMedia(bool folder);
     void createJob();
     void applyTextFilters();
+    void createAutoLabelDock();
+    void onQueueChanged();
+    bool showingQueue() const;
+    void onRoundFinished();
     void reloadJobs(const QString &select = {});
     void onJobChosen(int index);
     void onCurrentItemChanged(const QModelIndex &index);
@@ -96,6 +102,7 @@ private:
     QHash<QString, QAction *> m_actions;
     QActionGroup *m_toolGroup = nullptr;
     LabelingPane *m_pane = nullptr;
+    AutoLabelPanel *m_autoPanel = nullptr;
     GalleryModel *m_gallery = nullptr;
     GalleryView *m_galleryView = nullptr;
     ItemTableModel *m_table = nullptr;
