@@ -261,11 +261,11 @@ private Q_SLOTS:
         Screen s(makeProject(dir), "topics");
         QTest::keyClick(s.view(), Qt::Key_2); // item 1: family
         auto *filter = s.w.findChildren<QComboBox *>().at(1);
-        QCOMPARE(filter->itemText(1), QStringLiteral("Unlabeled"));
-        filter->setCurrentIndex(1);
+        QVERIFY(filter->findText(QStringLiteral("Unlabeled")) > 0);
+        filter->setCurrentIndex(filter->findText(QStringLiteral("Unlabeled")));
         QCOMPARE(s.w.itemList()->model()->rowCount(), 2);
         QCOMPARE(s.item(), int64_t(2));
-        filter->setCurrentIndex(2); // labeled
+        filter->setCurrentIndex(filter->findText(QStringLiteral("Labeled")));
         QCOMPARE(s.w.itemList()->model()->rowCount(), 1);
     }
 
