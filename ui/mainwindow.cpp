@@ -609,6 +609,8 @@ void MainWindow::onJobChosen(int index)
         m_gallery->setStore(m_store.get(), job ? &*job : nullptr);
     }
     m_autoPanel->setJob(QString::fromStdString(m_store->path()), job);
+    // The panel where the loop applies; boxes, masks and entities keep the room for the canvas (View menu).
+    m_autoDock->setVisible(job && activelearning::AutoLabeler::supports(*job).has_value());
     if (itemList()->model()->rowCount() > 0)
         goToRow(0);
     updateStatus();
@@ -618,6 +620,7 @@ void MainWindow::createAutoLabelDock()
 {
     m_autoPanel = new AutoLabelPanel;
     auto *dock = new QDockWidget(tr("Automated labeling"));
+    m_autoDock = dock;
     dock->setObjectName(QStringLiteral("autolabelDock"));
     dock->setWidget(m_autoPanel);
     dock->setMinimumWidth(340);

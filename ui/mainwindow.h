@@ -15,6 +15,7 @@ class QAbstractItemView;
 class QCheckBox;
 class QActionGroup;
 class QComboBox;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -103,6 +104,7 @@ private:
     QActionGroup *m_toolGroup = nullptr;
     LabelingPane *m_pane = nullptr;
     AutoLabelPanel *m_autoPanel = nullptr;
+    QDockWidget *m_autoDock = nullptr;
     GalleryModel *m_gallery = nullptr;
     GalleryView *m_galleryView = nullptr;
     ItemTableModel *m_table = nullptr;

@@ -4,9 +4,13 @@
 //
 //   xvfb-run -a -s '-screen 0 1600x1000x24' build/tests/gw-screenshots docs/screenshots
 
+#include "activelearning/autolabeler.h"
 #include "datasets/importers.h"
+#include "datasets/media.h"
 #include "datasets/projectstore.h"
+#include "labeling/labeler.h"
 #include "labeling/tools/brushtool.h"
+#include "ui/autolabelpanel.h"
 #include "ui/cheatsheet.h"
 #include "ui/imagecanvas.h"
 #include "ui/imageloader.h"
@@ -16,6 +20,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QImage>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -28,6 +33,7 @@
 #include <QThread>
 
 #include <cstdio>
+#include <map>
 
 using namespace gw;
 using namespace gw::datasets;
@@ -111,6 +117,54 @@ Job makeJob(const char *name, TaskType type, std::vector<std::pair<const char *,
     for (size_t i = 0; i < classes.size(); ++i)
         j.classes.push_back({int(i), classes[i].first, classes[i].second, std::to_string(i + 1), {}});
     return j;
+}
+
+/// A digits project (150 of each class from OpenCV's sheet) with two rounds of automated labeling done by a
+/// simulated annotator who answers from the truth.
+bool makeDigitsProject(const std::string &path, const QString &dir)
+{
+    QImage sheet(QStringLiteral("/usr/share/doc/opencv-doc/examples/data/digits.png"));
+    if (sheet.isNull())
+        return false;
+    std::vector<std::string> files;
+    std::map<std::string, int> classOf;
+    QDir().mkpath(dir + QStringLiteral("/digits"));
+    for (int cls = 0; cls < 10; ++cls)
+        for (int i = 0; i < 150; ++i) {
+            const int cell = cls * 500 + i;
+            const QString file = dir + QStringLiteral("/digits/%1-%2.png").arg(cls).arg(i, 3, 10, QLatin1Char('0'));
+            sheet.copy((cell % 100) * 20, (cell / 100) * 20, 20, 20).save(file);
+            files.push_back(file.toStdString());
+            classOf[file.toStdString()] = cls;
+        }
+    auto store = ProjectStore::open(path, ProjectStore::OpenMode::Create);
+    if (!store)
+        return false;
+    (void)importImageFiles(**store, files, "digits", {});
+    Job j;
+    j.name = "digit";
+    for (int c = 0; c < 10; ++c)
+        j.classes.push_back({c, std::to_string(c), defaultClassColor(c), std::to_string((c + 1) % 10), {}});
+    auto job = (*store)->createJob(j);
+    activelearning::LoopOptions options;
+    options.batchSize = 120;
+    options.imageSize = 20;
+    activelearning::AutoLabeler loop(**store, *job, options);
+    labeling::Labeler oracle(**store, "oracle");
+    for (int round = 0; round < 2; ++round) {
+        (void)loop.start();
+        const auto queue = loop.humanQueue();
+        for (int64_t id : queue ? *queue : std::vector<int64_t>{}) {
+            auto item = (*store)->item(id);
+            Payload p;
+            p.classes = {classOf.at(media::resolve((*store)->projectDir(), item->uri))};
+            p.classConfidence = {std::nullopt};
+            (void)oracle.setLabel(*job, *item, p);
+        }
+        if (!loop.iterate())
+            return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -280,5 +334,21 @@ int main(int argc, char **argv)
     ui::CheatSheet sheet(w.shortcuts(), &w);
     sheet.show();
     save(&sheet, out, "cheatsheet.png");
+    sheet.hide();
+
+    // Automated labeling: 1,500 real digits, two rounds played by a simulated annotator, then the panel on.
+    const std::string digits = (tmp.path() + QStringLiteral("/digits.gwproj")).toStdString();
+    if (!makeDigitsProject(digits, tmp.path())) {
+        std::fprintf(stderr, "gw-screenshots: opencv-doc's digits.png is missing; no autolabel.png\n");
+        return 0;
+    }
+    w.openProject(QString::fromStdString(digits));
+    w.selectJob(QStringLiteral("digit"));
+    w.autoLabelPanel()->setOn(true);
+    for (int i = 0; i < 300 && w.autoLabelPanel()->isBusy(); ++i)
+        settle(50);
+    w.goToRow(0);
+    waitImage();
+    save(&w, out, "autolabel.png");
     return 0;
 }
