@@ -9,6 +9,7 @@
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <tuple>
 #include <set>
 
 namespace gw::activelearning {
@@ -82,6 +83,7 @@ struct AutoLabeler::State
 {
     std::map<int64_t, Annotation> labels;    ///< current labels of the job
     std::map<int64_t, std::string> roles;    ///< queue roles
+    std::map<int64_t, size_t> queuedAt;      ///< position in the order the loop queued items
     int64_t human = 0, automatic = 0;
     int iteration = 0;
 };
@@ -137,8 +139,10 @@ Result<AutoLabeler::State> AutoLabeler::readState() const
     auto assigned = m_store.assignments(m_job.id, kLoopWorker);
     if (!assigned)
         return fail(assigned.error());
-    for (const Assignment &a : *assigned)
+    for (const Assignment &a : *assigned) {
         s.roles[a.itemId] = a.role;
+        s.queuedAt.emplace(a.itemId, s.queuedAt.size());
+    }
     auto runs = m_store.runs(m_job.id);
     if (!runs)
         return fail(runs.error());
@@ -232,17 +236,19 @@ Result<std::vector<int64_t>> AutoLabeler::humanQueue() const
     auto state = readState();
     if (!state)
         return fail(state.error());
-    std::vector<std::pair<int, int64_t>> waiting;
+    // By role (samples, audits, uncertain), then in the order the loop queued them: the uncertain items of a
+    // round come most uncertain first.
+    std::vector<std::tuple<int, size_t, int64_t>> waiting;
     for (const auto &[item, role] : state->roles) {
         auto l = state->labels.find(item);
         const bool done = l != state->labels.end() && isHuman(l->second);
         if (!done)
-            waiting.emplace_back(rolePriority(role), item);
+            waiting.emplace_back(rolePriority(role), state->queuedAt.at(item), item);
     }
     std::sort(waiting.begin(), waiting.end());
     std::vector<int64_t> out;
     for (const auto &w : waiting)
-        out.push_back(w.second);
+        out.push_back(std::get<2>(w));
     return out;
 }
 

@@ -135,6 +135,7 @@ public:
 
     /// Sets the roles of items for a worker of a job (replacing earlier roles of those items).
     virtual Result<> putAssignments(int64_t jobId, const std::string &worker, const std::vector<Assignment> &items) = 0;
+    /// A worker's assignments in the order they were last put (a queue keeps its order).
     virtual Result<std::vector<Assignment>> assignments(int64_t jobId, const std::string &worker) const = 0;
 
     virtual Result<int64_t> addRun(const Run &run) = 0;

@@ -860,7 +860,7 @@ public:
     Result<std::vector<Assignment>> assignments(int64_t jobId, const std::string &worker) const override
     {
         auto s = prepared("SELECT a.item, a.status FROM assignments a JOIN workers w ON w.id=a.worker "
-                          "WHERE a.job=? AND w.name=? ORDER BY a.item");
+                          "WHERE a.job=? AND w.name=? ORDER BY a.rowid");
         if (!s)
             return fail(s.error());
         (*s)->bind(1, jobId).bind(2, std::string_view(worker));

@@ -35,22 +35,29 @@ struct LoopArgs
     QCommandLineOption validation{QStringLiteral("validation"),
                                   QStringLiteral("Share of items in the random validation sample (default 0.05)."),
                                   QStringLiteral("p"), QStringLiteral("0.05")};
+    QCommandLineOption stopAt{QStringLiteral("stop-at"),
+                              QStringLiteral("Stop when this share of items is labelled, by people or automatically "
+                                             "(default 1: all)."),
+                              QStringLiteral("p"), QStringLiteral("1")};
     QCommandLineOption extractor{QStringLiteral("extractor"),
                                  QStringLiteral("A TorchScript feature extractor (.pt) for images."), QStringLiteral("file")};
 
-    void add(QCommandLineParser &p) const { p.addOptions({job, target, batch, seed, threads, validation, extractor}); }
+    void add(QCommandLineParser &p) const { p.addOptions({job, target, batch, seed, threads, validation, stopAt, extractor}); }
 
     Result<LoopOptions> read(const QCommandLineParser &p) const
     {
         LoopOptions o;
-        bool ok1 = false, ok2 = false, ok3 = false, ok4 = false, ok5 = false;
+        bool ok1 = false, ok2 = false, ok3 = false, ok4 = false, ok5 = false, ok6 = false;
         o.target = p.value(target).toDouble(&ok1);
         o.batchSize = p.value(batch).toInt(&ok2);
         o.seed = p.value(seed).toULongLong(&ok3);
         o.model.threads = p.value(threads).toInt(&ok4);
         o.validationFraction = p.value(validation).toDouble(&ok5);
-        if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5 || o.target <= 0 || o.target >= 1 || o.batchSize < 1)
-            return fail(Error::invalid("--target must be in (0, 1); --batch, --seed, --threads, --validation numbers"));
+        o.stopAtLabeledFraction = p.value(stopAt).toDouble(&ok6);
+        if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || o.target <= 0 || o.target >= 1 || o.batchSize < 1
+            || o.stopAtLabeledFraction <= 0 || o.stopAtLabeledFraction > 1)
+            return fail(Error::invalid("--target must be in (0, 1), --stop-at in (0, 1]; --batch, --seed, --threads, "
+                                       "--validation numbers"));
         o.model.seed = o.seed;
         o.featureExtractor = str(p.value(extractor));
         return o;

@@ -237,12 +237,15 @@ private Q_SLOTS:
         }
         texts.close();
         truth.close();
+        auto makeProject = [&](const QString &proj) {
+            GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
+            GW_RUN_OK(runGw({QStringLiteral("import"), proj, texts.fileName()}));
+            GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"),
+                             QStringLiteral("topic"), QStringLiteral("--type"), QStringLiteral("text-classification"),
+                             QStringLiteral("--classes"), QStringLiteral("sport,music,computing")}));
+        };
         const QString proj = dir.filePath(QStringLiteral("t.gwproj"));
-        GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
-        GW_RUN_OK(runGw({QStringLiteral("import"), proj, texts.fileName()}));
-        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"), QStringLiteral("topic"),
-                         QStringLiteral("--type"), QStringLiteral("text-classification"), QStringLiteral("--classes"),
-                         QStringLiteral("sport,music,computing")}));
+        makeProject(proj);
         const QStringList simulate = {QStringLiteral("simulate"), proj, QStringLiteral("--job"), QStringLiteral("topic"),
                                       QStringLiteral("--oracle"), truth.fileName(), QStringLiteral("--field"),
                                       QStringLiteral("topic"), QStringLiteral("--batch"), QStringLiteral("60")};
@@ -278,6 +281,24 @@ private Q_SLOTS:
         QVERIFY(out.open(QIODevice::ReadOnly));
         const QString exported = QString::fromUtf8(out.readAll());
         QCOMPARE(exported.count(QStringLiteral("\"human-annotated\":\"no\"")), autoLabelled);
+
+        // --stop-at: the loop stops once that share of the items has a label.
+        const QString half = dir.filePath(QStringLiteral("half.gwproj"));
+        makeProject(half);
+        QStringList stopEarly = simulate;
+        stopEarly[1] = half;
+        stopEarly << QStringLiteral("--stop-at") << QStringLiteral("0.5");
+        const CliRun early = runGw(stopEarly);
+        QVERIFY2(early.code == 0, qPrintable(early.err));
+        QVERIFY2(early.out.contains(QStringLiteral("stopped: the labelled share reached 50%")), qPrintable(early.out));
+        const auto e = total.match(early.out);
+        QVERIFY2(e.hasMatch(), qPrintable(early.out));
+        const int labelledEarly = e.captured(1).toInt() + e.captured(2).toInt();
+        QVERIFY2(labelledEarly >= 300 && labelledEarly < 600, qPrintable(early.out));
+        QCOMPARE(runGw({QStringLiteral("simulate"), half, QStringLiteral("--job"), QStringLiteral("topic"),
+                        QStringLiteral("--oracle"), truth.fileName(), QStringLiteral("--stop-at"), QStringLiteral("2")})
+                     .code,
+                 3);
     }
 
     void twoProcessesLabelingAtOnceLoseNothing()

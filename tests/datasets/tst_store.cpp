@@ -177,6 +177,46 @@ private Q_SLOTS:
         QVERIFY(!s->currentAnnotation(job->id, item)->has_value());
     }
 
+    void queuesKeepTheirOrderAndRunsTheirFigures()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        auto job = s->createJob(classificationJob("animal", {"cat", "dog"}));
+        GW_VERIFY_OK(job);
+        std::vector<int64_t> items;
+        for (int i = 0; i < 5; ++i)
+            items.push_back(addImage(*s, "i" + std::to_string(i) + ".png"));
+        // Queued most useful first, which is not id order; a second round re-queues one item at the end.
+        GW_VERIFY_OK(s->putAssignments(job->id, "loop", {{items[3], "uncertain"}, {items[0], "uncertain"},
+                                                        {items[4], "audit"}}));
+        GW_VERIFY_OK(s->putAssignments(job->id, "loop", {{items[3], "audit"}, {items[1], "uncertain"}}));
+        GW_VERIFY_OK(s->putAssignments(job->id, "someone", {{items[2], "annotator"}}));
+        auto queue = s->assignments(job->id, "loop");
+        GW_VERIFY_OK(queue);
+        std::vector<std::pair<int64_t, std::string>> got;
+        for (const Assignment &a : *queue)
+            got.emplace_back(a.itemId, a.role);
+        const std::vector<std::pair<int64_t, std::string>> expected = {
+            {items[0], "uncertain"}, {items[4], "audit"}, {items[3], "audit"}, {items[1], "uncertain"}};
+        QCOMPARE(got, expected);
+
+        Run run;
+        run.kind = "autolabel";
+        run.jobId = job->id;
+        run.status = "running";
+        auto id = s->addRun(run);
+        GW_VERIFY_OK(id);
+        run.id = *id;
+        run.status = "done";
+        run.metrics = R"({"iteration":1})";
+        GW_VERIFY_OK(s->updateRun(run));
+        auto runs = s->runs(job->id);
+        GW_VERIFY_OK(runs);
+        QCOMPARE(runs->size(), size_t(1));
+        QCOMPARE(runs->front().status, std::string("done"));
+        QCOMPARE(runs->front().metrics, run.metrics);
+    }
+
     void uncommittedTransactionLeavesNothing()
     {
         QTemporaryDir dir;
