@@ -438,9 +438,19 @@ void AutoLabelPanel::show(const IterationReport &report)
     set(m_unlabeled, number(report.unlabeled));
     set(m_threshold, report.threshold ? fixed(*report.threshold) : tr("none qualifies"));
     set(m_estimated, report.threshold ? tr("≥ %1 (95% bound)").arg(fixed(report.estimatedAccuracy)) : tr("–"));
-    set(m_audited, report.auditedAccuracy
-                       ? tr("%1 (%2 checked)").arg(fixed(*report.auditedAccuracy), number(report.audited))
-                       : tr("none checked yet"));
+    if (report.auditedAccuracy) {
+        // A small audit is a rough measure: say how rough (95% Wilson interval).
+        const int64_t right = std::llround(*report.auditedAccuracy * double(report.audited));
+        const double low = wilsonLowerBound(right, report.audited);
+        const double high = 1.0 - wilsonLowerBound(report.audited - right, report.audited);
+        set(m_audited, tr("%1 (%2–%3, %4 checked)")
+                           .arg(fixed(*report.auditedAccuracy), fixed(low, 2), fixed(high, 2), number(report.audited)));
+        m_audited->setToolTip(tr("95% interval %1 – %2 from %3 audited auto-labels")
+                                  .arg(fixed(low, 2), fixed(high, 2), number(report.audited)));
+    } else {
+        set(m_audited, tr("none checked yet"));
+        m_audited->setToolTip({});
+    }
     showChart(report);
 }
 
