@@ -18,6 +18,7 @@ Groundwork: data labeling and datasets, Ground Truth compatible.
 Commands:
   init PROJECT.gwproj              create a project
   import PROJECT PATH...           add images (folders, files), texts (.txt .csv .tsv .jsonl) or manifests
+  import PROJECT PATH --format ID  labelled datasets of other tools (COCO, YOLO, class folders, ...)
   job create PROJECT ...           define a labeling job (name = label attribute, type, classes)
   job list|add-class|rename-class|remove-class PROJECT ...
   info PROJECT                     counts by job, class and source
@@ -25,7 +26,8 @@ Commands:
   label PROJECT --job J ...        set a human label (classes, boxes, spans or a mask)
   history PROJECT --job J --item N every version of an item's label
   changes PROJECT                  the project's change log
-  export PROJECT --out FILE        write a Ground Truth augmented manifest
+  export PROJECT --out PATH        write a Ground Truth manifest, or --format coco|yolo|... --job J
+  formats                          the dataset formats export and import --format know
   import-labels PROJECT MANIFEST   read labels from a Ground Truth output manifest
   autolabel PROJECT --job J        one round of automated labeling (train, calibrate, auto-label, queue)
   simulate PROJECT --job J --oracle truth.jsonl   run the loop to the end with a simulated annotator
@@ -50,7 +52,7 @@ int main(int argc, char **argv)
         {"export", cmdExport},      {"info", cmdInfo},       {"items", cmdItems},
         {"job", cmdJob},            {"label", cmdLabel},     {"history", cmdHistory},
         {"changes", cmdChanges},    {"autolabel", cmdAutolabel}, {"simulate", cmdSimulate},
-        {"runs", cmdRuns},
+        {"runs", cmdRuns},          {"formats", cmdFormats},
     };
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args.at(1) == QStringLiteral("--help") || args.at(1) == QStringLiteral("-h")

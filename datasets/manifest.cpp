@@ -388,6 +388,9 @@ public:
                 return fail(more.error());
             if (!*more)
                 break;
+            if (!m_opt.splits.empty()
+                && std::find(m_opt.splits.begin(), m_opt.splits.end(), item.split) == m_opt.splits.end())
+                continue;
             if (auto r = writeLine(item, buf); !r)
                 return fail(r.error());
             if (buf.size() > (1 << 20)) {

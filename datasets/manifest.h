@@ -43,6 +43,7 @@ struct ExportOptions
     std::string outPath;
     std::vector<std::string> jobs; ///< label attributes to write (empty: every job)
     bool onlyLabeled = false;      ///< leave out lines with none of the chosen labels
+    std::vector<std::string> splits; ///< only items in these splits (empty: every item)
     ProgressFn progress;
 };
 

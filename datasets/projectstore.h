@@ -71,6 +71,8 @@ public:
     virtual Result<> putAnnotation(Annotation &annotation) = 0;
     /// Supersedes the current label of (job, item) with a deletion; no-op when there is none.
     virtual Result<> clearAnnotation(int64_t jobId, int64_t itemId, const Provenance &who) = 0;
+    /// Puts an item in a split ("train", "validation", "test"; empty: none).
+    virtual Result<> setSplit(int64_t itemId, const std::string &split) = 0;
     virtual Result<> saveJob(Job &job) = 0;
     virtual Result<> commit() = 0;
 };

@@ -79,6 +79,7 @@ public:
     Result<> addItem(Item &item) override;
     Result<> putAnnotation(Annotation &a) override;
     Result<> clearAnnotation(int64_t jobId, int64_t itemId, const Provenance &who) override;
+    Result<> setSplit(int64_t itemId, const std::string &split) override;
     Result<> saveJob(Job &job) override;
     Result<> commit() override;
 
@@ -1027,6 +1028,17 @@ Result<> SqliteTransaction::clearAnnotation(int64_t jobId, int64_t itemId, const
                                 "VALUES(?,?,?,?,?,'{}',?,1)");
     return s.bind(1, jobId).bind(2, itemId).bind(3, int64_t(who.source)).bind(4, int64_t(who.humanAnnotated))
         .bind(5, std::string_view(who.author)).bind(6, now).exec();
+}
+
+Result<> SqliteTransaction::setSplit(int64_t itemId, const std::string &split)
+{
+    Statement &u = m_store.stmt("UPDATE items SET split=? WHERE id=?");
+    u.bindTextOrNull(1, split);
+    if (auto r = u.bind(2, itemId).exec(); !r)
+        return r;
+    if (sqlite3_changes(m_store.m_db) == 0)
+        return fail(Error::notFound("no item " + std::to_string(itemId)));
+    return {};
 }
 
 Result<> SqliteTransaction::saveJob(Job &job)

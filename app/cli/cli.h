@@ -3,6 +3,7 @@
 // Shared pieces of the `gw` command-line tool: argument parsing per subcommand, exit codes, output.
 
 #include "datasets/json.h"
+#include "datasets/manifest.h"
 #include "datasets/projectstore.h"
 
 #include <QCommandLineParser>
@@ -67,6 +68,19 @@ private:
 };
 
 void printJson(const json::Value &v);
+const QCommandLineOption &jsonOption();
+void printImportReport(const std::string &path, const datasets::ImportReport &r, bool asJson);
+
+/// The options of `gw import --format` and `gw export`: format, job, splits, format settings.
+struct FormatArgs
+{
+    explicit FormatArgs(bool exporting);
+    QCommandLineOption format, job, split, option, addClasses, includeUnlabeled, onlyLabeled;
+    bool exporting;
+    void add(QCommandLineParser &p) const;
+};
+/// gw import PROJECT PATH... --format ID: each path through the format's reader.
+int importWithFormat(const QCommandLineParser &p, const FormatArgs &args);
 
 using Command = std::function<int(const QStringList &args)>;
 
@@ -74,6 +88,7 @@ int cmdInit(const QStringList &args);
 int cmdImport(const QStringList &args);
 int cmdImportLabels(const QStringList &args);
 int cmdExport(const QStringList &args);
+int cmdFormats(const QStringList &args);
 int cmdInfo(const QStringList &args);
 int cmdItems(const QStringList &args);
 int cmdJob(const QStringList &args);

@@ -14,12 +14,13 @@ namespace gw::cli {
 
 using namespace gw::datasets;
 
-namespace {
-
-QCommandLineOption jsonOption()
+const QCommandLineOption &jsonOption()
 {
-    return QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print the result as JSON on stdout."));
+    static const QCommandLineOption option(QStringLiteral("json"), QStringLiteral("Print the result as JSON on stdout."));
+    return option;
 }
+
+namespace {
 
 json::Value reportJson(const ImportReport &r)
 {
@@ -42,7 +43,9 @@ json::Value reportJson(const ImportReport &r)
     return o;
 }
 
-void printReport(const std::string &path, const ImportReport &r, bool asJson)
+} // namespace
+
+void printImportReport(const std::string &path, const ImportReport &r, bool asJson)
 {
     for (const auto &w : r.warnings)
         std::fprintf(stderr, "gw: warning: %s\n", w.c_str());
@@ -65,8 +68,6 @@ void printReport(const std::string &path, const ImportReport &r, bool asJson)
     for (const auto &j : r.jobsCreated)
         std::printf("created job '%s'\n", j.c_str());
 }
-
-} // namespace
 
 int cmdInit(const QStringList &args)
 {
@@ -106,14 +107,19 @@ int cmdImport(const QStringList &args)
                                    QStringLiteral("name"));
     const QCommandLineOption noMedia(QStringLiteral("no-media-check"),
                                      QStringLiteral("Do not open local images to read their size."));
+    const FormatArgs formatArgs(false);
     p.addOptions({skipBad, textMode, column, field, noMedia, jsonOption()});
+    formatArgs.add(p);
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT PATH..."),
                    QStringLiteral("Add media to a project: folders (images, recursively: jpg jpeg png bmp tif tiff "
                                   "webp), images, Ground Truth manifests (.manifest, .jsonl with source-ref or "
-                                  "source; labels in them are imported too), and texts (.txt, .csv, .tsv, .jsonl)."),
+                                  "source; labels in them are imported too), and texts (.txt, .csv, .tsv, .jsonl). "
+                                  "With --format, labelled datasets of other tools (gw formats lists them)."),
                    2, code))
         return code;
+    if (p.isSet(formatArgs.format))
+        return importWithFormat(p, formatArgs);
     SourceOptions opt;
     opt.skipBad = p.isSet(skipBad);
     opt.checkMedia = !p.isSet(noMedia);
@@ -136,7 +142,7 @@ int cmdImport(const QStringList &args)
             worst = report(r.error());
             continue;
         }
-        printReport(str(path), *r, p.isSet(jsonOption()));
+        printImportReport(str(path), *r, p.isSet(jsonOption()));
     }
     return worst;
 }
@@ -171,59 +177,7 @@ int cmdImportLabels(const QStringList &args)
     auto r = importManifest(**store, path, opt);
     if (!r)
         return report(r.error());
-    printReport(path, *r, p.isSet(jsonOption()));
-    return ExitOk;
-}
-
-int cmdExport(const QStringList &args)
-{
-    QCommandLineParser p;
-    const QCommandLineOption out({QStringLiteral("o"), QStringLiteral("out")},
-                                 QStringLiteral("The manifest to write (replaced atomically)."), QStringLiteral("file"));
-    const QCommandLineOption job(QStringLiteral("job"),
-                                 QStringLiteral("Write this job's labels (repeatable; default: every job)."),
-                                 QStringLiteral("name"));
-    const QCommandLineOption onlyLabeled(QStringLiteral("only-labeled"),
-                                         QStringLiteral("Leave out items with none of the chosen labels."));
-    const QCommandLineOption format(QStringLiteral("format"),
-                                    QStringLiteral("Output format (only 'groundtruth' so far)."),
-                                    QStringLiteral("id"), QStringLiteral("groundtruth"));
-    p.addOptions({out, job, onlyLabeled, format, jsonOption()});
-    int code = 0;
-    if (!parseArgs(p, args, QStringLiteral("PROJECT --out FILE"),
-                   QStringLiteral("Write a Ground Truth augmented manifest: one line per item in import order, "
-                                  "kept keys, and a label attribute plus '-metadata' per job. Segmentation masks "
-                                  "are written beside it in <name>.masks/ when they are not files already."),
-                   1, code))
-        return code;
-    if (!p.isSet(out))
-        return usageError(p, "--out is required");
-    if (p.value(format) != QStringLiteral("groundtruth"))
-        return usageError(p, "unknown format '" + str(p.value(format)) + "'");
-    auto store = openProject(p.positionalArguments().at(0));
-    if (!store)
-        return report(store.error());
-    ExportOptions opt;
-    opt.outPath = str(p.value(out));
-    opt.onlyLabeled = p.isSet(onlyLabeled);
-    for (const QString &j : p.values(job))
-        opt.jobs.push_back(str(j));
-    Progress progress("exporting " + opt.outPath);
-    opt.progress = std::ref(progress);
-    auto r = exportManifest(**store, opt);
-    if (!r)
-        return report(r.error());
-    if (p.isSet(jsonOption())) {
-        json::Object o;
-        o.set("file", opt.outPath);
-        o.set("lines", r->lines);
-        o.set("labels", r->labels);
-        o.set("masks_written", r->masksWritten);
-        printJson(json::Value(std::move(o)));
-    } else {
-        std::printf("wrote %s: %lld lines, %lld labels\n", opt.outPath.c_str(), static_cast<long long>(r->lines),
-                    static_cast<long long>(r->labels));
-    }
+    printImportReport(path, *r, p.isSet(jsonOption()));
     return ExitOk;
 }
 

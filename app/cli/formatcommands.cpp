@@ -1,0 +1,245 @@
+// gw export, gw import --format, gw formats: datasets in and out through the format registry.
+
+#include "app/cli/cli.h"
+
+#include "datasets/formats/format.h"
+
+#include <cstdio>
+
+namespace gw::cli {
+
+using namespace gw::datasets;
+
+FormatArgs::FormatArgs(bool exporting_)
+    : format(QStringLiteral("format"),
+             exporting_ ? QStringLiteral("Output format (default groundtruth; gw formats lists them).")
+                        : QStringLiteral("Read PATH as this format (gw formats lists them)."),
+             QStringLiteral("id"), exporting_ ? QStringLiteral("groundtruth") : QString()),
+      job(QStringLiteral("job"),
+          exporting_ ? QStringLiteral("The job to write (manifests: repeatable, default every job; other formats: "
+                                      "required).")
+                     : QStringLiteral("The job the labels go to (created when missing)."),
+          QStringLiteral("name")),
+      split(QStringLiteral("split"), QStringLiteral("Only items in these splits (comma-separated: train,validation)."),
+            QStringLiteral("names")),
+      option(QStringLiteral("option"), QStringLiteral("A format setting KEY=VALUE (repeatable; gw formats lists them)."),
+             QStringLiteral("key=value")),
+      addClasses(QStringLiteral("add-classes"),
+                 QStringLiteral("An existing job gains classes it does not have (default: they are refused).")),
+      includeUnlabeled(QStringLiteral("include-unlabeled"),
+                       QStringLiteral("Formats other than manifests: write unlabelled items too, where the format "
+                                      "can hold them.")),
+      onlyLabeled(QStringLiteral("only-labeled"), QStringLiteral("Manifests: leave out items with none of the chosen "
+                                                                 "labels.")),
+      exporting(exporting_)
+{
+}
+
+void FormatArgs::add(QCommandLineParser &p) const
+{
+    p.addOptions({format, job, option});
+    if (exporting)
+        p.addOptions({split, includeUnlabeled, onlyLabeled});
+    else
+        p.addOption(addClasses);
+}
+
+namespace {
+
+Result<std::map<std::string, std::string>> settingsOf(const QCommandLineParser &p, const FormatArgs &a)
+{
+    std::map<std::string, std::string> settings;
+    for (const QString &kv : p.values(a.option)) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return fail(Error::invalid("--option takes KEY=VALUE, not '" + str(kv) + "'"));
+        settings[str(kv.left(eq))] = str(kv.mid(eq + 1));
+    }
+    return settings;
+}
+
+Result<const Format *> formatOf(const QCommandLineParser &p, const FormatArgs &a)
+{
+    const std::string id = str(p.value(a.format));
+    const Format *f = findFormat(id);
+    if (!f) {
+        std::string ids;
+        for (const Format &x : allFormats())
+            ids += (ids.empty() ? "" : ", ") + x.id;
+        return fail(Error::invalid("unknown format '" + id + "' (there are " + ids + ")"));
+    }
+    return f;
+}
+
+std::string taskList(const Format &f)
+{
+    std::string out;
+    for (TaskType t : f.tasks)
+        out += (out.empty() ? "" : ", ") + std::string(taskInfo(t).id);
+    return out;
+}
+
+} // namespace
+
+int importWithFormat(const QCommandLineParser &p, const FormatArgs &a)
+{
+    auto format = formatOf(p, a);
+    if (!format)
+        return report(format.error());
+    if (!(*format)->read)
+        return report(Error::invalid((*format)->name + " cannot be imported"));
+    auto settings = settingsOf(p, a);
+    if (!settings)
+        return report(settings.error());
+    if (auto r = (*format)->check(*settings); !r)
+        return report(r.error());
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    FormatImportOptions opt;
+    opt.job = str(p.value(a.job));
+    opt.addClasses = p.isSet(a.addClasses);
+    opt.settings = *settings;
+    opt.skipBad = p.isSet(QStringLiteral("skip-bad"));
+    opt.checkMedia = !p.isSet(QStringLiteral("no-media-check"));
+    int worst = ExitOk;
+    for (const QString &path : p.positionalArguments().mid(1)) {
+        Progress progress("importing " + str(path));
+        opt.progress = std::ref(progress);
+        auto r = (*format)->read(**store, str(path), opt);
+        if (!r) {
+            worst = report(r.error());
+            continue;
+        }
+        printImportReport(str(path), *r, p.isSet(jsonOption()));
+    }
+    return worst;
+}
+
+int cmdExport(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption out({QStringLiteral("o"), QStringLiteral("out")},
+                                 QStringLiteral("The file or folder to write (replaced only when complete)."),
+                                 QStringLiteral("path"));
+    const FormatArgs a(true);
+    p.addOptions({out, jsonOption()});
+    a.add(p);
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT --out PATH [--format ID --job NAME]"),
+                   QStringLiteral("Write labels in a dataset format (gw formats lists them). The default, a Ground "
+                                  "Truth augmented manifest, has one line per item in import order with the kept "
+                                  "keys and a label attribute plus '-metadata' per job; segmentation masks are "
+                                  "written beside it in <name>.masks/. Other formats write one job's labelled "
+                                  "items."),
+                   1, code))
+        return code;
+    if (!p.isSet(out))
+        return usageError(p, "--out is required");
+    auto format = formatOf(p, a);
+    if (!format)
+        return report(format.error());
+    if (!(*format)->write)
+        return report(Error::invalid((*format)->name + " cannot be exported"));
+    const bool manifest = (*format)->id == "groundtruth";
+    const QStringList jobs = p.values(a.job);
+    if (!manifest && jobs.size() != 1)
+        return usageError(p, (*format)->name + " holds one job's labels: give --job once");
+    auto settings = settingsOf(p, a);
+    if (!settings)
+        return report(settings.error());
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    FormatExportOptions opt;
+    opt.outPath = str(p.value(out));
+    opt.settings = *settings;
+    opt.onlyLabeled = manifest ? p.isSet(a.onlyLabeled) : !p.isSet(a.includeUnlabeled);
+    for (const QString &s : p.value(a.split).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        opt.splits.push_back(str(s.trimmed()));
+    Progress progress("exporting " + opt.outPath);
+    opt.progress = std::ref(progress);
+    Result<ExportReport> r;
+    if (manifest && jobs.size() != 1) {
+        // Several jobs (or all of them) in one manifest.
+        ExportOptions e;
+        e.outPath = opt.outPath;
+        for (const QString &j : jobs)
+            e.jobs.push_back(str(j));
+        e.onlyLabeled = opt.onlyLabeled;
+        e.splits = opt.splits;
+        e.progress = opt.progress;
+        r = exportManifest(**store, e);
+    } else {
+        opt.job = str(jobs.front());
+        r = (*format)->write(**store, opt);
+    }
+    if (!r)
+        return report(r.error());
+    if (p.isSet(jsonOption())) {
+        json::Object o;
+        o.set("path", opt.outPath);
+        o.set("format", (*format)->id);
+        o.set("lines", r->lines);
+        o.set("labels", r->labels);
+        o.set("masks_written", r->masksWritten);
+        printJson(json::Value(std::move(o)));
+    } else {
+        std::printf("wrote %s (%s): %lld items, %lld labels\n", opt.outPath.c_str(), (*format)->name.c_str(),
+                    static_cast<long long>(r->lines), static_cast<long long>(r->labels));
+    }
+    return ExitOk;
+}
+
+int cmdFormats(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(jsonOption());
+    int code = 0;
+    if (!parseArgs(p, args, QString(), QStringLiteral("The dataset formats gw export and gw import --format know."), 0,
+                   code))
+        return code;
+    for (const Format &f : allFormats()) {
+        if (p.isSet(jsonOption())) {
+            json::Object o;
+            o.set("id", f.id);
+            o.set("name", f.name);
+            o.set("description", f.description);
+            json::Array tasks, options;
+            for (TaskType t : f.tasks)
+                tasks.emplace_back(std::string(taskInfo(t).id));
+            for (const FormatOption &x : f.options) {
+                json::Object opt;
+                opt.set("key", x.key);
+                opt.set("description", x.description);
+                opt.set("default", x.defaultValue);
+                json::Array choices;
+                for (const std::string &c : x.choices)
+                    choices.emplace_back(c);
+                opt.set("choices", std::move(choices));
+                options.emplace_back(std::move(opt));
+            }
+            o.set("tasks", std::move(tasks));
+            o.set("options", std::move(options));
+            o.set("import", bool(f.read));
+            o.set("export", bool(f.write));
+            o.set("folder", f.writesFolder);
+            printJson(json::Value(std::move(o)));
+            continue;
+        }
+        std::printf("%-14s %s (%s%s%s)\n", f.id.c_str(), f.name.c_str(), f.read ? "import" : "",
+                    f.read && f.write ? ", " : "", f.write ? (f.writesFolder ? "export to a folder" : "export") : "");
+        std::printf("%-14s   %s\n", "", f.description.c_str());
+        std::printf("%-14s   tasks: %s\n", "", taskList(f).c_str());
+        for (const FormatOption &x : f.options) {
+            std::string choices;
+            for (const std::string &c : x.choices)
+                choices += (choices.empty() ? "" : "|") + c;
+            std::printf("%-14s   --option %s=%s  %s (default %s)\n", "", x.key.c_str(),
+                        choices.empty() ? "VALUE" : choices.c_str(), x.description.c_str(), x.defaultValue.c_str());
+        }
+    }
+    return ExitOk;
+}
+
+} // namespace gw::cli

@@ -1,0 +1,74 @@
+#pragma once
+
+// The registry of dataset formats: every way labels leave or enter a project (Ground Truth manifests, COCO,
+// Pascal VOC, YOLO, LabelMe, class folders, mask PNGs, text tables) is one Format object with its id, the
+// task types it carries, its options, and a reader and/or a writer. `gw export --format`, `gw import
+// --format`, and the app's export and import dialogs are generated from this list.
+//
+// Writers write atomically (a file through QSaveFile, a folder built beside the target and renamed into
+// place), so a failed or cancelled export leaves no partial output. Readers check everything before they
+// write and then write in one transaction; errors name the file (and line or element).
+
+#include "datasets/manifest.h"
+#include "datasets/types.h"
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gw::datasets {
+
+/// A format's setting, e.g. COCO's mask encoding; values are strings as typed on the command line.
+struct FormatOption
+{
+    std::string key;                  ///< "masks"
+    std::string description;          ///< one line for --help and the dialogs
+    std::string defaultValue;
+    std::vector<std::string> choices; ///< empty: free text
+};
+
+struct FormatExportOptions
+{
+    std::string outPath;                       ///< a file or a folder, as the format writes
+    std::string job;                           ///< the job whose labels are written (all formats but manifests carry one)
+    std::vector<std::string> splits;           ///< only items in these splits (empty: every item)
+    bool onlyLabeled = true;                   ///< leave out items without a label in the job
+    std::map<std::string, std::string> settings; ///< the format's options by key (missing: the default)
+    ProgressFn progress;                       ///< items done, items in all
+};
+
+struct FormatImportOptions : ImportOptions
+{
+    std::string job;        ///< the job the labels go to (created when missing; default: the format's own name)
+    bool addClasses = false; ///< an existing job gains the classes it lacks, instead of refusing them
+    std::map<std::string, std::string> settings;
+};
+
+struct Format
+{
+    std::string id;          ///< "coco", "yolo", ... (what --format takes)
+    std::string name;        ///< "COCO JSON"
+    std::string description; ///< what it holds and how it is laid out, for --help and the dialogs
+    std::vector<TaskType> tasks;
+    bool writesFolder = false;  ///< export: a folder (else one file)
+    bool readsFolder = false;   ///< import: a folder (else one file)
+    std::string fileFilter;     ///< import file dialog filter, e.g. "COCO JSON (*.json)"
+    std::vector<FormatOption> options;
+    std::function<Result<ImportReport>(ProjectStore &, const std::string &path, const FormatImportOptions &)> read;
+    std::function<Result<ExportReport>(const ProjectStore &, const FormatExportOptions &)> write;
+
+    bool carries(TaskType t) const;
+    /// The value of an option: the setting when given, else the default. Unknown keys are refused by check().
+    std::string setting(const std::map<std::string, std::string> &settings, const std::string &key) const;
+    /// Refuses settings the format does not have and values outside an option's choices.
+    Result<> check(const std::map<std::string, std::string> &settings) const;
+};
+
+/// Every format, the built-in ones registered on first use (one function, the same for both programs).
+const std::vector<Format> &allFormats();
+/// nullptr when there is no format with this id.
+const Format *findFormat(std::string_view id);
+
+} // namespace gw::datasets

@@ -1,0 +1,393 @@
+#include "datasets/formats/formatutil.h"
+
+#include "datasets/groundtruth.h"
+#include "datasets/importers.h"
+#include "datasets/linereader.h"
+#include "datasets/media.h"
+
+#include <QFile>
+#include <QSaveFile>
+#include <QString>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+
+namespace gw::datasets::formats {
+
+namespace fs = std::filesystem;
+
+std::string at(const std::string &file, int64_t line)
+{
+    return line > 0 ? file + ":" + std::to_string(line) + ": " : file + ": ";
+}
+
+Result<Job> exportJob(const ProjectStore &store, const Format &format, const FormatExportOptions &options)
+{
+    if (options.job.empty())
+        return fail(Error::invalid(format.name + " holds the labels of one job: choose it (--job)"));
+    auto job = store.job(options.job);
+    if (!job)
+        return fail(job.error());
+    if (!format.carries(job->type)) {
+        std::string kinds;
+        for (TaskType t : format.tasks)
+            kinds += (kinds.empty() ? "" : ", ") + std::string(taskInfo(t).id);
+        return fail(Error::invalid("job '" + job->name + "' is a " + std::string(taskInfo(job->type).id) + " job; " +
+                                   format.name + " holds " + kinds));
+    }
+    if (auto r = format.check(options.settings); !r)
+        return fail(r.error());
+    return job;
+}
+
+Result<int64_t> forEachEntry(const ProjectStore &store, const Job &job, const FormatExportOptions &options,
+                             const std::function<Result<>(const ExportEntry &)> &fn)
+{
+    ItemFilter filter;
+    filter.kind = taskInfo(job.type).image ? MediaKind::Image : MediaKind::Text;
+    auto total = store.countItems(filter);
+    if (!total)
+        return fail(total.error());
+    auto items = store.itemCursor(filter);
+    if (!items)
+        return fail(items.error());
+    auto labels = store.annotationCursor(job.id);
+    if (!labels)
+        return fail(labels.error());
+    Annotation pending;
+    auto more = (*labels)->next(pending);
+    if (!more)
+        return fail(more.error());
+    bool hasPending = *more;
+    const std::string projectDir = store.projectDir();
+    int64_t done = 0, written = 0;
+    Item item;
+    while (true) {
+        auto next = (*items)->next(item);
+        if (!next)
+            return fail(next.error());
+        if (!*next)
+            break;
+        ++done;
+        // Both cursors run in item order: catch the labels up with the item.
+        while (hasPending && pending.itemId < item.id) {
+            auto m = (*labels)->next(pending);
+            if (!m)
+                return fail(m.error());
+            hasPending = *m;
+        }
+        const bool labelled = hasPending && pending.itemId == item.id;
+        const bool inSplit = options.splits.empty()
+                             || std::find(options.splits.begin(), options.splits.end(), item.split) != options.splits.end();
+        if (inSplit && (labelled || !options.onlyLabeled)) {
+            ExportEntry e;
+            e.item = &item;
+            e.label = labelled ? &pending : nullptr;
+            e.mediaPath = item.kind == MediaKind::Image ? media::resolve(projectDir, item.uri) : std::string();
+            if (auto r = fn(e); !r)
+                return fail(r.error());
+            ++written;
+        }
+        if (options.progress && (done & 0xff) == 0 && !options.progress(done, *total))
+            return fail(Error::cancelled());
+    }
+    if (options.progress)
+        options.progress(done, *total);
+    return written;
+}
+
+// ---- files ----
+
+Result<> writeFileAtomically(const std::string &path, std::string_view bytes)
+{
+    QSaveFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::WriteOnly))
+        return fail(Error::io(path + ": cannot write: " + file.errorString().toStdString()));
+    if (file.write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size()) || !file.commit())
+        return fail(Error::io(path + ": write failed: " + file.errorString().toStdString()));
+    return {};
+}
+
+Result<std::string> readFile(const std::string &path)
+{
+    QFile file(QString::fromStdString(path));
+    if (!file.exists())
+        return fail(Error::notFound(path + ": no such file"));
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(Error::io(path + ": cannot read: " + file.errorString().toStdString()));
+    const QByteArray bytes = file.readAll();
+    if (file.error() != QFileDevice::NoError)
+        return fail(Error::io(path + ": cannot read: " + file.errorString().toStdString()));
+    return bytes.toStdString();
+}
+
+std::string csvField(std::string_view s, char delimiter)
+{
+    if (s.find_first_of(std::string{delimiter, '"', '\n', '\r'}) == std::string_view::npos)
+        return std::string(s);
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+Result<std::vector<std::vector<std::string>>> readCsv(const std::string &path, char delimiter)
+{
+    LineReader reader;
+    if (auto r = reader.open(path); !r)
+        return fail(r.error());
+    std::vector<std::vector<std::string>> records;
+    std::string record;
+    std::string_view line;
+    int64_t lineNo = 0, startLine = 0;
+    while (reader.next(line)) {
+        ++lineNo;
+        if (record.empty()) {
+            startLine = lineNo;
+            if (line.find_first_not_of(" \t\r") == std::string_view::npos)
+                continue;
+        } else {
+            record += '\n';
+        }
+        record += line;
+        std::vector<std::string> fields;
+        if (!splitCsvRecord(record, delimiter, fields))
+            continue; // a quoted field goes on on the next line
+        records.push_back(std::move(fields));
+        record.clear();
+    }
+    if (auto r = reader.status(); !r)
+        return fail(r.error());
+    if (!record.empty())
+        return fail(Error::invalid(at(path, startLine) + "a quoted field is not closed"));
+    return records;
+}
+
+Result<std::unique_ptr<StagedFolder>> StagedFolder::create(const std::string &target)
+{
+    const fs::path t = fs::absolute(target).lexically_normal();
+    std::error_code ec;
+    if (fs::exists(t, ec) && !fs::is_directory(t, ec))
+        return fail(Error::conflict(t.string() + ": exists and is not a folder"));
+    fs::create_directories(t.parent_path(), ec);
+    if (ec)
+        return fail(Error::io(t.parent_path().string() + ": cannot create: " + ec.message()));
+    std::random_device rd;
+    const fs::path staging = t.parent_path() / ("." + t.filename().string() + ".partial-" + std::to_string(rd() % 1000000));
+    fs::create_directory(staging, ec);
+    if (ec)
+        return fail(Error::io(staging.string() + ": cannot create: " + ec.message()));
+    auto folder = std::unique_ptr<StagedFolder>(new StagedFolder);
+    folder->m_target = t.string();
+    folder->m_staging = staging.string();
+    return folder;
+}
+
+StagedFolder::~StagedFolder()
+{
+    if (!m_committed) {
+        std::error_code ec;
+        fs::remove_all(m_staging, ec);
+    }
+}
+
+Result<std::string> StagedFolder::path(const std::string &relative) const
+{
+    const fs::path p = fs::path(m_staging) / relative;
+    std::error_code ec;
+    fs::create_directories(p.parent_path(), ec);
+    if (ec)
+        return fail(Error::io(p.parent_path().string() + ": cannot create: " + ec.message()));
+    return p.string();
+}
+
+Result<> StagedFolder::write(const std::string &relative, std::string_view bytes) const
+{
+    auto p = path(relative);
+    if (!p)
+        return fail(p.error());
+    QFile file(QString::fromStdString(*p));
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size())
+        || !file.flush())
+        return fail(Error::io(*p + ": write failed: " + file.errorString().toStdString()));
+    return {};
+}
+
+Result<> StagedFolder::commit()
+{
+    std::error_code ec;
+    const fs::path target(m_target);
+    fs::path old;
+    if (fs::exists(target, ec)) {
+        old = m_staging + ".old";
+        fs::rename(target, old, ec);
+        if (ec)
+            return fail(Error::io(m_target + ": cannot replace: " + ec.message()));
+    }
+    fs::rename(m_staging, target, ec);
+    if (ec) {
+        if (!old.empty())
+            fs::rename(old, target, ec); // put the previous output back
+        return fail(Error::io(m_target + ": cannot write: " + ec.message()));
+    }
+    m_committed = true;
+    if (!old.empty())
+        fs::remove_all(old, ec);
+    return {};
+}
+
+// ---- imports ----
+
+Result<std::unique_ptr<LabelWriter>> LabelWriter::begin(ProjectStore &store, TaskType type,
+                                                        const FormatImportOptions &options,
+                                                        const std::string &defaultJobName,
+                                                        const std::string &description)
+{
+    auto w = std::unique_ptr<LabelWriter>(new LabelWriter(store));
+    w->m_addClasses = options.addClasses;
+    w->m_checkMedia = options.checkMedia;
+    const std::string name = options.job.empty() ? defaultJobName : options.job;
+    auto tx = store.begin();
+    if (!tx)
+        return fail(tx.error());
+    w->m_tx = std::move(*tx);
+    auto existing = store.job(name);
+    if (existing) {
+        if (existing->type != type)
+            return fail(Error::invalid("job '" + name + "' is a " + std::string(taskInfo(existing->type).id) +
+                                       " job; these files hold " + std::string(taskInfo(type).id) +
+                                       " labels (choose another job with --job)"));
+        w->m_job = *existing;
+    } else if (existing.error().code == Error::Code::NotFound) {
+        if (const std::string msg = validateLabelAttributeName(name, type); !msg.empty())
+            return fail(Error::invalid(msg + " (choose the job's name with --job)"));
+        w->m_job.name = name;
+        w->m_job.type = type;
+        w->m_jobIsNew = true;
+        if (auto r = w->m_tx->saveJob(w->m_job); !r)
+            return fail(r.error());
+        w->m_report.jobsCreated.push_back(name);
+    } else {
+        return fail(existing.error());
+    }
+    auto batch = store.newImportBatch(description);
+    if (!batch)
+        return fail(batch.error());
+    w->m_batch = *batch;
+    return w;
+}
+
+Result<int> LabelWriter::classId(const std::string &name, const std::string &color)
+{
+    if (name.empty())
+        return fail(Error::invalid("a class without a name"));
+    if (const LabelClass *c = m_job.classByName(name))
+        return c->id;
+    if (!m_jobIsNew && !m_addClasses) {
+        std::string known;
+        for (const LabelClass &c : m_job.classes)
+            known += (known.empty() ? "" : ", ") + c.name;
+        return fail(Error::invalid("class '" + name + "' is not one of job '" + m_job.name + "' (" + known +
+                                   "); add it first or import with --add-classes"));
+    }
+    LabelClass c;
+    c.id = 0;
+    for (const LabelClass &k : m_job.classes)
+        c.id = std::max(c.id, k.id + 1);
+    c.name = name;
+    c.color = color.empty() ? defaultClassColor(c.id) : color;
+    m_job.classes.push_back(c);
+    return c.id;
+}
+
+Result<Item> LabelWriter::imageItem(const std::string &pathOrUri)
+{
+    const std::string uri = media::storedUri(m_store.projectDir(), pathOrUri);
+    if (auto it = m_itemsByUri.find(uri); it != m_itemsByUri.end())
+        return m_store.item(it->second);
+    auto found = m_store.itemByUri(uri);
+    if (!found)
+        return fail(found.error());
+    if (*found) {
+        m_itemsByUri.emplace(uri, (*found)->id);
+        ++m_report.itemsMatched;
+        return **found;
+    }
+    Item item;
+    item.kind = MediaKind::Image;
+    item.uri = uri;
+    item.batch = m_batch;
+    if (m_checkMedia && !media::isUri(pathOrUri)) {
+        const media::ImageInfo info = media::readImageInfo(pathOrUri);
+        item.width = info.width;
+        item.height = info.height;
+        item.flags = info.flags;
+        if (info.flags) {
+            ++m_report.flagged;
+            m_report.warnings.push_back(pathOrUri + ": " + info.error);
+        }
+    }
+    if (auto r = m_tx->addItem(item); !r)
+        return fail(r.error());
+    m_itemsByUri.emplace(uri, item.id);
+    ++m_report.itemsAdded;
+    return item;
+}
+
+Result<Item> LabelWriter::textItem(const std::string &text)
+{
+    if (!m_textsIndexed) {
+        ItemFilter f;
+        f.kind = MediaKind::Text;
+        auto r = m_store.forEachItem(f, [&](const Item &it) {
+            m_itemsByText.emplace(it.text, it.id);
+            return true;
+        });
+        if (!r)
+            return fail(r.error());
+        m_textsIndexed = true;
+    }
+    if (auto it = m_itemsByText.find(text); it != m_itemsByText.end()) {
+        ++m_report.itemsMatched;
+        return m_store.item(it->second);
+    }
+    Item item;
+    item.kind = MediaKind::Text;
+    item.text = text;
+    item.batch = m_batch;
+    if (auto r = m_tx->addItem(item); !r)
+        return fail(r.error());
+    m_itemsByText.emplace(text, item.id);
+    ++m_report.itemsAdded;
+    return item;
+}
+
+Result<> LabelWriter::put(const Item &item, Payload payload)
+{
+    Annotation a;
+    a.jobId = m_job.id;
+    a.itemId = item.id;
+    a.payload = std::move(payload);
+    a.provenance.source = Source::Imported;
+    a.provenance.humanAnnotated = true;
+    a.provenance.author = "import";
+    if (auto r = m_tx->putAnnotation(a); !r)
+        return fail(r.error());
+    ++m_report.labels;
+    return {};
+}
+
+Result<ImportReport> LabelWriter::commit()
+{
+    if (auto r = m_tx->saveJob(m_job); !r)
+        return fail(r.error());
+    if (auto r = m_tx->commit(); !r)
+        return fail(r.error());
+    return m_report;
+}
+
+} // namespace gw::datasets::formats

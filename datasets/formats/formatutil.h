@@ -1,0 +1,109 @@
+#pragma once
+
+// What the format readers and writers share: walking a job's labelled items for export, output folders that
+// appear whole or not at all, and writing imported labels into a job in one transaction.
+
+#include "datasets/formats/format.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace gw::datasets::formats {
+
+/// "file: " or "file:line: " for messages.
+std::string at(const std::string &file, int64_t line = 0);
+
+/// The job an export writes, refused when the format does not carry its task type.
+Result<Job> exportJob(const ProjectStore &store, const Format &format, const FormatExportOptions &options);
+
+/// One item to export with its current label in the job (none when unlabelled).
+struct ExportEntry
+{
+    const Item *item = nullptr;
+    const Annotation *label = nullptr;
+    std::string mediaPath; ///< absolute local path (or the URI as stored)
+};
+
+/// Calls fn for each item of the job's media kind, in id order, honouring options.splits and
+/// options.onlyLabeled, with progress (cancel → Error::cancelled). fn returning an error stops the walk.
+Result<int64_t> forEachEntry(const ProjectStore &store, const Job &job, const FormatExportOptions &options,
+                             const std::function<Result<>(const ExportEntry &)> &fn);
+
+/// An output folder that appears whole or not at all: files are written below staging(), and commit() puts the
+/// folder in place of the target (an existing target is replaced only then). Without commit() the staging
+/// folder is removed.
+class StagedFolder
+{
+public:
+    static Result<std::unique_ptr<StagedFolder>> create(const std::string &target);
+    ~StagedFolder();
+    const std::string &staging() const { return m_staging; }
+    /// staging()/relative, with its parent folders created.
+    Result<std::string> path(const std::string &relative) const;
+    /// Writes a whole file below staging().
+    Result<> write(const std::string &relative, std::string_view bytes) const;
+    Result<> commit();
+
+private:
+    std::string m_target, m_staging;
+    bool m_committed = false;
+};
+
+/// Writes a file atomically (QSaveFile).
+Result<> writeFileAtomically(const std::string &path, std::string_view bytes);
+/// Reads a whole file.
+Result<std::string> readFile(const std::string &path);
+
+/// A CSV field, quoted when it holds the delimiter, a quote or a line break.
+std::string csvField(std::string_view s, char delimiter = ',');
+/// Reads a CSV/TSV file into records (quoted fields may span lines); the first is the header. Errors name
+/// the file and line.
+Result<std::vector<std::vector<std::string>>> readCsv(const std::string &path, char delimiter = ',');
+
+/// Imports labels read from another tool's files: finds or creates the job, maps class names to ids,
+/// finds the items by media path (adding the ones the project lacks) and puts the labels, all in one
+/// transaction that commit() ends. Nothing is written when any step fails.
+class LabelWriter
+{
+public:
+    static Result<std::unique_ptr<LabelWriter>> begin(ProjectStore &store, TaskType type,
+                                                      const FormatImportOptions &options,
+                                                      const std::string &defaultJobName,
+                                                      const std::string &description);
+    const Job &job() const { return m_job; }
+    /// The class id of a name: a class of the job, or a new one when the job is new or addClasses is set;
+    /// otherwise an error listing the job's classes.
+    Result<int> classId(const std::string &name, const std::string &color = {});
+    /// The item of an image file (absolute path, or a URI), added to the project when it is not there yet.
+    Result<Item> imageItem(const std::string &pathOrUri);
+    /// A text item with this text, added when it is not there yet.
+    Result<Item> textItem(const std::string &text);
+    /// Puts an item in a split.
+    Result<> setSplit(int64_t itemId, const std::string &split) { return m_tx->setSplit(itemId, split); }
+    /// Puts a label on an item (source "imported").
+    Result<> put(const Item &item, Payload payload);
+    ImportReport &report() { return m_report; }
+    /// Saves the job (with any new classes) and commits.
+    Result<ImportReport> commit();
+
+private:
+    LabelWriter(ProjectStore &store) : m_store(store) {}
+    ProjectStore &m_store;
+    std::unique_ptr<WriteTransaction> m_tx;
+    Job m_job;
+    bool m_jobIsNew = false;
+    bool m_addClasses = false;
+    bool m_checkMedia = true;
+    int64_t m_batch = 0;
+    std::unordered_map<std::string, int64_t> m_itemsByUri;
+    std::unordered_map<std::string, int64_t> m_itemsByText;
+    bool m_textsIndexed = false;
+    ImportReport m_report;
+};
+
+} // namespace gw::datasets::formats

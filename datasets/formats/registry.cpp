@@ -1,0 +1,112 @@
+// The format registry: the built-in formats are registered here, once, for both programs.
+
+#include "datasets/formats/builtin.h"
+#include "datasets/formats/format.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace gw::datasets {
+
+bool Format::carries(TaskType t) const
+{
+    return std::find(tasks.begin(), tasks.end(), t) != tasks.end();
+}
+
+std::string Format::setting(const std::map<std::string, std::string> &settings, const std::string &key) const
+{
+    if (auto it = settings.find(key); it != settings.end())
+        return it->second;
+    for (const FormatOption &o : options)
+        if (o.key == key)
+            return o.defaultValue;
+    return {};
+}
+
+Result<> Format::check(const std::map<std::string, std::string> &settings) const
+{
+    for (const auto &[key, value] : settings) {
+        const auto o = std::find_if(options.begin(), options.end(), [&](const FormatOption &x) { return x.key == key; });
+        if (o == options.end()) {
+            std::string known;
+            for (const FormatOption &x : options)
+                known += (known.empty() ? "" : ", ") + x.key;
+            return fail(Error::invalid(name + " has no option '" + key + "'" +
+                                       (known.empty() ? std::string(" (it has none)") : " (it has " + known + ")")));
+        }
+        if (!o->choices.empty() && std::find(o->choices.begin(), o->choices.end(), value) == o->choices.end()) {
+            std::string choices;
+            for (const std::string &c : o->choices)
+                choices += (choices.empty() ? "" : ", ") + c;
+            return fail(Error::invalid(name + " option '" + key + "' is one of " + choices + ", not '" + value + "'"));
+        }
+    }
+    return {};
+}
+
+namespace {
+
+Format groundTruthManifest()
+{
+    Format f;
+    f.id = "groundtruth";
+    f.name = "Ground Truth manifest";
+    f.description = "SageMaker Ground Truth augmented manifest (JSON Lines): source-ref or source, the kept keys, "
+                    "and each job's label attribute with its -metadata; masks as palette PNGs beside it";
+    f.tasks = {TaskType::ImageClassification, TaskType::ImageClassificationMultiLabel, TaskType::BoundingBox,
+               TaskType::SemanticSegmentation, TaskType::TextClassification,
+               TaskType::TextClassificationMultiLabel, TaskType::NamedEntityRecognition};
+    f.fileFilter = "Ground Truth manifests (*.manifest *.jsonl *.json)";
+    f.read = [](ProjectStore &store, const std::string &path, const FormatImportOptions &o) {
+        ImportOptions io = o;
+        if (!o.job.empty())
+            io.jobs = {o.job};
+        return importManifest(store, path, io);
+    };
+    f.write = [](const ProjectStore &store, const FormatExportOptions &o) {
+        ExportOptions e;
+        e.outPath = o.outPath;
+        if (!o.job.empty())
+            e.jobs = {o.job};
+        e.onlyLabeled = o.onlyLabeled && !o.job.empty();
+        e.splits = o.splits;
+        e.progress = o.progress;
+        return exportManifest(store, e);
+    };
+    return f;
+}
+
+std::vector<Format> &registry()
+{
+    static std::vector<Format> all;
+    return all;
+}
+
+} // namespace
+
+std::vector<Format> formats::builtinFormats()
+{
+    return {classFolders(), maskPngs(), textTable(), nerJsonl()};
+}
+
+const std::vector<Format> &allFormats()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        std::vector<Format> &all = registry();
+        all.push_back(groundTruthManifest());
+        for (Format &f : formats::builtinFormats())
+            all.push_back(std::move(f));
+    });
+    return registry();
+}
+
+const Format *findFormat(std::string_view id)
+{
+    for (const Format &f : allFormats())
+        if (f.id == id)
+            return &f;
+    return nullptr;
+}
+
+} // namespace gw::datasets
