@@ -28,6 +28,7 @@ Commands:
   changes PROJECT                  the project's change log
   export PROJECT --out PATH        write a Ground Truth manifest, or --format coco|yolo|... --job J
   formats                          the dataset formats export and import --format know
+  split PROJECT [--job J]          train/validation/test splits: stratified, grouped, seeded
   import-labels PROJECT MANIFEST   read labels from a Ground Truth output manifest
   autolabel PROJECT --job J        one round of automated labeling (train, calibrate, auto-label, queue)
   simulate PROJECT --job J --oracle truth.jsonl   run the loop to the end with a simulated annotator
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
         {"export", cmdExport},      {"info", cmdInfo},       {"items", cmdItems},
         {"job", cmdJob},            {"label", cmdLabel},     {"history", cmdHistory},
         {"changes", cmdChanges},    {"autolabel", cmdAutolabel}, {"simulate", cmdSimulate},
-        {"runs", cmdRuns},          {"formats", cmdFormats},
+        {"runs", cmdRuns},          {"formats", cmdFormats}, {"split", cmdSplit},
     };
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args.at(1) == QStringLiteral("--help") || args.at(1) == QStringLiteral("-h")

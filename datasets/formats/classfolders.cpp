@@ -19,10 +19,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::set<std::string> kSplitFolders = {"train", "training", "val", "valid", "validation", "test", "testing"};
+const std::set<std::string> kSplitFolders = {"train",      "training", "val",        "valid",
+                                             "validation", "test",     "testing",    "unassigned"};
 
 std::string splitOfFolder(const std::string &name)
 {
+    if (name == "unassigned")
+        return {};
     if (name == "train" || name == "training")
         return "train";
     if (name == "val" || name == "valid" || name == "validation")

@@ -52,7 +52,10 @@ Result<ExportReport> writeMasks(const Format &format, const ProjectStore &store,
         }
         if (auto w = (*out)->write(name, *png); !w)
             return fail(w.error());
-        index += csvField(media::isUri(e.mediaPath) ? e.mediaPath : media::toManifest(finalDir, e.mediaPath)) + "," +
+        // Local images relative to the output folder (with ../ when outside it), so the two can move together.
+        const std::string imageRef =
+            media::isUri(e.mediaPath) ? e.mediaPath : fs::path(e.mediaPath).lexically_relative(finalDir).string();
+        index += csvField(imageRef) + "," +
                  name + "," + csvField(e.item->split) + "\n";
         ++report.lines;
         ++report.labels;

@@ -1,8 +1,9 @@
-// gw export, gw import --format, gw formats: datasets in and out through the format registry.
+// gw export, gw import --format, gw formats, gw split: datasets in and out through the format registry.
 
 #include "app/cli/cli.h"
 
 #include "datasets/formats/format.h"
+#include "datasets/splits.h"
 
 #include <cstdio>
 
@@ -238,6 +239,86 @@ int cmdFormats(const QStringList &args)
             std::printf("%-14s   --option %s=%s  %s (default %s)\n", "", x.key.c_str(),
                         choices.empty() ? "VALUE" : choices.c_str(), x.description.c_str(), x.defaultValue.c_str());
         }
+    }
+    return ExitOk;
+}
+
+int cmdSplit(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption job(QStringLiteral("job"),
+                                 QStringLiteral("Stratify by this job's labels (its classes, label sets or the classes "
+                                                "present), and split only its kind of items."),
+                                 QStringLiteral("name"));
+    const QCommandLineOption ratios(QStringLiteral("ratios"),
+                                    QStringLiteral("Train, validation and test shares (default 0.8,0.1,0.1)."),
+                                    QStringLiteral("t,v,t"), QStringLiteral("0.8,0.1,0.1"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."), QStringLiteral("n"),
+                                  QStringLiteral("1"));
+    const QCommandLineOption groupBy(QStringLiteral("group-by"),
+                                     QStringLiteral("Keep groups together: 'folder' (an image's folder) or 'field:NAME' "
+                                                    "(a key of the items' manifest lines)."),
+                                     QStringLiteral("key"));
+    const QCommandLineOption keep(QStringLiteral("keep-existing"),
+                                  QStringLiteral("Only assign items that have no split yet."));
+    p.addOptions({job, ratios, seed, groupBy, keep, jsonOption()});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT"),
+                   QStringLiteral("Assign items to train, validation and test splits: by ratio, stratified by class, "
+                                  "grouped by a key so near-copies stay together, reproducible from the seed. "
+                                  "Exports honour the splits (gw export --split, split folders)."),
+                   1, code))
+        return code;
+    SplitOptions o;
+    const QStringList parts = p.value(ratios).split(QLatin1Char(','));
+    bool ok = parts.size() == 3;
+    for (int i = 0; ok && i < 3; ++i)
+        o.ratios[size_t(i)] = parts[i].toDouble(&ok);
+    if (!ok)
+        return usageError(p, "--ratios takes three numbers: train,validation,test");
+    o.seed = p.value(seed).toULongLong(&ok);
+    if (!ok)
+        return usageError(p, "--seed takes a whole number");
+    o.job = str(p.value(job));
+    o.keepExisting = p.isSet(keep);
+    o.author = defaultAuthor();
+    if (p.isSet(groupBy)) {
+        const QString g = p.value(groupBy);
+        if (g == QStringLiteral("folder")) {
+            o.groupBy = SplitOptions::GroupBy::Folder;
+        } else if (g.startsWith(QStringLiteral("field:")) && g.size() > 6) {
+            o.groupBy = SplitOptions::GroupBy::Field;
+            o.field = str(g.mid(6));
+        } else {
+            return usageError(p, "--group-by takes 'folder' or 'field:NAME'");
+        }
+    }
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    auto r = assignSplits(**store, o);
+    if (!r)
+        return report(r.error());
+    if (p.isSet(jsonOption())) {
+        json::Object out;
+        for (size_t s = 0; s < kSplitNames.size(); ++s)
+            out.set(kSplitNames[s], r->items[s]);
+        out.set("groups", r->groups);
+        json::Object strata;
+        for (const auto &[name, n] : r->strata)
+            strata.set(name, json::Array{json::Value(n[0]), json::Value(n[1]), json::Value(n[2])});
+        out.set("strata", std::move(strata));
+        printJson(json::Value(std::move(out)));
+        return ExitOk;
+    }
+    std::printf("train %lld, validation %lld, test %lld items (%lld groups)\n", static_cast<long long>(r->items[0]),
+                static_cast<long long>(r->items[1]), static_cast<long long>(r->items[2]),
+                static_cast<long long>(r->groups));
+    if (!o.job.empty()) {
+        std::printf("\n%-32s %8s %10s %8s\n", "stratum", "train", "validation", "test");
+        for (const auto &[name, n] : r->strata)
+            std::printf("%-32s %8lld %10lld %8lld\n", name.c_str(), static_cast<long long>(n[0]),
+                        static_cast<long long>(n[1]), static_cast<long long>(n[2]));
     }
     return ExitOk;
 }

@@ -1,0 +1,562 @@
+// Dataset formats through the registry: class folders, mask PNGs, text tables and entity JSON Lines against
+// golden files and in read → write → read round trips; splits (stratified, grouped, seeded) and how exports
+// honour them; bad input named by file and line with nothing written; outputs that appear whole or not at all.
+
+#include "datasets/formats/format.h"
+#include "datasets/importers.h"
+#include "datasets/mask.h"
+#include "datasets/media.h"
+#include "datasets/splits.h"
+#include "testutil.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QImage>
+#include <QTest>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+using namespace gw;
+using namespace gw::datasets;
+
+namespace {
+
+const QString kGolden = test::goldenDir() + QStringLiteral("/formats");
+
+Job makeJob(const std::string &name, TaskType type, const std::vector<std::string> &classes)
+{
+    Job j;
+    j.name = name;
+    j.type = type;
+    for (size_t i = 0; i < classes.size(); ++i)
+        j.classes.push_back({int(i), classes[i], defaultClassColor(int(i)), std::to_string(i + 1), {}});
+    return j;
+}
+
+void put(ProjectStore &s, const Job &job, int64_t item, Payload p)
+{
+    Annotation a;
+    a.jobId = job.id;
+    a.itemId = item;
+    a.payload = std::move(p);
+    a.provenance.author = "tester";
+    auto tx = s.begin();
+    QVERIFY(tx && (*tx)->putAnnotation(a) && (*tx)->commit());
+}
+
+Payload classes(std::vector<int> ids)
+{
+    Payload p;
+    p.classes = std::move(ids);
+    p.classConfidence.assign(p.classes.size(), std::nullopt);
+    return p;
+}
+
+int64_t addText(ProjectStore &s, const std::string &text, const std::string &split = {})
+{
+    Item it;
+    it.kind = MediaKind::Text;
+    it.text = text;
+    it.split = split;
+    auto tx = s.begin();
+    (void)(*tx)->addItem(it);
+    (void)(*tx)->commit();
+    return it.id;
+}
+
+/// A small image file (a solid colour, so each is different) added to the project.
+int64_t addImage(ProjectStore &s, const QString &dir, const QString &name, int w, int h, const QColor &color,
+                 const std::string &split = {})
+{
+    QImage img(w, h, QImage::Format_RGB32);
+    img.fill(color);
+    const QString path = dir + QLatin1Char('/') + name;
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    img.save(path);
+    auto r = importImageFiles(s, {path.toStdString()}, "test", {});
+    if (!r)
+        qFatal("%s", r.error().message.c_str());
+    auto item = s.itemByUri(media::storedUri(s.projectDir(), path.toStdString()));
+    if (!split.empty()) {
+        auto tx = s.begin();
+        (void)(*tx)->setSplit((*item)->id, split);
+        (void)(*tx)->commit();
+    }
+    return (*item)->id;
+}
+
+const Format &format(const char *id)
+{
+    const Format *f = findFormat(id);
+    if (!f)
+        qFatal("no format %s", id);
+    return *f;
+}
+
+Result<ExportReport> exportAs(const ProjectStore &s, const char *id, const std::string &job, const std::string &out,
+                              std::map<std::string, std::string> settings = {})
+{
+    FormatExportOptions o;
+    o.job = job;
+    o.outPath = out;
+    o.settings = std::move(settings);
+    return format(id).write(s, o);
+}
+
+Result<ImportReport> importAs(ProjectStore &s, const char *id, const std::string &path, const std::string &job = {},
+                              bool addClasses = false)
+{
+    FormatImportOptions o;
+    o.job = job;
+    o.addClasses = addClasses;
+    return format(id).read(s, path, o);
+}
+
+/// Every file below a folder, relative, sorted.
+QStringList filesBelow(const QString &dir)
+{
+    QStringList out;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        out << QDir(dir).relativeFilePath(it.next());
+    out.sort();
+    return out;
+}
+
+int64_t annotationCount(const ProjectStore &s)
+{
+    int64_t n = 0;
+    auto jobs = s.jobs();
+    for (const Job &j : *jobs)
+        (void)s.forEachAnnotation(j.id, [&](const Annotation &) {
+            ++n;
+            return true;
+        });
+    return n;
+}
+
+/// Nothing written: the same items, jobs and labels as before.
+struct Unchanged
+{
+    const ProjectStore &s;
+    int64_t items, labels;
+    size_t jobs;
+    explicit Unchanged(const ProjectStore &store)
+        : s(store), items(*store.countItems({})), labels(annotationCount(store)), jobs(store.jobs()->size())
+    {
+    }
+    bool holds() const { return *s.countItems({}) == items && annotationCount(s) == labels && s.jobs()->size() == jobs; }
+};
+
+} // namespace
+
+class TestFormats : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void registryListsFormatsWithOptions()
+    {
+        QVERIFY(findFormat("groundtruth"));
+        QVERIFY(!findFormat("nonsense"));
+        const Format &table = format("text-table");
+        QVERIFY(table.carries(TaskType::TextClassification));
+        QVERIFY(!table.carries(TaskType::BoundingBox));
+        QVERIFY(table.check({{"classes", "onehot"}}));
+        const auto badValue = table.check({{"classes", "sideways"}});
+        QVERIFY(!badValue);
+        QVERIFY(badValue.error().message.find("label, onehot") != std::string::npos);
+        QVERIFY(!table.check({{"colour", "red"}}));
+        std::set<std::string> ids;
+        for (const Format &f : allFormats())
+            QVERIFY2(ids.insert(f.id).second, f.id.c_str());
+    }
+
+    void classFoldersWithSplitsRoundTrip()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        const Job job = *s->createJob(makeJob("animal", TaskType::ImageClassification, {"cat", "dog"}));
+        const QString media = dir.path() + QStringLiteral("/media");
+        put(*s, job, addImage(*s, media, QStringLiteral("a/x.png"), 4, 3, Qt::red, "train"), classes({0}));
+        put(*s, job, addImage(*s, media, QStringLiteral("b/x.png"), 4, 3, Qt::green, "train"), classes({0}));
+        put(*s, job, addImage(*s, media, QStringLiteral("y.png"), 4, 3, Qt::blue, "validation"), classes({1}));
+        put(*s, job, addImage(*s, media, QStringLiteral("z.png"), 4, 3, Qt::gray), classes({1}));
+        addImage(*s, media, QStringLiteral("unlabelled.png"), 4, 3, Qt::black);
+        const QString out = dir.path() + QStringLiteral("/out");
+        auto r = exportAs(*s, "class-folders", "animal", out.toStdString());
+        GW_VERIFY_OK(r);
+        QCOMPARE(r->lines, int64_t(4));
+        // Two images named x.png in one class folder: the second gets its item id.
+        QCOMPARE(filesBelow(out), (QStringList{QStringLiteral("train/cat/x-2.png"), QStringLiteral("train/cat/x.png"),
+                                               QStringLiteral("unassigned/dog/z.png"),
+                                               QStringLiteral("validation/dog/y.png")}));
+        QCOMPARE(QImage(out + QStringLiteral("/validation/dog/y.png")).pixelColor(0, 0), QColor(Qt::blue));
+
+        // Back in: classes, labels and splits from the folders.
+        auto t = test::newProject(test::path(dir, "q.gwproj"));
+        auto in = importAs(*t, "class-folders", out.toStdString(), "animal");
+        GW_VERIFY_OK(in);
+        QCOMPARE(in->labels, int64_t(4));
+        const Job back = *t->job("animal");
+        QCOMPARE(back.classes.size(), size_t(2));
+        std::map<std::string, std::pair<std::string, std::string>> got; // file → (class, split)
+        (void)t->forEachAnnotation(back.id, [&](const Annotation &a) {
+            const Item it = *t->item(a.itemId);
+            got[std::filesystem::path(it.uri).filename().string()] = {back.classById(a.payload.classes.front())->name,
+                                                                      it.split};
+            return true;
+        });
+        QCOMPARE(got["y.png"], (std::pair<std::string, std::string>{"dog", "validation"}));
+        QCOMPARE(got["x-2.png"], (std::pair<std::string, std::string>{"cat", "train"}));
+        QCOMPARE(got["z.png"], (std::pair<std::string, std::string>{"dog", ""})); // unassigned/: no split
+    }
+
+    void classFoldersRefuseUnknownClassesAndWriteNothing()
+    {
+        QTemporaryDir dir;
+        const QString root = dir.path() + QStringLiteral("/folders");
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        (void)s->createJob(makeJob("animal", TaskType::ImageClassification, {"cat", "dog"}));
+        addImage(*s, root, QStringLiteral("cat/1.png"), 2, 2, Qt::red);
+        QDir().mkpath(root + QStringLiteral("/bird"));
+        QImage bird(2, 2, QImage::Format_RGB32);
+        bird.fill(Qt::yellow);
+        bird.save(root + QStringLiteral("/bird/2.png"));
+        const Unchanged before(*s);
+        auto r = importAs(*s, "class-folders", root.toStdString(), "animal");
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.find("bird/2.png") != std::string::npos, r.error().message.c_str());
+        QVERIFY2(r.error().message.find("'bird' is not one of job 'animal' (cat, dog)") != std::string::npos,
+                 r.error().message.c_str());
+        QVERIFY(before.holds());
+        GW_VERIFY_OK(importAs(*s, "class-folders", root.toStdString(), "animal", /*addClasses=*/true));
+        QCOMPARE(s->job("animal")->classes.size(), size_t(3));
+    }
+
+    void masksMatchGoldenFilesAndComeBackPixelExact()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        // Class ids 0 and 2 (a class removed in between would leave such gaps): values on disk are positions.
+        Job j = makeJob("scene-ref", TaskType::SemanticSegmentation, {"road", "sky"});
+        j.classes[1].id = 2;
+        const Job job = *s->createJob(j);
+        const int64_t item = addImage(*s, dir.path(), QStringLiteral("street.png"), 4, 3, Qt::gray, "train");
+        mask::IndexedMask m{4, 3, {0, 1, 1, 0, /**/ 3, 3, 1, 0, /**/ 0, 0, 0, 3}}; // stored: id + 1
+        Payload p;
+        p.mask = *mask::encodeStored(m, job.classes);
+        put(*s, job, item, p);
+        const QString out = dir.path() + QStringLiteral("/masks-out");
+        GW_VERIFY_OK(exportAs(*s, "mask-pngs", "scene-ref", out.toStdString()));
+        QCOMPARE(filesBelow(out), (QStringList{QStringLiteral("classes.csv"), QStringLiteral("index.csv"),
+                                               QStringLiteral("masks/street.png")}));
+        for (const char *name : {"classes.csv", "index.csv"})
+            QCOMPARE(QString::fromStdString(test::readFile((out + QLatin1Char('/') + QLatin1String(name)).toStdString())),
+                     QString::fromStdString(test::readFile((kGolden + QStringLiteral("/mask-pngs/") +
+                                                            QLatin1String(name)).toStdString())));
+        auto written = mask::decode(test::readFile((out + QStringLiteral("/masks/street.png")).toStdString()));
+        GW_VERIFY_OK(written);
+        QCOMPARE(written->pixels, (std::vector<uint8_t>{0, 1, 1, 0, 2, 2, 1, 0, 0, 0, 0, 2})); // positions + 1
+
+        auto t = test::newProject(test::path(dir, "q.gwproj"));
+        GW_VERIFY_OK(importAs(*t, "mask-pngs", out.toStdString()));
+        const Job back = *t->job("mask-ref");
+        QCOMPARE(back.classes.size(), size_t(2));
+        QCOMPARE(back.classes[1].name, std::string("sky"));
+        QCOMPARE(back.classes[1].color, job.classes[1].color);
+        std::vector<uint8_t> pixels;
+        std::string split;
+        (void)t->forEachAnnotation(back.id, [&](const Annotation &a) {
+            pixels = mask::decode(a.payload.mask)->pixels;
+            split = t->item(a.itemId)->split;
+            return true;
+        });
+        QCOMPARE(pixels, (std::vector<uint8_t>{0, 1, 1, 0, 2, 2, 1, 0, 0, 0, 0, 2})); // new ids 0, 1
+        QCOMPARE(split, std::string("train"));
+    }
+
+    void maskValuesNotInTheClassTableAreNamed()
+    {
+        QTemporaryDir dir;
+        const QString root = dir.path() + QStringLiteral("/m");
+        QDir().mkpath(root + QStringLiteral("/masks"));
+        QImage img(2, 2, QImage::Format_RGB32);
+        img.fill(Qt::white);
+        img.save(dir.path() + QStringLiteral("/img.png"));
+        mask::IndexedMask m{2, 2, {0, 1, 7, 1}};
+        test::writeFile((root + QStringLiteral("/masks/img.png")).toStdString(), *mask::encode(m, {0, 0xff0000}));
+        test::writeFile((root + QStringLiteral("/classes.csv")).toStdString(), "value,name,color\n0,background,#000000\n1,road,#ff0000\n");
+        test::writeFile((root + QStringLiteral("/index.csv")).toStdString(), "image,mask,split\n../img.png,masks/img.png,\n");
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        const Unchanged before(*s);
+        auto r = importAs(*s, "mask-pngs", root.toStdString());
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.find("index.csv:2: ") != std::string::npos, r.error().message.c_str());
+        QVERIFY2(r.error().message.find("pixel (0, 1) has value 7") != std::string::npos, r.error().message.c_str());
+        QVERIFY(before.holds());
+    }
+
+    void textTablesMatchGoldenFiles_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<bool>("multi");
+        QTest::addColumn<QString>("layout");
+        QTest::newRow("csv, label") << QStringLiteral("single.csv") << false << QStringLiteral("label");
+        QTest::newRow("tsv, label") << QStringLiteral("single.tsv") << false << QStringLiteral("label");
+        QTest::newRow("jsonl, label") << QStringLiteral("single.jsonl") << false << QStringLiteral("label");
+        QTest::newRow("csv, labels") << QStringLiteral("multi.csv") << true << QStringLiteral("label");
+        QTest::newRow("jsonl, labels") << QStringLiteral("multi.jsonl") << true << QStringLiteral("label");
+        QTest::newRow("csv, one-hot") << QStringLiteral("onehot.csv") << true << QStringLiteral("onehot");
+        QTest::newRow("jsonl, one-hot") << QStringLiteral("onehot.jsonl") << true << QStringLiteral("onehot");
+    }
+
+    void textTablesMatchGoldenFiles()
+    {
+        QFETCH(QString, file);
+        QFETCH(bool, multi);
+        QFETCH(QString, layout);
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        const Job job = *s->createJob(makeJob("topic", multi ? TaskType::TextClassificationMultiLabel
+                                                              : TaskType::TextClassification,
+                                              {"sport", "music", "news, daily"}));
+        put(*s, job, addText(*s, "Cup final tonight", "train"), classes({0}));
+        put(*s, job, addText(*s, "A \"live\" album,\nrecorded in 1971", "test"), classes(multi ? std::vector<int>{1, 2}
+                                                                                                : std::vector<int>{1}));
+        addText(*s, "no label yet");
+        put(*s, job, addText(*s, "Zoë's café 🎉"), classes({2}));
+        const std::string out = test::path(dir, file.toUtf8().constData());
+        auto r = exportAs(*s, "text-table", "topic", out, {{"classes", layout.toStdString()}});
+        GW_VERIFY_OK(r);
+        QCOMPARE(r->lines, int64_t(3)); // labelled items only
+        const std::string golden = test::readFile((kGolden + QStringLiteral("/text-table/") + file).toStdString());
+        QCOMPARE(QString::fromStdString(test::readFile(out)), QString::fromStdString(golden));
+
+        // Back in, into a new project: the same texts with the same classes and splits.
+        auto t = test::newProject(test::path(dir, "q.gwproj"));
+        GW_VERIFY_OK(importAs(*t, "text-table", out, "topic"));
+        const Job back = *t->job("topic");
+        QCOMPARE(back.type, job.type);
+        std::map<std::string, std::pair<std::set<std::string>, std::string>> got;
+        (void)t->forEachAnnotation(back.id, [&](const Annotation &a) {
+            std::set<std::string> names;
+            for (int id : a.payload.classes)
+                names.insert(back.classById(id)->name);
+            const Item it = *t->item(a.itemId);
+            got[it.text] = {names, it.split};
+            return true;
+        });
+        QCOMPARE(got.size(), size_t(3));
+        QCOMPARE(got["A \"live\" album,\nrecorded in 1971"].first,
+                 multi ? (std::set<std::string>{"music", "news, daily"}) : (std::set<std::string>{"music"}));
+        QCOMPARE(got["A \"live\" album,\nrecorded in 1971"].second, std::string("test"));
+        QCOMPARE(got["Zoë's café 🎉"].first, std::set<std::string>{"news, daily"});
+    }
+
+    void textTableErrorsNameTheLine()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        (void)s->createJob(makeJob("topic", TaskType::TextClassification, {"sport", "music"}));
+        const std::string csv = test::path(dir, "bad.csv");
+        test::writeFile(csv, "text,label\nfine,sport\n\"two\nlines\",music\nbroken,sport,extra\n");
+        const Unchanged before(*s);
+        auto r = importAs(*s, "text-table", csv, "topic");
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.find("bad.csv:4: 3 fields, the header has 2") != std::string::npos,
+                 r.error().message.c_str());
+        test::writeFile(csv, "text,label\nfine,sport\nodd,poetry\n");
+        r = importAs(*s, "text-table", csv, "topic");
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.find("bad.csv:3: class 'poetry' is not one of job 'topic'") != std::string::npos,
+                 r.error().message.c_str());
+        test::writeFile(csv, "text,label\nfine,sport\n");
+        r = importAs(*s, "text-table", test::path(dir, "bad.txt"), "topic");
+        QVERIFY(!r);
+        QVERIFY(before.holds());
+    }
+
+    void entitiesMatchGoldenFileInCodePoints()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        const Job job = *s->createJob(makeJob("entities", TaskType::NamedEntityRecognition, {"PER", "LOC"}));
+        Payload p;
+        // "🎉 Zoë went to 東京." — code points: 🎉=0, ' '=1, Zoë=2..5, 東京=14..16
+        p.spans = {{1, 14, 16, std::nullopt}, {0, 2, 5, std::nullopt}};
+        put(*s, job, addText(*s, "🎉 Zoë went to 東京.", "validation"), p);
+        Payload none;
+        put(*s, job, addText(*s, "Nothing here."), none);
+        const std::string out = test::path(dir, "ner.jsonl");
+        GW_VERIFY_OK(exportAs(*s, "ner-jsonl", "entities", out));
+        QCOMPARE(QString::fromStdString(test::readFile(out)),
+                 QString::fromStdString(test::readFile((kGolden + QStringLiteral("/ner-jsonl/ner.jsonl")).toStdString())));
+
+        auto t = test::newProject(test::path(dir, "q.gwproj"));
+        GW_VERIFY_OK(importAs(*t, "ner-jsonl", out, "people"));
+        const Job back = *t->job("people");
+        std::vector<std::tuple<std::string, int64_t, int64_t>> spans;
+        (void)t->forEachAnnotation(back.id, [&](const Annotation &a) {
+            for (const Span &sp : a.payload.spans)
+                spans.emplace_back(back.classById(sp.classId)->name, sp.start, sp.end);
+            return true;
+        });
+        QCOMPARE(spans, (std::vector<std::tuple<std::string, int64_t, int64_t>>{{"PER", 2, 5}, {"LOC", 14, 16}}));
+    }
+
+    void entityErrorsNameTheLine()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        const std::string file = test::path(dir, "e.jsonl");
+        test::writeFile(file, "{\"text\":\"Zoë\",\"label\":[[0,3,\"PER\"]]}\n{\"text\":\"Zoë\",\"label\":[[1,4,\"PER\"]]}\n");
+        const Unchanged before(*s);
+        auto r = importAs(*s, "ner-jsonl", file);
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.find("e.jsonl:2: span [1, 4) is outside the text's 3 code points") != std::string::npos,
+                 r.error().message.c_str());
+        test::writeFile(file, "{\"text\":\"Ada Lovelace\",\"label\":[[0,12,\"PER\"],[4,12,\"PER\"]]}\n");
+        r = importAs(*s, "ner-jsonl", file);
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.find("e.jsonl:1: spans [0, 12) and [4, 12) overlap") != std::string::npos,
+                 r.error().message.c_str());
+        test::writeFile(file, "{\"text\":\"Ada\",\"label\":[[0,3,\"PER\"]]}\n{\"text\": oops}\n");
+        r = importAs(*s, "ner-jsonl", file);
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.find("e.jsonl:2: ") != std::string::npos, r.error().message.c_str());
+        QVERIFY(before.holds());
+    }
+
+    void failedExportsLeaveNothingBehind()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        const Job job = *s->createJob(makeJob("scene-ref", TaskType::SemanticSegmentation, {"road"}));
+        const int64_t item = addImage(*s, dir.path(), QStringLiteral("a.png"), 2, 2, Qt::gray);
+        Payload referenced;
+        referenced.maskUri = "elsewhere/a.png"; // imported as a reference only: no pixels to write
+        put(*s, job, item, referenced);
+        const QString out = dir.path() + QStringLiteral("/out");
+        QDir().mkpath(out);
+        test::writeFile((out + QStringLiteral("/previous.txt")).toStdString(), "kept");
+        auto r = exportAs(*s, "mask-pngs", "scene-ref", out.toStdString());
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.find("only referenced") != std::string::npos, r.error().message.c_str());
+        // The earlier output is untouched and no staging folder is left.
+        QCOMPARE(filesBelow(out), QStringList{QStringLiteral("previous.txt")});
+        QCOMPARE(QDir(dir.path()).entryList(QStringList{QStringLiteral(".out*")}, QDir::AllEntries | QDir::Hidden),
+                 QStringList());
+        // A wrong job type or format option is refused before anything is written.
+        r = exportAs(*s, "text-table", "scene-ref", test::path(dir, "t.csv"));
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.find("is a semantic-segmentation job") != std::string::npos, r.error().message.c_str());
+        QVERIFY(!QFile::exists(dir.path() + QStringLiteral("/t.csv")));
+    }
+
+    void splitsAreStratifiedGroupedAndSeeded()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        const Job job = *s->createJob(makeJob("topic", TaskType::TextClassification, {"common", "rare"}));
+        // 900 texts of one class, 100 of another; texts come in "families" of 5 near-copies (field "family").
+        {
+            auto tx = s->begin();
+            for (int i = 0; i < 1000; ++i) {
+                Item it;
+                it.kind = MediaKind::Text;
+                it.text = "text " + std::to_string(i);
+                it.extra = "{\"family\":\"f" + std::to_string(i / 5) + "\"}";
+                (void)(*tx)->addItem(it);
+                Annotation a;
+                a.jobId = job.id;
+                a.itemId = it.id;
+                a.payload = classes({i % 10 == 0 || i % 10 == 1 ? 1 : 0});
+                (void)(*tx)->putAnnotation(a);
+            }
+            (void)(*tx)->commit();
+        }
+        SplitOptions o;
+        o.job = "topic";
+        o.seed = 7;
+        auto r = assignSplits(*s, o);
+        GW_VERIFY_OK(r);
+        QCOMPARE(r->items, (std::array<int64_t, 3>{800, 100, 100}));
+        // Each class in proportion: 80% / 10% / 10% of its items.
+        QCOMPARE(r->strata["common"], (std::array<int64_t, 3>{640, 80, 80}));
+        QCOMPARE(r->strata["rare"], (std::array<int64_t, 3>{160, 20, 20}));
+        std::map<int64_t, std::string> first;
+        (void)s->forEachItem({}, [&](const Item &it) {
+            first[it.id] = it.split;
+            return true;
+        });
+        // The same seed gives the same splits; another seed others.
+        GW_VERIFY_OK(assignSplits(*s, o));
+        std::map<int64_t, std::string> again;
+        (void)s->forEachItem({}, [&](const Item &it) {
+            again[it.id] = it.split;
+            return true;
+        });
+        QCOMPARE(again, first);
+        o.seed = 8;
+        GW_VERIFY_OK(assignSplits(*s, o));
+        int moved = 0;
+        (void)s->forEachItem({}, [&](const Item &it) {
+            moved += it.split != first[it.id];
+            return true;
+        });
+        QVERIFY(moved > 100);
+
+        // Grouped: a family never straddles splits.
+        o.groupBy = SplitOptions::GroupBy::Field;
+        o.field = "family";
+        r = assignSplits(*s, o);
+        GW_VERIFY_OK(r);
+        QCOMPARE(r->groups, int64_t(200));
+        std::map<std::string, std::set<std::string>> splitsOfFamily;
+        (void)s->forEachItem({}, [&](const Item &it) {
+            splitsOfFamily[it.extra].insert(it.split);
+            return true;
+        });
+        for (const auto &[family, splits] : splitsOfFamily)
+            QVERIFY2(splits.size() == 1, family.c_str());
+        QCOMPARE(r->items[0] + r->items[1] + r->items[2], int64_t(1000));
+        QVERIFY(std::abs(r->items[1] - 100) <= 5 && std::abs(r->items[2] - 100) <= 5);
+
+        // Keeping existing splits: new items are assigned, the others stay.
+        const int64_t added = addText(*s, "a new text");
+        o.keepExisting = true;
+        o.groupBy = SplitOptions::GroupBy::None;
+        std::map<int64_t, std::string> before;
+        (void)s->forEachItem({}, [&](const Item &it) {
+            before[it.id] = it.split;
+            return true;
+        });
+        GW_VERIFY_OK(assignSplits(*s, o));
+        int changed = 0;
+        (void)s->forEachItem({}, [&](const Item &it) {
+            changed += it.id != added && it.split != before[it.id];
+            return true;
+        });
+        QCOMPARE(changed, 0);
+        QVERIFY(!s->item(added)->split.empty());
+        // Exports honour them.
+        const std::string out = test::path(dir, "test.csv");
+        FormatExportOptions e;
+        e.job = "topic";
+        e.outPath = out;
+        e.splits = {"test"};
+        auto written = format("text-table").write(*s, e);
+        GW_VERIFY_OK(written);
+        int64_t inTest = 0;
+        (void)s->forEachItem({}, [&](const Item &it) {
+            inTest += it.split == "test" && it.id != added;
+            return true;
+        });
+        QCOMPARE(written->lines, inTest);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFormats)
+#include "tst_formats.moc"
