@@ -4,6 +4,7 @@
 #include "datasets/json.h"
 #include "datasets/linereader.h"
 #include "datasets/media.h"
+#include "datasets/versions.h"
 
 #include <QFile>
 #include <QSaveFile>
@@ -306,6 +307,25 @@ Result<ImportReport> importManifest(ProjectStore &store, const std::string &path
 
 namespace {
 
+/// Rows read from memory: a recorded dataset version's items and annotations.
+template<typename T>
+class VectorCursor final : public Cursor<T>
+{
+public:
+    explicit VectorCursor(std::vector<T> rows) : m_rows(std::move(rows)) {}
+    Result<bool> next(T &out) override
+    {
+        if (m_next >= m_rows.size())
+            return false;
+        out = std::move(m_rows[m_next++]);
+        return true;
+    }
+
+private:
+    std::vector<T> m_rows;
+    size_t m_next = 0;
+};
+
 /// A job's current annotations walked alongside the items (both in item order).
 struct JobStream
 {
@@ -346,6 +366,26 @@ public:
         auto jobs = m_store.jobs();
         if (!jobs)
             return fail(jobs.error());
+        // A recorded version: its items (with their splits then) and annotation versions, not today's.
+        std::vector<Item> snapshotItems;
+        std::map<int64_t, std::vector<Annotation>> snapshotLabels;
+        if (m_opt.snapshot) {
+            for (const VersionEntry &v : *m_opt.snapshot) {
+                if (snapshotItems.empty() || snapshotItems.back().id != v.itemId) {
+                    auto item = m_store.item(v.itemId);
+                    if (!item)
+                        return fail(item.error());
+                    item->split = v.split;
+                    snapshotItems.push_back(std::move(*item));
+                }
+                if (v.annotationId) {
+                    auto a = m_store.annotationById(v.annotationId);
+                    if (!a)
+                        return fail(a.error());
+                    snapshotLabels[a->jobId].push_back(std::move(*a));
+                }
+            }
+        }
         for (const std::string &name : m_opt.jobs)
             if (std::none_of(jobs->begin(), jobs->end(), [&](const Job &j) { return j.name == name; }))
                 return fail(Error::notFound("no job named '" + name + "' in this project"));
@@ -358,10 +398,14 @@ public:
             s.metadataKey = "\"" + s.job.name + "-metadata\":";
             s.encoding = gt::prepareJob(s.job);
             s.idsArePositions = s.encoding.idsArePositions;
-            auto c = m_store.annotationCursor(s.job.id);
-            if (!c)
-                return fail(c.error());
-            s.cursor = std::move(*c);
+            if (m_opt.snapshot) {
+                s.cursor = std::make_unique<VectorCursor<Annotation>>(std::move(snapshotLabels[s.job.id]));
+            } else {
+                auto c = m_store.annotationCursor(s.job.id);
+                if (!c)
+                    return fail(c.error());
+                s.cursor = std::move(*c);
+            }
             auto more = s.cursor->next(s.pending);
             if (!more)
                 return fail(more.error());
@@ -372,10 +416,12 @@ public:
         QSaveFile file(QString::fromStdString(out.string()));
         if (!file.open(QIODevice::WriteOnly))
             return fail(Error::io(out.string() + ": cannot write: " + file.errorString().toStdString()));
-        auto total = m_store.countItems({});
+        auto total = m_opt.snapshot ? Result<int64_t>(int64_t(snapshotItems.size())) : m_store.countItems({});
         if (!total)
             return fail(total.error());
-        auto items = m_store.itemCursor({});
+        auto items = m_opt.snapshot
+                         ? Result<std::unique_ptr<Cursor<Item>>>(std::make_unique<VectorCursor<Item>>(std::move(snapshotItems)))
+                         : m_store.itemCursor({});
         if (!items)
             return fail(items.error());
 
@@ -388,7 +434,7 @@ public:
                 return fail(more.error());
             if (!*more)
                 break;
-            if (!m_opt.splits.empty()
+            if (!m_opt.snapshot && !m_opt.splits.empty()
                 && std::find(m_opt.splits.begin(), m_opt.splits.end(), item.split) == m_opt.splits.end())
                 continue;
             if (auto r = writeLine(item, buf); !r)
@@ -422,6 +468,7 @@ private:
         }
         appendExtra(item.extra, buf);
         int labels = 0;
+        std::vector<const Annotation *> written;
         for (JobStream &s : m_streams) {
             auto a = s.forItem(item.id);
             if (!a)
@@ -446,10 +493,17 @@ private:
                 return fail(Error{r.error().code, "item " + std::to_string(item.id) + ", job '" + s.job.name
                                                        + "': " + r.error().message});
             ++labels;
+            written.push_back(*a);
         }
         if (m_opt.onlyLabeled && labels == 0) {
             buf.resize(start);
             return {};
+        }
+        if (m_opt.recorder) {
+            if (written.empty())
+                m_opt.recorder->add(item, nullptr);
+            for (const Annotation *a : written)
+                m_opt.recorder->add(item, a);
         }
         buf += "}\n";
         ++m_report.lines;

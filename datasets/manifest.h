@@ -11,6 +11,8 @@
 
 namespace gw::datasets {
 
+class ExportRecorder;
+
 /// Progress of long work: done and total units (bytes or rows); returns false to cancel.
 using ProgressFn = std::function<bool(int64_t done, int64_t total)>;
 
@@ -45,6 +47,8 @@ struct ExportOptions
     bool onlyLabeled = false;      ///< leave out lines with none of the chosen labels
     std::vector<std::string> splits; ///< only items in these splits (empty: every item)
     ProgressFn progress;
+    ExportRecorder *recorder = nullptr;                   ///< told every item and label written
+    const std::vector<VersionEntry> *snapshot = nullptr; ///< write these items and annotation versions instead
 };
 
 struct ExportReport

@@ -49,6 +49,26 @@ struct Run
     int64_t startedUs = 0, finishedUs = 0;
 };
 
+/// A frozen export (gw versions): its settings, content hash and lineage, as JSON texts.
+struct DatasetVersion
+{
+    int64_t id = 0;
+    std::string name;
+    std::string contentHash; ///< SHA-256, hex
+    std::string settings;    ///< format, job(s), splits, options, augmentation
+    std::string lineage;     ///< jobs, human / auto / imported counts, model runs behind auto-labels
+    int64_t createdUs = 0;
+    int64_t items = 0;
+};
+
+/// One item of a dataset version: its split then, and one annotation version it carried (0: none).
+struct VersionEntry
+{
+    int64_t itemId = 0;
+    std::string split;
+    int64_t annotationId = 0;
+};
+
 /// A forward-only stream of rows, for work that walks a whole table (export, listing).
 template<typename T>
 class Cursor
@@ -139,6 +159,15 @@ public:
     virtual Result<> putAssignments(int64_t jobId, const std::string &worker, const std::vector<Assignment> &items) = 0;
     /// A worker's assignments in the order they were last put (a queue keeps its order).
     virtual Result<std::vector<Assignment>> assignments(int64_t jobId, const std::string &worker) const = 0;
+
+    /// Any version of an annotation (current or superseded) by its id.
+    virtual Result<Annotation> annotationById(int64_t id) const = 0;
+
+    /// Records a dataset version with its entries (in item order); sets version.id.
+    virtual Result<int64_t> addDatasetVersion(DatasetVersion &version, const std::vector<VersionEntry> &entries) = 0;
+    /// Every dataset version, oldest first.
+    virtual Result<std::vector<DatasetVersion>> datasetVersions() const = 0;
+    virtual Result<std::vector<VersionEntry>> datasetVersionEntries(int64_t versionId) const = 0;
 
     virtual Result<int64_t> addRun(const Run &run) = 0;
     virtual Result<> updateRun(const Run &run) = 0;

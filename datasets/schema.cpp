@@ -91,6 +91,14 @@ CREATE INDEX annotations_current_source ON annotations(job, source, item) WHERE 
 CREATE INDEX annotations_current_author ON annotations(job, author, item) WHERE superseded_us IS NULL AND deleted=0;
 )sql";
 
+// Version 4: what each dataset version holds — its items with their splits and the exact annotation versions
+// exported — so that the version can be written again byte for byte after labels have changed.
+const char *const kV4 = R"sql(
+CREATE TABLE dataset_version_items(version INTEGER NOT NULL REFERENCES dataset_versions(id), item INTEGER NOT NULL,
+  split TEXT, annotation INTEGER);
+CREATE INDEX dataset_version_items_version ON dataset_version_items(version);
+)sql";
+
 bool hasTable(sqlite3 *db, const char *name)
 {
     sql::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
@@ -108,7 +116,7 @@ int tableCount(sqlite3 *db)
 
 const std::vector<const char *> &migrations()
 {
-    static const std::vector<const char *> all = {kV1, kV2, kV3};
+    static const std::vector<const char *> all = {kV1, kV2, kV3, kV4};
     return all;
 }
 

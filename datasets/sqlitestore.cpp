@@ -873,6 +873,91 @@ public:
         return out;
     }
 
+    Result<Annotation> annotationById(int64_t id) const override
+    {
+        auto s = prepared("SELECT " GW_ANNOTATION_COLUMNS " FROM annotations WHERE id=?");
+        if (!s)
+            return fail(s.error());
+        (*s)->bind(1, id);
+        if (!(*s)->step()) {
+            if (auto st = (*s)->status(); !st)
+                return fail(st.error());
+            return fail(Error::notFound("no annotation " + std::to_string(id)));
+        }
+        return readAnnotation(**s);
+    }
+
+    Result<int64_t> addDatasetVersion(DatasetVersion &v, const std::vector<VersionEntry> &entries) override
+    {
+        auto r = inTransaction([&](SqliteTransaction &) -> Result<> {
+            auto s = prepared("INSERT INTO dataset_versions(name, content_hash, settings, lineage, created_us) "
+                              "VALUES(?,?,?,?,?)");
+            if (!s)
+                return fail(s.error());
+            v.createdUs = v.createdUs ? v.createdUs : nowUs();
+            (*s)->bind(1, std::string_view(v.name)).bind(2, std::string_view(v.contentHash));
+            (*s)->bind(3, std::string_view(v.settings)).bind(4, std::string_view(v.lineage)).bind(5, v.createdUs);
+            if (auto e = (*s)->exec(); !e)
+                return e;
+            v.id = sqlite3_last_insert_rowid(m_db);
+            auto e = prepared("INSERT INTO dataset_version_items(version, item, split, annotation) VALUES(?,?,?,?)");
+            if (!e)
+                return fail(e.error());
+            for (const VersionEntry &entry : entries) {
+                (*e)->reset();
+                (*e)->bind(1, v.id).bind(2, entry.itemId).bindTextOrNull(3, entry.split);
+                if (entry.annotationId)
+                    (*e)->bind(4, entry.annotationId);
+                if (auto x = (*e)->exec(); !x)
+                    return x;
+            }
+            return {};
+        });
+        if (!r)
+            return fail(r.error());
+        return v.id;
+    }
+
+    Result<std::vector<DatasetVersion>> datasetVersions() const override
+    {
+        auto s = prepared("SELECT v.id, COALESCE(v.name,''), COALESCE(v.content_hash,''), COALESCE(v.settings,''), "
+                          "COALESCE(v.lineage,''), COALESCE(v.created_us,0), "
+                          "(SELECT COUNT(DISTINCT item) FROM dataset_version_items i WHERE i.version=v.id) "
+                          "FROM dataset_versions v ORDER BY v.id");
+        if (!s)
+            return fail(s.error());
+        std::vector<DatasetVersion> out;
+        while ((*s)->step()) {
+            DatasetVersion v;
+            v.id = (*s)->columnInt(0);
+            v.name.assign((*s)->columnText(1));
+            v.contentHash.assign((*s)->columnText(2));
+            v.settings.assign((*s)->columnText(3));
+            v.lineage.assign((*s)->columnText(4));
+            v.createdUs = (*s)->columnInt(5);
+            v.items = (*s)->columnInt(6);
+            out.push_back(std::move(v));
+        }
+        if (auto st = (*s)->status(); !st)
+            return fail(st.error());
+        return out;
+    }
+
+    Result<std::vector<VersionEntry>> datasetVersionEntries(int64_t versionId) const override
+    {
+        auto s = prepared("SELECT item, COALESCE(split,''), COALESCE(annotation,0) FROM dataset_version_items "
+                          "WHERE version=? ORDER BY rowid");
+        if (!s)
+            return fail(s.error());
+        (*s)->bind(1, versionId);
+        std::vector<VersionEntry> out;
+        while ((*s)->step())
+            out.push_back({(*s)->columnInt(0), std::string((*s)->columnText(1)), (*s)->columnInt(2)});
+        if (auto st = (*s)->status(); !st)
+            return fail(st.error());
+        return out;
+    }
+
     Result<int64_t> addRun(const Run &run) override
     {
         int64_t id = 0;

@@ -90,6 +90,7 @@ int cmdImportLabels(const QStringList &args);
 int cmdExport(const QStringList &args);
 int cmdFormats(const QStringList &args);
 int cmdSplit(const QStringList &args);
+int cmdVersions(const QStringList &args);
 int cmdInfo(const QStringList &args);
 int cmdItems(const QStringList &args);
 int cmdJob(const QStringList &args);

@@ -4,6 +4,9 @@
 
 #include "datasets/formats/format.h"
 #include "datasets/splits.h"
+#include "datasets/versions.h"
+
+#include <QDateTime>
 
 #include <cstdio>
 
@@ -117,77 +120,142 @@ int importWithFormat(const QCommandLineParser &p, const FormatArgs &a)
     return worst;
 }
 
+namespace {
+
+void printVersionLine(const DatasetVersion &v)
+{
+    json::Value lineage, settings;
+    json::parse(v.lineage, lineage);
+    json::parse(v.settings, settings);
+    std::string labels;
+    if (const json::Value *l = lineage.find("labels"); l && l->isObject())
+        for (const auto &[source, n] : l->toObject())
+            labels += (labels.empty() ? "" : ", ") + json::toString(n) + " " + source;
+    const json::Value *format = settings.find("format");
+    std::printf("version %lld  %s  %s  %lld items  %s  sha256 %.12s%s%s\n", static_cast<long long>(v.id),
+                QDateTime::fromMSecsSinceEpoch(v.createdUs / 1000, Qt::UTC).toString(Qt::ISODate).toUtf8().constData(),
+                format ? format->toString().c_str() : "?", static_cast<long long>(v.items),
+                labels.empty() ? "no labels" : labels.c_str(), v.contentHash.c_str(), v.name.empty() ? "" : "  ",
+                v.name.c_str());
+}
+
+} // namespace
+
 int cmdExport(const QStringList &args)
 {
     QCommandLineParser p;
     const QCommandLineOption out({QStringLiteral("o"), QStringLiteral("out")},
                                  QStringLiteral("The file or folder to write (replaced only when complete)."),
                                  QStringLiteral("path"));
+    const QCommandLineOption version(QStringLiteral("version"),
+                                     QStringLiteral("Write a recorded dataset version again, byte for byte (gw versions "
+                                                    "lists them); its format and settings are the version's."),
+                                     QStringLiteral("id"));
+    const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("A name for the version this export records."),
+                                  QStringLiteral("text"));
     const FormatArgs a(true);
-    p.addOptions({out, jsonOption()});
+    p.addOptions({out, version, name, jsonOption()});
     a.add(p);
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT --out PATH [--format ID --job NAME]"),
-                   QStringLiteral("Write labels in a dataset format (gw formats lists them). The default, a Ground "
-                                  "Truth augmented manifest, has one line per item in import order with the kept "
-                                  "keys and a label attribute plus '-metadata' per job; segmentation masks are "
-                                  "written beside it in <name>.masks/. Other formats write one job's labelled "
-                                  "items."),
+                   QStringLiteral("Write labels in a dataset format (gw formats lists them) and record the export as a "
+                                  "dataset version (gw versions). The default, a Ground Truth augmented manifest, has "
+                                  "one line per item in import order with the kept keys and a label attribute plus "
+                                  "'-metadata' per job; segmentation masks are written beside it in <name>.masks/. "
+                                  "Other formats write one job's labelled items."),
                    1, code))
         return code;
     if (!p.isSet(out))
         return usageError(p, "--out is required");
-    auto format = formatOf(p, a);
-    if (!format)
-        return report(format.error());
-    if (!(*format)->write)
-        return report(Error::invalid((*format)->name + " cannot be exported"));
-    const bool manifest = (*format)->id == "groundtruth";
-    const QStringList jobs = p.values(a.job);
-    if (!manifest && jobs.size() != 1)
-        return usageError(p, (*format)->name + " holds one job's labels: give --job once");
-    auto settings = settingsOf(p, a);
-    if (!settings)
-        return report(settings.error());
     auto store = openProject(p.positionalArguments().at(0));
     if (!store)
         return report(store.error());
-    FormatExportOptions opt;
-    opt.outPath = str(p.value(out));
-    opt.settings = *settings;
-    opt.onlyLabeled = manifest ? p.isSet(a.onlyLabeled) : !p.isSet(a.includeUnlabeled);
-    for (const QString &s : p.value(a.split).split(QLatin1Char(','), Qt::SkipEmptyParts))
-        opt.splits.push_back(str(s.trimmed()));
-    Progress progress("exporting " + opt.outPath);
-    opt.progress = std::ref(progress);
-    Result<ExportReport> r;
-    if (manifest && jobs.size() != 1) {
-        // Several jobs (or all of them) in one manifest.
-        ExportOptions e;
-        e.outPath = opt.outPath;
-        for (const QString &j : jobs)
-            e.jobs.push_back(str(j));
-        e.onlyLabeled = opt.onlyLabeled;
-        e.splits = opt.splits;
-        e.progress = opt.progress;
-        r = exportManifest(**store, e);
+    const std::string outPath = str(p.value(out));
+    Progress progress("exporting " + outPath);
+    Result<ExportOutcome> r;
+    if (p.isSet(version)) {
+        bool ok = false;
+        const int64_t id = p.value(version).toLongLong(&ok);
+        if (!ok)
+            return usageError(p, "--version takes a version number");
+        r = exportVersion(**store, id, outPath, std::ref(progress));
     } else {
-        opt.job = str(jobs.front());
-        r = (*format)->write(**store, opt);
+        auto format = formatOf(p, a);
+        if (!format)
+            return report(format.error());
+        const bool manifest = (*format)->id == "groundtruth";
+        const QStringList jobs = p.values(a.job);
+        if (!manifest && jobs.size() != 1)
+            return usageError(p, (*format)->name + " holds one job's labels: give --job once");
+        auto settings = settingsOf(p, a);
+        if (!settings)
+            return report(settings.error());
+        DatasetExport request;
+        request.format = (*format)->id;
+        for (const QString &j : jobs)
+            request.jobs.push_back(str(j));
+        request.versionName = str(p.value(name));
+        request.options.outPath = outPath;
+        request.options.settings = *settings;
+        request.options.onlyLabeled = manifest ? p.isSet(a.onlyLabeled) : !p.isSet(a.includeUnlabeled);
+        for (const QString &s : p.value(a.split).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            request.options.splits.push_back(str(s.trimmed()));
+        request.options.progress = std::ref(progress);
+        r = exportDataset(**store, request);
     }
     if (!r)
         return report(r.error());
     if (p.isSet(jsonOption())) {
         json::Object o;
-        o.set("path", opt.outPath);
-        o.set("format", (*format)->id);
-        o.set("lines", r->lines);
-        o.set("labels", r->labels);
-        o.set("masks_written", r->masksWritten);
+        o.set("path", outPath);
+        o.set("version", r->version.id);
+        o.set("sha256", r->version.contentHash);
+        o.set("lines", r->report.lines);
+        o.set("labels", r->report.labels);
+        o.set("masks_written", r->report.masksWritten);
         printJson(json::Value(std::move(o)));
     } else {
-        std::printf("wrote %s (%s): %lld items, %lld labels\n", opt.outPath.c_str(), (*format)->name.c_str(),
-                    static_cast<long long>(r->lines), static_cast<long long>(r->labels));
+        std::printf("wrote %s: %lld items, %lld labels\n", outPath.c_str(), static_cast<long long>(r->report.lines),
+                    static_cast<long long>(r->report.labels));
+        printVersionLine(r->version);
+    }
+    return ExitOk;
+}
+
+int cmdVersions(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(jsonOption());
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT"),
+                   QStringLiteral("The dataset versions: every export with its content hash, settings and lineage "
+                                  "(jobs, human / auto / imported labels, automated-labeling runs). gw export "
+                                  "--version V writes one again."),
+                   1, code))
+        return code;
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    auto versions = (*store)->datasetVersions();
+    if (!versions)
+        return report(versions.error());
+    for (const DatasetVersion &v : *versions) {
+        if (!p.isSet(jsonOption())) {
+            printVersionLine(v);
+            continue;
+        }
+        json::Object o;
+        o.set("id", v.id);
+        o.set("name", v.name);
+        o.set("sha256", v.contentHash);
+        o.set("created_us", v.createdUs);
+        o.set("items", v.items);
+        json::Value settings, lineage;
+        json::parse(v.settings, settings);
+        json::parse(v.lineage, lineage);
+        o.set("settings", settings);
+        o.set("lineage", lineage);
+        printJson(json::Value(std::move(o)));
     }
     return ExitOk;
 }

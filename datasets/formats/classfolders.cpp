@@ -77,6 +77,7 @@ Result<ExportReport> writeFolders(const Format &format, const ProjectStore &stor
     FormatExportOptions labelled = o;
     labelled.onlyLabeled = true; // an image without a class has no folder
     labelled.progress = {};
+    labelled.recorder = nullptr; // a look ahead, not the export
     if (auto r = forEachEntry(store, *job, labelled, [&](const ExportEntry &e) -> Result<> {
             anySplit = anySplit || !e.item->split.empty();
             return {};
@@ -90,6 +91,7 @@ Result<ExportReport> writeFolders(const Format &format, const ProjectStore &stor
     std::set<std::string> taken;
     ExportReport report;
     labelled.progress = o.progress;
+    labelled.recorder = o.recorder;
     auto r = forEachEntry(store, *job, labelled, [&](const ExportEntry &e) -> Result<> {
         if (e.label->payload.classes.empty())
             return {};

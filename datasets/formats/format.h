@@ -37,6 +37,8 @@ struct FormatExportOptions
     bool onlyLabeled = true;                   ///< leave out items without a label in the job
     std::map<std::string, std::string> settings; ///< the format's options by key (missing: the default)
     ProgressFn progress;                       ///< items done, items in all
+    ExportRecorder *recorder = nullptr;        ///< told every item and label written (dataset versions)
+    const std::vector<VersionEntry> *snapshot = nullptr; ///< write exactly these (a recorded version)
 };
 
 struct FormatImportOptions : ImportOptions

@@ -4,6 +4,7 @@
 #include "datasets/importers.h"
 #include "datasets/linereader.h"
 #include "datasets/media.h"
+#include "datasets/versions.h"
 
 #include <QFile>
 #include <QSaveFile>
@@ -44,6 +45,36 @@ Result<Job> exportJob(const ProjectStore &store, const Format &format, const For
 Result<int64_t> forEachEntry(const ProjectStore &store, const Job &job, const FormatExportOptions &options,
                              const std::function<Result<>(const ExportEntry &)> &fn)
 {
+    const std::string projectDir = store.projectDir();
+    if (options.snapshot) {
+        // A recorded version: exactly its items, splits and annotation versions.
+        const auto &entries = *options.snapshot;
+        int64_t done = 0;
+        for (const VersionEntry &v : entries) {
+            auto item = store.item(v.itemId);
+            if (!item)
+                return fail(item.error());
+            item->split = v.split;
+            std::optional<Annotation> label;
+            if (v.annotationId) {
+                auto a = store.annotationById(v.annotationId);
+                if (!a)
+                    return fail(a.error());
+                label = std::move(*a);
+            }
+            ExportEntry e;
+            e.item = &*item;
+            e.label = label ? &*label : nullptr;
+            e.mediaPath = item->kind == MediaKind::Image ? media::resolve(projectDir, item->uri) : std::string();
+            if (options.recorder)
+                options.recorder->add(*item, e.label);
+            if (auto r = fn(e); !r)
+                return fail(r.error());
+            if (options.progress && (++done & 0xff) == 0 && !options.progress(done, int64_t(entries.size())))
+                return fail(Error::cancelled());
+        }
+        return int64_t(entries.size());
+    }
     ItemFilter filter;
     filter.kind = taskInfo(job.type).image ? MediaKind::Image : MediaKind::Text;
     auto total = store.countItems(filter);
@@ -60,7 +91,6 @@ Result<int64_t> forEachEntry(const ProjectStore &store, const Job &job, const Fo
     if (!more)
         return fail(more.error());
     bool hasPending = *more;
-    const std::string projectDir = store.projectDir();
     int64_t done = 0, written = 0;
     Item item;
     while (true) {
@@ -85,6 +115,8 @@ Result<int64_t> forEachEntry(const ProjectStore &store, const Job &job, const Fo
             e.item = &item;
             e.label = labelled ? &pending : nullptr;
             e.mediaPath = item.kind == MediaKind::Image ? media::resolve(projectDir, item.uri) : std::string();
+            if (options.recorder)
+                options.recorder->add(item, e.label);
             if (auto r = fn(e); !r)
                 return fail(r.error());
             ++written;

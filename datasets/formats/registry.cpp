@@ -71,6 +71,8 @@ Format groundTruthManifest()
         e.onlyLabeled = o.onlyLabeled && !o.job.empty();
         e.splits = o.splits;
         e.progress = o.progress;
+        e.recorder = o.recorder;
+        e.snapshot = o.snapshot;
         return exportManifest(store, e);
     };
     return f;

@@ -4,9 +4,11 @@
 
 #include "datasets/formats/format.h"
 #include "datasets/importers.h"
+#include "datasets/json.h"
 #include "datasets/mask.h"
 #include "datasets/media.h"
 #include "datasets/splits.h"
+#include "datasets/versions.h"
 #include "testutil.h"
 
 #include <QDir>
@@ -453,6 +455,84 @@ private Q_SLOTS:
         QVERIFY(!r);
         QVERIFY2(r.error().message.find("is a semantic-segmentation job") != std::string::npos, r.error().message.c_str());
         QVERIFY(!QFile::exists(dir.path() + QStringLiteral("/t.csv")));
+    }
+
+    void versionsReproduceExportsByteForByte()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        const Job topic = *s->createJob(makeJob("topic", TaskType::TextClassification, {"sport", "music"}));
+        const Job ner = *s->createJob(makeJob("entities", TaskType::NamedEntityRecognition, {"PER"}));
+        const int64_t a = addText(*s, "Ada scores", "train"), b = addText(*s, "Bo sings", "test");
+        addText(*s, "unlabelled");
+        put(*s, topic, a, classes({0}));
+        Annotation autoLabel;
+        autoLabel.jobId = topic.id;
+        autoLabel.itemId = b;
+        autoLabel.payload = classes({1});
+        autoLabel.provenance.source = Source::Auto;
+        autoLabel.provenance.humanAnnotated = false;
+        autoLabel.provenance.author = "autolabel-run-4";
+        autoLabel.provenance.confidence = 0.97;
+        {
+            auto tx = s->begin();
+            QVERIFY((*tx)->putAnnotation(autoLabel) && (*tx)->commit());
+        }
+        Payload spans;
+        spans.spans = {{0, 0, 3, std::nullopt}};
+        put(*s, ner, a, spans);
+
+        // A table of one job and a manifest of both, each recorded as a version.
+        DatasetExport table;
+        table.format = "text-table";
+        table.jobs = {"topic"};
+        table.options.outPath = test::path(dir, "v1.csv");
+        table.versionName = "first";
+        auto v1 = exportDataset(*s, table);
+        GW_VERIFY_OK(v1);
+        DatasetExport manifest;
+        manifest.jobs = {};
+        manifest.options.outPath = test::path(dir, "v2.manifest");
+        manifest.options.onlyLabeled = false;
+        auto v2 = exportDataset(*s, manifest);
+        GW_VERIFY_OK(v2);
+        QCOMPARE(v2->report.lines, int64_t(3));
+        const std::string csv1 = test::readFile(test::path(dir, "v1.csv"));
+        const std::string manifest1 = test::readFile(test::path(dir, "v2.manifest"));
+
+        // Lineage: the jobs, where the labels came from, the automated-labeling run behind the auto-label.
+        json::Value lineage;
+        QVERIFY(json::parse(v1->version.lineage, lineage));
+        QCOMPARE(lineage.find("labels")->find("human")->toInt(), int64_t(1));
+        QCOMPARE(lineage.find("labels")->find("auto")->toInt(), int64_t(1));
+        QCOMPARE(json::toString(*lineage.find("autolabel_runs")), std::string("[4]"));
+        QCOMPARE(lineage.find("splits")->find("test")->toInt(), int64_t(1));
+        QCOMPARE(v1->version.contentHash.size(), size_t(64));
+
+        // The labels and splits change; the versions still write what they wrote.
+        put(*s, topic, b, classes({0}));
+        put(*s, topic, addText(*s, "new text"), classes({1}));
+        {
+            auto tx = s->begin();
+            QVERIFY((*tx)->setSplit(a, "validation") && (*tx)->commit());
+        }
+        auto again1 = exportVersion(*s, v1->version.id, test::path(dir, "again1.csv"));
+        GW_VERIFY_OK(again1);
+        QCOMPARE(test::readFile(test::path(dir, "again1.csv")), csv1);
+        auto again2 = exportVersion(*s, v2->version.id, test::path(dir, "again2.manifest"));
+        GW_VERIFY_OK(again2);
+        QCOMPARE(test::readFile(test::path(dir, "again2.manifest")), manifest1);
+        // Today's export differs, and is a version of its own with another hash.
+        auto v3 = exportDataset(*s, table);
+        GW_VERIFY_OK(v3);
+        QVERIFY(test::readFile(test::path(dir, "v1.csv")) != csv1);
+        QVERIFY(v3->version.contentHash != v1->version.contentHash);
+        auto versions = s->datasetVersions();
+        GW_VERIFY_OK(versions);
+        QCOMPARE(versions->size(), size_t(3));
+        QCOMPARE(versions->front().name, std::string("first"));
+        QCOMPARE(versions->front().items, int64_t(2));
+        QVERIFY(!exportVersion(*s, 99, test::path(dir, "x.csv")));
     }
 
     void splitsAreStratifiedGroupedAndSeeded()
