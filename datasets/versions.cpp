@@ -1,7 +1,10 @@
 #include "datasets/versions.h"
 
 #include "datasets/json.h"
+#include "datasets/formats/formatutil.h"
 #include "datasets/payload.h"
+
+#include <filesystem>
 
 #include <algorithm>
 
@@ -33,6 +36,8 @@ std::string settingsJson(const DatasetExport &r)
     for (const auto &[k, v] : r.options.settings)
         options.set(k, v);
     o.set("options", std::move(options));
+    if (r.options.augment.copies > 0)
+        o.set("augment", r.options.augment.toString());
     return json::toString(json::Value(std::move(o)));
 }
 
@@ -54,7 +59,20 @@ Result<DatasetExport> requestFromSettings(const std::string &settings)
     if (const json::Value *options = v.find("options"); options && options->isObject())
         for (const auto &[k, x] : options->toObject())
             r.options.settings[k] = x.toString();
+    if (const json::Value *augment = v.find("augment"); augment && augment->isString()) {
+        auto a = AugmentOptions::parse(augment->toString());
+        if (!a)
+            return fail(a.error());
+        r.options.augment = *a;
+    }
     return r;
+}
+
+/// The folder augmented images go to: beside the output, named after it.
+std::string augmentFolderFor(const std::string &outPath)
+{
+    const std::filesystem::path out = std::filesystem::absolute(outPath).lexically_normal();
+    return (out.parent_path() / (out.stem().string() + "-augmented")).string();
 }
 
 Result<ExportReport> write(ProjectStore &store, const DatasetExport &r, ExportRecorder &recorder,
@@ -65,6 +83,28 @@ Result<ExportReport> write(ProjectStore &store, const DatasetExport &r, ExportRe
         return fail(Error::invalid("unknown format '" + r.format + "'"));
     if (!format->write)
         return fail(Error::invalid(format->name + " cannot be exported"));
+    if (r.options.augment.copies > 0) {
+        if (format->id == "groundtruth")
+            return fail(Error::invalid("augmentation is not available for Ground Truth manifests yet; export "
+                                       "COCO, YOLO, VOC, class folders or mask PNGs"));
+        // Written where the formats will point at them (they copy or reference the images); removed again
+        // when the export fails, so nothing half-written stays.
+        DatasetExport withCopies = r;
+        withCopies.options.augmentDir = augmentFolderFor(r.options.outPath);
+        std::error_code ec;
+        std::filesystem::remove_all(withCopies.options.augmentDir, ec);
+        std::filesystem::create_directories(withCopies.options.augmentDir, ec);
+        if (ec)
+            return fail(Error::io(withCopies.options.augmentDir + ": cannot create: " + ec.message()));
+        FormatExportOptions o = withCopies.options;
+        o.job = r.jobs.front();
+        o.recorder = &recorder;
+        o.snapshot = snapshot;
+        auto written = format->write(store, o);
+        if (!written)
+            std::filesystem::remove_all(withCopies.options.augmentDir, ec); // nothing half-written stays
+        return written;
+    }
     if (format->id != "groundtruth" && r.jobs.size() != 1)
         return fail(Error::invalid(format->name + " holds one job's labels: choose one"));
     if (format->id == "groundtruth" && r.jobs.size() != 1) {

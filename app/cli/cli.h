@@ -75,7 +75,7 @@ void printImportReport(const std::string &path, const datasets::ImportReport &r,
 struct FormatArgs
 {
     explicit FormatArgs(bool exporting);
-    QCommandLineOption format, job, split, option, addClasses, includeUnlabeled, onlyLabeled;
+    QCommandLineOption format, job, split, option, addClasses, includeUnlabeled, onlyLabeled, augment;
     bool exporting;
     void add(QCommandLineParser &p) const;
 };

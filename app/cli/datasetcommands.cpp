@@ -35,6 +35,12 @@ FormatArgs::FormatArgs(bool exporting_)
                                       "can hold them.")),
       onlyLabeled(QStringLiteral("only-labeled"), QStringLiteral("Manifests: leave out items with none of the chosen "
                                                                  "labels.")),
+      augment(QStringLiteral("augment"),
+              QStringLiteral("Add augmented copies of each labelled image, written to <out>-augmented/ with "
+                             "augmentation.jsonl: copies=N,seed=N,hflip=P,vflip=P,rotate=DEG,scale=MIN:MAX,crop=F,"
+                             "brightness=F,contrast=F,gamma=F,blur=SIGMA,noise=F,cutout=N,cutout-size=F,"
+                             "min-visible=F (boxes keeping less of their area are dropped)."),
+              QStringLiteral("spec")),
       exporting(exporting_)
 {
 }
@@ -43,7 +49,7 @@ void FormatArgs::add(QCommandLineParser &p) const
 {
     p.addOptions({format, job, option});
     if (exporting)
-        p.addOptions({split, includeUnlabeled, onlyLabeled});
+        p.addOptions({split, includeUnlabeled, onlyLabeled, augment});
     else
         p.addOption(addClasses);
 }
@@ -200,6 +206,12 @@ int cmdExport(const QStringList &args)
         request.options.onlyLabeled = manifest ? p.isSet(a.onlyLabeled) : !p.isSet(a.includeUnlabeled);
         for (const QString &s : p.value(a.split).split(QLatin1Char(','), Qt::SkipEmptyParts))
             request.options.splits.push_back(str(s.trimmed()));
+        if (p.isSet(a.augment)) {
+            auto spec = AugmentOptions::parse(str(p.value(a.augment)));
+            if (!spec)
+                return report(spec.error());
+            request.options.augment = *spec;
+        }
         request.options.progress = std::ref(progress);
         r = exportDataset(**store, request);
     }

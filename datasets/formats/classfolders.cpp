@@ -78,6 +78,7 @@ Result<ExportReport> writeFolders(const Format &format, const ProjectStore &stor
     labelled.onlyLabeled = true; // an image without a class has no folder
     labelled.progress = {};
     labelled.recorder = nullptr; // a look ahead, not the export
+    labelled.augment.copies = 0;
     if (auto r = forEachEntry(store, *job, labelled, [&](const ExportEntry &e) -> Result<> {
             anySplit = anySplit || !e.item->split.empty();
             return {};
@@ -92,6 +93,7 @@ Result<ExportReport> writeFolders(const Format &format, const ProjectStore &stor
     ExportReport report;
     labelled.progress = o.progress;
     labelled.recorder = o.recorder;
+    labelled.augment = o.augment;
     auto r = forEachEntry(store, *job, labelled, [&](const ExportEntry &e) -> Result<> {
         if (e.label->payload.classes.empty())
             return {};

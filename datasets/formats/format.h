@@ -9,6 +9,7 @@
 // place), so a failed or cancelled export leaves no partial output. Readers check everything before they
 // write and then write in one transaction; errors name the file (and line or element).
 
+#include "datasets/augment.h"
 #include "datasets/manifest.h"
 #include "datasets/types.h"
 
@@ -39,6 +40,8 @@ struct FormatExportOptions
     ProgressFn progress;                       ///< items done, items in all
     ExportRecorder *recorder = nullptr;        ///< told every item and label written (dataset versions)
     const std::vector<VersionEntry> *snapshot = nullptr; ///< write exactly these (a recorded version)
+    AugmentOptions augment;   ///< copies > 0: each labelled image is followed by its augmented copies
+    std::string augmentDir;   ///< where the copies' image files are written (set by exportDataset)
 };
 
 struct FormatImportOptions : ImportOptions

@@ -1,6 +1,7 @@
 #include "datasets/formats/formatutil.h"
 
 #include "datasets/groundtruth.h"
+#include "datasets/json.h"
 #include "datasets/importers.h"
 #include "datasets/linereader.h"
 #include "datasets/media.h"
@@ -22,6 +23,62 @@ std::string at(const std::string &file, int64_t line)
 {
     return line > 0 ? file + ":" + std::to_string(line) + ": " : file + ": ";
 }
+
+namespace {
+
+/// The augmented copies of an exported image, as entries of their own that follow it: their image files
+/// in options.augmentDir, their labels moved with the pixels, an item id of their own (negative, derived from
+/// the source item and the copy) and a line in augmentation.jsonl saying where each came from.
+Result<> emitAugmented(const Job &job, const FormatExportOptions &options, const ExportEntry &source,
+                       const std::function<Result<>(const ExportEntry &)> &fn)
+{
+    if (options.augment.copies <= 0 || options.augmentDir.empty() || !source.label
+        || source.item->kind != MediaKind::Image || media::isUri(source.mediaPath))
+        return {};
+    const fs::path dir(options.augmentDir);
+    std::string lineage;
+    for (int copy = 1; copy <= options.augment.copies; ++copy) {
+        auto a = augmentImage(source.mediaPath, source.label->payload, job.type, job.classes, options.augment,
+                              source.item->id, copy);
+        if (!a)
+            return fail(a.error());
+        const std::string name = fs::path(source.mediaPath).stem().string() + "-aug" + std::to_string(copy) + "-" +
+                                 std::to_string(source.item->id) + a->extension;
+        const std::string path = (dir / name).string();
+        QFile file(QString::fromStdString(path));
+        if (!file.open(QIODevice::WriteOnly) ||
+            file.write(a->encoded.data(), qint64(a->encoded.size())) != qint64(a->encoded.size()))
+            return fail(Error::io(path + ": write failed: " + file.errorString().toStdString()));
+        file.close();
+        Item item = *source.item;
+        item.id = -(source.item->id * 1000 + copy);
+        item.uri = path;
+        item.extra.clear();
+        Annotation label = *source.label;
+        label.id = 0;
+        label.itemId = item.id;
+        label.payload = std::move(a->label);
+        ExportEntry e;
+        e.item = &item;
+        e.label = &label;
+        e.mediaPath = path;
+        if (auto r = fn(e); !r)
+            return fail(r.error());
+        lineage += "{\"file\":";
+        json::appendQuoted(lineage, name);
+        lineage += ",\"source_item\":" + std::to_string(source.item->id) + ",\"source\":";
+        json::appendQuoted(lineage, source.mediaPath);
+        lineage += ",\"copy\":" + std::to_string(copy) + ",\"transform\":";
+        json::appendQuoted(lineage, a->transform.describe());
+        lineage += "}\n";
+    }
+    QFile log(QString::fromStdString((dir / "augmentation.jsonl").string()));
+    if (!log.open(QIODevice::Append) || log.write(lineage.data(), qint64(lineage.size())) != qint64(lineage.size()))
+        return fail(Error::io((dir / "augmentation.jsonl").string() + ": write failed"));
+    return {};
+}
+
+} // namespace
 
 Result<Job> exportJob(const ProjectStore &store, const Format &format, const FormatExportOptions &options)
 {
@@ -69,6 +126,8 @@ Result<int64_t> forEachEntry(const ProjectStore &store, const Job &job, const Fo
             if (options.recorder)
                 options.recorder->add(*item, e.label);
             if (auto r = fn(e); !r)
+                return fail(r.error());
+            if (auto r = emitAugmented(job, options, e, fn); !r)
                 return fail(r.error());
             if (options.progress && (++done & 0xff) == 0 && !options.progress(done, int64_t(entries.size())))
                 return fail(Error::cancelled());
@@ -118,6 +177,8 @@ Result<int64_t> forEachEntry(const ProjectStore &store, const Job &job, const Fo
             if (options.recorder)
                 options.recorder->add(item, e.label);
             if (auto r = fn(e); !r)
+                return fail(r.error());
+            if (auto r = emitAugmented(job, options, e, fn); !r)
                 return fail(r.error());
             ++written;
         }
