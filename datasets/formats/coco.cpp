@@ -2,8 +2,9 @@
 // "categories". Boxes are [x, y, width, height] in pixels from the image's top-left corner (0-based, floats
 // as stored); category ids are 1-based in the job's class order on export and any integers on import.
 // Segmentation masks leave as one annotation per image and class, iscrowd 1, with the class's pixels as
-// RLE (column-major counts, or pycocotools's compressed string); on import, polygons and both RLE forms are
-// painted into the image's mask in file order (a later annotation wins where two overlap).
+// RLE (column-major counts, or pycocotools's compressed string), or as traced polygons (one annotation per
+// region); on import, polygons and both RLE forms are painted into the image's mask in file order (a later
+// annotation wins where two overlap).
 
 #include "datasets/formats/builtin.h"
 #include "datasets/formats/formatutil.h"
@@ -57,7 +58,8 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
         return fail(Error::invalid(o.outPath + ": is a folder; COCO is written to one .json file (e.g. " +
                                    (fs::path(o.outPath) / "annotations.json").string() + ")"));
     const bool segmentation = job->type == TaskType::SemanticSegmentation;
-    const bool compressed = format.setting(o.settings, "masks") == "rle-string";
+    const std::string maskForm = format.setting(o.settings, "masks");
+    const bool compressed = maskForm == "rle-string", polygons = maskForm == "polygons";
     const std::string outDir = fs::absolute(o.outPath).lexically_normal().parent_path().string();
 
     std::map<int, int> categoryOf; // class id → category id (position + 1)
@@ -111,6 +113,27 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
                     const int value = c.id + 1;
                     if (value > 255 || !present[value])
                         continue;
+                    if (polygons) {
+                        // One annotation per 4-connected region, holes joined by zero-width cuts.
+                        for (const auto &poly : raster::tracePolygons(*m, uint8_t(value))) {
+                            double x0 = width, y0 = height, x1 = 0, y1 = 0;
+                            json::Array xy;
+                            xy.reserve(poly.size() * 2);
+                            for (const raster::Point &pt : poly) {
+                                x0 = std::min(x0, pt.x);
+                                y0 = std::min(y0, pt.y);
+                                x1 = std::max(x1, pt.x);
+                                y1 = std::max(y1, pt.y);
+                                xy.emplace_back(pt.x);
+                                xy.emplace_back(pt.y);
+                            }
+                            json::Object a = annotation(id, categoryOf[c.id], x0, y0, x1 - x0, y1 - y0,
+                                                        raster::doubleArea(poly) / 2, false);
+                            a.set("segmentation", json::Array{json::Value(std::move(xy))});
+                            annotations.push_back(json::toString(json::Value(std::move(a))));
+                        }
+                        continue;
+                    }
                     const raster::PixelBox b = raster::pixelBox(*m, uint8_t(value));
                     json::Object a = annotation(id, categoryOf[c.id], b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0,
                                                 double(b.area), true);
@@ -480,14 +503,16 @@ Format coco()
         "one .json file (--out FILE.json) with images (file_name relative to the file's folder, else absolute), "
         "categories (ids 1.. in the job's class order) and annotations: boxes as bbox [x, y, width, height] in "
         "pixels from the top-left corner; masks as one annotation per image and class, iscrowd 1, with the "
-        "class's pixels as column-major RLE. Import reads boxes, polygons and RLE (counts arrays or compressed "
+        "class's pixels as column-major RLE (or as polygons: --option masks=polygons). Import reads boxes, polygons and RLE (counts arrays or compressed "
         "strings); polygons cover the pixels whose centres they hold (even-odd rule); boxes may reach 0.5 px "
         "past the image and are clipped; every listed image gets a label (none: an empty one)";
     f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation};
     f.fileFilter = "COCO JSON (*.json)";
     f.options = {
-        {"masks", "export: segmentation as RLE counts arrays, or as pycocotools's compressed strings", "rle",
-         {"rle", "rle-string"}},
+        {"masks", "export: a class's pixels in an image as one RLE annotation (iscrowd 1; counts arrays, or "
+                  "pycocotools's compressed strings), or as one polygon annotation per 4-connected region (iscrowd "
+                  "0; outlines along pixel edges, holes joined by zero-width cuts)",
+         "rle", {"rle", "rle-string", "polygons"}},
         {"task", "import: boxes or masks (auto: the job's type if it exists, masks for a job named *-ref or a "
                  "file whose annotations have segmentation but no bbox, else boxes)",
          "auto", {"auto", "boxes", "segmentation"}},

@@ -2,7 +2,7 @@
 // (label, points, shape_type). Rectangles are boxes (two opposite corners, in any order); polygons,
 // rectangles and circles (centre and a point on the circle) are painted into semantic masks in file order
 // (a later shape wins where two overlap); true flags are the classes of an image. Export writes files that
-// LabelMe opens: boxes as rectangles, classes as flags; masks are not traced into polygons.
+// LabelMe opens: boxes as rectangles, classes as flags, masks as polygons traced along pixel edges.
 
 #include "datasets/formats/builtin.h"
 #include "datasets/formats/formatutil.h"
@@ -131,10 +131,8 @@ Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &stor
     auto job = exportJob(store, format, o);
     if (!job)
         return fail(job.error());
-    if (job->type == TaskType::SemanticSegmentation)
-        return fail(Error::invalid("LabelMe export writes boxes and image classes; job '" + job->name +
-                                   "' holds masks, which are not traced into polygons (export them as coco or mask-pngs)"));
     const bool boxes = job->type == TaskType::BoundingBox;
+    const bool segmentation = job->type == TaskType::SemanticSegmentation;
     auto out = StagedFolder::create(o.outPath);
     if (!out)
         return fail(out.error());
@@ -146,19 +144,40 @@ Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &stor
         const Payload &p = e.label ? e.label->payload : none;
         json::Object flags;
         json::Array shapes;
-        if (boxes) {
+        int maskWidth = 0, maskHeight = 0;
+        if (segmentation && !p.mask.empty()) {
+            auto m = mask::decode(p.mask);
+            if (!m)
+                return fail(Error::invalid("item " + std::to_string(e.item->id) + " (" + e.item->uri + "): " +
+                                           m.error().message));
+            maskWidth = m->width;
+            maskHeight = m->height;
+            for (const LabelClass &c : job->classes) {
+                if (c.id + 1 > 255)
+                    continue;
+                for (const auto &poly : raster::tracePolygons(*m, uint8_t(c.id + 1))) {
+                    json::Array points;
+                    for (const raster::Point &pt : poly)
+                        points.emplace_back(point(pt.x, pt.y));
+                    shapes.emplace_back(shape(c.name, std::move(points), "polygon"));
+                }
+            }
+        } else if (segmentation && !p.maskUri.empty()) {
+            return fail(Error::invalid("the mask of item " + std::to_string(e.item->id) + " (" + e.item->uri +
+                                       ") is only referenced (" + p.maskUri + "), its pixels are not in the project"));
+        } else if (boxes) {
             for (const Box &b : p.boxes)
                 if (const LabelClass *c = job->classById(b.classId))
                     shapes.emplace_back(shape(c->name,
                                               json::Array{point(b.left, b.top),
                                                           point(b.left + b.width, b.top + b.height)},
                                               "rectangle"));
-        } else {
+        } else if (!segmentation) {
             for (const LabelClass &c : job->classes)
                 flags.set(c.name, std::find(p.classes.begin(), p.classes.end(), c.id) != p.classes.end());
         }
-        const int width = e.item->width ? e.item->width : p.imageWidth;
-        const int height = e.item->width ? e.item->height : p.imageHeight;
+        const int width = e.item->width ? e.item->width : maskWidth ? maskWidth : p.imageWidth;
+        const int height = e.item->width ? e.item->height : maskWidth ? maskHeight : p.imageHeight;
         json::Object doc;
         doc.set("version", kVersion);
         doc.set("flags", std::move(flags));
@@ -498,8 +517,9 @@ Format labelme()
         "flags and shapes. Import (a folder, read recursively, or one file): rectangles are boxes; polygons, "
         "rectangles and circles are painted into masks in file order (pixels whose centres they cover, even-odd "
         "rule); true flags are the image's classes; \"__ignore__\" shapes and flags are left out. Images must exist as files "
-        "(embedded imageData is not extracted). Export writes boxes as rectangles and classes as flags "
-        "(every class, true for the image's); masks are not exported (use coco or mask-pngs)";
+        "(embedded imageData is not extracted). Export writes boxes as rectangles, classes as flags "
+        "(every class, true for the image's) and masks as polygons along pixel edges, one per 4-connected "
+        "region, holes joined to the outline by zero-width cuts (read back pixel for pixel)";
     f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation, TaskType::ImageClassification,
                TaskType::ImageClassificationMultiLabel};
     f.writesFolder = true;

@@ -53,9 +53,11 @@ int64_t fillPolygon(mask::IndexedMask &m, const std::vector<Point> &polygon, uin
         xs.clear();
         for (size_t i = 0; i < polygon.size(); ++i) {
             const Point &a = polygon[i], &b = polygon[(i + 1) % polygon.size()];
-            // Half-open in y: a vertex on the scan line counts for one of its two edges only.
-            if ((a.y <= sy && sy < b.y) || (b.y <= sy && sy < a.y))
-                xs.push_back(a.x + (sy - a.y) * (b.x - a.x) / (b.y - a.y));
+            // Half-open in y: a vertex on the scan line counts for one of its two edges only. The crossing is
+            // computed from the upper end, so an edge traversed both ways gives the same x twice (and cancels).
+            const Point &u = a.y < b.y ? a : b, &l = a.y < b.y ? b : a;
+            if (u.y <= sy && sy < l.y)
+                xs.push_back(u.x + (sy - u.y) * (l.x - u.x) / (l.y - u.y));
         }
         std::sort(xs.begin(), xs.end());
         for (size_t i = 0; i + 1 < xs.size(); i += 2)
@@ -195,6 +197,154 @@ Result<std::vector<uint32_t>> rleFromString(std::string_view s)
         counts.push_back(uint32_t(x));
     }
     return counts;
+}
+
+std::vector<std::vector<Point>> tracePolygons(const mask::IndexedMask &m, uint8_t value)
+{
+    const int w = m.width, h = m.height;
+    auto inside = [&](int x, int y) {
+        return x >= 0 && y >= 0 && x < w && y < h && m.pixels[size_t(y) * size_t(w) + size_t(x)] == value;
+    };
+    // 4-connected regions, numbered in the order of their first pixel.
+    std::vector<int32_t> region(size_t(w) * size_t(h), -1);
+    int32_t regions = 0;
+    std::vector<std::pair<int, int>> stack;
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            if (!inside(x, y) || region[size_t(y) * size_t(w) + size_t(x)] >= 0)
+                continue;
+            stack.assign(1, {x, y});
+            region[size_t(y) * size_t(w) + size_t(x)] = regions;
+            while (!stack.empty()) {
+                const auto [px, py] = stack.back();
+                stack.pop_back();
+                for (const auto &[nx, ny] : {std::pair{px + 1, py}, {px - 1, py}, {px, py + 1}, {px, py - 1}})
+                    if (inside(nx, ny) && region[size_t(ny) * size_t(w) + size_t(nx)] < 0) {
+                        region[size_t(ny) * size_t(w) + size_t(nx)] = regions;
+                        stack.push_back({nx, ny});
+                    }
+            }
+            ++regions;
+        }
+    if (regions == 0)
+        return {};
+
+    // Unit edges between a pixel of the value and one that is not, with the pixel on the right (y down):
+    // direction 0 east, 1 south, 2 west, 3 north. Each corner has at most two edges leaving it.
+    struct Edge
+    {
+        int32_t from, to, region;
+        uint8_t dir;
+        bool used;
+    };
+    std::vector<Edge> edges;
+    const int64_t vw = w + 1;
+    std::vector<int32_t> leaving(size_t(vw * (h + 1) * 2), -1);
+    auto vertex = [&](int x, int y) { return int32_t(y * vw + x); };
+    auto add = [&](int32_t from, int32_t to, uint8_t dir, int32_t r) {
+        const size_t slot = leaving[size_t(from) * 2] < 0 ? size_t(from) * 2 : size_t(from) * 2 + 1;
+        leaving[slot] = int32_t(edges.size());
+        edges.push_back({from, to, r, dir, false});
+    };
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            if (!inside(x, y))
+                continue;
+            const int32_t r = region[size_t(y) * size_t(w) + size_t(x)];
+            if (!inside(x, y - 1))
+                add(vertex(x, y), vertex(x + 1, y), 0, r);
+            if (!inside(x + 1, y))
+                add(vertex(x + 1, y), vertex(x + 1, y + 1), 1, r);
+            if (!inside(x, y + 1))
+                add(vertex(x + 1, y + 1), vertex(x, y + 1), 2, r);
+            if (!inside(x - 1, y))
+                add(vertex(x, y + 1), vertex(x, y), 3, r);
+        }
+
+    // Closed loops: where two edges leave a corner (pixels touching only at it), turn right, which keeps
+    // to the pixel on the right and so separates 4-connected regions. Outlines run clockwise (positive
+    // area by the shoelace formula with y down), holes anticlockwise.
+    struct Loop
+    {
+        std::vector<Point> points;
+        bool hole = false;
+    };
+    std::vector<Loop> outline(static_cast<size_t>(regions));
+    std::vector<std::vector<Loop>> holes(static_cast<size_t>(regions));
+    std::vector<int32_t> loopEdges;
+    for (size_t e = 0; e < edges.size(); ++e) {
+        if (edges[e].used)
+            continue;
+        loopEdges.clear();
+        int32_t cur = int32_t(e);
+        while (true) {
+            edges[size_t(cur)].used = true;
+            loopEdges.push_back(cur);
+            const int32_t v = edges[size_t(cur)].to;
+            int32_t next = leaving[size_t(v) * 2];
+            const int32_t other = leaving[size_t(v) * 2 + 1];
+            if (other >= 0 && edges[size_t(other)].dir == (edges[size_t(cur)].dir + 1) % 4)
+                next = other;
+            if (next < 0 || next == int32_t(e) || edges[size_t(next)].used)
+                break;
+            cur = next;
+        }
+        Loop loop;
+        double area2 = 0;
+        const size_t n = loopEdges.size();
+        for (size_t i = 0; i < n; ++i) {
+            const Edge &a = edges[size_t(loopEdges[i])];
+            const Edge &prev = edges[size_t(loopEdges[(i + n - 1) % n])];
+            const double ax = double(a.from % vw), ay = double(a.from / vw);
+            const double bx = double(a.to % vw), by = double(a.to / vw);
+            area2 += ax * by - bx * ay;
+            if (a.dir != prev.dir)
+                loop.points.push_back({ax, ay});
+        }
+        loop.hole = area2 < 0;
+        const int32_t r = edges[e].region;
+        if (loop.hole)
+            holes[size_t(r)].push_back(std::move(loop));
+        else
+            outline[size_t(r)] = std::move(loop);
+    }
+
+    // Each hole joins the outline at the outline's corner nearest to the hole's first corner.
+    std::vector<std::vector<Point>> polygons;
+    for (int32_t r = 0; r < regions; ++r) {
+        std::vector<Point> poly = std::move(outline[size_t(r)].points);
+        for (Loop &hole : holes[size_t(r)]) {
+            const Point h0 = hole.points.front();
+            size_t best = 0;
+            double bestDistance = std::numeric_limits<double>::infinity();
+            for (size_t i = 0; i < poly.size(); ++i) {
+                const double d = (poly[i].x - h0.x) * (poly[i].x - h0.x) + (poly[i].y - h0.y) * (poly[i].y - h0.y);
+                if (d < bestDistance) {
+                    bestDistance = d;
+                    best = i;
+                }
+            }
+            std::vector<Point> joined;
+            joined.reserve(poly.size() + hole.points.size() + 2);
+            joined.insert(joined.end(), poly.begin(), poly.begin() + long(best) + 1);
+            joined.insert(joined.end(), hole.points.begin(), hole.points.end());
+            joined.push_back(h0);
+            joined.insert(joined.end(), poly.begin() + long(best), poly.end());
+            poly = std::move(joined);
+        }
+        polygons.push_back(std::move(poly));
+    }
+    return polygons;
+}
+
+double doubleArea(const std::vector<Point> &polygon)
+{
+    double a = 0;
+    for (size_t i = 0; i < polygon.size(); ++i) {
+        const Point &p = polygon[i], &q = polygon[(i + 1) % polygon.size()];
+        a += p.x * q.y - q.x * p.y;
+    }
+    return a;
 }
 
 PixelBox pixelBox(const mask::IndexedMask &m, uint8_t value)

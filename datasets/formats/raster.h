@@ -52,6 +52,17 @@ std::string rleToString(const std::vector<uint32_t> &counts);
 /// Reads the compressed string form; an error names the character position where it went wrong.
 Result<std::vector<uint32_t>> rleFromString(std::string_view s);
 
+/// The pixels equal to value as polygons along pixel edges (corners at whole coordinates): one per
+/// 4-connected region, its holes joined to the outline by zero-width cuts (a cut runs there and back, so
+/// under the even-odd rule it covers nothing). fillPolygon of each gives back exactly these pixels. Regions
+/// in the order of their first pixel (row by row); each outline starts at that pixel's top-left corner and
+/// runs clockwise on screen (y down); points where the outline goes straight on are left out.
+std::vector<std::vector<Point>> tracePolygons(const mask::IndexedMask &m, uint8_t value);
+
+/// Twice the signed area of a polygon (shoelace; positive when clockwise on screen, y down). For a traced
+/// polygon, half of it is its pixel count.
+double doubleArea(const std::vector<Point> &polygon);
+
 /// The tight box of the pixels equal to value, in pixels: [x0, x1) × [y0, y1), and how many there are.
 struct PixelBox
 {

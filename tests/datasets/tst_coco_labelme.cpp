@@ -1,257 +1,16 @@
 // COCO JSON and LabelMe JSON through the format registry: golden exports byte for byte, imports with exact
-// boxes and mask pixels, round trips, the labelme-examples package's real files, bad input that names the
-// file and element and writes nothing, and the raster helpers (polygon fill, RLE in both forms) on cases
-// worked out by hand.
+// boxes and mask pixels, round trips, the labelme-examples package's real files, and bad input that names
+// the file and element and writes nothing. The raster helpers have their own test (tst_raster).
 
-#include "datasets/formats/format.h"
 #include "datasets/formats/raster.h"
-#include "datasets/json.h"
-#include "datasets/mask.h"
-#include "datasets/media.h"
-#include "testutil.h"
-
-#include <QDir>
-#include <QFileInfo>
-#include <QImage>
-#include <QTest>
+#include "formatfixtures.h"
 
 #include <cmath>
-#include <filesystem>
-#include <map>
 
 using namespace gw;
 using namespace gw::datasets;
 
-namespace fs = std::filesystem;
-
-namespace {
-
-const char *const kExamples = "/usr/share/doc/labelme-examples/examples";
-
-void writeImage(const std::string &path, int w, int h)
-{
-    QImage img(w, h, QImage::Format_RGB32);
-    img.fill(Qt::darkCyan);
-    QDir().mkpath(QFileInfo(QString::fromStdString(path)).path());
-    QVERIFY(img.save(QString::fromStdString(path), "PNG"));
-}
-
-Job makeJob(const std::string &name, TaskType type, std::vector<std::pair<int, std::string>> classes)
-{
-    Job j;
-    j.name = name;
-    j.type = type;
-    int i = 0;
-    for (auto &[id, n] : classes)
-        j.classes.push_back({id, n, defaultClassColor(i++), {}, {}});
-    return j;
-}
-
-Item addImage(ProjectStore &s, const std::string &path, int w, int h)
-{
-    auto tx = s.begin();
-    Item it;
-    it.uri = media::storedUri(s.projectDir(), path);
-    it.width = w;
-    it.height = h;
-    if (!(*tx)->addItem(it) || !(*tx)->commit())
-        qFatal("cannot add %s", path.c_str());
-    return it;
-}
-
-void put(ProjectStore &s, const Job &j, const Item &item, Payload p)
-{
-    Annotation a;
-    a.jobId = j.id;
-    a.itemId = item.id;
-    a.payload = std::move(p);
-    auto tx = s.begin();
-    if (auto r = (*tx)->putAnnotation(a); !r)
-        qFatal("%s", r.error().message.c_str());
-    (void)(*tx)->commit();
-}
-
-Payload boxes(int w, int h, std::vector<Box> list)
-{
-    Payload p;
-    p.boxes = std::move(list);
-    p.imageWidth = w;
-    p.imageHeight = h;
-    p.imageDepth = 3;
-    return p;
-}
-
-Payload maskPayload(const mask::IndexedMask &m, const Job &j)
-{
-    Payload p;
-    p.mask = *mask::encodeStored(m, j.classes);
-    return p;
-}
-
-Result<ExportReport> exportTo(const ProjectStore &s, const char *format, const std::string &job, const std::string &out,
-                              std::map<std::string, std::string> settings = {})
-{
-    FormatExportOptions o;
-    o.job = job;
-    o.outPath = out;
-    o.settings = std::move(settings);
-    return findFormat(format)->write(s, o);
-}
-
-Result<ImportReport> importFrom(ProjectStore &s, const char *format, const std::string &path, const std::string &job = {},
-                                std::map<std::string, std::string> settings = {})
-{
-    FormatImportOptions o;
-    o.job = job;
-    o.settings = std::move(settings);
-    return findFormat(format)->read(s, path, o);
-}
-
-/// The current label of the item with this image in a job.
-std::optional<Payload> labelOf(const ProjectStore &s, const std::string &job, const std::string &image)
-{
-    auto j = s.job(job);
-    if (!j)
-        return std::nullopt;
-    auto item = s.itemByUri(media::storedUri(s.projectDir(), image));
-    if (!item || !*item)
-        return std::nullopt;
-    auto a = s.currentAnnotation(j->id, (*item)->id);
-    if (!a || !*a)
-        return std::nullopt;
-    return (*a)->payload;
-}
-
-mask::IndexedMask maskOf(const ProjectStore &s, const std::string &job, const std::string &image)
-{
-    auto p = labelOf(s, job, image);
-    if (!p || p->mask.empty())
-        return {};
-    return *mask::decode(p->mask);
-}
-
-std::string className(const ProjectStore &s, const std::string &job, int id)
-{
-    auto j = s.job(job);
-    if (!j)
-        return "no job " + job;
-    const LabelClass *c = j->classById(id);
-    return c ? c->name : "?";
-}
-
-/// Items, jobs and labels in a project: what a failed import must leave unchanged.
-struct Counts
-{
-    int64_t items = 0, jobs = 0, labels = 0;
-    bool operator==(const Counts &) const = default;
-};
-
-Counts counts(const ProjectStore &s)
-{
-    Counts c;
-    c.items = *s.countItems({});
-    auto jobs = s.jobs();
-    c.jobs = int64_t(jobs->size());
-    for (const Job &j : *jobs)
-        (void)s.forEachAnnotation(j.id, [&](const Annotation &) {
-            ++c.labels;
-            return true;
-        });
-    return c;
-}
-
-QString golden(const char *name)
-{
-    return test::goldenDir() + QStringLiteral("/formats/") + QString::fromUtf8(name);
-}
-
-void copyGolden(const char *name, const std::string &to)
-{
-    QDir().mkpath(QFileInfo(QString::fromStdString(to)).path());
-    QFile::remove(QString::fromStdString(to));
-    QVERIFY2(QFile::copy(golden(name), QString::fromStdString(to)), name);
-}
-
-/// Compares a file with a golden file byte for byte; GW_UPDATE_GOLDEN=1 writes it instead.
-void compareGolden(const std::string &actualPath, const char *name)
-{
-    const std::string actual = test::readFile(actualPath);
-    if (qEnvironmentVariableIsSet("GW_UPDATE_GOLDEN")) {
-        QDir().mkpath(QFileInfo(golden(name)).path());
-        test::writeFile(golden(name).toStdString(), actual);
-        return;
-    }
-    const std::string expected = test::readFile(golden(name).toStdString());
-    QVERIFY2(!expected.empty(), name);
-    QVERIFY2(actual == expected, qPrintable(QStringLiteral("%1 differs from the golden file:\n%2")
-                                                .arg(QString::fromUtf8(name), QString::fromStdString(actual))));
-}
-
-std::vector<uint8_t> pixels(std::initializer_list<int> v)
-{
-    return std::vector<uint8_t>(v.begin(), v.end());
-}
-
-/// The detection project of the golden files: a.png 40×30 (a cat and a dog), b.png 20×10 (a dog), c.png
-/// unlabelled. Classes cat (id 0), dog (id 1).
-Job boxProject(ProjectStore &s, const QTemporaryDir &dir)
-{
-    writeImage(test::path(dir, "images/a.png"), 40, 30);
-    writeImage(test::path(dir, "images/b.png"), 20, 10);
-    writeImage(test::path(dir, "images/c.png"), 16, 16);
-    Job j = *s.createJob(makeJob("det", TaskType::BoundingBox, {{0, "cat"}, {1, "dog"}}));
-    const Item a = addImage(s, test::path(dir, "images/a.png"), 40, 30);
-    const Item b = addImage(s, test::path(dir, "images/b.png"), 20, 10);
-    addImage(s, test::path(dir, "images/c.png"), 16, 16);
-    put(s, j, a, boxes(40, 30, {{0, 2, 3, 10.5, 7.25, {}}, {1, 0, 0, 40, 30, {}}}));
-    put(s, j, b, boxes(20, 10, {{1, 5.5, 1, 4, 8, {}}}));
-    return j;
-}
-
-/// The segmentation project of the golden files. Classes sky (id 5) then car (id 2), so category ids
-/// (1 = sky, 2 = car: positions) differ from class ids and from stored values (6 and 3).
-/// s1.png, 4 wide × 3 high (S sky, C car):   s2.png, 3 × 2:
-///     . S S .                                  C C .
-///     . S C C                                  . C .
-///     . . C C
-Job segProject(ProjectStore &s, const QTemporaryDir &dir)
-{
-    writeImage(test::path(dir, "images/s1.png"), 4, 3);
-    writeImage(test::path(dir, "images/s2.png"), 3, 2);
-    Job j = *s.createJob(makeJob("seg-ref", TaskType::SemanticSegmentation, {{5, "sky"}, {2, "car"}}));
-    const Item s1 = addImage(s, test::path(dir, "images/s1.png"), 4, 3);
-    const Item s2 = addImage(s, test::path(dir, "images/s2.png"), 3, 2);
-    put(s, j, s1, maskPayload({4, 3, pixels({0, 6, 6, 0, 0, 6, 3, 3, 0, 0, 3, 3})}, j));
-    put(s, j, s2, maskPayload({3, 2, pixels({3, 3, 0, 0, 3, 0})}, j));
-    return j;
-}
-
-void compareBoxes(const std::vector<Box> &actual, const std::vector<Box> &expected)
-{
-    QCOMPARE(actual.size(), expected.size());
-    for (size_t i = 0; i < actual.size(); ++i) {
-        QCOMPARE(actual[i].classId, expected[i].classId);
-        QCOMPARE(actual[i].left, expected[i].left);
-        QCOMPARE(actual[i].top, expected[i].top);
-        QCOMPARE(actual[i].width, expected[i].width);
-        QCOMPARE(actual[i].height, expected[i].height);
-    }
-}
-
-/// Pixels per class name in the mask of an image in a job.
-std::map<std::string, int64_t> pixelsByClass(const ProjectStore &s, const std::string &job, const std::string &image)
-{
-    int64_t byValue[256] = {};
-    for (uint8_t v : maskOf(s, job, image).pixels)
-        ++byValue[v];
-    std::map<std::string, int64_t> out;
-    for (int v = 1; v < 256; ++v)
-        if (byValue[v])
-            out[className(s, job, v - 1)] = byValue[v];
-    return out;
-}
-
-} // namespace
+using namespace gw::test::formats;
 
 class TestCocoLabelme : public QObject
 {
@@ -264,91 +23,9 @@ private Q_SLOTS:
         QVERIFY(findFormat("coco")->carries(TaskType::SemanticSegmentation));
         QVERIFY(findFormat("labelme")->carries(TaskType::ImageClassificationMultiLabel));
         QVERIFY(findFormat("coco")->check({{"masks", "rle-string"}}).has_value());
-        QVERIFY(!findFormat("coco")->check({{"masks", "polygons"}}).has_value());
-    }
-
-    // ---- raster helpers, worked out by hand ----
-
-    void polygonFillCoversPixelCentres()
-    {
-        // A square along pixel edges covers exactly the pixels inside it.
-        mask::IndexedMask m{5, 5, std::vector<uint8_t>(25, 0)};
-        QCOMPARE(raster::fillPolygon(m, {{1, 1}, {3, 1}, {3, 3}, {1, 3}}, 7), int64_t(4));
-        for (int y = 0; y < 5; ++y)
-            for (int x = 0; x < 5; ++x)
-                QCOMPARE(int(m.pixels[size_t(y * 5 + x)]), (x >= 1 && x < 3 && y >= 1 && y < 3) ? 7 : 0);
-        // Triangle (0,0) (4,0) (0,4): centres (x+.5, y+.5) with x + y + 1 < 4; those on the hypotenuse
-        // (x + y = 3) are on a right edge, which is outside.
-        mask::IndexedMask t{4, 4, std::vector<uint8_t>(16, 0)};
-        QCOMPARE(raster::fillPolygon(t, {{0, 0}, {4, 0}, {0, 4}}, 1), int64_t(6));
-        QCOMPARE(t.pixels, pixels({1, 1, 1, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}));
-        // Even-odd: a ring drawn as the outer square, a zero-width cut and the inner square leaves the hole.
-        mask::IndexedMask r{4, 4, std::vector<uint8_t>(16, 0)};
-        QCOMPARE(raster::fillPolygon(r, {{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}, {1, 1}, {1, 3}, {3, 3}, {3, 1}, {1, 1}}, 1),
-                 int64_t(12));
-        QCOMPARE(r.pixels, pixels({1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1}));
-        // Clipped to the mask; fewer than 3 points cover nothing.
-        mask::IndexedMask c{2, 2, std::vector<uint8_t>(4, 0)};
-        QCOMPARE(raster::fillPolygon(c, {{-5, -5}, {10, -5}, {10, 10}, {-5, 10}}, 2), int64_t(4));
-        QCOMPARE(raster::fillPolygon(c, {{0, 0}, {1, 1}}, 3), int64_t(0));
-        // Box and circle: a 1-radius circle at (2, 2) holds the 4 centres at distance √0.5.
-        mask::IndexedMask b{4, 4, std::vector<uint8_t>(16, 0)};
-        QCOMPARE(raster::fillBox(b, 0.5, 0, 2, 1.4, 1), int64_t(2)); // centres x 0.5, 1.5 and y 0.5
-        QCOMPARE(raster::fillCircle(b, {2, 2}, 1, 2), int64_t(4));
-        QCOMPARE(b.pixels, pixels({1, 1, 0, 0, 0, 2, 2, 0, 0, 2, 2, 0, 0, 0, 0, 0}));
-    }
-
-    void rleColumnMajorByHand()
-    {
-        // 3 wide × 2 high:   0 1 1      column-major: (col 0) 0 0, (col 1) 1 1, (col 2) 1 0
-        //                    0 1 0      → 0 0 1 1 1 0 → counts [2, 3, 1]
-        const mask::IndexedMask m{3, 2, pixels({0, 1, 1, 0, 1, 0})};
-        QCOMPARE(raster::encodeRle(m, 1), (std::vector<uint32_t>{2, 3, 1}));
-        // Counts start with the 0s even when there are none: the 1s of this mask start the column.
-        QCOMPARE(raster::encodeRle(m, 0), (std::vector<uint32_t>{0, 2, 3, 1}));
-        mask::IndexedMask back{3, 2, std::vector<uint8_t>(6, 0)};
-        GW_VERIFY_OK(raster::fillRle(back, {2, 3, 1}, 1));
-        QCOMPARE(back.pixels, m.pixels);
-        auto bad = raster::fillRle(back, {2, 3}, 1);
-        QVERIFY(!bad);
-        QVERIFY(bad.error().message.find("add up to 5 pixels, not 2 × 3 = 6") != std::string::npos);
-        const raster::PixelBox box = raster::pixelBox(m, 1);
-        QCOMPARE(box.x0, 1);
-        QCOMPARE(box.y0, 0);
-        QCOMPARE(box.x1, 3);
-        QCOMPARE(box.y1, 2);
-        QCOMPARE(box.area, int64_t(3));
-    }
-
-    void rleCompressedStringByHand()
-    {
-        // pycocotools's string form, by hand for counts [10, 40, 5, 2]:
-        //   10: one 5-bit group 01010, sign bit (0x10) clear, no more → 48 + 10 = ':'
-        //   40: groups 01000 then 00001; the first gets 0x20 (more): 48 + 40 = 'X', then 48 + 1 = '1'
-        //    5: the third count is written as it is (the difference rule starts at the fourth): '5'
-        //    2: written as 2 - 40 = -38 (the count two before): -38 & 31 = 26, -38 >> 5 = -2; 26 has the
-        //       sign bit but -2 ≠ -1, so more: 48 + (26 | 32) = 'j'; then -2 & 31 = 30, -2 >> 5 = -1, 30
-        //       has the sign bit and -1 is all that is left: 48 + 30 = 'N'
-        // → ":X15jN"
-        QCOMPARE(raster::rleToString({10, 40, 5, 2}), std::string(":X15jN"));
-        auto decoded = raster::rleFromString(":X15jN");
-        GW_VERIFY_OK(decoded);
-        QCOMPARE(*decoded, (std::vector<uint32_t>{10, 40, 5, 2}));
-        // The 3 × 2 mask above: [2, 3, 1] → "231"; an empty run first: [0, 1, 1, 2, 2] → 2 - 1 = 1 and
-        // 2 - 1 = 1 → "01111".
-        QCOMPARE(raster::rleToString({2, 3, 1}), std::string("231"));
-        QCOMPARE(raster::rleToString({0, 1, 1, 2, 2}), std::string("01111"));
-        // A long run: 1000 = 01000 11111 00000 → 'X' (8|32), 'o' (31|32), '0'... 31 has the sign bit, so a
-        // third group (0) says the number is positive.
-        QCOMPARE(raster::rleToString({1000}), std::string("Xo0"));
-        QCOMPARE(*raster::rleFromString("Xo0"), (std::vector<uint32_t>{1000}));
-        // Round trip of a mixed sequence.
-        const std::vector<uint32_t> mixed = {0, 1, 99999, 3, 0, 1234567, 2, 2, 70000, 1};
-        QCOMPARE(*raster::rleFromString(raster::rleToString(mixed)), mixed);
-        // Errors: a string that ends inside a count, a character outside '0'..'o', a negative count.
-        QVERIFY(!raster::rleFromString("X"));
-        QVERIFY(raster::rleFromString("3~").error().message.find("character 1") != std::string::npos);
-        QVERIFY(!raster::rleFromString("11O")); // third count is -1 as written (no difference rule yet)
+        QVERIFY(findFormat("coco")->check({{"masks", "polygons"}}).has_value());
+        QVERIFY(!findFormat("coco")->check({{"masks", "bitmap"}}).has_value());
+        QVERIFY(!findFormat("labelme")->check({{"masks", "rle"}}).has_value());
     }
 
     // ---- COCO ----
@@ -406,6 +83,7 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("file");
         QTest::newRow("rle") << QByteArray("rle") << QByteArray("coco/segmentation.json");
         QTest::newRow("rle-string") << QByteArray("rle-string") << QByteArray("coco/segmentation-string.json");
+        QTest::newRow("polygons") << QByteArray("polygons") << QByteArray("coco/segmentation-polygons.json");
     }
 
     void cocoSegmentationExportMatchesGolden()
@@ -418,6 +96,7 @@ private Q_SLOTS:
         auto r = exportTo(*s, "coco", "seg-ref", test::path(dir, "seg.json"), {{"masks", masks.toStdString()}});
         GW_VERIFY_OK(r);
         QCOMPARE(r->masksWritten, int64_t(2));
+        QCOMPARE(r->labels, int64_t(2));
         compareGolden(test::path(dir, "seg.json"), file.constData());
 
         // Read back into a new project: pixel for pixel, in a job that takes the file's classes.
@@ -627,11 +306,25 @@ private Q_SLOTS:
         auto into = exportTo(*s, "labelme", "det", test::path(dir, "images"));
         QVERIFY(!into);
         QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("images/a.png"))));
-        // Masks are not exported.
+    }
+
+    void labelmeSegmentationExportMatchesGolden()
+    {
+        // Masks leave as polygons along pixel edges and come back pixel for pixel.
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
         segProject(*s, dir);
-        auto seg = exportTo(*s, "labelme", "seg-ref", test::path(dir, "seg"));
-        QVERIFY(!seg);
-        QVERIFY(seg.error().message.find("not traced into polygons") != std::string::npos);
+        GW_VERIFY_OK(exportTo(*s, "labelme", "seg-ref", test::path(dir, "seg")));
+        compareGolden(test::path(dir, "seg/s1.json"), "labelme/segmentation/s1.json");
+        compareGolden(test::path(dir, "seg/s2.json"), "labelme/segmentation/s2.json");
+        auto t = test::newProject(test::path(dir, "q.gwproj"));
+        GW_VERIFY_OK(importFrom(*t, "labelme", test::path(dir, "seg")));
+        auto job = t->job("labelme-ref");
+        GW_VERIFY_OK(job);
+        const int sky = job->classByName("sky")->id + 1, car = job->classByName("car")->id + 1;
+        QCOMPARE(maskOf(*t, "labelme-ref", test::path(dir, "images/s1.png")).pixels,
+                 pixels({0, sky, sky, 0, 0, sky, car, car, 0, 0, car, car}));
+        QCOMPARE(maskOf(*t, "labelme-ref", test::path(dir, "images/s2.png")).pixels, pixels({car, car, 0, 0, car, 0}));
     }
 
     void labelmeBoxesGoldenImportAndRoundTrip()
@@ -903,7 +596,8 @@ private Q_SLOTS:
 
     void segmentationRoundTripThroughCocoAndBack()
     {
-        // A mask with many runs, both RLE forms: pixel-exact.
+        // A mask with many runs, regions, holes and corner contacts through both RLE forms, COCO polygons and
+        // LabelMe polygons: pixel-exact.
         QTemporaryDir dir;
         auto s = test::newProject(test::path(dir, "p.gwproj"));
         writeImage(test::path(dir, "big.png"), 37, 23);
@@ -914,13 +608,16 @@ private Q_SLOTS:
             for (int x = 0; x < 37; ++x)
                 m.pixels[size_t(y * 37 + x)] = uint8_t(((x * 7 + y * 3) / 5 + (x * y) % 4) % 4);
         put(*s, j, it, maskPayload(m, j));
-        for (const char *form : {"rle", "rle-string"}) {
+        for (const char *form : {"rle", "rle-string", "polygons"}) {
             const std::string out = test::path(dir, (std::string(form) + ".json").c_str());
             GW_VERIFY_OK(exportTo(*s, "coco", "m-ref", out, {{"masks", form}}));
             const std::string job = std::string("back-") + form + "-ref";
             GW_VERIFY_OK(importFrom(*s, "coco", out, job));
             QCOMPARE(maskOf(*s, job, test::path(dir, "big.png")).pixels, m.pixels);
         }
+        GW_VERIFY_OK(exportTo(*s, "labelme", "m-ref", test::path(dir, "lm")));
+        GW_VERIFY_OK(importFrom(*s, "labelme", test::path(dir, "lm"), "back-labelme-ref"));
+        QCOMPARE(maskOf(*s, "back-labelme-ref", test::path(dir, "big.png")).pixels, m.pixels);
     }
 };
 
