@@ -164,14 +164,16 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
                 auto c = categoryOf.find(b.classId);
                 if (c == categoryOf.end())
                     continue; // a class no longer in the job
-                json::Object a = annotation(id, c->second, b.left, b.top, b.width, b.height, b.width * b.height, false);
+                json::Object a =
+                    annotation(id, c->second, b.left, b.top, b.width, b.height, b.width * b.height, false);
                 a.set("segmentation", json::Array{});
                 annotations.push_back(json::toString(json::Value(std::move(a))));
             }
         }
         json::Object img;
         img.set("id", id);
-        img.set("file_name", media::isUri(e.mediaPath) ? e.mediaPath : media::toManifest(outDir, e.mediaPath));
+        img.set("file_name",
+                media::isUri(e.mediaPath) ? e.mediaPath : media::toManifest(outDir, e.mediaPath));
         img.set("width", int64_t(width));
         img.set("height", int64_t(height));
         images.push_back(json::toString(json::Value(std::move(img))));
@@ -183,13 +185,17 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
         return fail(r.error());
 
     json::Object info;
-    info.set("description", "Groundwork job '" + job->name + "' (" + std::string(taskInfo(job->type).id) + ")");
+    info.set("description",
+             "Groundwork job '" + job->name + "' (" + std::string(taskInfo(job->type).id) + ")");
     info.set("version", "1.0");
     info.set("contributor", "Groundwork");
     std::string out = "{\"info\":" + json::toString(json::Value(std::move(info))) + ",\n\"licenses\":[],\n";
     appendArray(out, "images", images, false);
     appendArray(out, "annotations", annotations, false);
     appendArray(out, "categories", categories, true);
+    fs::create_directories(outDir, ec);
+    if (ec)
+        return fail(Error::io(outDir + ": cannot create: " + ec.message()));
     if (auto w = writeFileAtomically(o.outPath, out); !w)
         return fail(w.error());
     return report;
@@ -242,11 +248,13 @@ Result<> paintSegmentation(mask::IndexedMask &m, const json::Value &seg, uint8_t
             const json::Array &xy = polygons[k].toArray();
             const std::string where = element("segmentation", k) + ": ";
             if (!polygons[k].isArray() || xy.size() < 6 || xy.size() % 2)
-                return fail(Error::invalid(where + "a polygon is an array of at least 3 x, y pairs [x1, y1, x2, y2, ...]"));
+                return fail(Error::invalid(
+                    where + "a polygon is an array of at least 3 x, y pairs [x1, y1, x2, y2, ...]"));
             std::vector<raster::Point> points;
             for (size_t i = 0; i + 1 < xy.size(); i += 2) {
                 if (!xy[i].isNumber() || !xy[i + 1].isNumber())
-                    return fail(Error::invalid(where + "coordinate " + std::to_string(i) + " is not a number"));
+                    return fail(
+                        Error::invalid(where + "coordinate " + std::to_string(i) + " is not a number"));
                 points.push_back({xy[i].toDouble(), xy[i + 1].toDouble()});
             }
             raster::fillPolygon(m, points, value);
@@ -254,7 +262,8 @@ Result<> paintSegmentation(mask::IndexedMask &m, const json::Value &seg, uint8_t
         return {};
     }
     if (!seg.isObject())
-        return fail(Error::invalid("segmentation: should be polygons [[x1, y1, ...], ...] or RLE {counts, size}"));
+        return fail(
+            Error::invalid("segmentation: should be polygons [[x1, y1, ...], ...] or RLE {counts, size}"));
     const json::Value *size = seg.find("size");
     const json::Value *counts = seg.find("counts");
     if (!size || !size->isArray() || size->toArray().size() != 2 || !counts)
@@ -262,8 +271,8 @@ Result<> paintSegmentation(mask::IndexedMask &m, const json::Value &seg, uint8_t
     const int64_t h = size->toArray()[0].toInt(-1), w = size->toArray()[1].toInt(-1);
     if (h != m.height || w != m.width)
         return fail(Error::invalid("segmentation: RLE size [" + std::to_string(h) + ", " + std::to_string(w) +
-                                   "] is not the image's [height, width] [" + std::to_string(m.height) + ", " +
-                                   std::to_string(m.width) + "]"));
+                                   "] is not the image's [height, width] [" + std::to_string(m.height) +
+                                   ", " + std::to_string(m.width) + "]"));
     std::vector<uint32_t> cs;
     if (counts->isString()) {
         auto decoded = raster::rleFromString(counts->toString());
@@ -278,7 +287,8 @@ Result<> paintSegmentation(mask::IndexedMask &m, const json::Value &seg, uint8_t
             cs.push_back(uint32_t(a[i].toInt()));
         }
     } else {
-        return fail(Error::invalid("segmentation.counts: should be an array of run lengths or an RLE string"));
+        return fail(
+            Error::invalid("segmentation.counts: should be an array of run lengths or an RLE string"));
     }
     if (auto r = raster::fillRle(m, cs, value); !r)
         return fail(Error::invalid("segmentation: " + r.error().message));
@@ -299,7 +309,8 @@ Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const s
         return fail(doc.error());
     const std::string where = at(file);
     if (!doc->isObject())
-        return fail(Error::invalid(where + "a COCO file is a JSON object with images, annotations and categories"));
+        return fail(
+            Error::invalid(where + "a COCO file is a JSON object with images, annotations and categories"));
     for (const char *key : {"images", "categories"})
         if (!doc->find(key) || !doc->find(key)->isArray())
             return fail(Error::invalid(where + "no \"" + key + "\" array (is this a COCO file?)"));
@@ -310,7 +321,8 @@ Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const s
     const json::Array &imgs = doc->find("images")->toArray();
     const json::Array &anns = annotationsValue ? annotationsValue->toArray() : json::Array();
     std::string imagesDir = format.setting(o.settings, "images");
-    imagesDir = imagesDir.empty() ? fs::path(file).parent_path().string() : fs::absolute(imagesDir).lexically_normal().string();
+    imagesDir = imagesDir.empty() ? fs::path(file).parent_path().string()
+                                  : fs::absolute(imagesDir).lexically_normal().string();
 
     std::map<int64_t, Category> categories;
     std::vector<int64_t> categoryOrder;
@@ -355,10 +367,12 @@ Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const s
             return fail(Error::invalid(at + "no integer \"category_id\""));
         auto img = imageIndex.find(*imageId);
         if (img == imageIndex.end())
-            return fail(Error::invalid(at + "image_id " + std::to_string(*imageId) + " is not in \"images\""));
+            return fail(
+                Error::invalid(at + "image_id " + std::to_string(*imageId) + " is not in \"images\""));
         auto cat = categories.find(*categoryId);
         if (cat == categories.end())
-            return fail(Error::invalid(at + "category_id " + std::to_string(*categoryId) + " is not in \"categories\""));
+            return fail(Error::invalid(at + "category_id " + std::to_string(*categoryId) +
+                                       " is not in \"categories\""));
         cat->second.used = true;
         images[img->second].annotations.push_back(i);
         const bool seg = hasSegmentation(anns[i]);
@@ -385,8 +399,9 @@ Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const s
     }
     const bool segmentation = type == TaskType::SemanticSegmentation;
     if (segmentation && !anySegmentation && !anns.empty())
-        return fail(Error::invalid(where + "no annotation has a segmentation: import the boxes (--option task=boxes "
-                                           "and a bounding-box job)"));
+        return fail(Error::invalid(where +
+                                   "no annotation has a segmentation: import the boxes (--option task=boxes "
+                                   "and a bounding-box job)"));
     auto writer = LabelWriter::begin(store, type, o, segmentation ? "coco-ref" : "coco", file);
     if (!writer)
         return fail(writer.error());
@@ -408,14 +423,15 @@ Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const s
     for (Image &img : images) {
         const std::string at = where + element("images", img.index) + ": ";
         if (o.checkMedia && !media::isUri(img.path) && !fs::exists(img.path, ec))
-            return fail(Error::notFound(at + "file_name '" + img.fileName + "': no such image (" + img.path + ")"));
+            return fail(
+                Error::notFound(at + "file_name '" + img.fileName + "': no such image (" + img.path + ")"));
         auto item = (*writer)->imageItem(img.path);
         if (!item)
             return fail(Error{item.error().code, at + item.error().message});
         if (item->width > 0 && img.width > 0 && (item->width != img.width || item->height != img.height))
             return fail(Error::invalid(at + "width × height is " + std::to_string(img.width) + " × " +
-                                       std::to_string(img.height) + " but the image is " + std::to_string(item->width) +
-                                       " × " + std::to_string(item->height)));
+                                       std::to_string(img.height) + " but the image is " +
+                                       std::to_string(item->width) + " × " + std::to_string(item->height)));
         if (img.width <= 0 || img.height <= 0) {
             img.width = item->width;
             img.height = item->height;
@@ -424,7 +440,8 @@ Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const s
         if (segmentation) {
             if (img.width <= 0 || img.height <= 0)
                 return fail(Error::invalid(at + "no width and height, and the image's size is unknown"));
-            mask::IndexedMask m{img.width, img.height, std::vector<uint8_t>(size_t(img.width) * size_t(img.height), 0)};
+            mask::IndexedMask m{img.width, img.height,
+                                std::vector<uint8_t>(size_t(img.width) * size_t(img.height), 0)};
             for (size_t i : img.annotations) {
                 const json::Value &a = anns[i];
                 if (!hasSegmentation(a)) {
@@ -433,7 +450,8 @@ Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const s
                 }
                 const int cls = categories[*integer(a, "category_id")].classId;
                 if (cls + 1 > 255)
-                    return fail(Error::invalid(where + element("annotations", i) + ": masks hold at most 255 classes"));
+                    return fail(Error::invalid(where + element("annotations", i) +
+                                               ": masks hold at most 255 classes"));
                 if (auto r = paintSegmentation(m, *a.find("segmentation"), uint8_t(cls + 1)); !r)
                     return fail(Error::invalid(where + element("annotations", i) + "." + r.error().message));
             }
@@ -450,7 +468,8 @@ Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const s
                 const std::string aat = where + element("annotations", i) + ": ";
                 const json::Value *bbox = a.find("bbox");
                 const json::Array &b = bbox ? bbox->toArray() : json::Array();
-                if (b.size() != 4 || !std::all_of(b.begin(), b.end(), [](const json::Value &v) { return v.isNumber(); }))
+                if (b.size() != 4 ||
+                    !std::all_of(b.begin(), b.end(), [](const json::Value &v) { return v.isNumber(); }))
                     return fail(Error::invalid(aat + "\"bbox\" should be [x, y, width, height]"));
                 Box box;
                 box.classId = categories[*integer(a, "category_id")].classId;
@@ -458,16 +477,16 @@ Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const s
                 box.top = b[1].toDouble();
                 box.width = b[2].toDouble();
                 box.height = b[3].toDouble();
-                const std::string text = "bbox [" + num(box.left) + ", " + num(box.top) + ", " + num(box.width) +
-                                         ", " + num(box.height) + "]";
+                const std::string text = "bbox [" + num(box.left) + ", " + num(box.top) + ", " +
+                                         num(box.width) + ", " + num(box.height) + "]";
                 if (!(box.width >= 0 && box.height >= 0))
                     return fail(Error::invalid(aat + text + " has a negative size"));
-                if (img.width > 0
-                    && (box.left < -kSlack || box.top < -kSlack || box.left + box.width > img.width + kSlack
-                        || box.top + box.height > img.height + kSlack))
-                    return fail(Error::invalid(aat + text + " is outside the " + std::to_string(img.width) + " × " +
-                                               std::to_string(img.height) + " image " + element("images", img.index) +
-                                               " (" + img.fileName + ")"));
+                if (img.width > 0 &&
+                    (box.left < -kSlack || box.top < -kSlack || box.left + box.width > img.width + kSlack ||
+                     box.top + box.height > img.height + kSlack))
+                    return fail(Error::invalid(aat + text + " is outside the " + std::to_string(img.width) +
+                                               " × " + std::to_string(img.height) + " image " +
+                                               element("images", img.index) + " (" + img.fileName + ")"));
                 if (img.width > 0) { // clip what is within the slack
                     const double x0 = std::max(0.0, box.left), y0 = std::max(0.0, box.top);
                     const double x1 = std::min(double(img.width), box.left + box.width);
@@ -487,8 +506,9 @@ Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const s
             return fail(Error::cancelled());
     }
     if (withoutSegmentation > 0)
-        (*writer)->report().warnings.push_back(where + std::to_string(withoutSegmentation) +
-                                               " annotations without a segmentation were left out of the masks");
+        (*writer)->report().warnings.push_back(
+            where + std::to_string(withoutSegmentation) +
+            " annotations without a segmentation were left out of the masks");
     return (*writer)->commit();
 }
 
@@ -500,22 +520,29 @@ Format coco()
     f.id = "coco";
     f.name = "COCO JSON";
     f.description =
-        "one .json file (--out FILE.json) with images (file_name relative to the file's folder, else absolute), "
-        "categories (ids 1.. in the job's class order) and annotations: boxes as bbox [x, y, width, height] in "
+        "one .json file (--out FILE.json) with images (file_name relative to the file's folder, else "
+        "absolute), "
+        "categories (ids 1.. in the job's class order) and annotations: boxes as bbox [x, y, width, height] "
+        "in "
         "pixels from the top-left corner; masks as one annotation per image and class, iscrowd 1, with the "
-        "class's pixels as column-major RLE (or as polygons: --option masks=polygons). Import reads boxes, polygons and RLE (counts arrays or compressed "
+        "class's pixels as column-major RLE (or as polygons: --option masks=polygons). Import reads boxes, "
+        "polygons and RLE (counts arrays or compressed "
         "strings); polygons cover the pixels whose centres they hold (even-odd rule); boxes may reach 0.5 px "
         "past the image and are clipped; every listed image gets a label (none: an empty one)";
     f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation};
     f.fileFilter = "COCO JSON (*.json)";
     f.options = {
-        {"masks", "export: a class's pixels in an image as one RLE annotation (iscrowd 1; counts arrays, or "
-                  "pycocotools's compressed strings), or as one polygon annotation per 4-connected region (iscrowd "
-                  "0; outlines along pixel edges, holes joined by zero-width cuts)",
-         "rle", {"rle", "rle-string", "polygons"}},
-        {"task", "import: boxes or masks (auto: the job's type if it exists, masks for a job named *-ref or a "
-                 "file whose annotations have segmentation but no bbox, else boxes)",
-         "auto", {"auto", "boxes", "segmentation"}},
+        {"masks",
+         "export: a class's pixels in an image as one RLE annotation (iscrowd 1; counts arrays, or "
+         "pycocotools's compressed strings), or as one polygon annotation per 4-connected region (iscrowd "
+         "0; outlines along pixel edges, holes joined by zero-width cuts)",
+         "rle",
+         {"rle", "rle-string", "polygons"}},
+        {"task",
+         "import: boxes or masks (auto: the job's type if it exists, masks for a job named *-ref or a "
+         "file whose annotations have segmentation but no bbox, else boxes)",
+         "auto",
+         {"auto", "boxes", "segmentation"}},
         {"images", "import: the folder file_name is relative to (default: the .json file's folder)", "", {}},
     };
     f.read = [f](ProjectStore &store, const std::string &path, const FormatImportOptions &o) {

@@ -117,16 +117,27 @@ json::Object shape(const std::string &label, json::Array points, const char *typ
 // ---- export ----
 
 /// The image's path as LabelMe writes it: relative to the JSON file's folder (with ".." where needed), so
-/// that the folder and the images can move together; URIs as they are.
+/// that the folder and the images can move together; absolute when the two share no folder but the root
+/// (/tmp/out and /usr/share/...); URIs as they are.
 std::string imagePath(const std::string &outDir, const std::string &image)
 {
     if (media::isUri(image))
         return image;
-    const fs::path rel = fs::path(image).lexically_normal().lexically_relative(outDir);
-    return rel.empty() ? image : rel.generic_string();
+    const fs::path img = fs::path(image).lexically_normal(), out = fs::path(outDir).lexically_normal();
+    auto top = [](const fs::path &p) {
+        auto it = p.begin();
+        if (it != p.end() && p.has_root_directory())
+            ++it;
+        return it == p.end() ? fs::path() : *it;
+    };
+    const fs::path rel = img.lexically_relative(out);
+    if (rel.empty() || top(img) != top(out))
+        return image;
+    return rel.generic_string();
 }
 
-Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &store, const FormatExportOptions &o)
+Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &store,
+                                  const FormatExportOptions &o)
 {
     auto job = exportJob(store, format, o);
     if (!job)
@@ -148,8 +159,8 @@ Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &stor
         if (segmentation && !p.mask.empty()) {
             auto m = mask::decode(p.mask);
             if (!m)
-                return fail(Error::invalid("item " + std::to_string(e.item->id) + " (" + e.item->uri + "): " +
-                                           m.error().message));
+                return fail(Error::invalid("item " + std::to_string(e.item->id) + " (" + e.item->uri +
+                                           "): " + m.error().message));
             maskWidth = m->width;
             maskHeight = m->height;
             for (const LabelClass &c : job->classes) {
@@ -164,14 +175,14 @@ Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &stor
             }
         } else if (segmentation && !p.maskUri.empty()) {
             return fail(Error::invalid("the mask of item " + std::to_string(e.item->id) + " (" + e.item->uri +
-                                       ") is only referenced (" + p.maskUri + "), its pixels are not in the project"));
+                                       ") is only referenced (" + p.maskUri +
+                                       "), its pixels are not in the project"));
         } else if (boxes) {
             for (const Box &b : p.boxes)
                 if (const LabelClass *c = job->classById(b.classId))
-                    shapes.emplace_back(shape(c->name,
-                                              json::Array{point(b.left, b.top),
-                                                          point(b.left + b.width, b.top + b.height)},
-                                              "rectangle"));
+                    shapes.emplace_back(shape(
+                        c->name, json::Array{point(b.left, b.top), point(b.left + b.width, b.top + b.height)},
+                        "rectangle"));
         } else if (!segmentation) {
             for (const LabelClass &c : job->classes)
                 flags.set(c.name, std::find(p.classes.begin(), p.classes.end(), c.id) != p.classes.end());
@@ -298,8 +309,9 @@ Result<std::optional<File>> readFileShapes(const std::string &path, bool skipOth
             continue;
         }
         if (shape.type == "polygon" ? shape.points.size() < needed : shape.points.size() != needed)
-            return fail(Error::invalid(at + "a " + shape.type + " needs " + (shape.type == "polygon" ? "at least " : "") +
-                                       std::to_string(needed) + " points, not " + std::to_string(shape.points.size())));
+            return fail(Error::invalid(at + "a " + shape.type + " needs " +
+                                       (shape.type == "polygon" ? "at least " : "") + std::to_string(needed) +
+                                       " points, not " + std::to_string(shape.points.size())));
         f.shapes.push_back(std::move(shape));
     }
     return std::optional<File>(std::move(f));
@@ -314,7 +326,8 @@ Result<std::vector<std::string>> labelFiles(const std::string &root)
         return std::vector<std::string>{root};
     }
     std::vector<std::string> files;
-    QDirIterator it(QString::fromStdString(root), {QStringLiteral("*.json")}, QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(QString::fromStdString(root), {QStringLiteral("*.json")}, QDir::Files,
+                    QDirIterator::Subdirectories);
     while (it.hasNext())
         files.push_back(it.next().toStdString());
     std::sort(files.begin(), files.end());
@@ -348,7 +361,8 @@ Result<ImportReport> readLabelme(const Format &format, ProjectStore &store, cons
             anyRectangle = anyRectangle || s.type == "rectangle";
             anyNonRectangle = anyNonRectangle || s.type != "rectangle";
         }
-        const auto trueFlags = std::count_if((*f)->flags.begin(), (*f)->flags.end(), [](auto &x) { return x.second; });
+        const auto trueFlags =
+            std::count_if((*f)->flags.begin(), (*f)->flags.end(), [](auto &x) { return x.second; });
         anyFlag = anyFlag || trueFlags > 0;
         severalFlags = severalFlags || trueFlags > 1;
         files.push_back(std::move(**f));
@@ -378,12 +392,13 @@ Result<ImportReport> readLabelme(const Format &format, ProjectStore &store, cons
         else if (anyFlag)
             type = severalFlags ? TaskType::ImageClassificationMultiLabel : TaskType::ImageClassification;
         else
-            return fail(Error::invalid(root + ": the files have no rectangles, polygons, circles or true flags to import"));
+            return fail(Error::invalid(
+                root + ": the files have no rectangles, polygons, circles or true flags to import"));
     }
     const bool segmentation = *type == TaskType::SemanticSegmentation, boxes = *type == TaskType::BoundingBox;
     const bool classification = !segmentation && !boxes;
-    if (!boxes && !segmentation && *type != TaskType::ImageClassification
-        && *type != TaskType::ImageClassificationMultiLabel)
+    if (!boxes && !segmentation && *type != TaskType::ImageClassification &&
+        *type != TaskType::ImageClassificationMultiLabel)
         return fail(Error::invalid("job '" + o.job + "' is a " + std::string(taskInfo(*type).id) +
                                    " job; LabelMe files hold boxes, masks or image classes"));
     auto writer = LabelWriter::begin(store, *type, o, segmentation ? "labelme-ref" : "labelme", root);
@@ -398,16 +413,17 @@ Result<ImportReport> readLabelme(const Format &format, ProjectStore &store, cons
         if (o.checkMedia && !media::isUri(f.image) && !fs::exists(f.image, ec))
             return fail(Error::notFound(
                 where + "imagePath '" + f.imagePath + "': no such image (" + f.image + ")" +
-                (f.embedded ? "; the image is embedded in imageData, which Groundwork does not extract: put the "
-                              "image file at that path and import again"
-                            : "")));
+                (f.embedded
+                     ? "; the image is embedded in imageData, which Groundwork does not extract: put the "
+                       "image file at that path and import again"
+                     : "")));
         auto item = (*writer)->imageItem(f.image);
         if (!item)
             return fail(Error{item.error().code, where + item.error().message});
         if (item->width > 0 && f.width > 0 && (item->width != f.width || item->height != f.height))
-            return fail(Error::invalid(where + "imageWidth × imageHeight is " + std::to_string(f.width) + " × " +
-                                       std::to_string(f.height) + " but the image is " + std::to_string(item->width) +
-                                       " × " + std::to_string(item->height)));
+            return fail(Error::invalid(where + "imageWidth × imageHeight is " + std::to_string(f.width) +
+                                       " × " + std::to_string(f.height) + " but the image is " +
+                                       std::to_string(item->width) + " × " + std::to_string(item->height)));
         if (f.width <= 0 || f.height <= 0) {
             f.width = item->width;
             f.height = item->height;
@@ -423,8 +439,9 @@ Result<ImportReport> readLabelme(const Format &format, ProjectStore &store, cons
                     chosen.push_back(*cls);
             }
             if (!multi && chosen.size() > 1)
-                return fail(Error::invalid(where + std::to_string(chosen.size()) + " flags are true but job '" +
-                                           (*writer)->job().name + "' takes one class per image"));
+                return fail(Error::invalid(where + std::to_string(chosen.size()) +
+                                           " flags are true but job '" + (*writer)->job().name +
+                                           "' takes one class per image"));
             if (chosen.empty() && (!multi || f.flags.empty())) {
                 ++done; // nothing to say about this image
                 continue;
@@ -444,15 +461,18 @@ Result<ImportReport> readLabelme(const Format &format, ProjectStore &store, cons
                 auto cls = (*writer)->classId(s.label);
                 if (!cls)
                     return fail(Error::invalid(at + cls.error().message));
-                double x0 = std::min(s.points[0].x, s.points[1].x), x1 = std::max(s.points[0].x, s.points[1].x);
-                double y0 = std::min(s.points[0].y, s.points[1].y), y1 = std::max(s.points[0].y, s.points[1].y);
+                double x0 = std::min(s.points[0].x, s.points[1].x),
+                       x1 = std::max(s.points[0].x, s.points[1].x);
+                double y0 = std::min(s.points[0].y, s.points[1].y),
+                       y1 = std::max(s.points[0].y, s.points[1].y);
                 if (!std::isfinite(x0) || !std::isfinite(x1) || !std::isfinite(y0) || !std::isfinite(y1))
                     return fail(Error::invalid(at + "a corner is not a finite number"));
-                if (f.width > 0 && (x0 < -kSlack || y0 < -kSlack || x1 > f.width + kSlack || y1 > f.height + kSlack))
-                    return fail(Error::invalid(at + "rectangle (" + num(x0) + ", " + num(y0) + ")-(" + num(x1) +
-                                               ", " + num(y1) +
-                                               ") is outside the " + std::to_string(f.width) + " × " +
-                                               std::to_string(f.height) + " image"));
+                if (f.width > 0 &&
+                    (x0 < -kSlack || y0 < -kSlack || x1 > f.width + kSlack || y1 > f.height + kSlack))
+                    return fail(Error::invalid(at + "rectangle (" + num(x0) + ", " + num(y0) + ")-(" +
+                                               num(x1) + ", " + num(y1) + ") is outside the " +
+                                               std::to_string(f.width) + " × " + std::to_string(f.height) +
+                                               " image"));
                 if (f.width > 0) {
                     x0 = std::max(0.0, x0);
                     y0 = std::max(0.0, y0);
@@ -463,24 +483,30 @@ Result<ImportReport> readLabelme(const Format &format, ProjectStore &store, cons
             }
         } else {
             if (f.width <= 0 || f.height <= 0)
-                return fail(Error::invalid(where + "no imageWidth and imageHeight, and the image's size is unknown"));
-            mask::IndexedMask m{f.width, f.height, std::vector<uint8_t>(size_t(f.width) * size_t(f.height), 0)};
+                return fail(
+                    Error::invalid(where + "no imageWidth and imageHeight, and the image's size is unknown"));
+            mask::IndexedMask m{f.width, f.height,
+                                std::vector<uint8_t>(size_t(f.width) * size_t(f.height), 0)};
             for (const Shape &s : f.shapes) {
                 auto cls = (*writer)->classId(s.label);
                 if (!cls)
-                    return fail(Error::invalid(where + element("shapes", s.index) + ": " + cls.error().message));
+                    return fail(
+                        Error::invalid(where + element("shapes", s.index) + ": " + cls.error().message));
                 if (*cls + 1 > 255)
-                    return fail(Error::invalid(where + element("shapes", s.index) + ": masks hold at most 255 classes"));
+                    return fail(Error::invalid(where + element("shapes", s.index) +
+                                               ": masks hold at most 255 classes"));
                 const auto value = uint8_t(*cls + 1);
                 if (s.type == "polygon") {
                     raster::fillPolygon(m, s.points, value);
                 } else if (s.type == "rectangle") {
-                    const double x0 = std::min(s.points[0].x, s.points[1].x), y0 = std::min(s.points[0].y, s.points[1].y);
+                    const double x0 = std::min(s.points[0].x, s.points[1].x),
+                                 y0 = std::min(s.points[0].y, s.points[1].y);
                     raster::fillBox(m, x0, y0, std::abs(s.points[1].x - s.points[0].x),
                                     std::abs(s.points[1].y - s.points[0].y), value);
                 } else { // circle: centre, then a point on the circle
-                    raster::fillCircle(m, s.points[0], std::hypot(s.points[1].x - s.points[0].x, s.points[1].y - s.points[0].y),
-                                       value);
+                    raster::fillCircle(
+                        m, s.points[0],
+                        std::hypot(s.points[1].x - s.points[0].x, s.points[1].y - s.points[0].y), value);
                 }
             }
             auto png = mask::encodeStored(m, (*writer)->job().classes);
@@ -497,8 +523,8 @@ Result<ImportReport> readLabelme(const Format &format, ProjectStore &store, cons
     }
     if (ignored > 0)
         (*writer)->report().warnings.push_back(root + ": " + std::to_string(ignored) + " shapes left out (" +
-                                               (boxes ? "a bounding-box job takes rectangles only; "
-                                                      : "") + "lines, points and line strips cover no area, "
+                                               (boxes ? "a bounding-box job takes rectangles only; " : "") +
+                                               "lines, points and line strips cover no area, "
                                                "and \"__ignore__\" shapes mark regions without a label)");
     for (const std::string &s : skipped)
         (*writer)->report().warnings.push_back(s + ": not a LabelMe file, skipped");
@@ -513,27 +539,36 @@ Format labelme()
     f.id = "labelme";
     f.name = "LabelMe JSON";
     f.description =
-        "one .json per image (IMAGE-STEM.json) with imagePath (relative to the file, \"..\" where needed), imageWidth, imageHeight, "
-        "flags and shapes. Import (a folder, read recursively, or one file): rectangles are boxes; polygons, "
-        "rectangles and circles are painted into masks in file order (pixels whose centres they cover, even-odd "
-        "rule); true flags are the image's classes; \"__ignore__\" shapes and flags are left out. Images must exist as files "
-        "(embedded imageData is not extracted). Export writes boxes as rectangles, classes as flags "
-        "(every class, true for the image's) and masks as polygons along pixel edges, one per 4-connected "
-        "region, holes joined to the outline by zero-width cuts (read back pixel for pixel)";
+        "one .json per image (IMAGE-STEM.json) with imagePath (relative to the file, \"..\" where needed, "
+        "absolute "
+        "when the two share only the root), imageWidth, imageHeight, flags and shapes. Import (a folder, "
+        "read "
+        "recursively, or one file): rectangles are boxes; polygons, rectangles and circles are painted into "
+        "masks "
+        "in file order (pixels whose centres they cover, even-odd rule); true flags are the image's classes; "
+        "\"__ignore__\" shapes and flags are left out. Images must exist as files (embedded imageData is not "
+        "extracted). Export writes boxes as rectangles, classes as flags (every class, true for the image's) "
+        "and "
+        "masks as polygons along pixel edges, one per 4-connected region, holes joined to the outline by "
+        "zero-width cuts (read back pixel for pixel)";
     f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation, TaskType::ImageClassification,
                TaskType::ImageClassificationMultiLabel};
     f.writesFolder = true;
     f.readsFolder = true;
     f.fileFilter = "LabelMe JSON (*.json)";
     f.options = {
-        {"task", "import: what the shapes become when the job does not exist yet (auto: masks when there are "
-                 "polygons or circles, boxes when all shapes are rectangles, classes when there are only flags)",
-         "auto", {"auto", "boxes", "segmentation", "classification"}},
+        {"task",
+         "import: what the shapes become when the job does not exist yet (auto: masks when there are "
+         "polygons or circles, boxes when all shapes are rectangles, classes when there are only flags)",
+         "auto",
+         {"auto", "boxes", "segmentation", "classification"}},
     };
     f.read = [f](ProjectStore &store, const std::string &path, const FormatImportOptions &o) {
         return readLabelme(f, store, path, o);
     };
-    f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeLabelme(f, store, o); };
+    f.write = [f](const ProjectStore &store, const FormatExportOptions &o) {
+        return writeLabelme(f, store, o);
+    };
     return f;
 }
 

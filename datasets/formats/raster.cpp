@@ -54,7 +54,8 @@ int64_t fillPolygon(mask::IndexedMask &m, const std::vector<Point> &polygon, uin
         for (size_t i = 0; i < polygon.size(); ++i) {
             const Point &a = polygon[i], &b = polygon[(i + 1) % polygon.size()];
             // Half-open in y: a vertex on the scan line counts for one of its two edges only. The crossing is
-            // computed from the upper end, so an edge traversed both ways gives the same x twice (and cancels).
+            // computed from the upper end, so an edge traversed both ways gives the same x twice (and
+            // cancels).
             const Point &u = a.y < b.y ? a : b, &l = a.y < b.y ? b : a;
             if (u.y <= sy && sy < l.y)
                 xs.push_back(u.x + (sy - u.y) * (l.x - u.x) / (l.y - u.y));
@@ -192,8 +193,9 @@ Result<std::vector<uint32_t>> rleFromString(std::string_view s)
         if (counts.size() > 2)
             x += int64_t(counts[counts.size() - 2]);
         if (x < 0 || x > int64_t(std::numeric_limits<uint32_t>::max()))
-            return fail(Error::invalid("the RLE string gives count " + std::to_string(counts.size()) + " the value " +
-                                       std::to_string(x) + " (at character " + std::to_string(start) + ")"));
+            return fail(Error::invalid("the RLE string gives count " + std::to_string(counts.size()) +
+                                       " the value " + std::to_string(x) + " (at character " +
+                                       std::to_string(start) + ")"));
         counts.push_back(uint32_t(x));
     }
     return counts;
@@ -318,7 +320,8 @@ std::vector<std::vector<Point>> tracePolygons(const mask::IndexedMask &m, uint8_
             size_t best = 0;
             double bestDistance = std::numeric_limits<double>::infinity();
             for (size_t i = 0; i < poly.size(); ++i) {
-                const double d = (poly[i].x - h0.x) * (poly[i].x - h0.x) + (poly[i].y - h0.y) * (poly[i].y - h0.y);
+                const double d =
+                    (poly[i].x - h0.x) * (poly[i].x - h0.x) + (poly[i].y - h0.y) * (poly[i].y - h0.y);
                 if (d < bestDistance) {
                     bestDistance = d;
                     best = i;

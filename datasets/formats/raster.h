@@ -31,7 +31,8 @@ struct Point
 };
 
 /// Sets value at every pixel whose centre is inside the polygon (even-odd rule); returns how many pixels
-/// it set. Fewer than 3 points cover nothing. The polygon need not be closed (the last point joins the first).
+/// it set. Fewer than 3 points cover nothing. The polygon need not be closed (the last point joins the
+/// first).
 int64_t fillPolygon(mask::IndexedMask &m, const std::vector<Point> &polygon, uint8_t value);
 
 /// Sets value at every pixel whose centre is inside the box [left, left+width) × [top, top+height).

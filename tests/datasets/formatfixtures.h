@@ -22,7 +22,6 @@ namespace gw::test::formats {
 
 using namespace gw::datasets;
 
-
 inline const char *const kExamples = "/usr/share/doc/labelme-examples/examples";
 
 inline void writeImage(const std::string &path, int w, int h)
@@ -85,8 +84,8 @@ inline Payload maskPayload(const mask::IndexedMask &m, const Job &j)
     return p;
 }
 
-inline Result<ExportReport> exportTo(const ProjectStore &s, const char *format, const std::string &job, const std::string &out,
-                              std::map<std::string, std::string> settings = {})
+inline Result<ExportReport> exportTo(const ProjectStore &s, const char *format, const std::string &job,
+                                     const std::string &out, std::map<std::string, std::string> settings = {})
 {
     FormatExportOptions o;
     o.job = job;
@@ -95,8 +94,9 @@ inline Result<ExportReport> exportTo(const ProjectStore &s, const char *format, 
     return findFormat(format)->write(s, o);
 }
 
-inline Result<ImportReport> importFrom(ProjectStore &s, const char *format, const std::string &path, const std::string &job = {},
-                                std::map<std::string, std::string> settings = {})
+inline Result<ImportReport> importFrom(ProjectStore &s, const char *format, const std::string &path,
+                                       const std::string &job = {},
+                                       std::map<std::string, std::string> settings = {})
 {
     FormatImportOptions o;
     o.job = job;
@@ -180,8 +180,9 @@ inline void compareGolden(const std::string &actualPath, const char *name)
     }
     const std::string expected = test::readFile(golden(name).toStdString());
     QVERIFY2(!expected.empty(), name);
-    QVERIFY2(actual == expected, qPrintable(QStringLiteral("%1 differs from the golden file:\n%2")
-                                                .arg(QString::fromUtf8(name), QString::fromStdString(actual))));
+    QVERIFY2(actual == expected,
+             qPrintable(QStringLiteral("%1 differs from the golden file:\n%2")
+                            .arg(QString::fromUtf8(name), QString::fromStdString(actual))));
 }
 
 inline std::vector<uint8_t> pixels(std::initializer_list<int> v)
@@ -236,7 +237,8 @@ inline void compareBoxes(const std::vector<Box> &actual, const std::vector<Box> 
 }
 
 /// Pixels per class name in the mask of an image in a job.
-inline std::map<std::string, int64_t> pixelsByClass(const ProjectStore &s, const std::string &job, const std::string &image)
+inline std::map<std::string, int64_t> pixelsByClass(const ProjectStore &s, const std::string &job,
+                                                    const std::string &image)
 {
     int64_t byValue[256] = {};
     for (uint8_t v : maskOf(s, job, image).pixels)
@@ -247,6 +249,5 @@ inline std::map<std::string, int64_t> pixelsByClass(const ProjectStore &s, const
             out[className(s, job, v - 1)] = byValue[v];
     return out;
 }
-
 
 } // namespace gw::test::formats

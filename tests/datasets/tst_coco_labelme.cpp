@@ -41,7 +41,8 @@ private Q_SLOTS:
         compareGolden(test::path(dir, "boxes.json"), "coco/boxes.json");
         // Same project, same bytes.
         GW_VERIFY_OK(exportTo(*s, "coco", "det", test::path(dir, "again.json")));
-        QCOMPARE(test::readFile(test::path(dir, "again.json")), test::readFile(test::path(dir, "boxes.json")));
+        QCOMPARE(test::readFile(test::path(dir, "again.json")),
+                 test::readFile(test::path(dir, "boxes.json")));
         // A folder is refused with the file name to use.
         auto folder = exportTo(*s, "coco", "det", dir.path().toStdString());
         QVERIFY(!folder);
@@ -74,7 +75,8 @@ private Q_SLOTS:
         compareBoxes(labelOf(*s, "det", test::path(dir, "images/b.png"))->boxes, {{dog, 5.5, 1, 4, 8, {}}});
         // Back out: the same file.
         GW_VERIFY_OK(exportTo(*s, "coco", "det", test::path(dir, "out.json")));
-        QCOMPARE(test::readFile(test::path(dir, "out.json")), test::readFile(golden("coco/boxes.json").toStdString()));
+        QCOMPARE(test::readFile(test::path(dir, "out.json")),
+                 test::readFile(golden("coco/boxes.json").toStdString()));
     }
 
     void cocoSegmentationExportMatchesGolden_data()
@@ -82,7 +84,8 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("masks");
         QTest::addColumn<QByteArray>("file");
         QTest::newRow("rle") << QByteArray("rle") << QByteArray("coco/segmentation.json");
-        QTest::newRow("rle-string") << QByteArray("rle-string") << QByteArray("coco/segmentation-string.json");
+        QTest::newRow("rle-string") << QByteArray("rle-string")
+                                    << QByteArray("coco/segmentation-string.json");
         QTest::newRow("polygons") << QByteArray("polygons") << QByteArray("coco/segmentation-polygons.json");
     }
 
@@ -93,7 +96,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         auto s = test::newProject(test::path(dir, "p.gwproj"));
         segProject(*s, dir);
-        auto r = exportTo(*s, "coco", "seg-ref", test::path(dir, "seg.json"), {{"masks", masks.toStdString()}});
+        auto r =
+            exportTo(*s, "coco", "seg-ref", test::path(dir, "seg.json"), {{"masks", masks.toStdString()}});
         GW_VERIFY_OK(r);
         QCOMPARE(r->masksWritten, int64_t(2));
         QCOMPARE(r->labels, int64_t(2));
@@ -116,7 +120,8 @@ private Q_SLOTS:
         QCOMPARE(m1.width, 4);
         QCOMPARE(m1.height, 3);
         QCOMPARE(m1.pixels, pixels({0, sky, sky, 0, 0, sky, car, car, 0, 0, car, car}));
-        QCOMPARE(maskOf(*t, "back-ref", test::path(other, "images/s2.png")).pixels, pixels({car, car, 0, 0, car, 0}));
+        QCOMPARE(maskOf(*t, "back-ref", test::path(other, "images/s2.png")).pixels,
+                 pixels({car, car, 0, 0, car, 0}));
 
         // And into the original project's job (class ids 5 and 2 there): the same stored masks.
         GW_VERIFY_OK(importFrom(*s, "coco", test::path(dir, "seg.json"), "seg-ref"));
@@ -160,7 +165,8 @@ private Q_SLOTS:
         // A file with boxes and polygons: boxes by default, masks for a -ref job or task=segmentation.
         QTemporaryDir dir;
         writeImage(test::path(dir, "q.png"), 10, 10);
-        test::writeFile(test::path(dir, "c.json"), R"({"images": [{"id": 1, "file_name": "q.png", "width": 10, "height": 10}],
+        test::writeFile(test::path(dir, "c.json"),
+                        R"({"images": [{"id": 1, "file_name": "q.png", "width": 10, "height": 10}],
 "categories": [{"id": 1, "name": "x"}],
 "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "segmentation": [[1, 1, 3, 1, 3, 3, 1, 3]]}]})");
         auto s = test::newProject(test::path(dir, "p.gwproj"));
@@ -171,7 +177,8 @@ private Q_SLOTS:
         auto masks = importFrom(*s, "coco", test::path(dir, "c.json"), "masks", {{"task", "segmentation"}});
         QVERIFY(!masks); // a segmentation job needs a -ref name
         QVERIFY(masks.error().message.find("-ref") != std::string::npos);
-        GW_VERIFY_OK(importFrom(*s, "coco", test::path(dir, "c.json"), "forced-ref", {{"task", "segmentation"}}));
+        GW_VERIFY_OK(
+            importFrom(*s, "coco", test::path(dir, "c.json"), "forced-ref", {{"task", "segmentation"}}));
         QCOMPARE(s->job("forced-ref")->type, TaskType::SemanticSegmentation);
         s->createJob(makeJob("existing-ref", TaskType::SemanticSegmentation, {{0, "x"}}));
         GW_VERIFY_OK(importFrom(*s, "coco", test::path(dir, "c.json"), "existing-ref"));
@@ -189,21 +196,29 @@ private Q_SLOTS:
                                                "categories": [{"id": 1, "name": "cat"}, {"id": 2, "name": "dog"}],)");
         QTest::newRow("malformed") << QByteArray("{\"images\": [\n  {\"id\": 1,, }]}")
                                    << QByteArray("not valid JSON at column") << QByteArray("bad.json:2:");
-        QTest::newRow("not coco") << QByteArray("[1, 2]") << QByteArray("a JSON object") << QByteArray("bad.json");
+        QTest::newRow("not coco") << QByteArray("[1, 2]") << QByteArray("a JSON object")
+                                  << QByteArray("bad.json");
         QTest::newRow("unknown category")
-            << QByteArray("{") + images + R"("annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1]},
+            << QByteArray("{") + images +
+                   R"("annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1]},
                                  {"id": 2, "image_id": 2, "category_id": 7, "bbox": [0, 0, 1, 1]}]})"
             << QByteArray("annotations[1]: category_id 7 is not in \"categories\"") << QByteArray("bad.json");
         QTest::newRow("unknown image")
-            << QByteArray("{") + images + R"("annotations": [{"id": 1, "image_id": 3, "category_id": 1, "bbox": [0, 0, 1, 1]}]})"
+            << QByteArray("{") + images +
+                   R"("annotations": [{"id": 1, "image_id": 3, "category_id": 1, "bbox": [0, 0, 1, 1]}]})"
             << QByteArray("annotations[0]: image_id 3 is not in \"images\"") << QByteArray("bad.json");
         QTest::newRow("box out of range")
-            << QByteArray("{") + images + R"("annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 40, 30]},
+            << QByteArray("{") + images +
+                   R"("annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 40, 30]},
                                  {"id": 2, "image_id": 2, "category_id": 2, "bbox": [15, 2, 5.6, 3]}]})"
-            << QByteArray("annotations[1]: bbox [15, 2, 5.6, 3] is outside the 20 × 10 image images[1] (b.png)") << QByteArray("bad.json");
+            << QByteArray(
+                   "annotations[1]: bbox [15, 2, 5.6, 3] is outside the 20 × 10 image images[1] (b.png)")
+            << QByteArray("bad.json");
         QTest::newRow("bad bbox")
-            << QByteArray("{") + images + R"("annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 4]}]})"
-            << QByteArray("annotations[0]: \"bbox\" should be [x, y, width, height]") << QByteArray("bad.json");
+            << QByteArray("{") + images +
+                   R"("annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 4]}]})"
+            << QByteArray("annotations[0]: \"bbox\" should be [x, y, width, height]")
+            << QByteArray("bad.json");
         QTest::newRow("missing image")
             << QByteArray(R"({"images": [{"id": 1, "file_name": "a.png"}, {"id": 5, "file_name": "gone.png"}],
                   "categories": [{"id": 1, "name": "cat"}],
@@ -212,12 +227,15 @@ private Q_SLOTS:
         QTest::newRow("bad rle")
             << QByteArray("{") + images + R"("annotations": [{"id": 1, "image_id": 2, "category_id": 1,
                                    "segmentation": {"counts": [5, 5], "size": [10, 20]}}]})"
-            << QByteArray("annotations[0].segmentation: the RLE counts add up to 10 pixels, not 10 × 20 = 200") << QByteArray("bad.json");
-        QTest::newRow("rle size")
-            << QByteArray("{") + images + R"("annotations": [{"id": 1, "image_id": 2, "category_id": 1,
-                                   "segmentation": {"counts": "0", "size": [20, 10]}}]})"
-            << QByteArray("annotations[0].segmentation: RLE size [20, 10] is not the image's [height, width] [10, 20]")
+            << QByteArray(
+                   "annotations[0].segmentation: the RLE counts add up to 10 pixels, not 10 × 20 = 200")
             << QByteArray("bad.json");
+        QTest::newRow("rle size") << QByteArray("{") + images +
+                                         R"("annotations": [{"id": 1, "image_id": 2, "category_id": 1,
+                                   "segmentation": {"counts": "0", "size": [20, 10]}}]})"
+                                  << QByteArray("annotations[0].segmentation: RLE size [20, 10] is not the "
+                                                "image's [height, width] [10, 20]")
+                                  << QByteArray("bad.json");
     }
 
     void cocoBadInput()
@@ -251,7 +269,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         writeImage(test::path(dir, "a.png"), 40, 30);
-        test::writeFile(test::path(dir, "c.json"), R"({"images": [{"id": 1, "file_name": "a.png", "width": 40, "height": 30}],
+        test::writeFile(test::path(dir, "c.json"),
+                        R"({"images": [{"id": 1, "file_name": "a.png", "width": 40, "height": 30}],
 "categories": [{"id": 1, "name": "cat"}],
 "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [-0.4, 0.5, 40.8, 29.9]}]})");
         auto s = test::newProject(test::path(dir, "p.gwproj"));
@@ -265,13 +284,15 @@ private Q_SLOTS:
         auto s = test::newProject(test::path(dir, "p.gwproj"));
         boxProject(*s, dir);
         writeImage(test::path(dir, "a.png"), 40, 30);
-        test::writeFile(test::path(dir, "c.json"), R"({"images": [{"id": 1, "file_name": "a.png", "width": 40, "height": 30}],
+        test::writeFile(test::path(dir, "c.json"),
+                        R"({"images": [{"id": 1, "file_name": "a.png", "width": 40, "height": 30}],
 "categories": [{"id": 1, "name": "cat"}, {"id": 2, "name": "horse"}, {"id": 3, "name": "unused"}],
 "annotations": [{"id": 1, "image_id": 1, "category_id": 2, "bbox": [0, 0, 1, 1]}]})");
         const Counts before = counts(*s);
         auto r = importFrom(*s, "coco", test::path(dir, "c.json"), "det");
         QVERIFY(!r);
-        QVERIFY2(r.error().message.find("categories[1]: class 'horse' is not one of job 'det'") != std::string::npos,
+        QVERIFY2(r.error().message.find("categories[1]: class 'horse' is not one of job 'det'") !=
+                     std::string::npos,
                  r.error().message.c_str());
         QVERIFY(counts(*s) == before);
         FormatImportOptions o;
@@ -300,8 +321,8 @@ private Q_SLOTS:
         std::vector<std::string> keys;
         for (const auto &[k, x] : v.toObject())
             keys.push_back(k);
-        QCOMPARE(keys, (std::vector<std::string>{"version", "flags", "shapes", "imagePath", "imageData", "imageHeight",
-                                                 "imageWidth"}));
+        QCOMPARE(keys, (std::vector<std::string>{"version", "flags", "shapes", "imagePath", "imageData",
+                                                 "imageHeight", "imageWidth"}));
         // Exporting into the images' folder would replace it: refused.
         auto into = exportTo(*s, "labelme", "det", test::path(dir, "images"));
         QVERIFY(!into);
@@ -324,7 +345,8 @@ private Q_SLOTS:
         const int sky = job->classByName("sky")->id + 1, car = job->classByName("car")->id + 1;
         QCOMPARE(maskOf(*t, "labelme-ref", test::path(dir, "images/s1.png")).pixels,
                  pixels({0, sky, sky, 0, 0, sky, car, car, 0, 0, car, car}));
-        QCOMPARE(maskOf(*t, "labelme-ref", test::path(dir, "images/s2.png")).pixels, pixels({car, car, 0, 0, car, 0}));
+        QCOMPARE(maskOf(*t, "labelme-ref", test::path(dir, "images/s2.png")).pixels,
+                 pixels({car, car, 0, 0, car, 0}));
     }
 
     void labelmeBoxesGoldenImportAndRoundTrip()
@@ -343,11 +365,14 @@ private Q_SLOTS:
         const int cat = job->classByName("cat")->id, dog = job->classByName("dog")->id;
         compareBoxes(labelOf(*s, "labelme", test::path(dir, "images/a.png"))->boxes,
                      {{cat, 2, 3, 10.5, 7.25, {}}, {dog, 0, 0, 40, 30, {}}});
-        compareBoxes(labelOf(*s, "labelme", test::path(dir, "images/b.png"))->boxes, {{dog, 5.5, 1, 4, 8, {}}});
+        compareBoxes(labelOf(*s, "labelme", test::path(dir, "images/b.png"))->boxes,
+                     {{dog, 5.5, 1, 4, 8, {}}});
         // Write → read again: the same files.
         GW_VERIFY_OK(exportTo(*s, "labelme", "labelme", test::path(dir, "again")));
-        QCOMPARE(test::readFile(test::path(dir, "again/a.json")), test::readFile(test::path(dir, "labelme/a.json")));
-        QCOMPARE(test::readFile(test::path(dir, "again/b.json")), test::readFile(test::path(dir, "labelme/b.json")));
+        QCOMPARE(test::readFile(test::path(dir, "again/a.json")),
+                 test::readFile(test::path(dir, "labelme/a.json")));
+        QCOMPARE(test::readFile(test::path(dir, "again/b.json")),
+                 test::readFile(test::path(dir, "labelme/b.json")));
         // One file alone, rectangle corners in any order.
         QTemporaryDir one;
         writeImage(test::path(one, "x.png"), 10, 10);
@@ -416,32 +441,39 @@ private Q_SLOTS:
                   sun = job->classByName("sun")->id + 1;
         // road fills rows 2-3; the car rectangle x 1..4, y 1..3 paints over it; the circle of radius 0.5
         // at (5, 0.5) holds the centres (4.5, 0.5) and (5.5, 0.5).
+        // clang-format off
         QCOMPARE(maskOf(*s, "labelme-ref", test::path(dir, "m.png")).pixels,
                  pixels({0, 0, 0, 0, sun, sun,
                          0, car, car, car, 0, 0,
                          road, car, car, car, road, road,
                          road, road, road, road, road, road}));
+        // clang-format on
     }
 
     void labelmeBadInput_data()
     {
         QTest::addColumn<QByteArray>("second");
         QTest::addColumn<QByteArray>("expected");
-        QTest::newRow("malformed") << QByteArray("{\"shapes\": [}") << QByteArray("b.json:1: not valid JSON at column 13");
+        QTest::newRow("malformed") << QByteArray("{\"shapes\": [}")
+                                   << QByteArray("b.json:1: not valid JSON at column 13");
         QTest::newRow("out of range")
-            << QByteArray(R"({"shapes": [{"label": "cat", "points": [[0, 0], [1, 1]], "shape_type": "rectangle"},
+            << QByteArray(
+                   R"({"shapes": [{"label": "cat", "points": [[0, 0], [1, 1]], "shape_type": "rectangle"},
                                 {"label": "cat", "points": [[0, 0], [20.6, 1]], "shape_type": "rectangle"}],
                                 "imagePath": "b.png", "imageHeight": 10, "imageWidth": 20})")
             << QByteArray("b.json: shapes[1]: rectangle (0, 0)-(20.6, 1) is outside the 20 × 10 image");
         QTest::newRow("short polygon")
-            << QByteArray(R"({"shapes": [{"label": "cat", "points": [[0, 0], [1, 1]], "shape_type": "polygon"}],
+            << QByteArray(
+                   R"({"shapes": [{"label": "cat", "points": [[0, 0], [1, 1]], "shape_type": "polygon"}],
                                 "imagePath": "b.png"})")
             << QByteArray("b.json: shapes[0]: a polygon needs at least 3 points, not 2");
         QTest::newRow("embedded image")
-            << QByteArray(R"({"shapes": [], "flags": {"cat": true}, "imagePath": "gone.png", "imageData": "iVBORw0KGgo="})")
+            << QByteArray(
+                   R"({"shapes": [], "flags": {"cat": true}, "imagePath": "gone.png", "imageData": "iVBORw0KGgo="})")
             << QByteArray("b.json: imagePath 'gone.png': no such image");
         QTest::newRow("no label")
-            << QByteArray(R"({"shapes": [{"points": [[0, 0], [1, 1]], "shape_type": "rectangle"}], "imagePath": "b.png"})")
+            << QByteArray(
+                   R"({"shapes": [{"points": [[0, 0], [1, 1]], "shape_type": "rectangle"}], "imagePath": "b.png"})")
             << QByteArray("b.json: shapes[0]: no \"label\"");
         QTest::newRow("size differs")
             << QByteArray(R"({"shapes": [], "imagePath": "b.png", "imageHeight": 11, "imageWidth": 20})")
@@ -457,7 +489,8 @@ private Q_SLOTS:
         boxProject(*s, dir);
         writeImage(test::path(dir, "in/a.png"), 40, 30);
         writeImage(test::path(dir, "in/b.png"), 20, 10);
-        test::writeFile(test::path(dir, "in/a.json"), R"({"shapes": [{"label": "cat", "points": [[1, 1], [5, 5]],
+        test::writeFile(test::path(dir, "in/a.json"),
+                        R"({"shapes": [{"label": "cat", "points": [[1, 1], [5, 5]],
             "shape_type": "rectangle"}], "flags": {"cat": true}, "imagePath": "a.png", "imageHeight": 30, "imageWidth": 40})");
         test::writeFile(test::path(dir, "in/b.json"), second.toStdString());
         const Counts before = counts(*s);
@@ -513,7 +546,8 @@ private Q_SLOTS:
         for (const char *name : {"2011_000003.jpg", "2011_000006.jpg", "2011_000025.jpg"}) {
             auto a = labelOf(*s, "labelme", dirPath + name), b = labelOf(*s, "again", dirPath + name);
             QVERIFY(a && b);
-            compareBoxes(b->boxes, a->boxes); // class ids agree: both jobs made their classes in the same order
+            compareBoxes(b->boxes,
+                         a->boxes); // class ids agree: both jobs made their classes in the same order
         }
     }
 
@@ -543,7 +577,8 @@ private Q_SLOTS:
             QSKIP("labelme-examples is not installed");
         QTemporaryDir dir;
         auto s = test::newProject(test::path(dir, "p.gwproj"));
-        auto fromLabelme = importFrom(*s, "labelme", (root + QStringLiteral("/data_annotated")).toStdString());
+        auto fromLabelme =
+            importFrom(*s, "labelme", (root + QStringLiteral("/data_annotated")).toStdString());
         GW_VERIFY_OK(fromLabelme);
         QCOMPARE(fromLabelme->labels, int64_t(3));
         QCOMPARE(fromLabelme->warnings.size(), size_t(1)); // the two "__ignore__" polygons
@@ -552,16 +587,19 @@ private Q_SLOTS:
         QCOMPARE(lm->classes.size(), size_t(6)); // person, bottle, chair, sofa, bus, car; no "__ignore__"
         // labelme2coco's file: images under JPEGImages/ relative to the json's folder; categories with ids
         // from 0 ("_background_"), all 20 VOC classes.
-        const std::string cocoFile = (root + QStringLiteral("/data_dataset_coco/annotations.json")).toStdString();
+        const std::string cocoFile =
+            (root + QStringLiteral("/data_dataset_coco/annotations.json")).toStdString();
         auto fromCoco = importFrom(*s, "coco", cocoFile, "voc-ref");
         GW_VERIFY_OK(fromCoco);
         QCOMPARE(fromCoco->itemsAdded, int64_t(3));
         QCOMPARE(fromCoco->lines, int64_t(12));
         QCOMPARE(s->job("voc-ref")->classes.size(), size_t(20));
         const std::string cocoDir = (root + QStringLiteral("/data_dataset_coco/")).toStdString();
-        QVERIFY(s->itemByUri(media::storedUri(s->projectDir(), cocoDir + "JPEGImages/2011_000025.jpg")).value());
+        QVERIFY(
+            s->itemByUri(media::storedUri(s->projectDir(), cocoDir + "JPEGImages/2011_000025.jpg")).value());
         for (const char *stem : {"2011_000003", "2011_000006", "2011_000025"}) {
-            const auto a = pixelsByClass(*s, "labelme-ref", root.toStdString() + "/data_annotated/" + stem + ".jpg");
+            const auto a =
+                pixelsByClass(*s, "labelme-ref", root.toStdString() + "/data_annotated/" + stem + ".jpg");
             const auto b = pixelsByClass(*s, "voc-ref", cocoDir + "JPEGImages/" + stem + ".jpg");
             QVERIFY2(!a.empty(), stem);
             QCOMPARE(a.size(), b.size());
@@ -570,7 +608,9 @@ private Q_SLOTS:
                 // The same polygons painted by the same rule (they agree exactly on these files); only the
                 // order of overlapping instances may differ, as labelme2coco groups an instance's polygons.
                 QVERIFY2(std::abs(b.at(name) - n) <= n / 200,
-                         (std::string(stem) + " " + name + ": " + std::to_string(n) + " vs " + std::to_string(b.at(name))).c_str());
+                         (std::string(stem) + " " + name + ": " + std::to_string(n) + " vs " +
+                          std::to_string(b.at(name)))
+                             .c_str());
             }
         }
         // labelme2coco's "area" came from its own rasterisation (PIL, which also takes the pixels the outline
@@ -590,7 +630,10 @@ private Q_SLOTS:
             const double ours = double(std::count(m.pixels.begin(), m.pixels.end(), 1));
             const double theirs = a.find("area")->toDouble();
             QVERIFY2(ours <= theirs && ours >= theirs * 0.9,
-                     qPrintable(QStringLiteral("annotation %1: %2 vs %3").arg(a.find("id")->toInt()).arg(ours).arg(theirs)));
+                     qPrintable(QStringLiteral("annotation %1: %2 vs %3")
+                                    .arg(a.find("id")->toInt())
+                                    .arg(ours)
+                                    .arg(theirs)));
         }
     }
 
@@ -601,7 +644,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         auto s = test::newProject(test::path(dir, "p.gwproj"));
         writeImage(test::path(dir, "big.png"), 37, 23);
-        Job j = *s->createJob(makeJob("m-ref", TaskType::SemanticSegmentation, {{0, "a"}, {1, "b"}, {2, "c"}}));
+        Job j =
+            *s->createJob(makeJob("m-ref", TaskType::SemanticSegmentation, {{0, "a"}, {1, "b"}, {2, "c"}}));
         const Item it = addImage(*s, test::path(dir, "big.png"), 37, 23);
         mask::IndexedMask m{37, 23, std::vector<uint8_t>(37 * 23, 0)};
         for (int y = 0; y < 23; ++y)

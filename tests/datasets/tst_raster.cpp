@@ -67,7 +67,8 @@ private Q_SLOTS:
         QCOMPARE(t.pixels, pixels({1, 1, 1, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}));
         // Even-odd: a ring drawn as the outer square, a zero-width cut and the inner square leaves the hole.
         mask::IndexedMask r{4, 4, std::vector<uint8_t>(16, 0)};
-        QCOMPARE(raster::fillPolygon(r, {{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}, {1, 1}, {1, 3}, {3, 3}, {3, 1}, {1, 1}}, 1),
+        QCOMPARE(raster::fillPolygon(
+                     r, {{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}, {1, 1}, {1, 3}, {3, 3}, {3, 1}, {1, 1}}, 1),
                  int64_t(12));
         QCOMPARE(r.pixels, pixels({1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1}));
         // Clipped to the mask; fewer than 3 points cover nothing.
@@ -134,7 +135,6 @@ private Q_SLOTS:
         QVERIFY(!raster::rleFromString("11O")); // third count is -1 as written (no difference rule yet)
     }
 
-
     void tracedPolygonsByHand()
     {
         // One pixel at (1, 1): its four corners, clockwise on screen from the top-left.
@@ -150,7 +150,8 @@ private Q_SLOTS:
         mask::IndexedMask ring{3, 3, pixels({1, 1, 1, 1, 0, 1, 1, 1, 1})};
         p = raster::tracePolygons(ring, 1);
         QCOMPARE(p.size(), size_t(1));
-        comparePolygon(p[0], points({{0, 0}, {3, 0}, {2, 1}, {1, 1}, {1, 2}, {2, 2}, {2, 1}, {3, 0}, {3, 3}, {0, 3}}));
+        comparePolygon(
+            p[0], points({{0, 0}, {3, 0}, {2, 1}, {1, 1}, {1, 2}, {2, 2}, {2, 1}, {3, 0}, {3, 3}, {0, 3}}));
         QCOMPARE(raster::doubleArea(p[0]) / 2, 8.0); // the cut adds nothing, the hole takes 1
         mask::IndexedMask back{3, 3, std::vector<uint8_t>(9, 0)};
         QCOMPARE(raster::fillPolygon(back, p[0], 1), int64_t(8));
@@ -189,8 +190,9 @@ private Q_SLOTS:
                 const auto expected = std::count(m.pixels.begin(), m.pixels.end(), uint8_t(v));
                 QCOMPARE(area, double(expected));
                 for (size_t i = 0; i < m.pixels.size(); ++i)
-                    QVERIFY2((back.pixels[i] == 1) == (m.pixels[i] == v),
-                             qPrintable(QStringLiteral("%1×%2 value %3 pixel %4").arg(w).arg(h).arg(v).arg(i)));
+                    QVERIFY2(
+                        (back.pixels[i] == 1) == (m.pixels[i] == v),
+                        qPrintable(QStringLiteral("%1×%2 value %3 pixel %4").arg(w).arg(h).arg(v).arg(i)));
             }
         }
         // Nested: a square with a hole holding an island with a hole.
