@@ -1,0 +1,555 @@
+// COCO JSON (object detection and segmentation): one .json file with "images", "annotations" and
+// "categories". Boxes are [x, y, width, height] in pixels from the image's top-left corner (0-based, floats
+// as stored); category ids are 1-based in the job's class order on export and any integers on import.
+// Segmentation masks leave as one annotation per image and class, iscrowd 1, with the class's pixels as
+// RLE (column-major counts, or pycocotools's compressed string), or as traced polygons (one annotation per
+// region); on import, polygons and both RLE forms are painted into the image's mask in file order (a later
+// annotation wins where two overlap).
+
+#include "datasets/formats/builtin.h"
+#include "datasets/formats/formatutil.h"
+#include "datasets/formats/jsonfile.h"
+#include "datasets/formats/raster.h"
+#include "datasets/mask.h"
+#include "datasets/media.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+
+namespace gw::datasets::formats {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// How far (in pixels) a box may reach past the image's edge on import; it is then clipped to the image.
+/// Tools that round or work in pixel centres write boxes up to half a pixel out.
+constexpr double kSlack = 0.5;
+
+std::string num(double v)
+{
+    std::string s;
+    json::appendNumber(s, v);
+    return s;
+}
+
+/// "key":[ then one element per line, then ]
+void appendArray(std::string &out, const char *key, const std::vector<std::string> &lines, bool last)
+{
+    json::appendQuoted(out, key);
+    out += ":[";
+    for (size_t i = 0; i < lines.size(); ++i)
+        out += "\n" + lines[i] + (i + 1 < lines.size() ? "," : "");
+    out += lines.empty() ? "]" : "\n]";
+    out += last ? "}\n" : ",\n";
+}
+
+// ---- export ----
+
+Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, const FormatExportOptions &o)
+{
+    auto job = exportJob(store, format, o);
+    if (!job)
+        return fail(job.error());
+    std::error_code ec;
+    if (fs::is_directory(o.outPath, ec))
+        return fail(Error::invalid(o.outPath + ": is a folder; COCO is written to one .json file (e.g. " +
+                                   (fs::path(o.outPath) / "annotations.json").string() + ")"));
+    const bool segmentation = job->type == TaskType::SemanticSegmentation;
+    const std::string maskForm = format.setting(o.settings, "masks");
+    const bool compressed = maskForm == "rle-string", polygons = maskForm == "polygons";
+    const std::string outDir = fs::absolute(o.outPath).lexically_normal().parent_path().string();
+
+    std::map<int, int> categoryOf; // class id → category id (position + 1)
+    std::vector<std::string> categories;
+    for (size_t i = 0; i < job->classes.size(); ++i) {
+        categoryOf[job->classes[i].id] = int(i + 1);
+        json::Object c;
+        c.set("id", int64_t(i + 1));
+        c.set("name", job->classes[i].name);
+        c.set("supercategory", "");
+        categories.push_back(json::toString(json::Value(std::move(c))));
+    }
+
+    std::vector<std::string> images, annotations;
+    int64_t imageId = 0, annotationId = 0;
+    ExportReport report;
+    auto annotation = [&](int64_t image, int category, double x, double y, double w, double h, double area,
+                          bool crowd) {
+        json::Object a;
+        a.set("id", ++annotationId);
+        a.set("image_id", image);
+        a.set("category_id", int64_t(category));
+        a.set("bbox", json::Array{json::Value(x), json::Value(y), json::Value(w), json::Value(h)});
+        a.set("area", area);
+        a.set("iscrowd", int64_t(crowd ? 1 : 0));
+        return a;
+    };
+    auto r = forEachEntry(store, *job, o, [&](const ExportEntry &e) -> Result<> {
+        const int64_t id = ++imageId;
+        int width = e.item->width, height = e.item->height;
+        const std::string where = "item " + std::to_string(e.item->id) + " (" + e.item->uri + ")";
+        if (e.label && segmentation) {
+            const Payload &p = e.label->payload;
+            if (p.mask.empty() && !p.maskUri.empty())
+                return fail(Error::invalid("the mask of " + where + " is only referenced (" + p.maskUri +
+                                           "), its pixels are not in the project"));
+            if (!p.mask.empty()) {
+                auto m = mask::decode(p.mask);
+                if (!m)
+                    return fail(Error::invalid(where + ": " + m.error().message));
+                if (width == 0) {
+                    width = m->width;
+                    height = m->height;
+                } else if (auto s = mask::checkSize(*m, width, height); !s) {
+                    return fail(Error::invalid(where + ": " + s.error().message));
+                }
+                bool present[256] = {};
+                for (uint8_t v : m->pixels)
+                    present[v] = true;
+                for (const LabelClass &c : job->classes) {
+                    const int value = c.id + 1;
+                    if (value > 255 || !present[value])
+                        continue;
+                    if (polygons) {
+                        // One annotation per 4-connected region, holes joined by zero-width cuts.
+                        for (const auto &poly : raster::tracePolygons(*m, uint8_t(value))) {
+                            double x0 = width, y0 = height, x1 = 0, y1 = 0;
+                            json::Array xy;
+                            xy.reserve(poly.size() * 2);
+                            for (const raster::Point &pt : poly) {
+                                x0 = std::min(x0, pt.x);
+                                y0 = std::min(y0, pt.y);
+                                x1 = std::max(x1, pt.x);
+                                y1 = std::max(y1, pt.y);
+                                xy.emplace_back(pt.x);
+                                xy.emplace_back(pt.y);
+                            }
+                            json::Object a = annotation(id, categoryOf[c.id], x0, y0, x1 - x0, y1 - y0,
+                                                        raster::doubleArea(poly) / 2, false);
+                            a.set("segmentation", json::Array{json::Value(std::move(xy))});
+                            annotations.push_back(json::toString(json::Value(std::move(a))));
+                        }
+                        continue;
+                    }
+                    const raster::PixelBox b = raster::pixelBox(*m, uint8_t(value));
+                    json::Object a = annotation(id, categoryOf[c.id], b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0,
+                                                double(b.area), true);
+                    const std::vector<uint32_t> counts = raster::encodeRle(*m, uint8_t(value));
+                    json::Object rle;
+                    if (compressed) {
+                        rle.set("counts", raster::rleToString(counts));
+                    } else {
+                        json::Array cs;
+                        cs.reserve(counts.size());
+                        for (uint32_t n : counts)
+                            cs.emplace_back(int64_t(n));
+                        rle.set("counts", std::move(cs));
+                    }
+                    rle.set("size", json::Array{json::Value(height), json::Value(width)});
+                    a.set("segmentation", std::move(rle));
+                    annotations.push_back(json::toString(json::Value(std::move(a))));
+                }
+                ++report.masksWritten;
+            }
+        } else if (e.label) {
+            const Payload &p = e.label->payload;
+            if (width == 0) {
+                width = p.imageWidth;
+                height = p.imageHeight;
+            }
+            for (const Box &b : p.boxes) {
+                auto c = categoryOf.find(b.classId);
+                if (c == categoryOf.end())
+                    continue; // a class no longer in the job
+                json::Object a =
+                    annotation(id, c->second, b.left, b.top, b.width, b.height, b.width * b.height, false);
+                a.set("segmentation", json::Array{});
+                annotations.push_back(json::toString(json::Value(std::move(a))));
+            }
+        }
+        json::Object img;
+        img.set("id", id);
+        img.set("file_name",
+                media::isUri(e.mediaPath) ? e.mediaPath : media::toManifest(outDir, e.mediaPath));
+        img.set("width", int64_t(width));
+        img.set("height", int64_t(height));
+        images.push_back(json::toString(json::Value(std::move(img))));
+        ++report.lines;
+        report.labels += e.label ? 1 : 0;
+        return {};
+    });
+    if (!r)
+        return fail(r.error());
+
+    json::Object info;
+    info.set("description",
+             "Groundwork job '" + job->name + "' (" + std::string(taskInfo(job->type).id) + ")");
+    info.set("version", "1.0");
+    info.set("contributor", "Groundwork");
+    std::string out = "{\"info\":" + json::toString(json::Value(std::move(info))) + ",\n\"licenses\":[],\n";
+    appendArray(out, "images", images, false);
+    appendArray(out, "annotations", annotations, false);
+    appendArray(out, "categories", categories, true);
+    fs::create_directories(outDir, ec);
+    if (ec)
+        return fail(Error::io(outDir + ": cannot create: " + ec.message()));
+    if (auto w = writeFileAtomically(o.outPath, out); !w)
+        return fail(w.error());
+    return report;
+}
+
+// ---- import ----
+
+struct Category
+{
+    std::string name;
+    size_t index = 0;
+    bool used = false;
+    int classId = -1;
+};
+
+struct Image
+{
+    std::string fileName, path;
+    int width = 0, height = 0;
+    size_t index = 0;
+    std::vector<size_t> annotations; ///< indices into "annotations", in file order
+};
+
+/// An integer member (integral numbers written as floats, e.g. 3.0, count too).
+std::optional<int64_t> integer(const json::Value &object, const char *key)
+{
+    const json::Value *v = object.find(key);
+    if (!v || !v->isNumber())
+        return std::nullopt;
+    const double d = v->toDouble();
+    if (v->isInt())
+        return v->toInt();
+    if (std::floor(d) != d || std::abs(d) > 9e15)
+        return std::nullopt;
+    return int64_t(d);
+}
+
+bool hasSegmentation(const json::Value &a)
+{
+    const json::Value *s = a.find("segmentation");
+    return s && ((s->isArray() && !s->toArray().empty()) || s->isObject());
+}
+
+/// Paints one annotation's segmentation (polygons or RLE) into the image's mask.
+Result<> paintSegmentation(mask::IndexedMask &m, const json::Value &seg, uint8_t value)
+{
+    if (seg.isArray()) {
+        const json::Array &polygons = seg.toArray();
+        for (size_t k = 0; k < polygons.size(); ++k) {
+            const json::Array &xy = polygons[k].toArray();
+            const std::string where = element("segmentation", k) + ": ";
+            if (!polygons[k].isArray() || xy.size() < 6 || xy.size() % 2)
+                return fail(Error::invalid(
+                    where + "a polygon is an array of at least 3 x, y pairs [x1, y1, x2, y2, ...]"));
+            std::vector<raster::Point> points;
+            for (size_t i = 0; i + 1 < xy.size(); i += 2) {
+                if (!xy[i].isNumber() || !xy[i + 1].isNumber())
+                    return fail(
+                        Error::invalid(where + "coordinate " + std::to_string(i) + " is not a number"));
+                points.push_back({xy[i].toDouble(), xy[i + 1].toDouble()});
+            }
+            raster::fillPolygon(m, points, value);
+        }
+        return {};
+    }
+    if (!seg.isObject())
+        return fail(
+            Error::invalid("segmentation: should be polygons [[x1, y1, ...], ...] or RLE {counts, size}"));
+    const json::Value *size = seg.find("size");
+    const json::Value *counts = seg.find("counts");
+    if (!size || !size->isArray() || size->toArray().size() != 2 || !counts)
+        return fail(Error::invalid("segmentation: RLE needs \"size\": [height, width] and \"counts\""));
+    const int64_t h = size->toArray()[0].toInt(-1), w = size->toArray()[1].toInt(-1);
+    if (h != m.height || w != m.width)
+        return fail(Error::invalid("segmentation: RLE size [" + std::to_string(h) + ", " + std::to_string(w) +
+                                   "] is not the image's [height, width] [" + std::to_string(m.height) +
+                                   ", " + std::to_string(m.width) + "]"));
+    std::vector<uint32_t> cs;
+    if (counts->isString()) {
+        auto decoded = raster::rleFromString(counts->toString());
+        if (!decoded)
+            return fail(Error::invalid("segmentation.counts: " + decoded.error().message));
+        cs = std::move(*decoded);
+    } else if (counts->isArray()) {
+        const json::Array &a = counts->toArray();
+        for (size_t i = 0; i < a.size(); ++i) {
+            if (!a[i].isInt() || a[i].toInt() < 0 || a[i].toInt() > int64_t(UINT32_MAX))
+                return fail(Error::invalid(element("segmentation.counts", i) + ": not a run length"));
+            cs.push_back(uint32_t(a[i].toInt()));
+        }
+    } else {
+        return fail(
+            Error::invalid("segmentation.counts: should be an array of run lengths or an RLE string"));
+    }
+    if (auto r = raster::fillRle(m, cs, value); !r)
+        return fail(Error::invalid("segmentation: " + r.error().message));
+    return {};
+}
+
+Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const std::string &path,
+                              const FormatImportOptions &o)
+{
+    if (auto r = format.check(o.settings); !r)
+        return fail(r.error());
+    std::string file = fs::absolute(path).lexically_normal().string();
+    std::error_code ec;
+    if (fs::is_directory(file, ec))
+        file = (fs::path(file) / "annotations.json").string();
+    auto doc = readJsonFile(file);
+    if (!doc)
+        return fail(doc.error());
+    const std::string where = at(file);
+    if (!doc->isObject())
+        return fail(
+            Error::invalid(where + "a COCO file is a JSON object with images, annotations and categories"));
+    for (const char *key : {"images", "categories"})
+        if (!doc->find(key) || !doc->find(key)->isArray())
+            return fail(Error::invalid(where + "no \"" + key + "\" array (is this a COCO file?)"));
+    const json::Value *annotationsValue = doc->find("annotations");
+    if (annotationsValue && !annotationsValue->isArray())
+        return fail(Error::invalid(where + "\"annotations\" should be an array"));
+    const json::Array &cats = doc->find("categories")->toArray();
+    const json::Array &imgs = doc->find("images")->toArray();
+    const json::Array &anns = annotationsValue ? annotationsValue->toArray() : json::Array();
+    std::string imagesDir = format.setting(o.settings, "images");
+    imagesDir = imagesDir.empty() ? fs::path(file).parent_path().string()
+                                  : fs::absolute(imagesDir).lexically_normal().string();
+
+    std::map<int64_t, Category> categories;
+    std::vector<int64_t> categoryOrder;
+    for (size_t i = 0; i < cats.size(); ++i) {
+        const std::string at = where + element("categories", i) + ": ";
+        const auto id = integer(cats[i], "id");
+        const json::Value *name = cats[i].find("name");
+        if (!id || !name || !name->isString() || name->toString().empty())
+            return fail(Error::invalid(at + "a category needs an integer \"id\" and a \"name\""));
+        if (!categories.emplace(*id, Category{name->toString(), i}).second)
+            return fail(Error::invalid(at + "category id " + std::to_string(*id) + " appears twice"));
+        categoryOrder.push_back(*id);
+    }
+    std::vector<Image> images;
+    std::map<int64_t, size_t> imageIndex;
+    for (size_t i = 0; i < imgs.size(); ++i) {
+        const std::string at = where + element("images", i) + ": ";
+        const auto id = integer(imgs[i], "id");
+        const json::Value *name = imgs[i].find("file_name");
+        if (!id || !name || !name->isString() || name->toString().empty())
+            return fail(Error::invalid(at + "an image needs an integer \"id\" and a \"file_name\""));
+        if (!imageIndex.emplace(*id, images.size()).second)
+            return fail(Error::invalid(at + "image id " + std::to_string(*id) + " appears twice"));
+        Image img;
+        img.fileName = name->toString();
+        img.path = media::fromManifest(imagesDir, img.fileName);
+        img.width = int(integer(imgs[i], "width").value_or(0));
+        img.height = int(integer(imgs[i], "height").value_or(0));
+        img.index = i;
+        images.push_back(std::move(img));
+    }
+    bool anySegmentation = false, segmentationOnly = false;
+    for (size_t i = 0; i < anns.size(); ++i) {
+        const std::string at = where + element("annotations", i) + ": ";
+        if (!anns[i].isObject())
+            return fail(Error::invalid(at + "not an object"));
+        const auto imageId = integer(anns[i], "image_id");
+        const auto categoryId = integer(anns[i], "category_id");
+        if (!imageId)
+            return fail(Error::invalid(at + "no integer \"image_id\""));
+        if (!categoryId)
+            return fail(Error::invalid(at + "no integer \"category_id\""));
+        auto img = imageIndex.find(*imageId);
+        if (img == imageIndex.end())
+            return fail(
+                Error::invalid(at + "image_id " + std::to_string(*imageId) + " is not in \"images\""));
+        auto cat = categories.find(*categoryId);
+        if (cat == categories.end())
+            return fail(Error::invalid(at + "category_id " + std::to_string(*categoryId) +
+                                       " is not in \"categories\""));
+        cat->second.used = true;
+        images[img->second].annotations.push_back(i);
+        const bool seg = hasSegmentation(anns[i]);
+        anySegmentation = anySegmentation || seg;
+        segmentationOnly = segmentationOnly || (seg && !anns[i].find("bbox"));
+    }
+
+    // Boxes or masks: the job's type when it exists, else the option, else what the file holds.
+    const std::string task = format.setting(o.settings, "task");
+    TaskType type = TaskType::BoundingBox;
+    if (task == "segmentation") {
+        type = TaskType::SemanticSegmentation;
+    } else if (task == "auto") {
+        if (!o.job.empty()) {
+            if (auto existing = store.job(o.job))
+                type = existing->type;
+            else if (o.job.ends_with("-ref"))
+                type = TaskType::SemanticSegmentation;
+            else if (segmentationOnly)
+                type = TaskType::SemanticSegmentation;
+        } else if (segmentationOnly) {
+            type = TaskType::SemanticSegmentation;
+        }
+    }
+    const bool segmentation = type == TaskType::SemanticSegmentation;
+    if (segmentation && !anySegmentation && !anns.empty())
+        return fail(Error::invalid(where +
+                                   "no annotation has a segmentation: import the boxes (--option task=boxes "
+                                   "and a bounding-box job)"));
+    auto writer = LabelWriter::begin(store, type, o, segmentation ? "coco-ref" : "coco", file);
+    if (!writer)
+        return fail(writer.error());
+
+    // Classes in the file's category order. A category no annotation uses is added when the job takes new
+    // classes, and otherwise left out (as is labelme2coco's "_background_").
+    for (int64_t id : categoryOrder) {
+        Category &c = categories[id];
+        if (!c.used && (c.name == "_background_" || c.name == "__ignore__" || c.name == "background"))
+            continue;
+        auto cls = (*writer)->classId(c.name);
+        if (!cls && c.used)
+            return fail(Error::invalid(where + element("categories", c.index) + ": " + cls.error().message));
+        if (cls)
+            c.classId = *cls;
+    }
+
+    int64_t done = 0, withoutSegmentation = 0;
+    for (Image &img : images) {
+        const std::string at = where + element("images", img.index) + ": ";
+        if (o.checkMedia && !media::isUri(img.path) && !fs::exists(img.path, ec))
+            return fail(
+                Error::notFound(at + "file_name '" + img.fileName + "': no such image (" + img.path + ")"));
+        auto item = (*writer)->imageItem(img.path);
+        if (!item)
+            return fail(Error{item.error().code, at + item.error().message});
+        if (item->width > 0 && img.width > 0 && (item->width != img.width || item->height != img.height))
+            return fail(Error::invalid(at + "width × height is " + std::to_string(img.width) + " × " +
+                                       std::to_string(img.height) + " but the image is " +
+                                       std::to_string(item->width) + " × " + std::to_string(item->height)));
+        if (img.width <= 0 || img.height <= 0) {
+            img.width = item->width;
+            img.height = item->height;
+        }
+        Payload p;
+        if (segmentation) {
+            if (img.width <= 0 || img.height <= 0)
+                return fail(Error::invalid(at + "no width and height, and the image's size is unknown"));
+            mask::IndexedMask m{img.width, img.height,
+                                std::vector<uint8_t>(size_t(img.width) * size_t(img.height), 0)};
+            for (size_t i : img.annotations) {
+                const json::Value &a = anns[i];
+                if (!hasSegmentation(a)) {
+                    ++withoutSegmentation;
+                    continue;
+                }
+                const int cls = categories[*integer(a, "category_id")].classId;
+                if (cls + 1 > 255)
+                    return fail(Error::invalid(where + element("annotations", i) +
+                                               ": masks hold at most 255 classes"));
+                if (auto r = paintSegmentation(m, *a.find("segmentation"), uint8_t(cls + 1)); !r)
+                    return fail(Error::invalid(where + element("annotations", i) + "." + r.error().message));
+            }
+            auto png = mask::encodeStored(m, (*writer)->job().classes);
+            if (!png)
+                return fail(png.error());
+            p.mask = std::move(*png);
+        } else {
+            p.imageWidth = img.width;
+            p.imageHeight = img.height;
+            p.imageDepth = 3;
+            for (size_t i : img.annotations) {
+                const json::Value &a = anns[i];
+                const std::string aat = where + element("annotations", i) + ": ";
+                const json::Value *bbox = a.find("bbox");
+                const json::Array &b = bbox ? bbox->toArray() : json::Array();
+                if (b.size() != 4 ||
+                    !std::all_of(b.begin(), b.end(), [](const json::Value &v) { return v.isNumber(); }))
+                    return fail(Error::invalid(aat + "\"bbox\" should be [x, y, width, height]"));
+                Box box;
+                box.classId = categories[*integer(a, "category_id")].classId;
+                box.left = b[0].toDouble();
+                box.top = b[1].toDouble();
+                box.width = b[2].toDouble();
+                box.height = b[3].toDouble();
+                const std::string text = "bbox [" + num(box.left) + ", " + num(box.top) + ", " +
+                                         num(box.width) + ", " + num(box.height) + "]";
+                if (!(box.width >= 0 && box.height >= 0))
+                    return fail(Error::invalid(aat + text + " has a negative size"));
+                if (img.width > 0 &&
+                    (box.left < -kSlack || box.top < -kSlack || box.left + box.width > img.width + kSlack ||
+                     box.top + box.height > img.height + kSlack))
+                    return fail(Error::invalid(aat + text + " is outside the " + std::to_string(img.width) +
+                                               " × " + std::to_string(img.height) + " image " +
+                                               element("images", img.index) + " (" + img.fileName + ")"));
+                if (img.width > 0) { // clip what is within the slack
+                    const double x0 = std::max(0.0, box.left), y0 = std::max(0.0, box.top);
+                    const double x1 = std::min(double(img.width), box.left + box.width);
+                    const double y1 = std::min(double(img.height), box.top + box.height);
+                    box.left = x0;
+                    box.top = y0;
+                    box.width = std::max(0.0, x1 - x0);
+                    box.height = std::max(0.0, y1 - y0);
+                }
+                p.boxes.push_back(box);
+            }
+        }
+        if (auto w = (*writer)->put(*item, std::move(p)); !w)
+            return fail(w.error());
+        (*writer)->report().lines += int64_t(img.annotations.size());
+        if (o.progress && (++done & 0x3f) == 0 && !o.progress(done, int64_t(images.size())))
+            return fail(Error::cancelled());
+    }
+    if (withoutSegmentation > 0)
+        (*writer)->report().warnings.push_back(
+            where + std::to_string(withoutSegmentation) +
+            " annotations without a segmentation were left out of the masks");
+    return (*writer)->commit();
+}
+
+} // namespace
+
+Format coco()
+{
+    Format f;
+    f.id = "coco";
+    f.name = "COCO JSON";
+    f.description =
+        "one .json file (--out FILE.json) with images (file_name relative to the file's folder, else "
+        "absolute), "
+        "categories (ids 1.. in the job's class order) and annotations: boxes as bbox [x, y, width, height] "
+        "in "
+        "pixels from the top-left corner; masks as one annotation per image and class, iscrowd 1, with the "
+        "class's pixels as column-major RLE (or as polygons: --option masks=polygons). Import reads boxes, "
+        "polygons and RLE (counts arrays or compressed "
+        "strings); polygons cover the pixels whose centres they hold (even-odd rule); boxes may reach 0.5 px "
+        "past the image and are clipped; every listed image gets a label (none: an empty one)";
+    f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation};
+    f.fileFilter = "COCO JSON (*.json)";
+    f.options = {
+        {"masks",
+         "export: a class's pixels in an image as one RLE annotation (iscrowd 1; counts arrays, or "
+         "pycocotools's compressed strings), or as one polygon annotation per 4-connected region (iscrowd "
+         "0; outlines along pixel edges, holes joined by zero-width cuts)",
+         "rle",
+         {"rle", "rle-string", "polygons"}},
+        {"task",
+         "import: boxes or masks (auto: the job's type if it exists, masks for a job named *-ref or a "
+         "file whose annotations have segmentation but no bbox, else boxes)",
+         "auto",
+         {"auto", "boxes", "segmentation"}},
+        {"images", "import: the folder file_name is relative to (default: the .json file's folder)", "", {}},
+    };
+    f.read = [f](ProjectStore &store, const std::string &path, const FormatImportOptions &o) {
+        return readCoco(f, store, path, o);
+    };
+    f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeCoco(f, store, o); };
+    return f;
+}
+
+} // namespace gw::datasets::formats
