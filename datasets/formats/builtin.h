@@ -12,6 +12,8 @@ Format classFolders(); ///< classfolders.cpp: ImageNet-style class sub-folders
 Format maskPngs();     ///< maskpngs.cpp: palette PNG masks with a class table
 Format textTable();    ///< texttable.cpp: CSV / JSON Lines with class columns
 Format nerJsonl();     ///< texttable.cpp: JSON Lines with text and [start, end, label] spans
+Format yolo();         ///< yolo.cpp: YOLO box label files with data.yaml
+Format voc();          ///< voc.cpp: Pascal VOC XML boxes and palette PNG class masks
 
 /// Every built-in format but the Ground Truth manifest (which registry.cpp adds first).
 std::vector<Format> builtinFormats();

@@ -86,7 +86,7 @@ std::vector<Format> &registry()
 
 std::vector<Format> formats::builtinFormats()
 {
-    return {classFolders(), maskPngs(), textTable(), nerJsonl()};
+    return {classFolders(), maskPngs(), textTable(), nerJsonl(), yolo(), voc()};
 }
 
 const std::vector<Format> &allFormats()
