@@ -14,6 +14,8 @@ Format textTable();    ///< texttable.cpp: CSV / JSON Lines with class columns
 Format nerJsonl();     ///< texttable.cpp: JSON Lines with text and [start, end, label] spans
 Format coco();         ///< coco.cpp: COCO JSON boxes and masks (RLE; polygons on import)
 Format labelme();      ///< labelme.cpp: LabelMe JSON, one file per image
+Format yolo();         ///< yolo.cpp: YOLO box label files with data.yaml
+Format voc();          ///< voc.cpp: Pascal VOC XML boxes and palette PNG class masks
 
 /// Every built-in format but the Ground Truth manifest (which registry.cpp adds first).
 std::vector<Format> builtinFormats();

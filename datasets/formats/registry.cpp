@@ -88,7 +88,7 @@ std::vector<Format> &registry()
 
 std::vector<Format> formats::builtinFormats()
 {
-    return {classFolders(), maskPngs(), textTable(), nerJsonl(), coco(), labelme()};
+    return {classFolders(), maskPngs(), textTable(), nerJsonl(), coco(), labelme(), yolo(), voc()};
 }
 
 const std::vector<Format> &allFormats()
