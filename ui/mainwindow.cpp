@@ -5,6 +5,7 @@
 #include "labeling/labelingsession.h"
 #include "ui/autolabelpanel.h"
 #include "ui/cheatsheet.h"
+#include "ui/datasetdialogs.h"
 #include "ui/gallerymodel.h"
 #include "ui/galleryview.h"
 #include "ui/imagecanvas.h"
@@ -174,6 +175,8 @@ void MainWindow::createActions()
     makeAction(QStringLiteral("app.new"), [this] { chooseNewProject(); });
     makeAction(QStringLiteral("app.addImages"), [this] { chooseMedia(false); });
     makeAction(QStringLiteral("app.newJob"), [this] { createJob(); });
+    makeAction(QStringLiteral("app.exportDataset"), [this] { exportDataset(); });
+    makeAction(QStringLiteral("app.importDataset"), [this] { importDataset(); });
     makeAction(QStringLiteral("app.settings"), [this] { showShortcutSettings(); });
     makeAction(QStringLiteral("app.quit"), [this] { close(); });
     // "?" opens the cheat sheet too (a second key for the same action).
@@ -205,6 +208,9 @@ void MainWindow::createMenus()
         if (!path.isEmpty() && m_store)
             addTexts(path);
     });
+    file->addAction(action(QStringLiteral("app.importDataset")));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("app.exportDataset")));
     file->addSeparator();
     file->addAction(action(QStringLiteral("app.quit")));
     QMenu *job = menuBar()->addMenu(tr("&Job"));
@@ -706,6 +712,30 @@ void MainWindow::applyTextFilters()
     m_count->setText(tr("%n item(s)", nullptr, int(m_table->totalCount())));
     if (m_table->rowCount() > 0)
         goToRow(0);
+}
+
+void MainWindow::exportDataset()
+{
+    if (!m_store) {
+        statusBar()->showMessage(tr("Open a project first."), 5000);
+        return;
+    }
+    ExportDialog dialog(QString::fromStdString(m_store->path()), QString::fromStdString(m_pane->job().name), this);
+    if (dialog.exec() == QDialog::Accepted)
+        statusBar()->showMessage(dialog.outcomeText(), 15000);
+}
+
+void MainWindow::importDataset()
+{
+    if (!m_store) {
+        statusBar()->showMessage(tr("Open a project first."), 5000);
+        return;
+    }
+    ImportDatasetDialog dialog(QString::fromStdString(m_store->path()), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    statusBar()->showMessage(dialog.outcomeText().section(QLatin1Char('\n'), 0, 0), 15000);
+    reloadJobs(dialog.job());
 }
 
 void MainWindow::createJob()

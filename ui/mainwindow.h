@@ -78,6 +78,8 @@ private:
     void chooseNewProject();
     void chooseMedia(bool folder);
     void createJob();
+    void exportDataset();
+    void importDataset();
     void applyTextFilters();
     void createAutoLabelDock();
     void onQueueChanged();

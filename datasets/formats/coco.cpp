@@ -13,9 +13,14 @@
 #include "datasets/mask.h"
 #include "datasets/media.h"
 
+#include <QSaveFile>
+#include <QTemporaryFile>
+
 #include <algorithm>
 #include <cmath>
+
 #include <filesystem>
+#include <tuple>
 #include <map>
 
 namespace gw::datasets::formats {
@@ -35,16 +40,41 @@ std::string num(double v)
     return s;
 }
 
-/// "key":[ then one element per line, then ]
-void appendArray(std::string &out, const char *key, const std::vector<std::string> &lines, bool last)
+/// A JSON array kept as its text, one element per line; past a few megabytes the text goes to a temporary
+/// file, so a million annotations cost neither a million strings nor their bytes in memory.
+struct ArrayText
 {
-    json::appendQuoted(out, key);
-    out += ":[";
-    for (size_t i = 0; i < lines.size(); ++i)
-        out += "\n" + lines[i] + (i + 1 < lines.size() ? "," : "");
-    out += lines.empty() ? "]" : "\n]";
-    out += last ? "}\n" : ",\n";
-}
+    std::string text;
+    size_t count = 0;
+    std::unique_ptr<QTemporaryFile> spill;
+    bool ok = true;
+
+    void push_back(const std::string &element)
+    {
+        text += count++ ? ",\n" : "\n";
+        text += element;
+        if (text.size() > (8u << 20)) {
+            if (!spill) {
+                spill = std::make_unique<QTemporaryFile>();
+                ok = spill->open();
+            }
+            ok = ok && spill->write(text.data(), qint64(text.size())) == qint64(text.size());
+            text.clear();
+        }
+    }
+    /// Writes the elements' text (spilled part first) through put.
+    void writeTo(const std::function<void(const std::string &)> &put)
+    {
+        if (spill) {
+            spill->seek(0);
+            while (!spill->atEnd()) {
+                const QByteArray part = spill->read(8 << 20);
+                put(std::string(part.constData(), size_t(part.size())));
+            }
+        }
+        put(text);
+    }
+};
 
 // ---- export ----
 
@@ -63,7 +93,7 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
     const std::string outDir = fs::absolute(o.outPath).lexically_normal().parent_path().string();
 
     std::map<int, int> categoryOf; // class id → category id (position + 1)
-    std::vector<std::string> categories;
+    ArrayText categories;
     for (size_t i = 0; i < job->classes.size(); ++i) {
         categoryOf[job->classes[i].id] = int(i + 1);
         json::Object c;
@@ -73,7 +103,7 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
         categories.push_back(json::toString(json::Value(std::move(c))));
     }
 
-    std::vector<std::string> images, annotations;
+    ArrayText images, annotations;
     int64_t imageId = 0, annotationId = 0;
     ExportReport report;
     auto annotation = [&](int64_t image, int category, double x, double y, double w, double h, double area,
@@ -189,15 +219,29 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
              "Groundwork job '" + job->name + "' (" + std::string(taskInfo(job->type).id) + ")");
     info.set("version", "1.0");
     info.set("contributor", "Groundwork");
-    std::string out = "{\"info\":" + json::toString(json::Value(std::move(info))) + ",\n\"licenses\":[],\n";
-    appendArray(out, "images", images, false);
-    appendArray(out, "annotations", annotations, false);
-    appendArray(out, "categories", categories, true);
     fs::create_directories(outDir, ec);
     if (ec)
         return fail(Error::io(outDir + ": cannot create: " + ec.message()));
-    if (auto w = writeFileAtomically(o.outPath, out); !w)
-        return fail(w.error());
+    // Written piece by piece (no second copy of a million annotations), atomically.
+    QSaveFile file(QString::fromStdString(o.outPath));
+    if (!file.open(QIODevice::WriteOnly))
+        return fail(Error::io(o.outPath + ": cannot write: " + file.errorString().toStdString()));
+    bool ok = true;
+    auto put = [&](const std::string &piece) {
+        ok = ok && file.write(piece.data(), qint64(piece.size())) == qint64(piece.size());
+    };
+    put("{\"info\":" + json::toString(json::Value(std::move(info))) + ",\n\"licenses\":[],\n");
+    for (auto [key, array, last] : {std::tuple{"images", &images, false}, std::tuple{"annotations", &annotations, false},
+                                    std::tuple{"categories", &categories, true}}) {
+        std::string head;
+        json::appendQuoted(head, key);
+        put(head + ":[");
+        ok = ok && array->ok;
+        array->writeTo(put);
+        put(std::string(array->count ? "\n]" : "]") + (last ? "}\n" : ",\n"));
+    }
+    if (!ok || !file.commit())
+        return fail(Error::io(o.outPath + ": write failed: " + file.errorString().toStdString()));
     return report;
 }
 

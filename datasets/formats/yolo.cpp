@@ -333,8 +333,10 @@ Result<ExportReport> writeYolo(const Format &format, const ProjectStore &store, 
         return fail(job.error());
     // Split folders when any item to export has a split.
     bool anySplit = false;
-    FormatExportOptions quiet = o;
+    FormatExportOptions quiet = o; // a look ahead, not the export: no progress, version record or copies
     quiet.progress = {};
+    quiet.recorder = nullptr;
+    quiet.augment.copies = 0;
     if (auto r = forEachEntry(store, *job, quiet,
                               [&](const ExportEntry &e) -> Result<> {
                                   anySplit = anySplit || !e.item->split.empty();

@@ -77,8 +77,13 @@ bool buildProject(const std::string &path, const QString &mediaDir, int images, 
     QDir().mkpath(mediaDir);
     QImage img(64, 48, QImage::Format_RGB888);
     img.fill(Qt::darkCyan);
-    const QString original = mediaDir + QStringLiteral("/original.jpg");
-    img.save(original);
+    // A file system allows some 65,000 links to a file: a new original every 50,000 images.
+    auto original = [&](int i) {
+        const QString path = mediaDir + QStringLiteral("/original%1.jpg").arg(i / 50000);
+        if (i % 50000 == 0)
+            img.save(path);
+        return path;
+    };
     Job j;
     j.name = "objects";
     j.type = TaskType::BoundingBox;
@@ -88,7 +93,7 @@ bool buildProject(const std::string &path, const QString &mediaDir, int images, 
     auto tx = (*store)->begin();
     for (int i = 0; i < images; ++i) {
         const std::string file = (mediaDir + QStringLiteral("/%1.jpg").arg(i, 6, 10, QLatin1Char('0'))).toStdString();
-        if (::link(original.toLocal8Bit().constData(), file.c_str()) != 0) {
+        if (::link(original(i).toLocal8Bit().constData(), file.c_str()) != 0) {
             std::fprintf(stderr, "link %s: %s\n", file.c_str(), std::strerror(errno));
             return false;
         }
