@@ -131,6 +131,7 @@ QDoubleSpinBox *spin(double max, double step, double value, const QString &suffi
     s->setDecimals(step < 0.1 ? 2 : 1);
     s->setValue(value);
     s->setSuffix(suffix);
+    s->setMaximumWidth(120);
     return s;
 }
 
@@ -234,6 +235,7 @@ ExportDialog::ExportDialog(const QString &storePath, const QString &job, QWidget
     m_copies = new QSpinBox;
     m_copies->setRange(1, 50);
     m_copies->setValue(2);
+    m_copies->setMaximumWidth(120);
     m_hflip = new QCheckBox(tr("Horizontal flip"));
     m_hflip->setChecked(true);
     m_vflip = new QCheckBox(tr("Vertical flip"));
@@ -247,6 +249,7 @@ ExportDialog::ExportDialog(const QString &storePath, const QString &job, QWidget
     m_noise = spin(0.5, 0.01, 0);
     m_cutout = new QSpinBox;
     m_cutout->setRange(0, 10);
+    m_cutout->setMaximumWidth(120);
     auto *aug = new QFormLayout;
     auto *flips = new QHBoxLayout;
     flips->addWidget(m_hflip);

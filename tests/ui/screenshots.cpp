@@ -12,6 +12,7 @@
 #include "labeling/tools/brushtool.h"
 #include "ui/autolabelpanel.h"
 #include "ui/cheatsheet.h"
+#include "ui/datasetdialogs.h"
 #include "ui/imagecanvas.h"
 #include "ui/imageloader.h"
 #include "ui/labelingpane.h"
@@ -335,6 +336,18 @@ int main(int argc, char **argv)
     sheet.show();
     save(&sheet, out, "cheatsheet.png");
     sheet.hide();
+
+    // Export: COCO of the boxes job, with augmented copies previewed on a real photo.
+    {
+        ui::ExportDialog dialog(QString::fromStdString(project), QStringLiteral("objects"), &w);
+        dialog.setFormat(QStringLiteral("coco"));
+        dialog.setOutPath(tmp.path() + QStringLiteral("/objects.json"));
+        dialog.setAugmentation(QStringLiteral("copies=3,hflip=0.5,rotate=12,scale=0.9:1.1,brightness=0.15"));
+        dialog.show();
+        for (int i = 0; i < 200 && dialog.previewCount() < 4; ++i)
+            settle(50);
+        save(&dialog, out, "export.png");
+    }
 
     // Automated labeling: 1,500 real digits, two rounds played by a simulated annotator, then the panel on.
     const std::string digits = (tmp.path() + QStringLiteral("/digits.gwproj")).toStdString();
