@@ -4,6 +4,7 @@
 #include "datasets/json.h"
 #include "datasets/linereader.h"
 #include "datasets/media.h"
+#include "datasets/formats/formatutil.h"
 #include "datasets/versions.h"
 
 #include <QFile>
@@ -413,6 +414,8 @@ public:
             m_streams.push_back(std::move(s));
         }
 
+        if (m_opt.augment.copies > 0 && m_streams.size() != 1)
+            return fail(Error::invalid("augmented copies go into a manifest of one job: choose it"));
         QSaveFile file(QString::fromStdString(out.string()));
         if (!file.open(QIODevice::WriteOnly))
             return fail(Error::io(out.string() + ": cannot write: " + file.errorString().toStdString()));
@@ -439,6 +442,8 @@ public:
                 continue;
             if (auto r = writeLine(item, buf); !r)
                 return fail(r.error());
+            if (auto r = writeCopies(item, buf); !r)
+                return fail(r.error());
             if (buf.size() > (1 << 20)) {
                 if (file.write(buf.data(), qint64(buf.size())) != qint64(buf.size()))
                     return fail(Error::io(out.string() + ": write failed: " + file.errorString().toStdString()));
@@ -453,8 +458,26 @@ public:
     }
 
 private:
+    /// The augmented copies of the item just written, each a line of its own after it.
+    Result<> writeCopies(const Item &item, std::string &buf)
+    {
+        if (m_opt.augment.copies <= 0 || !m_lastLabel)
+            return {};
+        const Annotation source = *m_lastLabel;
+        const std::string path = media::resolve(m_projectDir, item.uri);
+        return formats::forEachAugmentedCopy(
+            m_streams.front().job, m_opt.augment, m_opt.augmentDir, item, source, path,
+            [&](const Item &copy, const Annotation &label, const std::string &) -> Result<> {
+                m_override = &label;
+                auto r = writeLine(copy, buf);
+                m_override = nullptr;
+                return r;
+            });
+    }
+
     Result<> writeLine(const Item &item, std::string &buf)
     {
+        m_lastLabel = nullptr;
         const size_t start = buf.size();
         if (item.kind == MediaKind::Text) {
             buf += "{\"source\":";
@@ -470,7 +493,7 @@ private:
         int labels = 0;
         std::vector<const Annotation *> written;
         for (JobStream &s : m_streams) {
-            auto a = s.forItem(item.id);
+            auto a = m_override ? Result<const Annotation *>(m_override) : s.forItem(item.id);
             if (!a)
                 return fail(a.error());
             if (!*a)
@@ -494,12 +517,13 @@ private:
                                                        + "': " + r.error().message});
             ++labels;
             written.push_back(*a);
+            m_lastLabel = *a;
         }
         if (m_opt.onlyLabeled && labels == 0) {
             buf.resize(start);
             return {};
         }
-        if (m_opt.recorder) {
+        if (m_opt.recorder && !m_override) {
             if (written.empty())
                 m_opt.recorder->add(item, nullptr);
             for (const Annotation *a : written)
@@ -568,6 +592,8 @@ private:
     bool m_sameDir = false;
     std::vector<JobStream> m_streams;
     ExportReport m_report;
+    const Annotation *m_override = nullptr;  ///< an augmented copy's label, written instead of the stream's
+    const Annotation *m_lastLabel = nullptr; ///< the label of the line just written (one job)
 };
 
 } // namespace

@@ -3,6 +3,7 @@
 // Ground Truth manifests in and out of a project: input manifests (source-ref / source plus any keys),
 // output (augmented) manifests with one or several label attributes per line, for all seven task types.
 
+#include "datasets/augment.h"
 #include "datasets/projectstore.h"
 
 #include <functional>
@@ -49,6 +50,8 @@ struct ExportOptions
     ProgressFn progress;
     ExportRecorder *recorder = nullptr;                   ///< told every item and label written
     const std::vector<VersionEntry> *snapshot = nullptr; ///< write these items and annotation versions instead
+    AugmentOptions augment;  ///< copies > 0 (one job only): each labelled image is followed by its copies
+    std::string augmentDir;  ///< where the copies' files go
 };
 
 struct ExportReport

@@ -84,9 +84,8 @@ Result<ExportReport> write(ProjectStore &store, const DatasetExport &r, ExportRe
     if (!format->write)
         return fail(Error::invalid(format->name + " cannot be exported"));
     if (r.options.augment.copies > 0) {
-        if (format->id == "groundtruth")
-            return fail(Error::invalid("augmentation is not available for Ground Truth manifests yet; export "
-                                       "COCO, YOLO, VOC, class folders or mask PNGs"));
+        if (r.jobs.size() != 1)
+            return fail(Error::invalid("augmented copies are exported for one job: choose it"));
         // Written where the formats will point at them (they copy or reference the images); removed again
         // when the export fails, so nothing half-written stays.
         DatasetExport withCopies = r;

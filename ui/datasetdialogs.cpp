@@ -346,8 +346,8 @@ void ExportDialog::formatChanged()
     const Format *f = findFormat(m_format->currentData().toString().toStdString());
     m_description->setText(f ? qs(f->description) : QString());
     m_options->show(f, false);
-    // Augmentation applies to images in the formats that hold image files; manifests do not take it yet.
-    const bool images = f && f->id != "groundtruth" && taskInfo(TaskType(m_job->currentData().toInt())).image;
+    // Augmentation applies to image jobs.
+    const bool images = f && taskInfo(TaskType(m_job->currentData().toInt())).image;
     m_augment->setEnabled(images);
     if (!images)
         m_augment->setChecked(false);

@@ -26,48 +26,59 @@ std::string at(const std::string &file, int64_t line)
 
 namespace {
 
-/// The augmented copies of an exported image, as entries of their own that follow it: their image files
-/// in options.augmentDir, their labels moved with the pixels, an item id of their own (negative, derived from
-/// the source item and the copy) and a line in augmentation.jsonl saying where each came from.
+/// The augmented copies of an exported image as entries of their own that follow it.
 Result<> emitAugmented(const Job &job, const FormatExportOptions &options, const ExportEntry &source,
                        const std::function<Result<>(const ExportEntry &)> &fn)
 {
-    if (options.augment.copies <= 0 || options.augmentDir.empty() || !source.label
-        || source.item->kind != MediaKind::Image || media::isUri(source.mediaPath))
+    if (!source.label)
         return {};
-    const fs::path dir(options.augmentDir);
+    return forEachAugmentedCopy(job, options.augment, options.augmentDir, *source.item, *source.label,
+                                source.mediaPath,
+                                [&](const Item &item, const Annotation &label, const std::string &path) -> Result<> {
+                                    ExportEntry e;
+                                    e.item = &item;
+                                    e.label = &label;
+                                    e.mediaPath = path;
+                                    return fn(e);
+                                });
+}
+
+} // namespace
+
+Result<> forEachAugmentedCopy(const Job &job, const AugmentOptions &augment, const std::string &augmentDir,
+                              const Item &source, const Annotation &label, const std::string &mediaPath,
+                              const std::function<Result<>(const Item &, const Annotation &, const std::string &)> &fn)
+{
+    if (augment.copies <= 0 || augmentDir.empty() || source.kind != MediaKind::Image || media::isUri(mediaPath))
+        return {};
+    const fs::path dir(augmentDir);
     std::string lineage;
-    for (int copy = 1; copy <= options.augment.copies; ++copy) {
-        auto a = augmentImage(source.mediaPath, source.label->payload, job.type, job.classes, options.augment,
-                              source.item->id, copy);
+    for (int copy = 1; copy <= augment.copies; ++copy) {
+        auto a = augmentImage(mediaPath, label.payload, job.type, job.classes, augment, source.id, copy);
         if (!a)
             return fail(a.error());
-        const std::string name = fs::path(source.mediaPath).stem().string() + "-aug" + std::to_string(copy) + "-" +
-                                 std::to_string(source.item->id) + a->extension;
+        const std::string name = fs::path(mediaPath).stem().string() + "-aug" + std::to_string(copy) + "-" +
+                                 std::to_string(source.id) + a->extension;
         const std::string path = (dir / name).string();
         QFile file(QString::fromStdString(path));
         if (!file.open(QIODevice::WriteOnly) ||
             file.write(a->encoded.data(), qint64(a->encoded.size())) != qint64(a->encoded.size()))
             return fail(Error::io(path + ": write failed: " + file.errorString().toStdString()));
         file.close();
-        Item item = *source.item;
-        item.id = -(source.item->id * 1000 + copy);
+        Item item = source;
+        item.id = -(source.id * 1000 + copy);
         item.uri = path;
         item.extra.clear();
-        Annotation label = *source.label;
-        label.id = 0;
-        label.itemId = item.id;
-        label.payload = std::move(a->label);
-        ExportEntry e;
-        e.item = &item;
-        e.label = &label;
-        e.mediaPath = path;
-        if (auto r = fn(e); !r)
+        Annotation moved = label;
+        moved.id = 0;
+        moved.itemId = item.id;
+        moved.payload = std::move(a->label);
+        if (auto r = fn(item, moved, path); !r)
             return fail(r.error());
         lineage += "{\"file\":";
         json::appendQuoted(lineage, name);
-        lineage += ",\"source_item\":" + std::to_string(source.item->id) + ",\"source\":";
-        json::appendQuoted(lineage, source.mediaPath);
+        lineage += ",\"source_item\":" + std::to_string(source.id) + ",\"source\":";
+        json::appendQuoted(lineage, mediaPath);
         lineage += ",\"copy\":" + std::to_string(copy) + ",\"transform\":";
         json::appendQuoted(lineage, a->transform.describe());
         lineage += "}\n";
@@ -77,8 +88,6 @@ Result<> emitAugmented(const Job &job, const FormatExportOptions &options, const
         return fail(Error::io((dir / "augmentation.jsonl").string() + ": write failed"));
     return {};
 }
-
-} // namespace
 
 Result<Job> exportJob(const ProjectStore &store, const Format &format, const FormatExportOptions &options)
 {

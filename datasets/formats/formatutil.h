@@ -34,6 +34,13 @@ struct ExportEntry
 Result<int64_t> forEachEntry(const ProjectStore &store, const Job &job, const FormatExportOptions &options,
                              const std::function<Result<>(const ExportEntry &)> &fn);
 
+/// Writes the augmented copies of a labelled image into augmentDir (with a line each in augmentation.jsonl
+/// saying where it came from) and calls fn with each copy as an item of its own (a negative id derived from
+/// the source item and the copy), its label moved with the pixels, and the copy's file.
+Result<> forEachAugmentedCopy(const Job &job, const AugmentOptions &augment, const std::string &augmentDir,
+                              const Item &source, const Annotation &label, const std::string &mediaPath,
+                              const std::function<Result<>(const Item &, const Annotation &, const std::string &)> &fn);
+
 /// An output folder that appears whole or not at all: files are written below staging(), and commit() puts the
 /// folder in place of the target (an existing target is replaced only then). Without commit() the staging
 /// folder is removed.

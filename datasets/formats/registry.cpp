@@ -73,6 +73,8 @@ Format groundTruthManifest()
         e.progress = o.progress;
         e.recorder = o.recorder;
         e.snapshot = o.snapshot;
+        e.augment = o.augment;
+        e.augmentDir = o.augmentDir;
         return exportManifest(store, e);
     };
     return f;

@@ -244,12 +244,18 @@ private Q_SLOTS:
         const QString copy = QStringLiteral("/cat/img0-aug1-1.png");
         QCOMPARE(test::readFile((dir.path() + QStringLiteral("/again") + copy).toStdString()),
                  test::readFile((dir.path() + QStringLiteral("/out") + copy).toStdString()));
-        // Manifests refuse augmentation with a clear message instead of leaving the copies out.
+        // A Ground Truth manifest takes the copies as lines of their own after their source line.
         request.format = "groundtruth";
         request.options.outPath = test::path(dir, "x.manifest");
-        auto refused = exportDataset(*s, request);
-        QVERIFY(!refused);
-        QVERIFY(refused.error().message.find("not available for Ground Truth manifests") != std::string::npos);
+        auto manifest = exportDataset(*s, request);
+        GW_VERIFY_OK(manifest);
+        const std::string lines = test::readFile(test::path(dir, "x.manifest"));
+        QCOMPARE(std::count(lines.begin(), lines.end(), '\n'), 9L);
+        QVERIFY(lines.find("\"source-ref\":\"x-augmented/img0-aug2-1.png\"") != std::string::npos);
+        QCOMPARE(manifest->version.items, int64_t(3)); // the version holds the originals; the copies follow
+        auto manifestAgain = exportVersion(*s, manifest->version.id, test::path(dir, "x.manifest"));
+        GW_VERIFY_OK(manifestAgain);
+        QCOMPARE(test::readFile(test::path(dir, "x.manifest")), lines);
     }
 };
 
