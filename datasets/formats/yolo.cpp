@@ -16,6 +16,9 @@
 #include "datasets/formats/builtin.h"
 #include "datasets/formats/formatutil.h"
 #include "datasets/formats/imagefiles.h"
+#include "datasets/formats/raster.h"
+#include "datasets/formats/yolonames.h"
+#include "datasets/mask.h"
 #include "datasets/media.h"
 
 #include <algorithm>
@@ -27,304 +30,47 @@
 namespace gw::datasets::formats {
 
 namespace fs = std::filesystem;
+using yolofiles::NameTable;
+using yolofiles::readNames;
+using yolofiles::yamlName;
 
 namespace {
 
 /// A number may stray this far outside [0, 1] (rounding in other tools' writers) before it is refused.
 constexpr double kTolerance = 1e-6;
 
-// ---- data.yaml: just the forms YOLO datasets use for names and nc ----
-
-/// line without a comment: '#' at the start or after a blank, outside quotes.
-std::string_view withoutComment(std::string_view line)
+/// A mask as YOLO segmentation lines: "class x1 y1 x2 y2 ..." per region outline (pixel edges, holes joined
+/// to their outline), as fractions of the image size with 6 decimals.
+Result<std::string> polygonLines(const Job &job, const Payload &p, int w, int h, const std::string &image)
 {
-    char quote = 0;
-    for (size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-            else if (c == '\\' && quote == '"')
-                ++i;
-        } else if (c == '"' || c == '\'') {
-            quote = c;
-        } else if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
-            return line.substr(0, i);
-        }
-    }
-    return line;
-}
-
-/// Position of the first c outside quotes, npos when none.
-size_t findOutsideQuotes(std::string_view s, char c)
-{
-    char quote = 0;
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (quote) {
-            if (s[i] == quote)
-                quote = 0;
-            else if (s[i] == '\\' && quote == '"')
-                ++i;
-        } else if (s[i] == '"' || s[i] == '\'') {
-            quote = s[i];
-        } else if (s[i] == c) {
-            return i;
-        }
-    }
-    return std::string_view::npos;
-}
-
-/// A scalar: 'single' ('' is a quote), "double" (\" \\ \n \t), or plain (trimmed).
-Result<std::string> yamlScalar(std::string_view s, const std::string &where)
-{
-    s = trimmed(s);
-    if (s.empty() || (s.front() != '"' && s.front() != '\''))
-        return std::string(s);
-    const char q = s.front();
-    std::string out;
-    size_t i = 1;
-    for (; i < s.size(); ++i) {
-        const char c = s[i];
-        if (q == '\'' && c == '\'') {
-            if (i + 1 < s.size() && s[i + 1] == '\'') {
-                out += '\'';
-                ++i;
-                continue;
+    if (p.mask.empty())
+        return fail(Error::invalid(image + ": the mask is only referenced (" + p.maskUri +
+                                   "), its pixels are not in the project"));
+    auto m = mask::decode(p.mask);
+    if (!m)
+        return fail(Error{m.error().code, image + ": " + m.error().message});
+    if (m->width != w || m->height != h)
+        return fail(Error::invalid(image + ": the mask is " + std::to_string(m->width) + "×" +
+                                   std::to_string(m->height) + ", the image " + std::to_string(w) + "×" +
+                                   std::to_string(h)));
+    std::string text;
+    for (size_t position = 0; position < job.classes.size(); ++position) {
+        const int value = job.classes[position].id + 1;
+        if (value > 255)
+            continue;
+        for (const auto &polygon : raster::tracePolygons(*m, uint8_t(value))) {
+            text += std::to_string(position);
+            for (const raster::Point &pt : polygon) {
+                text += ' ';
+                text += fixedDecimals(pt.x / w, 6);
+                text += ' ';
+                text += fixedDecimals(pt.y / h, 6);
             }
-            break;
-        }
-        if (q == '"' && c == '"')
-            break;
-        if (q == '"' && c == '\\' && i + 1 < s.size()) {
-            const char e = s[++i];
-            out += e == 'n' ? '\n' : e == 't' ? '\t' : e;
-            continue;
-        }
-        out += c;
-    }
-    if (i >= s.size() || !trimmed(s.substr(i + 1)).empty())
-        return fail(Error::invalid(where + "the quoted name " + std::string(s) + " is not closed"));
-    return out;
-}
-
-/// Items of a flow collection's inside ("a, 'b, c'"), split at commas outside quotes.
-std::vector<std::string_view> flowItems(std::string_view inside)
-{
-    std::vector<std::string_view> items;
-    while (!trimmed(inside).empty()) {
-        const size_t comma = findOutsideQuotes(inside, ',');
-        items.push_back(trimmed(inside.substr(0, comma)));
-        if (comma == std::string_view::npos)
-            break;
-        inside.remove_prefix(comma + 1);
-    }
-    return items;
-}
-
-struct NameTable
-{
-    std::vector<std::string> names;
-    std::string file; ///< where they came from, for messages
-};
-
-Result<NameTable> readDataYaml(const std::string &path)
-{
-    auto text = readFile(path);
-    if (!text)
-        return fail(text.error());
-    std::vector<std::string_view> lines;
-    for (std::string_view rest = *text; !rest.empty();) {
-        const size_t nl = rest.find('\n');
-        lines.push_back(withoutComment(rest.substr(0, nl)));
-        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    }
-    std::optional<long long> nc;
-    int ncLine = 0, namesLine = 0;
-    std::map<long long, std::string> byIndex; // map form
-    std::vector<std::string> list;            // list forms
-    bool haveNames = false;
-    auto addMapEntry = [&](std::string_view entry, const std::string &where) -> Result<> {
-        const size_t colon = findOutsideQuotes(entry, ':');
-        const auto index =
-            colon == std::string_view::npos ? std::nullopt : parseIndex(trimmed(entry.substr(0, colon)));
-        if (!index)
-            return fail(Error::invalid(where + "expected a names entry 'INDEX: NAME', found '" +
-                                       std::string(entry) + "'"));
-        auto name = yamlScalar(entry.substr(colon + 1), where);
-        if (!name)
-            return fail(name.error());
-        if (!byIndex.emplace(*index, *name).second)
-            return fail(Error::invalid(where + "class " + std::to_string(*index) + " is named twice"));
-        return {};
-    };
-    for (size_t i = 0; i < lines.size(); ++i) {
-        const std::string_view line = lines[i];
-        if (trimmed(line).empty() || line.front() == ' ' || line.front() == '\t' || line.front() == '-')
-            continue; // blank, or inside a block that is not names
-        const std::string where = at(path, int64_t(i + 1));
-        const size_t colon = findOutsideQuotes(line, ':');
-        if (colon == std::string_view::npos)
-            continue;
-        const std::string_view key = trimmed(line.substr(0, colon));
-        std::string_view value = trimmed(line.substr(colon + 1));
-        if (key == "nc") {
-            nc = parseIndex(value);
-            ncLine = int(i + 1);
-            if (!nc)
-                return fail(
-                    Error::invalid(where + "nc '" + std::string(value) + "' is not a number of classes"));
-            continue;
-        }
-        if (key != "names")
-            continue; // train, val, path, ...: the folders are found by walking the dataset
-        haveNames = true;
-        namesLine = int(i + 1);
-        if (value.empty()) { // a block below: "- name" or "INDEX: name", indented (a list may also sit at
-                             // column 0)
-            bool dashes = false, entries = false;
-            while (i + 1 < lines.size()) {
-                const std::string_view next = lines[i + 1];
-                const std::string_view t = trimmed(next);
-                if (t.empty()) {
-                    ++i;
-                    continue;
-                }
-                const bool indented = next.front() == ' ' || next.front() == '\t';
-                if (!indented && t.front() != '-')
-                    break;
-                ++i;
-                const std::string w = at(path, int64_t(i + 1));
-                if (t.front() == '-' && (t.size() == 1 || t[1] == ' ' || t[1] == '\t')) {
-                    auto name = yamlScalar(t.substr(1), w);
-                    if (!name)
-                        return fail(name.error());
-                    list.push_back(*name);
-                    dashes = true;
-                } else if (auto r = addMapEntry(t, w); !r) {
-                    return fail(r.error());
-                } else {
-                    entries = true;
-                }
-                if (dashes && entries)
-                    return fail(Error::invalid(w + "names mixes a list (- name) and a map (INDEX: name)"));
-            }
-            continue;
-        }
-        if (value.front() != '[' && value.front() != '{')
-            return fail(Error::invalid(where + "names is not a list ([a, b] or - a) or a map (0: a)"));
-        // A flow collection, possibly over several lines.
-        const char close = value.front() == '[' ? ']' : '}';
-        std::string flow(value.substr(1));
-        size_t end = findOutsideQuotes(flow, close);
-        while (end == std::string::npos && i + 1 < lines.size()) {
-            flow += " ";
-            flow += lines[++i];
-            end = findOutsideQuotes(flow, close);
-        }
-        if (end == std::string::npos)
-            return fail(
-                Error::invalid(where + "names: '" + std::string(1, value.front()) + "' is not closed"));
-        for (std::string_view item : flowItems(std::string_view(flow).substr(0, end))) {
-            if (close == '}') {
-                if (auto r = addMapEntry(item, where); !r)
-                    return fail(r.error());
-            } else if (auto name = yamlScalar(item, where); !name) {
-                return fail(name.error());
-            } else {
-                list.push_back(*name);
-            }
+            text += '\n';
         }
     }
-    if (!haveNames)
-        return fail(Error::invalid(at(path) + "has no names (the class names, e.g. names: [cat, dog])"));
-    NameTable t;
-    t.file = path;
-    t.names = std::move(list);
-    long long expected = 0;
-    for (auto &[index, name] : byIndex) {
-        if (index != expected)
-            return fail(Error::invalid(at(path, namesLine) + "names has no entry for class " +
-                                       std::to_string(expected)));
-        t.names.push_back(std::move(name));
-        ++expected;
-    }
-    for (size_t k = 0; k < t.names.size(); ++k)
-        if (t.names[k].empty())
-            return fail(Error::invalid(at(path, namesLine) + "class " + std::to_string(k) + " has no name"));
-    if (nc && *nc != (long long)t.names.size())
-        return fail(Error::invalid(at(path, ncLine) + "nc is " + std::to_string(*nc) + " but names lists " +
-                                   std::to_string(t.names.size()) + " classes"));
-    return t;
+    return text;
 }
-
-/// classes.txt / obj.names: one name per line.
-Result<NameTable> readNameList(const std::string &path)
-{
-    auto text = readFile(path);
-    if (!text)
-        return fail(text.error());
-    NameTable t;
-    t.file = path;
-    std::vector<std::string> lines;
-    for (std::string_view rest = *text; !rest.empty();) {
-        const size_t nl = rest.find('\n');
-        lines.emplace_back(trimmed(rest.substr(0, nl)));
-        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    }
-    while (!lines.empty() && lines.back().empty())
-        lines.pop_back();
-    for (size_t i = 0; i < lines.size(); ++i)
-        if (lines[i].empty())
-            return fail(Error::invalid(at(path, int64_t(i + 1)) +
-                                       "an empty line: every line names the class of its "
-                                       "position (0, 1, ...)"));
-    t.names = std::move(lines);
-    if (t.names.empty())
-        return fail(Error::invalid(at(path) + "names no class"));
-    return t;
-}
-
-Result<NameTable> readNames(const fs::path &root)
-{
-    std::error_code ec;
-    for (const char *f : {"data.yaml", "data.yml", "dataset.yaml"})
-        if (fs::is_regular_file(root / f, ec))
-            return readDataYaml((root / f).string());
-    for (const char *f : {"classes.txt", "obj.names"})
-        if (fs::is_regular_file(root / f, ec))
-            return readNameList((root / f).string());
-    return fail(
-        Error::invalid(root.string() + ": no data.yaml, classes.txt or obj.names naming the classes"));
-}
-
-/// A name as a YAML scalar: plain when it cannot be read as anything else, else double-quoted.
-std::string yamlName(const std::string &name)
-{
-    static const std::set<std::string> special = {"true", "false", "yes", "no", "on",
-                                                  "off",  "null",  "~",   "y",  "n"};
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    bool plain =
-        !name.empty() && !special.count(lower) && !parseNumber(name) && name.front() != ' ' &&
-        name.back() != ' ' &&
-        (std::isalnum(static_cast<unsigned char>(name.front())) || name.front() == '_' ||
-         name.front() == '.' || name.front() == '/' || static_cast<unsigned char>(name.front()) >= 0x80);
-    for (unsigned char c : name)
-        plain = plain && (std::isalnum(c) || c >= 0x80 ||
-                          std::string_view(" _-./()+").find(char(c)) != std::string_view::npos);
-    if (plain)
-        return name;
-    std::string out = "\"";
-    for (char c : name) {
-        if (c == '"' || c == '\\')
-            out += '\\';
-        out += c == '\n' ? std::string("\\n") : c == '\t' ? std::string("\\t") : std::string(1, c);
-    }
-    return out + "\"";
-}
-
-// ---- export ----
 
 Result<ExportReport> writeYolo(const Format &format, const ProjectStore &store, const FormatExportOptions &o)
 {
@@ -374,6 +120,12 @@ Result<ExportReport> writeYolo(const Format &format, const ProjectStore &store, 
         if (!p)
             return {}; // unlabelled: an image without a label file
         std::string text;
+        if (job->type == TaskType::SemanticSegmentation) {
+            auto lines = polygonLines(*job, *p, w, h, e.mediaPath);
+            if (!lines)
+                return fail(lines.error());
+            text = std::move(*lines);
+        }
         for (const Box &b : p->boxes) {
             const int position = job->positionOf(b.classId);
             if (position < 0)
@@ -471,9 +223,10 @@ Result<std::vector<std::pair<Box, int64_t>>> readLabelFile(const std::string &pa
             i = end;
         }
         if (tokens.size() >= 7 && tokens.size() % 2 == 1)
-            return fail(Error::invalid(where + "a segmentation polygon (" +
-                                       std::to_string((tokens.size() - 1) / 2) +
-                                       " points): Groundwork reads YOLO boxes only (class cx cy w h)"));
+            return fail(Error::invalid(
+                where + "a segmentation polygon (" + std::to_string((tokens.size() - 1) / 2) +
+                " points) in a box job: import it into a segmentation job (--option task=segmentation, or a "
+                "job whose name ends in -ref)"));
         if (tokens.size() != 5)
             return fail(Error::invalid(where + "expected 5 numbers (class cx cy w h), found " +
                                        std::to_string(tokens.size())));
@@ -507,6 +260,86 @@ Result<std::vector<std::pair<Box, int64_t>>> readLabelFile(const std::string &pa
         boxes.emplace_back(b, lineNo);
     }
     return boxes;
+}
+
+/// The whitespace-separated tokens of a line.
+std::vector<std::string_view> tokensOf(std::string_view line)
+{
+    std::vector<std::string_view> tokens;
+    for (size_t i = 0; i < line.size();) {
+        const size_t start = line.find_first_not_of(" \t\r", i);
+        if (start == std::string_view::npos)
+            break;
+        const size_t end = std::min(line.find_first_of(" \t\r", start), line.size());
+        tokens.push_back(line.substr(start, end - start));
+        i = end;
+    }
+    return tokens;
+}
+
+/// A segmentation label file filled into a mask of stored values: each line "class x1 y1 x2 y2 ..." (three
+/// points or more) paints its polygon's pixels (centres inside, even-odd) with classValue(class index); later
+/// lines paint over earlier ones. Errors name the file and line.
+Result<mask::IndexedMask> readPolygonFile(const std::string &path, const NameTable &names, int w, int h,
+                                          const std::function<Result<uint8_t>(size_t, int64_t)> &classValue)
+{
+    auto text = readFile(path);
+    if (!text)
+        return fail(text.error());
+    mask::IndexedMask m{w, h, std::vector<uint8_t>(size_t(w) * size_t(h), 0)};
+    int64_t lineNo = 0;
+    for (std::string_view rest = *text; !rest.empty();) {
+        const size_t nl = rest.find('\n');
+        const std::string_view line = trimmed(rest.substr(0, nl));
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        ++lineNo;
+        if (line.empty())
+            continue;
+        const std::string where = at(path, lineNo);
+        const auto tokens = tokensOf(line);
+        if (tokens.size() < 7 || tokens.size() % 2 == 0)
+            return fail(Error::invalid(
+                where + (tokens.size() == 5 ? "a box (class cx cy w h) among segmentation polygons; " : "") +
+                "expected a segmentation polygon (class x1 y1 x2 y2 x3 y3 ...), found " +
+                std::to_string(tokens.size()) + " numbers"));
+        const auto cls = parseIndex(tokens[0]);
+        if (!cls || *cls >= (long long)names.names.size())
+            return fail(Error::invalid(where + "class '" + std::string(tokens[0]) + "' is not one of the " +
+                                       std::to_string(names.names.size()) + " names of " + names.file));
+        std::vector<raster::Point> polygon;
+        for (size_t k = 1; k + 1 < tokens.size(); k += 2) {
+            const auto x = parseNumber(tokens[k]), y = parseNumber(tokens[k + 1]);
+            if (!x || !y || *x < -kTolerance || *x > 1 + kTolerance || *y < -kTolerance ||
+                *y > 1 + kTolerance)
+                return fail(Error::invalid(where + "point " + std::to_string((k + 1) / 2) + " (" +
+                                           std::string(tokens[k]) + ", " + std::string(tokens[k + 1]) +
+                                           ") is not a pair of fractions in [0, 1]"));
+            polygon.push_back({edge(*x, w), edge(*y, h)});
+        }
+        auto value = classValue(size_t(*cls), lineNo);
+        if (!value)
+            return fail(value.error());
+        raster::fillPolygon(m, polygon, *value);
+    }
+    return m;
+}
+
+/// Whether a YOLO folder holds segmentation polygons: the first label line with more than five numbers.
+bool holdsPolygons(const std::vector<std::string> &labelFiles)
+{
+    for (const std::string &file : labelFiles) {
+        auto text = readFile(file);
+        if (!text)
+            continue;
+        for (std::string_view rest = *text; !rest.empty();) {
+            const size_t nl = rest.find('\n');
+            const auto tokens = tokensOf(rest.substr(0, nl));
+            rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+            if (!tokens.empty())
+                return tokens.size() > 5;
+        }
+    }
+    return false;
 }
 
 Result<ImportReport> readYolo(ProjectStore &store, const std::string &path, const FormatImportOptions &o)
@@ -599,7 +432,26 @@ Result<ImportReport> readYolo(ProjectStore &store, const std::string &path, cons
                                        (underLabels ? "matching images/ folder)" : "same folder)")));
     }
 
-    auto writer = LabelWriter::begin(store, TaskType::BoundingBox, o, "yolo", root.string());
+    // Boxes or polygons: an existing job decides, then the task option, then the files.
+    TaskType type = TaskType::BoundingBox;
+    const std::string task = o.settings.count("task") ? o.settings.at("task") : std::string("auto");
+    const std::string defaultJob = o.job.empty() ? std::string("yolo") : o.job;
+    if (auto existing = store.job(defaultJob); existing && existing->type == TaskType::SemanticSegmentation)
+        type = TaskType::SemanticSegmentation;
+    else if (existing)
+        type = existing->type;
+    else if (task == "segmentation")
+        type = TaskType::SemanticSegmentation;
+    else if (task == "auto") {
+        std::vector<std::string> labelFiles;
+        for (const ImageEntry &e : entries)
+            if (fs::is_regular_file(e.label, ec))
+                labelFiles.push_back(e.label);
+        if (holdsPolygons(labelFiles))
+            type = TaskType::SemanticSegmentation;
+    }
+    auto writer = LabelWriter::begin(
+        store, type, o, type == TaskType::SemanticSegmentation ? "yolo-ref" : "yolo", root.string());
     if (!writer)
         return fail(writer.error());
     // A new job gets every name in order, so that positions (YOLO's class indices) are kept; an existing one
@@ -632,20 +484,39 @@ Result<ImportReport> readYolo(ProjectStore &store, const std::string &path, cons
                 return fail(Error::invalid(at(e.image) +
                                            "the image's size is unknown (YOLO boxes are fractions of "
                                            "it); is the file readable?"));
-            auto boxes = readLabelFile(e.label, *names, item->width, item->height);
-            if (!boxes)
-                return fail(boxes.error());
             Payload p;
-            for (auto &[b, line] : *boxes) {
-                auto id = classOf(size_t(b.classId));
-                if (!id)
-                    return fail(Error{id.error().code, at(e.label, line) + id.error().message});
-                b.classId = *id;
-                p.boxes.push_back(b);
+            if (type == TaskType::SemanticSegmentation) {
+                auto m = readPolygonFile(
+                    e.label, *names, item->width, item->height,
+                    [&](size_t index, int64_t line) -> Result<uint8_t> {
+                        auto id = classOf(index);
+                        if (!id)
+                            return fail(Error{id.error().code, at(e.label, line) + id.error().message});
+                        if (*id > 254)
+                            return fail(Error::invalid(at(e.label, line) + "too many classes for a mask"));
+                        return uint8_t(*id + 1);
+                    });
+                if (!m)
+                    return fail(m.error());
+                auto png = mask::encodeStored(*m, (*writer)->job().classes);
+                if (!png)
+                    return fail(png.error());
+                p.mask = std::move(*png);
+            } else {
+                auto boxes = readLabelFile(e.label, *names, item->width, item->height);
+                if (!boxes)
+                    return fail(boxes.error());
+                for (auto &[b, line] : *boxes) {
+                    auto id = classOf(size_t(b.classId));
+                    if (!id)
+                        return fail(Error{id.error().code, at(e.label, line) + id.error().message});
+                    b.classId = *id;
+                    p.boxes.push_back(b);
+                }
+                p.imageWidth = item->width;
+                p.imageHeight = item->height;
+                p.imageDepth = 3;
             }
-            p.imageWidth = item->width;
-            p.imageHeight = item->height;
-            p.imageDepth = 3;
             if (auto r = (*writer)->put(*item, std::move(p)); !r)
                 return fail(r.error());
             ++(*writer)->report().lines;
@@ -663,25 +534,32 @@ Format yolo()
     Format f;
     f.id = "yolo";
     f.name = "YOLO";
-    f.description = "YOLO boxes (Ultralytics/darknet): images/SPLIT/FILE and labels/SPLIT/STEM.txt with a "
-                    "line \"class cx cy w "
-                    "h\" per box (class = 0-based position in the job's classes; centre and size as "
-                    "fractions of the image's "
-                    "width and height, 6 decimals; boxes clipped to the image), classes.txt and data.yaml. "
-                    "No split level when "
-                    "no item has a split; otherwise items without one go to unassigned/. An image labelled "
-                    "with no box gets an "
-                    "empty .txt, an unlabelled one none. Boxes only (segmentation polygons are refused). "
-                    "Import also reads "
-                    "SPLIT/images + SPLIT/labels and darknet's STEM.txt beside the image; names from "
-                    "data.yaml, classes.txt or "
-                    "obj.names; numbers may stray 1e-6 outside [0, 1]; an edge within 1e-6 of the image size "
-                    "of a whole pixel "
-                    "is read as that pixel";
-    f.tasks = {TaskType::BoundingBox};
+    f.description =
+        "YOLO boxes (Ultralytics/darknet): images/SPLIT/FILE and labels/SPLIT/STEM.txt with a "
+        "line \"class cx cy w "
+        "h\" per box (class = 0-based position in the job's classes; centre and size as "
+        "fractions of the image's "
+        "width and height, 6 decimals; boxes clipped to the image), classes.txt and data.yaml. "
+        "No split level when "
+        "no item has a split; otherwise items without one go to unassigned/. An image labelled "
+        "with no box gets an "
+        "empty .txt, an unlabelled one none. Masks go out as YOLO segmentation lines \"class x1 y1 x2 y2 "
+        "...\" "
+        "(region outlines along pixel edges, fractions, 6 decimals) and come back pixel for pixel. "
+        "Import also reads "
+        "SPLIT/images + SPLIT/labels and darknet's STEM.txt beside the image; names from "
+        "data.yaml, classes.txt or "
+        "obj.names; numbers may stray 1e-6 outside [0, 1]; an edge within 1e-6 of the image size "
+        "of a whole pixel "
+        "is read as that pixel";
+    f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation};
     f.writesFolder = true;
     f.readsFolder = true;
     f.options = {{"files", "copy the images, or make symbolic links to them", "copy", {"copy", "link"}},
+                 {"task",
+                  "import: boxes or segmentation polygons (auto: an existing job's type, else the files)",
+                  "auto",
+                  {"auto", "boxes", "segmentation"}},
                  {"path", "data.yaml's path: the dataset root its train/val/test are relative to", ".", {}}};
     f.read = readYolo;
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeYolo(f, store, o); };

@@ -22,7 +22,7 @@ private Q_SLOTS:
     void registered()
     {
         QVERIFY(format("yolo").carries(TaskType::BoundingBox));
-        QVERIFY(!format("yolo").carries(TaskType::SemanticSegmentation));
+        QVERIFY(format("yolo").carries(TaskType::SemanticSegmentation));
         QVERIFY(format("voc").carries(TaskType::BoundingBox));
         QVERIFY(format("voc").carries(TaskType::SemanticSegmentation));
         QVERIFY(format("yolo").writesFolder && format("yolo").readsFolder);
@@ -297,7 +297,7 @@ private Q_SLOTS:
         QTest::newRow("with confidence") << u"labels/train/a.txt"_s << u"0 0.5 0.5 0.2 0.2 0.9\n"_s
                                          << strs({"labels/train/a.txt:1: ", "found 6"});
         QTest::newRow("segmentation") << u"labels/train/a.txt"_s << u"0 0.1 0.1 0.5 0.1 0.5 0.5\n"_s
-                                      << strs({"labels/train/a.txt:1: ", "segmentation polygon (3 points)"});
+                                      << strs({"segmentation polygon"}); // a box job or a polygon folder: either way named
         QTest::newRow("label without image")
             << u"labels/validation/zzz.txt"_s << u"0 0.5 0.5 0.2 0.2\n"_s
             << strs({"labels/validation/zzz.txt", "a label file without an image"});
@@ -465,6 +465,39 @@ private Q_SLOTS:
         QCOMPARE(test::readFile(out + "/ImageSets/Segmentation/train.txt"), std::string("a\n"));
         QVERIFY(!fs::exists(out + "/Annotations"));
         compareWithGolden(out, "voc/masks");
+    }
+
+    void yoloSegmentationPolygonsRoundTrip()
+    {
+        // Masks leave as region outlines ("class x1 y1 ..." in fractions) and come back pixel for pixel.
+        MaskProject src;
+        const std::string out = src.path("yolo-seg");
+        GW_VERIFY_OK(exportTo(*src.store, "yolo", "seg-ref", out));
+        const std::string a = test::readFile(out + "/labels/train/a.txt");
+        // a.png (40×30): car is the rectangle x 10..20, y 5..15; road the band y ≥ 20. Car is class 1 (position).
+        QVERIFY2(a.find("1 0.250000 0.166667 ") == 0 || a.find("\n1 ") != std::string::npos, a.c_str());
+        QCOMPARE(std::count(a.begin(), a.end(), '\n'), 2L);
+        for (const std::string &line : {std::string("0 "), std::string("1 ")})
+            QVERIFY2(a.find(line) != std::string::npos, a.c_str());
+        Project p;
+        auto r = importFrom(*p.store, "yolo", out);
+        GW_VERIFY_OK(r);
+        QCOMPARE(r->labels, 2);
+        QCOMPARE(p.store->job("yolo-ref")->type, TaskType::SemanticSegmentation);
+        for (const char *name : {"a.png", "b.png"}) {
+            const Item theirs = name[0] == 'a' ? src.a : src.b;
+            const Item mine = itemAt(*p.store, out + "/images/" + theirs.split + "/" + name);
+            QVERIFY(maskNames(*p.store, "yolo-ref", *labelOf(*p.store, "yolo-ref", mine)) ==
+                    maskNames(*src.store, "seg-ref", *labelOf(*src.store, "seg-ref", theirs)));
+        }
+        // A bad point is named with its file and line; nothing is written.
+        test::writeFile(out + "/labels/train/a.txt", "1 0.1 0.1 0.5 0.1 0.5 1.7\n");
+        Project q;
+        auto bad = importFrom(*q.store, "yolo", out);
+        QVERIFY(!bad);
+        QVERIFY2(bad.error().message.find("labels/train/a.txt:1: point 3 (0.5, 1.7)") != std::string::npos,
+                 bad.error().message.c_str());
+        QVERIFY(!q.store->job("yolo-ref"));
     }
 
     void vocMasksImportAndRoundTrip()
