@@ -152,6 +152,9 @@ public:
 
     /// The current annotations of a job in item order.
     virtual Result<std::unique_ptr<Cursor<Annotation>>> annotationCursor(int64_t jobId) const = 0;
+    /// Every version people gave (current or superseded, not deletions), by item then age: who labelled what,
+    /// for agreement between annotators.
+    virtual Result<> forEachHumanVersion(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const = 0;
 
     virtual Result<ProjectSummary> summary() const = 0;
 

@@ -773,6 +773,22 @@ public:
         }
     }
 
+    Result<> forEachHumanVersion(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const override
+    {
+        Statement s(m_db, "SELECT " GW_ANNOTATION_COLUMNS
+                          " FROM annotations WHERE job=? AND deleted=0 AND human=1 AND source<>?"
+                          " ORDER BY item, id");
+        s.bind(1, jobId).bind(2, int64_t(Source::Auto));
+        Annotation a;
+        while (s.step()) {
+            if (auto r = readAnnotationInto(s, a); !r)
+                return r;
+            if (!fn(a))
+                return {};
+        }
+        return s.status();
+    }
+
     Result<ProjectSummary> summary() const override
     {
         ProjectSummary sum;

@@ -91,6 +91,7 @@ int cmdExport(const QStringList &args);
 int cmdFormats(const QStringList &args);
 int cmdSplit(const QStringList &args);
 int cmdVersions(const QStringList &args);
+int cmdEda(const QStringList &args);
 int cmdInfo(const QStringList &args);
 int cmdItems(const QStringList &args);
 int cmdJob(const QStringList &args);

@@ -2,6 +2,7 @@
 
 #include "app/cli/cli.h"
 
+#include "datasets/eda.h"
 #include "datasets/formats/format.h"
 #include "datasets/splits.h"
 #include "datasets/versions.h"
@@ -400,6 +401,81 @@ int cmdSplit(const QStringList &args)
             std::printf("%-32s %8lld %10lld %8lld\n", name.c_str(), static_cast<long long>(n[0]),
                         static_cast<long long>(n[1]), static_cast<long long>(n[2]));
     }
+    return ExitOk;
+}
+
+int cmdEda(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("The job whose labels to describe (default: "
+                                                                       "items only)."),
+                                 QStringLiteral("name"));
+    const QCommandLineOption bins(QStringLiteral("bins"), QStringLiteral("Histogram bins (default 20)."),
+                                  QStringLiteral("n"), QStringLiteral("20"));
+    p.addOptions({job, bins, jsonOption()});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT [--job NAME]"),
+                   QStringLiteral("Exploratory statistics: class balance by source and split, labels per item, box "
+                                  "sizes and centres, mask pixel shares, image sizes, text lengths and each class's "
+                                  "characteristic words, auto-label confidence, automated-labeling rounds, "
+                                  "annotators and their agreement. --json prints every figure."),
+                   1, code))
+        return code;
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    EdaOptions o;
+    o.job = str(p.value(job));
+    bool ok = false;
+    o.bins = p.value(bins).toInt(&ok);
+    if (!ok || o.bins < 1 || o.bins > 1000)
+        return usageError(p, "--bins takes a number from 1 to 1000");
+    Progress progress("computing statistics");
+    o.progress = std::ref(progress);
+    auto r = computeEda(**store, o);
+    if (!r)
+        return report(r.error());
+    if (p.isSet(jsonOption())) {
+        printJson(toJson(*r));
+        return ExitOk;
+    }
+    std::printf("%lld items, %lld labelled in job '%s'; %lld missing or unreadable (%.2f s)\n",
+                static_cast<long long>(r->items), static_cast<long long>(r->labelled), r->job.c_str(),
+                static_cast<long long>(r->flagged), r->seconds);
+    if (!r->classes.empty()) {
+        std::printf("\n%-24s %8s %8s %8s %8s %8s %8s\n", "class", "items", "human", "auto", "train", "val", "test");
+        for (const ClassBalance &c : r->classes) {
+            auto get = [](const std::map<std::string, int64_t> &m, const char *k) {
+                auto it = m.find(k);
+                return static_cast<long long>(it == m.end() ? 0 : it->second);
+            };
+            std::printf("%-24s %8lld %8lld %8lld %8lld %8lld %8lld\n", c.name.c_str(), static_cast<long long>(c.items),
+                        get(c.bySource, "human") + get(c.bySource, "imported") + get(c.bySource, "consolidated"),
+                        get(c.bySource, "auto"), get(c.bySplit, "train"), get(c.bySplit, "validation"),
+                        get(c.bySplit, "test"));
+        }
+    }
+    if (r->labelsPerItem.total)
+        std::printf("\nlabels per item: mean %.2f (%g to %g)\n", r->labelsPerItem.mean, r->labelsPerItem.lowest,
+                    r->labelsPerItem.highest);
+    if (r->boxWidth.total)
+        std::printf("boxes: %lld, mean %.1f × %.1f px\n", static_cast<long long>(r->boxWidth.total), r->boxWidth.mean,
+                    r->boxHeight.mean);
+    if (r->textLength.total)
+        std::printf("text length: mean %.1f characters (%g to %g)\n", r->textLength.mean, r->textLength.lowest,
+                    r->textLength.highest);
+    for (const auto &[cls, words] : r->characteristicWords) {
+        std::string list;
+        for (const auto &[w, z] : words)
+            list += (list.empty() ? "" : ", ") + w;
+        std::printf("%s: %s\n", cls.c_str(), list.c_str());
+    }
+    for (const AnnotatorStats &a : r->annotators)
+        std::printf("annotator %s: %lld labels, %.1f per hour\n", a.name.c_str(), static_cast<long long>(a.labels),
+                    a.itemsPerHour);
+    if (r->itemsLabelledTwice)
+        std::printf("agreement: %.1f%% of %lld items labelled by two people or more\n", 100 * r->agreement,
+                    static_cast<long long>(r->itemsLabelledTwice));
     return ExitOk;
 }
 
