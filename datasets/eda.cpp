@@ -211,7 +211,7 @@ Result<EdaReport> computeEda(const ProjectStore &store, const EdaOptions &o)
     std::map<int, size_t> rowOf;
     for (const LabelClass &c : job->classes) {
         rowOf[c.id] = r.classes.size();
-        r.classes.push_back({c.name, c.color, 0, {}, {}});
+        r.classes.push_back({c.id, c.name, c.color, 0, {}, {}});
     }
     std::vector<double> perItem, bw, bh, baspect, barea, confidence;
     r.boxCentres.assign(size_t(o.heatmapCells), std::vector<int64_t>(size_t(o.heatmapCells), 0));

@@ -40,6 +40,7 @@ struct EdaOptions
 
 struct ClassBalance
 {
+    int id = 0;
     std::string name, color;
     int64_t items = 0;                       ///< items whose label has the class
     std::map<std::string, int64_t> bySource; ///< human, auto, consolidated, imported

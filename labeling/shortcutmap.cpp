@@ -55,6 +55,8 @@ ShortcutMap ShortcutMap::defaults()
     m.add(QStringLiteral("app.addImages"), tr("Add images"), app, QKeySequence(Qt::CTRL | Qt::Key_I));
     m.add(QStringLiteral("app.newJob"), tr("New labeling job"), app, QKeySequence(Qt::CTRL | Qt::Key_J));
     m.add(QStringLiteral("app.exportDataset"), tr("Export dataset"), app, QKeySequence(Qt::CTRL | Qt::Key_E));
+    m.add(QStringLiteral("app.explore"), tr("Explore the dataset (charts)"), app,
+          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     m.add(QStringLiteral("app.importDataset"), tr("Import labelled dataset"), app,
           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
     m.add(QStringLiteral("app.settings"), tr("Keyboard settings"), app, QKeySequence(Qt::CTRL | Qt::Key_Comma));

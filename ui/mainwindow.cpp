@@ -6,6 +6,7 @@
 #include "ui/autolabelpanel.h"
 #include "ui/cheatsheet.h"
 #include "ui/datasetdialogs.h"
+#include "ui/edaview.h"
 #include "ui/gallerymodel.h"
 #include "ui/galleryview.h"
 #include "ui/imagecanvas.h"
@@ -176,6 +177,7 @@ void MainWindow::createActions()
     makeAction(QStringLiteral("app.addImages"), [this] { chooseMedia(false); });
     makeAction(QStringLiteral("app.newJob"), [this] { createJob(); });
     makeAction(QStringLiteral("app.exportDataset"), [this] { exportDataset(); });
+    makeAction(QStringLiteral("app.explore"), [this] { explore(); });
     makeAction(QStringLiteral("app.importDataset"), [this] { importDataset(); });
     makeAction(QStringLiteral("app.settings"), [this] { showShortcutSettings(); });
     makeAction(QStringLiteral("app.quit"), [this] { close(); });
@@ -228,6 +230,8 @@ void MainWindow::createMenus()
     for (const char *id : {"view.fit", "view.actual", "view.zoomIn", "view.zoomOut", "view.annotations",
                            "view.opacityUp", "view.opacityDown", "view.gallery"})
         view->addAction(action(QString::fromLatin1(id)));
+    view->addSeparator();
+    view->addAction(action(QStringLiteral("app.explore")));
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(action(QStringLiteral("app.cheatSheet")));
     help->addAction(action(QStringLiteral("app.settings")));
@@ -723,6 +727,35 @@ void MainWindow::exportDataset()
     ExportDialog dialog(QString::fromStdString(m_store->path()), QString::fromStdString(m_pane->job().name), this);
     if (dialog.exec() == QDialog::Accepted)
         statusBar()->showMessage(dialog.outcomeText(), 15000);
+}
+
+EdaView *MainWindow::explore()
+{
+    if (!m_store) {
+        statusBar()->showMessage(tr("Open a project first."), 5000);
+        return nullptr;
+    }
+    if (!m_explorer) {
+        m_explorer = new QDialog(this);
+        m_explorer->setWindowTitle(tr("Explore the dataset"));
+        m_edaView = new EdaView;
+        auto *layout = new QVBoxLayout(m_explorer);
+        layout->setContentsMargins(6, 6, 6, 6);
+        layout->addWidget(m_edaView);
+        m_explorer->resize(1100, 820);
+        connect(m_edaView, &EdaView::classClicked, this, [this](int classId) {
+            // Drill down: the items of that class, in the main window.
+            m_filterCombo->setCurrentIndex(m_filterCombo->findData(int(GalleryModel::Filter::All)));
+            m_classFilter->setCurrentIndex(m_classFilter->findData(classId));
+            raise();
+            activateWindow();
+        });
+    }
+    m_explorer->setWindowTitle(tr("Explore — %1").arg(QString::fromStdString(m_pane->job().name)));
+    m_edaView->setJob(QString::fromStdString(m_store->path()), QString::fromStdString(m_pane->job().name));
+    m_explorer->show();
+    m_explorer->raise();
+    return m_edaView;
 }
 
 void MainWindow::importDataset()

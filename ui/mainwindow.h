@@ -15,6 +15,7 @@ class QAbstractItemView;
 class QCheckBox;
 class QActionGroup;
 class QComboBox;
+class QDialog;
 class QDockWidget;
 class QLabel;
 class QMenu;
@@ -27,6 +28,7 @@ class QStackedWidget;
 namespace gw::ui {
 
 class AutoLabelPanel;
+class EdaView;
 class GalleryModel;
 class GalleryView;
 class ItemTableModel;
@@ -79,6 +81,11 @@ private:
     void chooseMedia(bool folder);
     void createJob();
     void exportDataset();
+public:
+    /// Opens (or refreshes) the charts of the current job; nullptr without a project.
+    class EdaView *explore();
+
+private:
     void importDataset();
     void applyTextFilters();
     void createAutoLabelDock();
@@ -106,6 +113,8 @@ private:
     QActionGroup *m_toolGroup = nullptr;
     LabelingPane *m_pane = nullptr;
     AutoLabelPanel *m_autoPanel = nullptr;
+    QDialog *m_explorer = nullptr;
+    EdaView *m_edaView = nullptr;
     QDockWidget *m_autoDock = nullptr;
     GalleryModel *m_gallery = nullptr;
     GalleryView *m_galleryView = nullptr;

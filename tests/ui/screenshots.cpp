@@ -13,6 +13,7 @@
 #include "ui/autolabelpanel.h"
 #include "ui/cheatsheet.h"
 #include "ui/datasetdialogs.h"
+#include "ui/edaview.h"
 #include "ui/imagecanvas.h"
 #include "ui/imageloader.h"
 #include "ui/labelingpane.h"
@@ -363,5 +364,13 @@ int main(int argc, char **argv)
     w.goToRow(0);
     waitImage();
     save(&w, out, "autolabel.png");
+
+    // Exploring the same job: class balance, confidence, rounds, annotators.
+    if (ui::EdaView *eda = w.explore()) {
+        for (int i = 0; i < 200 && (eda->isComputing() || !eda->report()); ++i)
+            settle(50);
+        eda->window()->move(0, 0);
+        save(eda->window(), out, "eda.png");
+    }
     return 0;
 }

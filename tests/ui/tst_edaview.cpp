@@ -1,0 +1,83 @@
+// The EDA view in the main window: the charts of a job fill in from the background, and clicking a class's
+// bar shows that class's items in the gallery.
+
+#include "testutil.h"
+#include "ui/edaview.h"
+#include "ui/mainwindow.h"
+
+#include <QAbstractItemView>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QImage>
+#include <QSettings>
+#include <QStackedBarSeries>
+#include <QTest>
+
+using namespace gw;
+using namespace gw::datasets;
+
+class TestEdaView : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("GroundworkTests"));
+        QSettings().clear();
+    }
+
+    void chartsFillInAndBarsDrillDown()
+    {
+        QTemporaryDir dir;
+        const std::string path = test::path(dir, "p.gwproj");
+        {
+            auto s = test::newProject(path);
+            Job j;
+            j.name = "objects";
+            j.type = TaskType::BoundingBox;
+            j.classes = {{0, "car", "#1f77b4", "1", {}}, {1, "person", "#d62728", "2", {}}};
+            const Job job = *s->createJob(j);
+            auto tx = s->begin();
+            for (int i = 0; i < 6; ++i) {
+                Item it;
+                it.uri = "img" + std::to_string(i) + ".png";
+                it.width = 100;
+                it.height = 80;
+                it.split = i < 4 ? "train" : "test";
+                (void)(*tx)->addItem(it);
+                Annotation a;
+                a.jobId = job.id;
+                a.itemId = it.id;
+                a.payload.boxes = {{i % 2, 10, 10, 20.0 + i, 30, std::nullopt}};
+                a.provenance.author = "ann";
+                (void)(*tx)->putAnnotation(a);
+            }
+            QVERIFY((*tx)->commit());
+        }
+        ui::MainWindow w;
+        QVERIFY(w.openProject(QString::fromStdString(path)));
+        QVERIFY(w.selectJob(QStringLiteral("objects")));
+        ui::EdaView *view = w.explore();
+        QVERIFY(view);
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isComputing() && view->report().has_value(), 10000);
+        QCOMPARE(view->report()->labelled, int64_t(6));
+        const QStringList titles = view->chartTitles();
+        for (const char *t : {"Items per class, by who labelled them", "Items per class, by split", "Objects per image",
+                              "Box area (share of the image)", "Box aspect ratio (width / height)"})
+            QVERIFY2(titles.contains(QString::fromUtf8(t)), qPrintable(titles.join(QStringLiteral(" | "))));
+        // Clicking the "person" bar: the gallery shows people only.
+        auto *series = qobject_cast<QStackedBarSeries *>(
+            view->chart(QStringLiteral("Items per class, by split"))->chart()->series().value(0));
+        QVERIFY(series);
+        QCOMPARE(series->barSets().front()->at(1), 2.0); // person: 2 of the 4 train items
+        Q_EMIT series->clicked(1, series->barSets().front());
+        auto *classFilter = w.findChildren<QComboBox *>().at(2);
+        QCOMPARE(classFilter->currentData().toInt(), 1);
+        QTRY_COMPARE(w.itemList()->model()->rowCount(), 3);
+    }
+};
+
+QTEST_MAIN(TestEdaView)
+#include "tst_edaview.moc"
