@@ -4,6 +4,7 @@
 
 #include "datasets/eda.h"
 #include "datasets/formats/format.h"
+#include "datasets/imagestats.h"
 #include "datasets/splits.h"
 #include "datasets/versions.h"
 
@@ -412,7 +413,14 @@ int cmdEda(const QStringList &args)
                                  QStringLiteral("name"));
     const QCommandLineOption bins(QStringLiteral("bins"), QStringLiteral("Histogram bins (default 20)."),
                                   QStringLiteral("n"), QStringLiteral("20"));
-    p.addOptions({job, bins, jsonOption()});
+    const QCommandLineOption images(QStringLiteral("images"),
+                                    QStringLiteral("Also decode the images (once; kept in NAME.cache): brightness, "
+                                                   "contrast, unreadable files and near-duplicate groups."));
+    const QCommandLineOption distance(QStringLiteral("max-distance"),
+                                      QStringLiteral("Near-duplicates: hashes at most this many bits apart (0-7, "
+                                                     "default 4)."),
+                                      QStringLiteral("bits"), QStringLiteral("4"));
+    p.addOptions({job, bins, images, distance, jsonOption()});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT [--job NAME]"),
                    QStringLiteral("Exploratory statistics: class balance by source and split, labels per item, box "
@@ -435,9 +443,76 @@ int cmdEda(const QStringList &args)
     auto r = computeEda(**store, o);
     if (!r)
         return report(r.error());
+    std::optional<ImageStats> pixels;
+    if (p.isSet(images)) {
+        ImageStatsOptions io;
+        io.maxDistance = p.value(distance).toInt(&ok);
+        if (!ok || io.maxDistance < 0 || io.maxDistance > 7)
+            return usageError(p, "--max-distance takes 0 to 7");
+        Progress decoding("reading images");
+        io.progress = std::ref(decoding);
+        auto s = computeImageStats(**store, io);
+        if (!s)
+            return report(s.error());
+        pixels = std::move(*s);
+    }
     if (p.isSet(jsonOption())) {
-        printJson(toJson(*r));
+        json::Value v = toJson(*r);
+        if (pixels) {
+            std::vector<double> brightness, contrast;
+            for (const ImageFigures &f : pixels->images)
+                if (!f.unreadable) {
+                    brightness.push_back(f.brightness);
+                    contrast.push_back(f.contrast);
+                }
+            json::Object px;
+            for (const auto &[key, h] : {std::pair{"brightness", Histogram::of(brightness, o.bins)},
+                                         std::pair{"contrast", Histogram::of(contrast, o.bins)}}) {
+                json::Object x;
+                x.set("min", h.min);
+                x.set("max", h.max);
+                x.set("mean", h.mean);
+                json::Array counts;
+                for (int64_t c : h.counts)
+                    counts.emplace_back(c);
+                x.set("counts", std::move(counts));
+                px.set(key, std::move(x));
+            }
+            px.set("unreadable", pixels->unreadable);
+            px.set("decoded", pixels->decoded);
+            json::Array groups;
+            for (const auto &g : pixels->duplicateGroups) {
+                json::Array ids;
+                for (int64_t id : g)
+                    ids.emplace_back(id);
+                groups.emplace_back(std::move(ids));
+            }
+            px.set("duplicate_groups", std::move(groups));
+            v.object().set("images", std::move(px));
+        }
+        printJson(v);
         return ExitOk;
+    }
+    if (pixels) {
+        int64_t copies = 0;
+        for (const auto &g : pixels->duplicateGroups)
+            copies += int64_t(g.size()) - 1;
+        std::printf("images: %lld decoded now, %lld from the cache, %lld unreadable; %zu near-duplicate groups "
+                    "(%lld images that repeat another) (%.2f s)\n",
+                    static_cast<long long>(pixels->decoded),
+                    static_cast<long long>(int64_t(pixels->images.size()) - pixels->decoded),
+                    static_cast<long long>(pixels->unreadable), pixels->duplicateGroups.size(),
+                    static_cast<long long>(copies), pixels->seconds);
+        for (size_t g = 0; g < pixels->duplicateGroups.size() && g < 10; ++g) {
+            const auto &group = pixels->duplicateGroups[g];
+            std::string line;
+            for (size_t k = 0; k < group.size() && k < 4; ++k)
+                if (auto item = (*store)->item(group[k]))
+                    line += (line.empty() ? "" : "  ") + item->uri;
+            if (group.size() > 4)
+                line += "  and " + std::to_string(group.size() - 4) + " more";
+            std::printf("  %s\n", line.c_str());
+        }
     }
     std::printf("%lld items, %lld labelled in job '%s'; %lld missing or unreadable (%.2f s)\n",
                 static_cast<long long>(r->items), static_cast<long long>(r->labelled), r->job.c_str(),
