@@ -1,11 +1,14 @@
 #include "ui/edaview.h"
 
+#include "datasets/media.h"
+
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineSeries>
@@ -148,6 +151,8 @@ EdaView::~EdaView()
 {
     if (m_watcher)
         m_watcher->waitForFinished();
+    if (m_pixelWatcher)
+        m_pixelWatcher->waitForFinished();
 }
 
 void EdaView::setJob(const QString &storePath, const QString &job)
@@ -158,6 +163,14 @@ void EdaView::setJob(const QString &storePath, const QString &job)
         m_watcher->deleteLater();
         m_watcher = nullptr;
     }
+    if (m_pixelWatcher) {
+        m_pixelWatcher->disconnect(this);
+        m_pixelWatcher->waitForFinished();
+        m_pixelWatcher->deleteLater();
+        m_pixelWatcher = nullptr;
+    }
+    m_pixels.reset();
+    m_storePath = storePath;
     m_summary->setText(tr("Computing the figures of %1…").arg(job.isEmpty() ? tr("the project") : job));
     m_progress->show();
     m_watcher = new QFutureWatcher<Result<EdaReport>>(this);
@@ -171,6 +184,10 @@ void EdaView::setJob(const QString &storePath, const QString &job)
             return;
         }
         show(*r);
+        if (r->job.empty() || taskInfo(r->type).image) {
+            startPixels(m_storePath);
+            return; // computed() when the pixels are in too
+        }
         Q_EMIT computed();
     });
     m_watcher->setFuture(QtConcurrent::run([path = storePath.toStdString(), name = job.toStdString()]() -> Result<EdaReport> {
@@ -378,6 +395,95 @@ void EdaView::show(const EdaReport &r)
                        a.medianSecondsPerItem > 0 ? QString::number(a.medianSecondsPerItem, 'f', 1) : QStringLiteral("–")});
         addCard(t);
     }
+}
+
+void EdaView::startPixels(const QString &storePath)
+{
+    m_progress->show();
+    m_pixelWatcher = new QFutureWatcher<Pixels>(this);
+    connect(m_pixelWatcher, &QFutureWatcherBase::finished, this, [this] {
+        const Pixels p = m_pixelWatcher->result();
+        m_pixelWatcher->deleteLater();
+        m_pixelWatcher = nullptr;
+        m_progress->hide();
+        showPixels(p);
+        Q_EMIT computed();
+    });
+    m_pixelWatcher->setFuture(QtConcurrent::run([path = storePath.toStdString()] {
+        Pixels out;
+        auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
+        if (!store) {
+            out.stats = fail(store.error());
+            return out;
+        }
+        out.stats = computeImageStats(**store, {});
+        if (!out.stats)
+            return out;
+        const std::string dir = (*store)->projectDir();
+        for (size_t g = 0; g < out.stats->duplicateGroups.size() && g < 8; ++g)
+            for (size_t k = 0; k < out.stats->duplicateGroups[g].size() && k < 6; ++k) {
+                const int64_t id = out.stats->duplicateGroups[g][k];
+                if (auto item = (*store)->item(id)) {
+                    QImage img(QString::fromStdString(media::resolve(dir, item->uri)));
+                    if (!img.isNull())
+                        out.thumbnails.insert(id, img.scaled(72, 72, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+                }
+            }
+        return out;
+    }));
+}
+
+void EdaView::showPixels(const Pixels &p)
+{
+    if (!p.stats) {
+        m_summary->setText(m_summary->text() + QLatin1Char(' ') +
+                           tr("Pixel figures could not be computed: %1").arg(qs(p.stats.error().message)));
+        return;
+    }
+    m_pixels = *p.stats;
+    std::vector<double> brightness, contrast;
+    for (const ImageFigures &f : p.stats->images)
+        if (!f.unreadable) {
+            brightness.push_back(f.brightness);
+            contrast.push_back(f.contrast);
+        }
+    if (!brightness.empty()) {
+        addCard(histogramChart(tr("Brightness (mean grey level)"), Histogram::of(brightness, 20), tr("0-255")));
+        addCard(histogramChart(tr("Contrast (spread of grey levels)"), Histogram::of(contrast, 20), tr("std. dev.")));
+    }
+    // Near-duplicates, side by side.
+    auto *card = new QWidget;
+    auto *layout = new QVBoxLayout(card);
+    int64_t repeats = 0;
+    for (const auto &g : p.stats->duplicateGroups)
+        repeats += int64_t(g.size()) - 1;
+    auto *title = new QLabel(p.stats->duplicateGroups.empty()
+                                 ? tr("<b>Near-duplicates</b>: none (difference hashes within 4 bits)")
+                                 : tr("<b>Near-duplicates</b>: %1 groups, %2 images repeating another%3")
+                                       .arg(p.stats->duplicateGroups.size())
+                                       .arg(repeats)
+                                       .arg(p.stats->unreadable ? tr("; %1 unreadable").arg(p.stats->unreadable)
+                                                                : QString()));
+    layout->addWidget(title);
+    for (size_t g = 0; g < p.stats->duplicateGroups.size() && g < 8; ++g) {
+        auto *row = new QHBoxLayout;
+        const auto &group = p.stats->duplicateGroups[g];
+        for (size_t k = 0; k < group.size() && k < 6; ++k) {
+            auto *thumb = new QLabel;
+            thumb->setFixedSize(76, 76);
+            thumb->setAlignment(Qt::AlignCenter);
+            thumb->setFrameShape(QFrame::StyledPanel);
+            thumb->setPixmap(QPixmap::fromImage(p.thumbnails.value(group[k])));
+            thumb->setToolTip(tr("item %1").arg(group[k]));
+            row->addWidget(thumb);
+        }
+        if (group.size() > 6)
+            row->addWidget(new QLabel(tr("and %1 more").arg(group.size() - 6)));
+        row->addStretch();
+        layout->addLayout(row);
+    }
+    layout->addStretch();
+    addCard(card, 2);
 }
 
 QStringList EdaView::chartTitles() const

@@ -7,6 +7,10 @@
 // class's items.
 
 #include "datasets/eda.h"
+#include "datasets/imagestats.h"
+
+#include <QImage>
+#include <QMap>
 
 #include <QFutureWatcher>
 #include <QWidget>
@@ -30,8 +34,10 @@ public:
 
     /// Computes the job's figures in the background (job empty: the project's items only).
     void setJob(const QString &storePath, const QString &job);
-    bool isComputing() const { return m_watcher != nullptr; }
+    bool isComputing() const { return m_watcher != nullptr || m_pixelWatcher != nullptr; }
     const std::optional<datasets::EdaReport> &report() const { return m_report; }
+    /// The pixel figures (image jobs), once computed.
+    const std::optional<datasets::ImageStats> &imageStats() const { return m_pixels; }
     /// The charts shown, by title (for tests and screenshots).
     QStringList chartTitles() const;
     QChartView *chart(const QString &title) const;
@@ -43,6 +49,13 @@ Q_SIGNALS:
 
 private:
     void show(const datasets::EdaReport &r);
+    struct Pixels
+    {
+        Result<datasets::ImageStats> stats = fail(Error::internal("not computed"));
+        QMap<int64_t, QImage> thumbnails; ///< of the first duplicate groups
+    };
+    void startPixels(const QString &storePath);
+    void showPixels(const Pixels &p);
     void clearCards();
     void addCard(QWidget *w, int span = 1);
     QChartView *histogramChart(const QString &title, const datasets::Histogram &h, const QString &unit);
@@ -55,6 +68,9 @@ private:
     std::vector<int> m_classIds;
     std::optional<datasets::EdaReport> m_report;
     QFutureWatcher<Result<datasets::EdaReport>> *m_watcher = nullptr;
+    QFutureWatcher<Pixels> *m_pixelWatcher = nullptr;
+    std::optional<datasets::ImageStats> m_pixels;
+    QString m_storePath;
     QList<QChartView *> m_charts;
 };
 

@@ -63,6 +63,10 @@ private Q_SLOTS:
         QVERIFY(view);
         QTRY_VERIFY_WITH_TIMEOUT(!view->isComputing() && view->report().has_value(), 10000);
         QCOMPARE(view->report()->labelled, int64_t(6));
+        // The pixel figures follow (these images are names only: all six unreadable, no duplicates).
+        QVERIFY(view->imageStats().has_value());
+        QCOMPARE(view->imageStats()->unreadable, int64_t(6));
+        QVERIFY(view->imageStats()->duplicateGroups.empty());
         const QStringList titles = view->chartTitles();
         for (const char *t : {"Items per class, by who labelled them", "Items per class, by split", "Objects per image",
                               "Box area (share of the image)", "Box aspect ratio (width / height)"})
