@@ -3,11 +3,17 @@
 
 #include "app/cli/cli.h"
 
+#include <QApplication>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
 
 namespace {
 
@@ -44,9 +50,31 @@ out of range, ...), 4 not found, 5 conflict (already exists, or project busy), 1
 
 } // namespace
 
+/// `gw eda --out` draws charts (Qt Charts need a QApplication); without a display it draws offscreen.
+bool needsGui(int argc, char **argv)
+{
+    if (argc < 2 || std::strcmp(argv[1], "eda") != 0)
+        return false;
+    for (int i = 2; i < argc; ++i)
+        if (std::strcmp(argv[i], "--out") == 0 || std::strncmp(argv[i], "--out=", 6) == 0)
+            return true;
+    return false;
+}
+
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    const bool gui = needsGui(argc, argv);
+    if (gui && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY")
+        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (gui && qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) { // spares Qt's warning about it
+        const QByteArray dir = QDir::tempPath().toLocal8Bit() + "/gw-runtime-" + QByteArray::number(getuid());
+        QDir().mkpath(QString::fromLocal8Bit(dir));
+        QFile::setPermissions(QString::fromLocal8Bit(dir), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        qputenv("XDG_RUNTIME_DIR", dir);
+    }
+    std::unique_ptr<QCoreApplication> application =
+        gui ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("gw"));
     QCoreApplication::setApplicationVersion(QStringLiteral(GW_VERSION));
     using namespace gw::cli;

@@ -35,16 +35,6 @@ QString qs(const std::string &s)
     return QString::fromStdString(s);
 }
 
-QChart *baseChart(const QString &title)
-{
-    auto *chart = new QChart;
-    chart->setTitle(title);
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    chart->setBackgroundRoundness(0);
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    return chart;
-}
-
 QChartView *viewOf(QChart *chart)
 {
     auto *view = new QChartView(chart);
@@ -52,58 +42,6 @@ QChartView *viewOf(QChart *chart)
     view->setMinimumSize(380, 260);
     return view;
 }
-
-/// "12.5" without trailing zeros, for bin labels.
-QString shortNumber(double v)
-{
-    if (std::abs(v) >= 100)
-        return QString::number(std::round(v));
-    return QString::number(v, 'g', 3);
-}
-
-/// A heat map of counts on a grid (box centres over the image).
-class HeatMap : public QWidget
-{
-public:
-    HeatMap(std::vector<std::vector<int64_t>> cells, QString title) : m_cells(std::move(cells)), m_title(std::move(title))
-    {
-        setMinimumSize(380, 260);
-        setToolTip(tr("Where box centres fall in their images (top-left to bottom-right); darker: more boxes"));
-    }
-
-protected:
-    void paintEvent(QPaintEvent *) override
-    {
-        QPainter p(this);
-        p.fillRect(rect(), palette().base());
-        p.setPen(palette().text().color());
-        QFont f = font();
-        f.setBold(true);
-        p.setFont(f);
-        p.drawText(QRect(0, 4, width(), 20), Qt::AlignCenter, m_title);
-        if (m_cells.empty())
-            return;
-        int64_t most = 1;
-        for (const auto &row : m_cells)
-            for (int64_t n : row)
-                most = std::max(most, n);
-        const int rows = int(m_cells.size()), cols = int(m_cells.front().size());
-        const int side = std::min((width() - 20) / cols, (height() - 40) / rows);
-        const QPoint origin((width() - side * cols) / 2, 30);
-        for (int y = 0; y < rows; ++y)
-            for (int x = 0; x < cols; ++x) {
-                const double t = std::sqrt(double(m_cells[size_t(y)][size_t(x)]) / double(most));
-                const QColor c = QColor::fromRgbF(1 - 0.88 * t, 1 - 0.6 * t, 1 - 0.2 * t);
-                p.fillRect(QRect(origin + QPoint(x * side, y * side), QSize(side - 1, side - 1)), c);
-            }
-        p.setPen(QPen(palette().mid().color()));
-        p.drawRect(QRect(origin, QSize(side * cols, side * rows)).adjusted(-1, -1, 0, 0));
-    }
-
-private:
-    std::vector<std::vector<int64_t>> m_cells;
-    QString m_title;
-};
 
 QTableWidget *table(const QStringList &headers)
 {
@@ -221,38 +159,27 @@ void EdaView::addCard(QWidget *w, int span)
         m_charts.push_back(view);
 }
 
-QChartView *EdaView::histogramChart(const QString &title, const Histogram &h, const QString &unit)
+void EdaView::addFigures(std::vector<EdaFigure> figures)
 {
-    auto *set = new QBarSet(unit);
-    set->setColor(QColor(0x1f, 0x77, 0xb4));
-    QStringList categories;
-    const int n = int(h.counts.size());
-    const double width = n ? (h.max - h.min) / n : 0;
-    for (int i = 0; i < n; ++i) {
-        *set << double(h.counts[size_t(i)]);
-        categories << shortNumber(h.min + width * i);
+    for (EdaFigure &f : figures) {
+        if (!f.chart) {
+            auto *label = new QLabel;
+            label->setPixmap(QPixmap::fromImage(f.image));
+            label->setAlignment(Qt::AlignCenter);
+            label->setToolTip(tr("Where box centres fall in their images (top-left to bottom-right); darker: more "
+                                 "boxes"));
+            addCard(label);
+            continue;
+        }
+        if (f.classBars)
+            for (QAbstractSeries *series : f.chart->series())
+                if (auto *bars = qobject_cast<QStackedBarSeries *>(series))
+                    connect(bars, &QStackedBarSeries::clicked, this, [this](int index, QBarSet *) {
+                        if (index >= 0 && index < int(m_classIds.size()))
+                            Q_EMIT classClicked(m_classIds[size_t(index)]);
+                    });
+        addCard(viewOf(f.chart));
     }
-    auto *series = new QBarSeries;
-    series->append(set);
-    series->setBarWidth(0.95);
-    QChart *chart = baseChart(title);
-    chart->addSeries(series);
-    auto *x = new QBarCategoryAxis;
-    x->append(categories);
-    x->setTitleText(unit);
-    if (n > 8) { // bin labels would not fit under narrow bars: the range goes in the title
-        x->setLabelsVisible(false);
-        x->setTitleVisible(false);
-        chart->setTitle(tr("%1 (%2: %3 to %4)").arg(title, unit, shortNumber(h.min), shortNumber(h.max)));
-    }
-    auto *y = new QValueAxis;
-    y->setLabelFormat(QStringLiteral("%d"));
-    chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
-    series->attachAxis(x);
-    series->attachAxis(y);
-    chart->legend()->hide();
-    return viewOf(chart);
 }
 
 void EdaView::show(const EdaReport &r)
@@ -271,112 +198,16 @@ void EdaView::show(const EdaReport &r)
     summary += tr(" (computed in %1 s). Click a class's bar to see its items.").arg(QString::number(r.seconds, 'f', 2));
     m_summary->setText(summary);
 
-    if (!r.classes.empty()) {
-        // Class balance by who labelled, and by split.
-        QStringList names;
-        m_classIds.clear();
-        for (const ClassBalance &c : r.classes) {
-            names << qs(c.name);
-            m_classIds.push_back(c.id);
-        }
-        auto stacked = [&](const QString &title, const std::vector<std::pair<QString, std::vector<const char *>>> &parts,
-                           bool bySplit, const std::vector<QColor> &colors) {
-            auto *series = new QStackedBarSeries;
-            for (size_t k = 0; k < parts.size(); ++k) {
-                auto *set = new QBarSet(parts[k].first);
-                set->setColor(colors[k % colors.size()]);
-                for (const ClassBalance &c : r.classes) {
-                    int64_t n = 0;
-                    const auto &m = bySplit ? c.bySplit : c.bySource;
-                    for (const char *key : parts[k].second)
-                        if (auto it = m.find(key); it != m.end())
-                            n += it->second;
-                    *set << double(n);
-                }
-                series->append(set);
-            }
-            connect(series, &QStackedBarSeries::clicked, this, [this](int index, QBarSet *) {
-                if (index >= 0 && index < int(m_classIds.size()))
-                    Q_EMIT classClicked(m_classIds[size_t(index)]);
-            });
-            QChart *chart = baseChart(title);
-            chart->addSeries(series);
-            auto *x = new QBarCategoryAxis;
-            x->append(names);
-            auto *y = new QValueAxis;
-            y->setLabelFormat(QStringLiteral("%d"));
-            chart->addAxis(x, Qt::AlignBottom);
-            chart->addAxis(y, Qt::AlignLeft);
-            series->attachAxis(x);
-            series->attachAxis(y);
-            return viewOf(chart);
-        };
-        addCard(stacked(tr("Items per class, by who labelled them"),
-                        {{tr("people"), {"human", "consolidated"}}, {tr("automatic"), {"auto"}}, {tr("imported"), {"imported"}}},
-                        false, {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x7f, 0x7f, 0x7f)}));
-        addCard(stacked(tr("Items per class, by split"),
-                        {{tr("train"), {"train"}}, {tr("validation"), {"validation"}}, {tr("test"), {"test"}}, {tr("none"), {""}}},
-                        true,
-                        {QColor(0x2c, 0xa0, 0x2c), QColor(0x94, 0x67, 0xbd), QColor(0xd6, 0x27, 0x28), QColor(0xbb, 0xbb, 0xbb)}));
-    }
-    if (r.labelsPerItem.total)
-        addCard(histogramChart(r.type == TaskType::BoundingBox ? tr("Objects per image")
-                               : r.type == TaskType::NamedEntityRecognition ? tr("Entities per text")
-                                                                            : tr("Labels per item"),
-                               r.labelsPerItem, tr("count")));
-    if (r.boxArea.total) {
-        addCard(histogramChart(tr("Box area (share of the image)"), r.boxArea, tr("share")));
-        addCard(histogramChart(tr("Box aspect ratio (width / height)"), r.boxAspect, tr("ratio")));
-        addCard(new HeatMap(r.boxCentres, tr("Box centres")));
-    }
+    m_classIds.clear();
+    for (const ClassBalance &c : r.classes)
+        m_classIds.push_back(c.id);
+    addFigures(edaFigures(r, nullptr));
     if (!r.maskShares.empty()) {
         auto *t = table({tr("Class"), tr("Share of pixels")});
         for (const auto &[name, share] : r.maskShares)
             addRow(t, {qs(name), QString::number(100 * share, 'f', 2) + QLatin1Char('%')});
         addCard(t);
     }
-    if (r.autoConfidence.total)
-        addCard(histogramChart(tr("Confidence of automatic labels"), r.autoConfidence, tr("confidence")));
-    if (!r.rounds.empty()) {
-        auto *estimated = new QLineSeries;
-        estimated->setName(tr("estimated (95% bound)"));
-        auto *audited = new QLineSeries;
-        audited->setName(tr("audited"));
-        double low = 1;
-        for (const RoundFigures &f : r.rounds) {
-            if (f.estimated > 0) { // rounds without a qualifying threshold estimate nothing
-                estimated->append(f.iteration, f.estimated);
-                low = std::min(low, f.estimated);
-            }
-            if (f.audited) {
-                audited->append(f.iteration, *f.audited);
-                low = std::min(low, *f.audited);
-            }
-        }
-        QChart *chart = baseChart(tr("Accuracy of automatic labels per round"));
-        chart->addSeries(estimated);
-        chart->addSeries(audited);
-        auto *x = new QValueAxis;
-        const int last = std::max(2, r.rounds.back().iteration);
-        x->setRange(1, last);
-        x->setTickCount(std::min(last, 11));
-        x->setLabelFormat(QStringLiteral("%d"));
-        x->setTitleText(tr("round"));
-        auto *y = new QValueAxis;
-        y->setRange(std::max(0.0, std::floor((low - 0.01) * 20) / 20), 1);
-        chart->addAxis(x, Qt::AlignBottom);
-        chart->addAxis(y, Qt::AlignLeft);
-        for (QLineSeries *s : {estimated, audited}) {
-            s->attachAxis(x);
-            s->attachAxis(y);
-            s->setPointsVisible(true);
-        }
-        addCard(viewOf(chart));
-    }
-    if (r.imageWidth.total)
-        addCard(histogramChart(tr("Image width"), r.imageWidth, tr("pixels")));
-    if (r.textLength.total)
-        addCard(histogramChart(tr("Text length"), r.textLength, tr("characters")));
     if (!r.characteristicWords.empty()) {
         auto *t = table({tr("Class"), tr("Characteristic words")});
         for (const auto &[cls, words] : r.characteristicWords) {
@@ -441,16 +272,7 @@ void EdaView::showPixels(const Pixels &p)
         return;
     }
     m_pixels = *p.stats;
-    std::vector<double> brightness, contrast;
-    for (const ImageFigures &f : p.stats->images)
-        if (!f.unreadable) {
-            brightness.push_back(f.brightness);
-            contrast.push_back(f.contrast);
-        }
-    if (!brightness.empty()) {
-        addCard(histogramChart(tr("Brightness (mean grey level)"), Histogram::of(brightness, 20), tr("0-255")));
-        addCard(histogramChart(tr("Contrast (spread of grey levels)"), Histogram::of(contrast, 20), tr("std. dev.")));
-    }
+    addFigures(edaFigures(EdaReport{}, &*p.stats));
     // Near-duplicates, side by side.
     auto *card = new QWidget;
     auto *layout = new QVBoxLayout(card);

@@ -8,6 +8,7 @@
 
 #include "datasets/eda.h"
 #include "datasets/imagestats.h"
+#include "ui/edacharts.h"
 
 #include <QImage>
 #include <QMap>
@@ -58,7 +59,7 @@ private:
     void showPixels(const Pixels &p);
     void clearCards();
     void addCard(QWidget *w, int span = 1);
-    QChartView *histogramChart(const QString &title, const datasets::Histogram &h, const QString &unit);
+    void addFigures(std::vector<EdaFigure> figures);
 
     QLabel *m_summary = nullptr;
     QProgressBar *m_progress = nullptr;

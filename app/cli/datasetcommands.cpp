@@ -7,6 +7,7 @@
 #include "datasets/imagestats.h"
 #include "datasets/splits.h"
 #include "datasets/versions.h"
+#include "ui/edareport.h"
 
 #include <QDateTime>
 
@@ -420,7 +421,11 @@ int cmdEda(const QStringList &args)
                                       QStringLiteral("Near-duplicates: hashes at most this many bits apart (0-7, "
                                                      "default 4)."),
                                       QStringLiteral("bits"), QStringLiteral("4"));
-    p.addOptions({job, bins, images, distance, jsonOption()});
+    const QCommandLineOption out(QStringLiteral("out"),
+                                 QStringLiteral("Write a self-contained HTML report (charts, tables, near-duplicate "
+                                                "thumbnails; with --images the pixel figures too)."),
+                                 QStringLiteral("report.html"));
+    p.addOptions({job, bins, images, distance, out, jsonOption()});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT [--job NAME]"),
                    QStringLiteral("Exploratory statistics: class balance by source and split, labels per item, box "
@@ -455,6 +460,12 @@ int cmdEda(const QStringList &args)
         if (!s)
             return report(s.error());
         pixels = std::move(*s);
+    }
+    if (p.isSet(out)) {
+        const std::string file = str(p.value(out));
+        if (auto w = ui::writeEdaReport(file, **store, *r, pixels ? &*pixels : nullptr); !w)
+            return report(w.error());
+        std::fprintf(stderr, "gw: wrote %s\n", file.c_str());
     }
     if (p.isSet(jsonOption())) {
         json::Value v = toJson(*r);

@@ -282,6 +282,36 @@ private Q_SLOTS:
         const QString exported = QString::fromUtf8(out.readAll());
         QCOMPARE(exported.count(QStringLiteral("\"human-annotated\":\"no\"")), autoLabelled);
 
+        // The EDA figures of the job, as JSON and as a self-contained HTML report.
+        const CliRun eda = runGw({QStringLiteral("eda"), proj, QStringLiteral("--job"), QStringLiteral("topic"),
+                                  QStringLiteral("--json")});
+        GW_RUN_OK(eda);
+        QVERIFY2(eda.out.contains(QStringLiteral("\"labelled\":600")), qPrintable(eda.out.left(400)));
+        QVERIFY(eda.out.contains(QStringLiteral("\"characteristic_words\"")));
+        const QString html = dir.filePath(QStringLiteral("report.html"));
+        QProcessEnvironment headless = QProcessEnvironment::systemEnvironment();
+        headless.remove(QStringLiteral("DISPLAY"));
+        headless.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        GW_RUN_OK(runGw({QStringLiteral("eda"), proj, QStringLiteral("--job"), QStringLiteral("topic"),
+                         QStringLiteral("--out"), html},
+                        {}, headless));
+        QFile report(html);
+        QVERIFY(report.open(QIODevice::ReadOnly));
+        const QString page = QString::fromUtf8(report.readAll());
+        QVERIFY(page.startsWith(QStringLiteral("<!DOCTYPE html>")));
+        QVERIFY(page.contains(QStringLiteral("<h2>Classes</h2>")) && page.contains(QStringLiteral("computing")));
+        QVERIFY2(!page.contains(QStringLiteral("http://")) && !page.contains(QStringLiteral("https://")),
+                 "the report must open with no network");
+        const QRegularExpression png(QStringLiteral("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\""));
+        int charts = 0;
+        for (auto it = png.globalMatch(page); it.hasNext();) {
+            QImage img;
+            QVERIFY(img.loadFromData(QByteArray::fromBase64(it.next().captured(1).toLatin1()), "PNG"));
+            QVERIFY(img.width() > 100);
+            ++charts;
+        }
+        QVERIFY2(charts >= 5, qPrintable(QString::number(charts)));
+
         // --stop-at: the loop stops once that share of the items has a label.
         const QString half = dir.filePath(QStringLiteral("half.gwproj"));
         makeProject(half);

@@ -1,0 +1,256 @@
+#include "ui/edacharts.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QCoreApplication>
+#include <QGraphicsScene>
+#include <QLineSeries>
+#include <QPainter>
+#include <QStackedBarSeries>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace gw::ui {
+
+using namespace gw::datasets;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("EdaCharts", text);
+}
+
+QString qs(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+QChart *baseChart(const QString &title)
+{
+    auto *chart = new QChart;
+    chart->setTitle(title);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    chart->setBackgroundRoundness(0);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    return chart;
+}
+
+QString shortNumber(double v)
+{
+    if (std::abs(v) >= 100)
+        return QString::number(std::round(v));
+    return QString::number(v, 'g', 3);
+}
+
+QChart *histogramChart(const QString &title, const Histogram &h, const QString &unit)
+{
+    auto *set = new QBarSet(unit);
+    set->setColor(QColor(0x1f, 0x77, 0xb4));
+    QStringList categories;
+    const int n = int(h.counts.size());
+    const double width = n ? (h.max - h.min) / n : 0;
+    for (int i = 0; i < n; ++i) {
+        *set << double(h.counts[size_t(i)]);
+        categories << shortNumber(h.min + width * i);
+    }
+    auto *series = new QBarSeries;
+    series->append(set);
+    series->setBarWidth(0.95);
+    QChart *chart = baseChart(title);
+    chart->addSeries(series);
+    auto *x = new QBarCategoryAxis;
+    x->append(categories);
+    x->setTitleText(unit);
+    if (n > 8) { // bin labels would not fit under narrow bars: the range goes in the title
+        x->setLabelsVisible(false);
+        x->setTitleVisible(false);
+        chart->setTitle(tr("%1 (%2: %3 to %4)").arg(title, unit, shortNumber(h.min), shortNumber(h.max)));
+    }
+    auto *y = new QValueAxis;
+    y->setLabelFormat(QStringLiteral("%d"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(x);
+    series->attachAxis(y);
+    chart->legend()->hide();
+    return chart;
+}
+
+QChart *classBalanceChart(const EdaReport &r, bool bySplit)
+{
+    struct Part
+    {
+        QString name;
+        std::vector<const char *> keys;
+        QColor color;
+    };
+    std::vector<Part> parts;
+    if (bySplit) {
+        parts.push_back({tr("train"), {"train"}, QColor(0x2c, 0xa0, 0x2c)});
+        parts.push_back({tr("validation"), {"validation"}, QColor(0x94, 0x67, 0xbd)});
+        parts.push_back({tr("test"), {"test"}, QColor(0xd6, 0x27, 0x28)});
+        parts.push_back({tr("none"), {""}, QColor(0xbb, 0xbb, 0xbb)});
+    } else {
+        parts.push_back({tr("people"), {"human", "consolidated"}, QColor(0x1f, 0x77, 0xb4)});
+        parts.push_back({tr("automatic"), {"auto"}, QColor(0xff, 0x7f, 0x0e)});
+        parts.push_back({tr("imported"), {"imported"}, QColor(0x7f, 0x7f, 0x7f)});
+    }
+    auto *series = new QStackedBarSeries;
+    for (const Part &part : parts) {
+        auto *set = new QBarSet(part.name);
+        set->setColor(part.color);
+        for (const ClassBalance &c : r.classes) {
+            int64_t n = 0;
+            const auto &m = bySplit ? c.bySplit : c.bySource;
+            for (const char *key : part.keys)
+                if (auto it = m.find(key); it != m.end())
+                    n += it->second;
+            *set << double(n);
+        }
+        series->append(set);
+    }
+    QChart *chart = baseChart(bySplit ? tr("Items per class, by split") : tr("Items per class, by who labelled them"));
+    chart->addSeries(series);
+    auto *x = new QBarCategoryAxis;
+    for (const ClassBalance &c : r.classes)
+        x->append(qs(c.name));
+    auto *y = new QValueAxis;
+    y->setLabelFormat(QStringLiteral("%d"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(x);
+    series->attachAxis(y);
+    return chart;
+}
+
+QChart *roundsChart(const EdaReport &r)
+{
+    auto *estimated = new QLineSeries;
+    estimated->setName(tr("estimated (95% bound)"));
+    auto *audited = new QLineSeries;
+    audited->setName(tr("audited"));
+    double low = 1;
+    for (const RoundFigures &f : r.rounds) {
+        if (f.estimated > 0) { // rounds without a qualifying threshold estimate nothing
+            estimated->append(f.iteration, f.estimated);
+            low = std::min(low, f.estimated);
+        }
+        if (f.audited) {
+            audited->append(f.iteration, *f.audited);
+            low = std::min(low, *f.audited);
+        }
+    }
+    QChart *chart = baseChart(tr("Accuracy of automatic labels per round"));
+    chart->addSeries(estimated);
+    chart->addSeries(audited);
+    auto *x = new QValueAxis;
+    const int last = std::max(2, r.rounds.back().iteration);
+    x->setRange(1, last);
+    x->setTickCount(std::min(last, 11));
+    x->setLabelFormat(QStringLiteral("%d"));
+    x->setTitleText(tr("round"));
+    auto *y = new QValueAxis;
+    y->setRange(std::max(0.0, std::floor((low - 0.01) * 20) / 20), 1);
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    for (QLineSeries *s : {estimated, audited}) {
+        s->attachAxis(x);
+        s->attachAxis(y);
+        s->setPointsVisible(true);
+    }
+    return chart;
+}
+
+} // namespace
+
+QImage heatMapImage(const std::vector<std::vector<int64_t>> &cells, const QString &title, QSize size)
+{
+    QImage img(size, QImage::Format_RGB32);
+    img.fill(Qt::white);
+    QPainter p(&img);
+    p.setPen(Qt::black);
+    QFont f = p.font();
+    f.setBold(true);
+    p.setFont(f);
+    p.drawText(QRect(0, 4, size.width(), 20), Qt::AlignCenter, title);
+    if (cells.empty() || cells.front().empty())
+        return img;
+    int64_t most = 1;
+    for (const auto &row : cells)
+        for (int64_t n : row)
+            most = std::max(most, n);
+    const int rows = int(cells.size()), cols = int(cells.front().size());
+    const int side = std::max(1, std::min((size.width() - 20) / cols, (size.height() - 40) / rows));
+    const QPoint origin((size.width() - side * cols) / 2, 30);
+    for (int y = 0; y < rows; ++y)
+        for (int x = 0; x < cols; ++x) {
+            const double t = std::sqrt(double(cells[size_t(y)][size_t(x)]) / double(most));
+            p.fillRect(QRect(origin + QPoint(x * side, y * side), QSize(side - 1, side - 1)),
+                       QColor::fromRgbF(1 - 0.88 * t, 1 - 0.6 * t, 1 - 0.2 * t));
+        }
+    p.setPen(QColor(0xaa, 0xaa, 0xaa));
+    p.drawRect(QRect(origin, QSize(side * cols, side * rows)).adjusted(-1, -1, 0, 0));
+    return img;
+}
+
+QImage renderChart(QChart *chart, QSize size)
+{
+    QGraphicsScene scene; // owns the chart from here on
+    scene.addItem(chart);
+    chart->setGeometry(QRectF(QPointF(0, 0), QSizeF(size)));
+    scene.setSceneRect(QRectF(QPointF(0, 0), QSizeF(size)));
+    QImage img(size, QImage::Format_RGB32);
+    img.fill(Qt::white);
+    QPainter p(&img);
+    p.setRenderHint(QPainter::Antialiasing);
+    scene.render(&p, QRectF(QPointF(0, 0), QSizeF(size)), scene.sceneRect());
+    return img;
+}
+
+std::vector<EdaFigure> edaFigures(const EdaReport &r, const ImageStats *pixels)
+{
+    std::vector<EdaFigure> out;
+    auto add = [&](QChart *chart, bool classBars = false) { out.push_back({chart->title(), chart, {}, classBars}); };
+    if (!r.classes.empty()) {
+        add(classBalanceChart(r, false), true);
+        add(classBalanceChart(r, true), true);
+    }
+    if (r.labelsPerItem.total)
+        add(histogramChart(r.type == TaskType::BoundingBox             ? tr("Objects per image")
+                           : r.type == TaskType::NamedEntityRecognition ? tr("Entities per text")
+                                                                        : tr("Labels per item"),
+                           r.labelsPerItem, tr("count")));
+    if (r.boxArea.total) {
+        add(histogramChart(tr("Box area (share of the image)"), r.boxArea, tr("share")));
+        add(histogramChart(tr("Box aspect ratio (width / height)"), r.boxAspect, tr("ratio")));
+        out.push_back({tr("Box centres"), nullptr, heatMapImage(r.boxCentres, tr("Box centres"), QSize(420, 300)), false});
+    }
+    if (r.autoConfidence.total)
+        add(histogramChart(tr("Confidence of automatic labels"), r.autoConfidence, tr("confidence")));
+    if (!r.rounds.empty())
+        add(roundsChart(r));
+    if (r.imageWidth.total)
+        add(histogramChart(tr("Image width"), r.imageWidth, tr("pixels")));
+    if (r.textLength.total)
+        add(histogramChart(tr("Text length"), r.textLength, tr("characters")));
+    if (pixels) {
+        std::vector<double> brightness, contrast;
+        for (const ImageFigures &f : pixels->images)
+            if (!f.unreadable) {
+                brightness.push_back(f.brightness);
+                contrast.push_back(f.contrast);
+            }
+        if (!brightness.empty()) {
+            add(histogramChart(tr("Brightness (mean grey level)"), Histogram::of(brightness, 20), tr("0-255")));
+            add(histogramChart(tr("Contrast (spread of grey levels)"), Histogram::of(contrast, 20), tr("std. dev.")));
+        }
+    }
+    return out;
+}
+
+} // namespace gw::ui

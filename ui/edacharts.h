@@ -1,0 +1,33 @@
+#pragma once
+
+// The EDA charts, built once for both the app's EDA view and the HTML report (which renders them to PNG):
+// each figure of a report as a Qt Charts chart, or an image for the box-centre heat map.
+
+#include "datasets/eda.h"
+#include "datasets/imagestats.h"
+
+#include <QImage>
+#include <QString>
+
+#include <vector>
+
+class QChart;
+
+namespace gw::ui {
+
+struct EdaFigure
+{
+    QString title;
+    QChart *chart = nullptr; ///< owned by the caller (a view or a scene) once taken
+    QImage image;            ///< instead of a chart (the heat map)
+    bool classBars = false;  ///< bars per class, in the report's class order (drill-down)
+};
+
+/// The figures of a report, in the order the view shows them; pixels may be null.
+std::vector<EdaFigure> edaFigures(const datasets::EdaReport &report, const datasets::ImageStats *pixels);
+/// Box centres as an image of the given size (darker: more boxes).
+QImage heatMapImage(const std::vector<std::vector<int64_t>> &cells, const QString &title, QSize size);
+/// Renders a chart into an image (the chart is deleted).
+QImage renderChart(QChart *chart, QSize size);
+
+} // namespace gw::ui
