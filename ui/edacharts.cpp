@@ -8,6 +8,7 @@
 #include <QGraphicsScene>
 #include <QLineSeries>
 #include <QPainter>
+#include <QScatterSeries>
 #include <QStackedBarSeries>
 #include <QValueAxis>
 
@@ -167,6 +168,29 @@ QChart *roundsChart(const EdaReport &r)
 }
 
 } // namespace
+
+QChart *insightMapChart(const activelearning::ModelInsights &insights, const Job &job)
+{
+    QChart *chart = baseChart(tr("Items mapped by the model (PCA of its class scores: %1% + %2% of the variance)")
+                                  .arg(QString::number(100 * insights.explained[0], 'f', 0),
+                                       QString::number(100 * insights.explained[1], 'f', 0)));
+    std::map<int, QScatterSeries *> byClass;
+    for (const LabelClass &c : job.classes) {
+        auto *series = new QScatterSeries;
+        series->setName(qs(c.name));
+        series->setColor(QColor(qs(c.color)));
+        series->setBorderColor(QColor(qs(c.color)));
+        series->setMarkerSize(6);
+        byClass[c.id] = series;
+    }
+    for (size_t i = 0; i < insights.map.size(); ++i)
+        if (auto it = byClass.find(insights.classes[i]); it != byClass.end())
+            it->second->append(insights.map[i][0], insights.map[i][1]);
+    for (auto &[id, series] : byClass)
+        chart->addSeries(series);
+    chart->createDefaultAxes();
+    return chart;
+}
 
 QImage heatMapImage(const std::vector<std::vector<int64_t>> &cells, const QString &title, QSize size)
 {

@@ -4,6 +4,7 @@
 // each figure of a report as a Qt Charts chart, or an image for the box-centre heat map.
 
 #include "datasets/eda.h"
+#include "activelearning/insights.h"
 #include "datasets/imagestats.h"
 
 #include <QImage>
@@ -25,6 +26,8 @@ struct EdaFigure
 
 /// The figures of a report, in the order the view shows them; pixels may be null.
 std::vector<EdaFigure> edaFigures(const datasets::EdaReport &report, const datasets::ImageStats *pixels);
+/// The model's map of the labelled items (one colour per class of the job).
+QChart *insightMapChart(const activelearning::ModelInsights &insights, const datasets::Job &job);
 /// Box centres as an image of the given size (darker: more boxes).
 QImage heatMapImage(const std::vector<std::vector<int64_t>> &cells, const QString &title, QSize size);
 /// Renders a chart into an image (the chart is deleted).

@@ -56,7 +56,7 @@ td:first-child, th:first-child { text-align: left; }
 } // namespace
 
 Result<> writeEdaReport(const std::string &path, const ProjectStore &store, const EdaReport &r,
-                        const ImageStats *pixels)
+                        const ImageStats *pixels, const activelearning::ModelInsights *insights)
 {
     QString out;
     out += QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
@@ -125,6 +125,39 @@ Result<> writeEdaReport(const std::string &path, const ProjectStore &store, cons
                        .arg(QString::number(a.itemsPerHour, 'f', 1),
                             a.medianSecondsPerItem > 0 ? QString::number(a.medianSecondsPerItem, 'f', 1)
                                                        : QStringLiteral("–"));
+        out += QStringLiteral("</table>\n");
+    }
+    if (insights && !r.job.empty()) {
+        auto job = store.job(r.job);
+        if (!job)
+            return fail(job.error());
+        out += QStringLiteral("<h2>What the model says</h2>\n<p>Each labelled item scored by a model trained on the "
+                              "others (%1 folds): it agrees with people on %2% of them.</p>\n")
+                   .arg(insights->folds)
+                   .arg(QString::number(100 * insights->outOfFoldAccuracy, 'f', 1));
+        out += QStringLiteral("<figure><img alt=\"map\" src=\"%1\"></figure>\n")
+                   .arg(dataUri(renderChart(insightMapChart(*insights, *job), QSize(720, 480))));
+        out += QStringLiteral("<h2>Suspected label errors</h2>\n<table><tr><th>item</th><th>people said</th>"
+                              "<th>the model says</th><th>its confidence</th></tr>\n");
+        const std::string dir = store.projectDir();
+        for (const activelearning::SuspectedError &e : insights->suspects) {
+            auto item = store.item(e.itemId);
+            if (!item)
+                continue;
+            QString what;
+            if (item->kind == MediaKind::Image) {
+                const QImage img(QString::fromStdString(media::resolve(dir, item->uri)));
+                what = img.isNull() ? html(item->uri)
+                                    : QStringLiteral("<img title=\"%1\" src=\"%2\">")
+                                          .arg(html(item->uri), dataUri(img.scaled(64, 64, Qt::KeepAspectRatio)));
+            } else {
+                what = html(QString::fromStdString(item->text).left(120));
+            }
+            const LabelClass *given = job->classById(e.given), *predicted = job->classById(e.predicted);
+            out += QStringLiteral("<tr><td style=\"text-align:left\">%1</td><td>%2</td><td>%3</td><td>%4</td></tr>\n")
+                       .arg(what, html(given ? given->name : std::string("?")),
+                            html(predicted ? predicted->name : std::string("?")), QString::number(e.confidence, 'f', 3));
+        }
         out += QStringLiteral("</table>\n");
     }
     if (pixels) {

@@ -4,6 +4,7 @@
 // the app's EDA view, tables, thumbnails of near-duplicates) that opens in a browser with no network.
 // Needs a QApplication (the charts are Qt Charts); `gw eda --out` makes one on the offscreen platform.
 
+#include "activelearning/insights.h"
 #include "datasets/eda.h"
 #include "datasets/imagestats.h"
 
@@ -12,6 +13,7 @@
 namespace gw::ui {
 
 Result<> writeEdaReport(const std::string &path, const datasets::ProjectStore &store,
-                        const datasets::EdaReport &report, const datasets::ImageStats *pixels);
+                        const datasets::EdaReport &report, const datasets::ImageStats *pixels,
+                        const activelearning::ModelInsights *insights = nullptr);
 
 } // namespace gw::ui

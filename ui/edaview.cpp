@@ -14,6 +14,7 @@
 #include <QLineSeries>
 #include <QPainter>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QStackedBarSeries>
 #include <QTableWidget>
@@ -79,14 +80,24 @@ EdaView::EdaView(QWidget *parent) : QWidget(parent)
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
     scroll->setWidget(m_cards);
+    m_suspectsButton = new QPushButton(tr("Find suspected label errors"));
+    m_suspectsButton->setToolTip(tr("Trains a model on people's labels, each item scored by a model that did not "
+                                    "see it, and lists the labels it contradicts most confidently"));
+    m_suspectsButton->setEnabled(false);
+    connect(m_suspectsButton, &QPushButton::clicked, this, &EdaView::findSuspects);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_summary);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_summary, 1);
+    top->addWidget(m_suspectsButton);
+    layout->addLayout(top);
     layout->addWidget(m_progress);
     layout->addWidget(scroll, 1);
 }
 
 EdaView::~EdaView()
 {
+    if (m_modelWatcher)
+        m_modelWatcher->waitForFinished();
     if (m_watcher)
         m_watcher->waitForFinished();
     if (m_pixelWatcher)
@@ -108,7 +119,15 @@ void EdaView::setJob(const QString &storePath, const QString &job)
         m_pixelWatcher = nullptr;
     }
     m_pixels.reset();
+    m_insights.reset();
+    if (m_modelWatcher) {
+        m_modelWatcher->disconnect(this);
+        m_modelWatcher->waitForFinished();
+        m_modelWatcher->deleteLater();
+        m_modelWatcher = nullptr;
+    }
     m_storePath = storePath;
+    m_job = job;
     m_summary->setText(tr("Computing the figures of %1…").arg(job.isEmpty() ? tr("the project") : job));
     m_progress->show();
     m_watcher = new QFutureWatcher<Result<EdaReport>>(this);
@@ -185,6 +204,9 @@ void EdaView::addFigures(std::vector<EdaFigure> figures)
 void EdaView::show(const EdaReport &r)
 {
     m_report = r;
+    m_suspectsButton->setEnabled(r.type == TaskType::ImageClassification || r.type == TaskType::TextClassification);
+    if (r.job.empty())
+        m_suspectsButton->setEnabled(false);
     clearCards();
     QString summary = tr("%1 items").arg(r.items);
     if (!r.job.empty())
@@ -306,6 +328,59 @@ void EdaView::showPixels(const Pixels &p)
     }
     layout->addStretch();
     addCard(card, 2);
+}
+
+void EdaView::findSuspects()
+{
+    if (m_modelWatcher || m_job.isEmpty())
+        return;
+    m_suspectsButton->setEnabled(false);
+    m_progress->show();
+    m_modelWatcher = new QFutureWatcher<Result<activelearning::ModelInsights>>(this);
+    connect(m_modelWatcher, &QFutureWatcherBase::finished, this, [this] {
+        const auto r = m_modelWatcher->result();
+        m_modelWatcher->deleteLater();
+        m_modelWatcher = nullptr;
+        m_progress->hide();
+        m_suspectsButton->setEnabled(true);
+        if (!r) {
+            m_summary->setText(m_summary->text() + QLatin1Char(' ') + tr("No model insights: %1").arg(qs(r.error().message)));
+            Q_EMIT computed();
+            return;
+        }
+        m_insights = *r;
+        auto store = ProjectStore::open(m_storePath.toStdString(), ProjectStore::OpenMode::OpenExisting);
+        auto job = store ? (*store)->job(m_job.toStdString()) : Result<Job>(fail(Error::notFound("")));
+        if (job) {
+            addCard(viewOf(insightMapChart(*r, *job)), 2);
+            auto *t = table({tr("Item"), tr("People said"), tr("The model says"), tr("Confidence")});
+            for (const activelearning::SuspectedError &e : r->suspects) {
+                auto item = (*store)->item(e.itemId);
+                const LabelClass *given = job->classById(e.given), *predicted = job->classById(e.predicted);
+                addRow(t, {item ? qs(item->kind == MediaKind::Text ? item->text.substr(0, 80) : item->uri) : QString(),
+                           given ? qs(given->name) : QString(), predicted ? qs(predicted->name) : QString(),
+                           QString::number(e.confidence, 'f', 3)});
+                t->item(t->rowCount() - 1, 0)->setData(Qt::UserRole, QVariant::fromValue(qint64(e.itemId)));
+            }
+            connect(t, &QTableWidget::cellDoubleClicked, this, [this, t](int row, int) {
+                Q_EMIT itemActivated(t->item(row, 0)->data(Qt::UserRole).toLongLong());
+            });
+            t->setToolTip(tr("Suspected label errors (the model agrees with people on %1%); double-click to open")
+                              .arg(QString::number(100 * r->outOfFoldAccuracy, 'f', 1)));
+            addCard(t, 2);
+        }
+        Q_EMIT computed();
+    });
+    m_modelWatcher->setFuture(QtConcurrent::run([path = m_storePath.toStdString(), name = m_job.toStdString()]()
+                                                    -> Result<activelearning::ModelInsights> {
+        auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
+        if (!store)
+            return fail(store.error());
+        auto job = (*store)->job(name);
+        if (!job)
+            return fail(job.error());
+        return activelearning::modelInsights(**store, *job, {});
+    }));
 }
 
 QStringList EdaView::chartTitles() const

@@ -22,6 +22,7 @@ class QChartView;
 class QGridLayout;
 class QLabel;
 class QProgressBar;
+class QPushButton;
 class QTableWidget;
 
 namespace gw::ui {
@@ -35,17 +36,23 @@ public:
 
     /// Computes the job's figures in the background (job empty: the project's items only).
     void setJob(const QString &storePath, const QString &job);
-    bool isComputing() const { return m_watcher != nullptr || m_pixelWatcher != nullptr; }
+    bool isComputing() const { return m_watcher || m_pixelWatcher || m_modelWatcher; }
     const std::optional<datasets::EdaReport> &report() const { return m_report; }
     /// The pixel figures (image jobs), once computed.
     const std::optional<datasets::ImageStats> &imageStats() const { return m_pixels; }
     /// The charts shown, by title (for tests and screenshots).
     QStringList chartTitles() const;
     QChartView *chart(const QString &title) const;
+    /// Trains a model on people's labels (k-fold) in the background to list suspected label errors and map the
+    /// items; single-label classification jobs.
+    void findSuspects();
+    const std::optional<activelearning::ModelInsights> &insights() const { return m_insights; }
 
 Q_SIGNALS:
     /// Someone clicked the bar of a class: show its items.
     void classClicked(int classId);
+    /// Someone double-clicked a suspected label error: open the item.
+    void itemActivated(int64_t itemId);
     void computed();
 
 private:
@@ -70,6 +77,10 @@ private:
     std::optional<datasets::EdaReport> m_report;
     QFutureWatcher<Result<datasets::EdaReport>> *m_watcher = nullptr;
     QFutureWatcher<Pixels> *m_pixelWatcher = nullptr;
+    QFutureWatcher<Result<activelearning::ModelInsights>> *m_modelWatcher = nullptr;
+    std::optional<activelearning::ModelInsights> m_insights;
+    QPushButton *m_suspectsButton = nullptr;
+    QString m_job;
     std::optional<datasets::ImageStats> m_pixels;
     QString m_storePath;
     QList<QChartView *> m_charts;

@@ -750,6 +750,11 @@ EdaView *MainWindow::explore()
             raise();
             activateWindow();
         });
+        connect(m_edaView, &EdaView::itemActivated, this, [this](int64_t itemId) {
+            m_pane->openItem(itemId);
+            raise();
+            activateWindow();
+        });
     }
     m_explorer->setWindowTitle(tr("Explore — %1").arg(QString::fromStdString(m_pane->job().name)));
     m_edaView->setJob(QString::fromStdString(m_store->path()), QString::fromStdString(m_pane->job().name));

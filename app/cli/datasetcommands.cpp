@@ -6,6 +6,7 @@
 #include "datasets/formats/format.h"
 #include "datasets/imagestats.h"
 #include "datasets/splits.h"
+#include "activelearning/insights.h"
 #include "datasets/versions.h"
 #include "ui/edareport.h"
 
@@ -425,7 +426,11 @@ int cmdEda(const QStringList &args)
                                  QStringLiteral("Write a self-contained HTML report (charts, tables, near-duplicate "
                                                 "thumbnails; with --images the pixel figures too)."),
                                  QStringLiteral("report.html"));
-    p.addOptions({job, bins, images, distance, out, jsonOption()});
+    const QCommandLineOption model(QStringLiteral("model"),
+                                   QStringLiteral("Also train a model on people's labels, k-fold, to list suspected "
+                                                  "label errors (items it contradicts with confidence) and map the "
+                                                  "items by its class scores (single-label classification)."));
+    p.addOptions({job, bins, images, distance, model, out, jsonOption()});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT [--job NAME]"),
                    QStringLiteral("Exploratory statistics: class balance by source and split, labels per item, box "
@@ -461,9 +466,25 @@ int cmdEda(const QStringList &args)
             return report(s.error());
         pixels = std::move(*s);
     }
+    std::optional<activelearning::ModelInsights> insights;
+    if (p.isSet(model)) {
+        if (o.job.empty())
+            return usageError(p, "--model needs --job");
+        auto j = (*store)->job(o.job);
+        if (!j)
+            return report(j.error());
+        Progress training("training (folds)");
+        activelearning::InsightOptions io;
+        io.progress = std::ref(training);
+        auto m = activelearning::modelInsights(**store, *j, io);
+        if (!m)
+            return report(m.error());
+        insights = std::move(*m);
+    }
     if (p.isSet(out)) {
         const std::string file = str(p.value(out));
-        if (auto w = ui::writeEdaReport(file, **store, *r, pixels ? &*pixels : nullptr); !w)
+        if (auto w = ui::writeEdaReport(file, **store, *r, pixels ? &*pixels : nullptr, insights ? &*insights : nullptr);
+            !w)
             return report(w.error());
         std::fprintf(stderr, "gw: wrote %s\n", file.c_str());
     }
@@ -501,8 +522,40 @@ int cmdEda(const QStringList &args)
             px.set("duplicate_groups", std::move(groups));
             v.object().set("images", std::move(px));
         }
+        if (insights) {
+            json::Object m;
+            m.set("folds", int64_t(insights->folds));
+            m.set("out_of_fold_accuracy", insights->outOfFoldAccuracy);
+            json::Array suspects;
+            for (const activelearning::SuspectedError &e : insights->suspects) {
+                json::Object x;
+                x.set("item", e.itemId);
+                x.set("given", int64_t(e.given));
+                x.set("predicted", int64_t(e.predicted));
+                x.set("confidence", e.confidence);
+                suspects.emplace_back(std::move(x));
+            }
+            m.set("suspects", std::move(suspects));
+            m.set("explained", json::Array{json::Value(insights->explained[0]), json::Value(insights->explained[1])});
+            v.object().set("model", std::move(m));
+        }
         printJson(v);
         return ExitOk;
+    }
+    if (insights) {
+        std::printf("model (%d folds, out of fold): agrees with people on %.1f%% of the labelled items; suspected "
+                    "label errors, most confident first:\n",
+                    insights->folds, 100 * insights->outOfFoldAccuracy);
+        auto j = (*store)->job(o.job);
+        for (size_t k = 0; k < insights->suspects.size() && k < 15; ++k) {
+            const activelearning::SuspectedError &e = insights->suspects[k];
+            auto item = (*store)->item(e.itemId);
+            const LabelClass *given = j->classById(e.given), *predicted = j->classById(e.predicted);
+            std::string what = item ? (item->kind == MediaKind::Text ? item->text.substr(0, 60) : item->uri) : "?";
+            std::printf("  item %lld  %s → %s (%.3f)  %s\n", static_cast<long long>(e.itemId),
+                        given ? given->name.c_str() : "?", predicted ? predicted->name.c_str() : "?", e.confidence,
+                        what.c_str());
+        }
     }
     if (pixels) {
         int64_t copies = 0;

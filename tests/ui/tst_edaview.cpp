@@ -81,6 +81,50 @@ private Q_SLOTS:
         QCOMPARE(classFilter->currentData().toInt(), 1);
         QTRY_COMPARE(w.itemList()->model()->rowCount(), 3);
     }
+
+    void suspectedLabelErrorsFromAModel()
+    {
+        QTemporaryDir dir;
+        const std::string path = test::path(dir, "t.gwproj");
+        int64_t wrong = 0;
+        {
+            auto s = test::newProject(path);
+            Job j;
+            j.name = "topic";
+            j.type = TaskType::TextClassification;
+            j.classes = {{0, "sport", "#1f77b4", "1", {}}, {1, "music", "#ff7f0e", "2", {}}};
+            const Job job = *s->createJob(j);
+            const char *words[2][4] = {{"goal", "match", "league", "striker"}, {"guitar", "chord", "melody", "drummer"}};
+            auto tx = s->begin();
+            for (int i = 0; i < 120; ++i) {
+                Item it;
+                it.kind = MediaKind::Text;
+                it.text = std::to_string(i) + " " + words[i % 2][i % 4] + " " + words[i % 2][(i / 2) % 4] + " today";
+                (void)(*tx)->addItem(it);
+                Annotation a;
+                a.jobId = job.id;
+                a.itemId = it.id;
+                const int cls = i == 41 ? 0 : i % 2; // item 42 is music, labelled sport
+                if (i == 41)
+                    wrong = it.id;
+                a.payload.classes = {cls};
+                a.payload.classConfidence = {std::nullopt};
+                a.provenance.author = "ann";
+                (void)(*tx)->putAnnotation(a);
+            }
+            QVERIFY((*tx)->commit());
+        }
+        ui::MainWindow w;
+        QVERIFY(w.openProject(QString::fromStdString(path)));
+        QVERIFY(w.selectJob(QStringLiteral("topic")));
+        ui::EdaView *view = w.explore();
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isComputing() && view->report().has_value(), 10000);
+        view->findSuspects();
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isComputing() && view->insights().has_value(), 60000);
+        QVERIFY(!view->insights()->suspects.empty());
+        QCOMPARE(view->insights()->suspects.front().itemId, wrong);
+        QCOMPARE(view->insights()->map.size(), size_t(120));
+    }
 };
 
 QTEST_MAIN(TestEdaView)
