@@ -393,6 +393,69 @@ Result<EdaReport> computeEda(const ProjectStore &store, const EdaOptions &o)
     return r;
 }
 
+Result<std::vector<int64_t>> itemsWhere(const ProjectStore &store, const std::string &jobName, EdaMeasure m,
+                                        double low, double high, bool lastBin, int column, int row, int cells)
+{
+    auto job = store.job(jobName);
+    if (!job)
+        return fail(job.error());
+    auto in = [&](double v) { return v >= low && (v < high || (lastBin && v <= high)); };
+    std::vector<int64_t> out;
+    if (m == EdaMeasure::ImageWidth || m == EdaMeasure::TextLength) {
+        ItemFilter f;
+        f.kind = m == EdaMeasure::ImageWidth ? MediaKind::Image : MediaKind::Text;
+        if (auto r = store.forEachItem(f, [&](const Item &it) {
+                const double v = m == EdaMeasure::ImageWidth ? double(it.width) : double(codePoints(it.text));
+                if ((m != EdaMeasure::ImageWidth || it.width > 0) && in(v))
+                    out.push_back(it.id);
+                return true;
+            });
+            !r)
+            return fail(r.error());
+        return out;
+    }
+    if (auto r = store.forEachAnnotation(job->id, [&](const Annotation &a) {
+            const Payload &p = a.payload;
+            bool hit = false;
+            switch (m) {
+            case EdaMeasure::LabelsPerItem: {
+                const size_t n = job->type == TaskType::BoundingBox ? p.boxes.size()
+                                 : job->type == TaskType::NamedEntityRecognition ? p.spans.size()
+                                                                                  : p.classes.size();
+                hit = in(double(n));
+                break;
+            }
+            case EdaMeasure::AutoConfidence:
+                hit = a.provenance.source == Source::Auto && a.provenance.confidence && in(*a.provenance.confidence);
+                break;
+            case EdaMeasure::BoxArea:
+            case EdaMeasure::BoxAspect:
+            case EdaMeasure::BoxCentre: {
+                auto item = store.item(a.itemId);
+                const int w = item && item->width > 0 ? item->width : p.imageWidth;
+                const int h = item && item->height > 0 ? item->height : p.imageHeight;
+                for (const Box &b : p.boxes) {
+                    if (m == EdaMeasure::BoxAspect)
+                        hit = hit || (b.height > 0 && in(b.width / b.height));
+                    else if (w > 0 && h > 0 && m == EdaMeasure::BoxArea)
+                        hit = hit || in(b.width * b.height / (double(w) * h));
+                    else if (w > 0 && h > 0)
+                        hit = hit || (std::clamp(int((b.left + b.width / 2) / w * cells), 0, cells - 1) == column &&
+                                      std::clamp(int((b.top + b.height / 2) / h * cells), 0, cells - 1) == row);
+                }
+                break;
+            }
+            default: break;
+            }
+            if (hit)
+                out.push_back(a.itemId);
+            return true;
+        });
+        !r)
+        return fail(r.error());
+    return out;
+}
+
 json::Value toJson(const EdaReport &r)
 {
     json::Object o;

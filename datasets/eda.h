@@ -88,6 +88,15 @@ struct EdaReport
 };
 
 Result<EdaReport> computeEda(const ProjectStore &store, const EdaOptions &options);
+
+/// The measures a chart's bar can stand for, to list the items behind it.
+enum class EdaMeasure { LabelsPerItem, BoxArea, BoxAspect, BoxCentre, ImageWidth, TextLength, AutoConfidence };
+
+/// Items of the job with a value of the measure in [low, high] (high inclusive when lastBin): for box measures,
+/// items with at least one such box; BoxCentre takes the cell (column, row) of a cells × cells grid instead.
+Result<std::vector<int64_t>> itemsWhere(const ProjectStore &store, const std::string &job, EdaMeasure measure,
+                                        double low, double high, bool lastBin, int column = 0, int row = 0,
+                                        int cells = 16);
 json::Value toJson(const EdaReport &report);
 
 } // namespace gw::datasets

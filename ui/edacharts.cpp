@@ -239,29 +239,38 @@ QImage renderChart(QChart *chart, QSize size)
 std::vector<EdaFigure> edaFigures(const EdaReport &r, const ImageStats *pixels)
 {
     std::vector<EdaFigure> out;
-    auto add = [&](QChart *chart, bool classBars = false) { out.push_back({chart->title(), chart, {}, classBars}); };
+    auto add = [&](QChart *chart, bool classBars = false) { out.push_back({chart->title(), chart, {}, classBars, {}, {}}); };
+    auto addHistogram = [&](QChart *chart, EdaMeasure measure, const Histogram &h) {
+        out.push_back({chart->title(), chart, {}, false, measure, h});
+    };
     if (!r.classes.empty()) {
         add(classBalanceChart(r, false), true);
         add(classBalanceChart(r, true), true);
     }
     if (r.labelsPerItem.total)
-        add(histogramChart(r.type == TaskType::BoundingBox             ? tr("Objects per image")
-                           : r.type == TaskType::NamedEntityRecognition ? tr("Entities per text")
-                                                                        : tr("Labels per item"),
-                           r.labelsPerItem, tr("count")));
+        addHistogram(histogramChart(r.type == TaskType::BoundingBox             ? tr("Objects per image")
+                                    : r.type == TaskType::NamedEntityRecognition ? tr("Entities per text")
+                                                                                 : tr("Labels per item"),
+                                    r.labelsPerItem, tr("count")),
+                     EdaMeasure::LabelsPerItem, r.labelsPerItem);
     if (r.boxArea.total) {
-        add(histogramChart(tr("Box area (share of the image)"), r.boxArea, tr("share")));
-        add(histogramChart(tr("Box aspect ratio (width / height)"), r.boxAspect, tr("ratio")));
-        out.push_back({tr("Box centres"), nullptr, heatMapImage(r.boxCentres, tr("Box centres"), QSize(420, 300)), false});
+        addHistogram(histogramChart(tr("Box area (share of the image)"), r.boxArea, tr("share")), EdaMeasure::BoxArea,
+                     r.boxArea);
+        addHistogram(histogramChart(tr("Box aspect ratio (width / height)"), r.boxAspect, tr("ratio")),
+                     EdaMeasure::BoxAspect, r.boxAspect);
+        out.push_back({tr("Box centres"), nullptr, heatMapImage(r.boxCentres, tr("Box centres"), QSize(420, 300)), false,
+                       EdaMeasure::BoxCentre, {}});
     }
     if (r.autoConfidence.total)
-        add(histogramChart(tr("Confidence of automatic labels"), r.autoConfidence, tr("confidence")));
+        addHistogram(histogramChart(tr("Confidence of automatic labels"), r.autoConfidence, tr("confidence")),
+                     EdaMeasure::AutoConfidence, r.autoConfidence);
     if (!r.rounds.empty())
         add(roundsChart(r));
     if (r.imageWidth.total)
-        add(histogramChart(tr("Image width"), r.imageWidth, tr("pixels")));
+        addHistogram(histogramChart(tr("Image width"), r.imageWidth, tr("pixels")), EdaMeasure::ImageWidth, r.imageWidth);
     if (r.textLength.total)
-        add(histogramChart(tr("Text length"), r.textLength, tr("characters")));
+        addHistogram(histogramChart(tr("Text length"), r.textLength, tr("characters")), EdaMeasure::TextLength,
+                     r.textLength);
     if (pixels) {
         std::vector<double> brightness, contrast;
         for (const ImageFigures &f : pixels->images)

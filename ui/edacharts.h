@@ -10,6 +10,8 @@
 #include <QImage>
 #include <QString>
 
+#include <optional>
+
 #include <vector>
 
 class QChart;
@@ -22,6 +24,8 @@ struct EdaFigure
     QChart *chart = nullptr; ///< owned by the caller (a view or a scene) once taken
     QImage image;            ///< instead of a chart (the heat map)
     bool classBars = false;  ///< bars per class, in the report's class order (drill-down)
+    std::optional<datasets::EdaMeasure> measure; ///< a histogram of this measure (drill-down by bin)
+    datasets::Histogram histogram;
 };
 
 /// The figures of a report, in the order the view shows them; pixels may be null.

@@ -5,6 +5,8 @@
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
+#include <QBarSeries>
+#include <QBarSet>
 #include <QChart>
 #include <QChartView>
 #include <QGridLayout>
@@ -190,6 +192,19 @@ void EdaView::addFigures(std::vector<EdaFigure> figures)
             addCard(label);
             continue;
         }
+        if (f.measure)
+            for (QAbstractSeries *series : f.chart->series())
+                if (auto *bars = qobject_cast<QBarSeries *>(series))
+                    connect(bars, &QBarSeries::clicked, this,
+                            [this, measure = *f.measure, h = f.histogram, title = f.title](int index, QBarSet *) {
+                                const int n = int(h.counts.size());
+                                if (index < 0 || index >= n)
+                                    return;
+                                const double width = (h.max - h.min) / n;
+                                const double low = h.min + width * index, high = low + width;
+                                requestItems(tr("%1, %2 to %3").arg(title).arg(low).arg(high), measure, low, high,
+                                             index == n - 1);
+                            });
         if (f.classBars)
             for (QAbstractSeries *series : f.chart->series())
                 if (auto *bars = qobject_cast<QStackedBarSeries *>(series))
@@ -380,6 +395,24 @@ void EdaView::findSuspects()
         if (!job)
             return fail(job.error());
         return activelearning::modelInsights(**store, *job, {});
+    }));
+}
+
+void EdaView::requestItems(const QString &what, EdaMeasure measure, double low, double high, bool lastBin)
+{
+    auto *watcher = new QFutureWatcher<Result<std::vector<int64_t>>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, what] {
+        const auto ids = watcher->result();
+        watcher->deleteLater();
+        if (ids)
+            Q_EMIT itemsRequested(what, *ids);
+    });
+    watcher->setFuture(QtConcurrent::run([path = m_storePath.toStdString(), job = m_job.toStdString(), measure, low,
+                                          high, lastBin]() -> Result<std::vector<int64_t>> {
+        auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
+        if (!store)
+            return fail(store.error());
+        return itemsWhere(**store, job, measure, low, high, lastBin);
     }));
 }
 

@@ -51,6 +51,8 @@ public:
 Q_SIGNALS:
     /// Someone clicked the bar of a class: show its items.
     void classClicked(int classId);
+    /// Someone clicked a histogram's bar: the items behind it.
+    void itemsRequested(const QString &what, const std::vector<int64_t> &itemIds);
     /// Someone double-clicked a suspected label error: open the item.
     void itemActivated(int64_t itemId);
     void computed();
@@ -67,6 +69,7 @@ private:
     void clearCards();
     void addCard(QWidget *w, int span = 1);
     void addFigures(std::vector<EdaFigure> figures);
+    void requestItems(const QString &what, datasets::EdaMeasure measure, double low, double high, bool lastBin);
 
     QLabel *m_summary = nullptr;
     QProgressBar *m_progress = nullptr;

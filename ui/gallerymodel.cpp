@@ -95,6 +95,13 @@ void GalleryModel::setQueue(std::vector<int64_t> itemIds)
         reset();
 }
 
+void GalleryModel::setSelection(std::vector<int64_t> itemIds)
+{
+    m_selection = std::move(itemIds);
+    if (m_filter == Filter::Selection)
+        reset();
+}
+
 void GalleryModel::setSortDescending(bool descending)
 {
     if (descending == m_descending)
@@ -115,7 +122,8 @@ ItemFilter GalleryModel::baseFilter() const
     case Filter::Human: f.source = Source::Human; break;
     case Filter::Auto: f.source = Source::Auto; break;
     case Filter::Flagged: f.flaggedOnly = true; break;
-    case Filter::Queue: break; // not a store query: see takeFromQueue()
+    case Filter::Queue:
+    case Filter::Selection: break; // not a store query: see takeFromQueue()
     }
     f.classId = m_classFilter;
     f.author = m_authorFilter;
@@ -150,11 +158,11 @@ void GalleryModel::reset()
     endResetModel();
     m_thumbnails->cancelPending();
 
-    if (m_filter == Filter::Queue) {
+    if (listMode()) {
         delete m_countWatcher;
         m_countWatcher = nullptr;
-        m_atEnd = !m_store || m_queue.empty();
-        setCount(m_store ? int64_t(m_queue.size()) : 0);
+        m_atEnd = !m_store || listed().empty();
+        setCount(m_store ? int64_t(listed().size()) : 0);
         fetchMore({});
         return;
     }
@@ -197,7 +205,7 @@ void GalleryModel::fetchMore(const QModelIndex &parent)
     std::vector<Row> page;
     page.reserve(kPageSize);
     qint64 lastMs = 0;
-    if (m_filter == Filter::Queue)
+    if (listMode())
         takeFromQueue(page);
     while (page.empty() && !m_atEnd) {
         if (timer.elapsed() + lastMs > kScanBudgetMs)
@@ -208,15 +216,15 @@ void GalleryModel::fetchMore(const QModelIndex &parent)
         loadLabel(r);
     if (!page.empty()) {
         beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page.size()) - 1);
-        if (m_filter == Filter::Queue)
+        if (listMode())
             for (size_t i = 0; i < page.size(); ++i)
                 m_queueRowOf.insert(page[i].id, int(m_rows.size() + i));
         m_rows.insert(m_rows.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
         endInsertRows();
     }
     m_fetching = false;
-    if (m_filter == Filter::Queue)
-        return; // counted when the queue was set
+    if (listMode())
+        return; // counted when the list was set
     if (m_atEnd)
         setCount(int64_t(m_rows.size())); // exact, and sooner than a background count
     else if (page.empty())
@@ -274,8 +282,9 @@ qint64 GalleryModel::scanWindow(std::vector<Row> &page)
 
 void GalleryModel::takeFromQueue(std::vector<Row> &page)
 {
-    while (page.size() < size_t(kPageSize) && m_queueNext < m_queue.size()) {
-        const int64_t id = m_queue[m_queueNext++];
+    const std::vector<int64_t> &ids = listed();
+    while (page.size() < size_t(kPageSize) && m_queueNext < ids.size()) {
+        const int64_t id = ids[m_queueNext++];
         auto item = m_store->item(id);
         if (!item || item->kind != MediaKind::Image || m_queueRowOf.contains(id))
             continue; // deleted since the queue was made, or listed twice
@@ -287,7 +296,7 @@ void GalleryModel::takeFromQueue(std::vector<Row> &page)
         row.flags = uint8_t(item->flags);
         page.push_back(std::move(row));
     }
-    m_atEnd = m_queueNext >= m_queue.size();
+    m_atEnd = m_queueNext >= ids.size();
 }
 
 void GalleryModel::scheduleContinuation()
@@ -399,7 +408,7 @@ void GalleryModel::setCount(int64_t count)
 
 int GalleryModel::rowOfItem(int64_t itemId) const
 {
-    if (m_filter == Filter::Queue)
+    if (listMode())
         return m_queueRowOf.value(itemId, -1);
     auto it = m_descending
                   ? std::lower_bound(m_rows.begin(), m_rows.end(), itemId,

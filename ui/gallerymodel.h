@@ -39,7 +39,8 @@ public:
 
     /// Which images to show. Label filters refer to the job; without one nothing is labeled.
     /// Queue: the items automated labeling wants people to label, most useful first (setQueue()).
-    enum class Filter { All, Unlabeled, Labeled, Human, Auto, Flagged, Queue };
+    /// Selection: an explicit list of items (setSelection(), e.g. the items behind a chart's bar).
+    enum class Filter { All, Unlabeled, Labeled, Human, Auto, Flagged, Queue, Selection };
 
     static constexpr int kPageSize = 1000;
 
@@ -63,6 +64,8 @@ public:
     /// were labelled since stay where they are until the next setQueue().
     void setQueue(std::vector<int64_t> itemIds);
     const std::vector<int64_t> &queue() const { return m_queue; }
+    /// The items of Filter::Selection, in order.
+    void setSelection(std::vector<int64_t> itemIds);
     /// Newest (highest id) first.
     void setSortDescending(bool descending);
     bool sortDescending() const { return m_descending; }
@@ -136,6 +139,9 @@ private:
 
     std::vector<Row> m_rows; ///< in id order (descending when sorted so): rowOfItem is a binary search
     std::vector<int64_t> m_queue;
+    std::vector<int64_t> m_selection;
+    bool listMode() const { return m_filter == Filter::Queue || m_filter == Filter::Selection; }
+    const std::vector<int64_t> &listed() const { return m_filter == Filter::Selection ? m_selection : m_queue; }
     size_t m_queueNext = 0;            ///< the next queue entry to load
     QHash<int64_t, int> m_queueRowOf; ///< Filter::Queue rows are not in id order
     QHash<int64_t, std::vector<int>> m_moreClasses; ///< multi-label rows: the classes after the first

@@ -292,6 +292,7 @@ void MainWindow::createDocks()
     m_filterCombo->setFocusPolicy(Qt::NoFocus);
     m_filterCombo->addItem(tr("All items"), int(GalleryModel::Filter::All));
     m_filterCombo->addItem(tr("Most useful next (automated labeling)"), int(GalleryModel::Filter::Queue));
+    m_filterCombo->addItem(tr("Selected in Explore"), int(GalleryModel::Filter::Selection));
     m_filterCombo->addItem(tr("Unlabeled"), int(GalleryModel::Filter::Unlabeled));
     m_filterCombo->addItem(tr("Labeled"), int(GalleryModel::Filter::Labeled));
     m_filterCombo->addItem(tr("Labeled by people"), int(GalleryModel::Filter::Human));
@@ -702,8 +703,12 @@ void MainWindow::applyTextFilters()
     case GalleryModel::Filter::Auto: f.labeled = true; f.source = Source::Auto; break;
     case GalleryModel::Filter::Flagged: f.flaggedOnly = true; break;
     case GalleryModel::Filter::Queue: break; // the table shows the queue itself (setQueue)
+    case GalleryModel::Filter::Selection: break;
     }
-    m_table->setQueue(showingQueue() ? std::optional<std::vector<int64_t>>(m_autoPanel->queue()) : std::nullopt);
+    const auto filter = GalleryModel::Filter(m_filterCombo->currentData().toInt());
+    m_table->setQueue(filter == GalleryModel::Filter::Queue       ? std::optional<std::vector<int64_t>>(m_autoPanel->queue())
+                      : filter == GalleryModel::Filter::Selection ? std::optional<std::vector<int64_t>>(m_selection)
+                                                                  : std::nullopt);
     if (const QVariant id = m_classFilter->currentData(); id.isValid()) {
         f.labeled = true;
         f.classId = id.toInt();
@@ -750,6 +755,11 @@ EdaView *MainWindow::explore()
             raise();
             activateWindow();
         });
+        connect(m_edaView, &EdaView::itemsRequested, this, [this](const QString &what, const std::vector<int64_t> &ids) {
+            showSelection(what, ids);
+            raise();
+            activateWindow();
+        });
         connect(m_edaView, &EdaView::itemActivated, this, [this](int64_t itemId) {
             m_pane->openItem(itemId);
             raise();
@@ -761,6 +771,22 @@ EdaView *MainWindow::explore()
     m_explorer->show();
     m_explorer->raise();
     return m_edaView;
+}
+
+void MainWindow::showSelection(const QString &what, const std::vector<int64_t> &itemIds)
+{
+    m_selection = itemIds;
+    m_gallery->setSelection(itemIds);
+    const QSignalBlocker block(m_filterCombo);
+    m_filterCombo->setCurrentIndex(m_filterCombo->findData(int(GalleryModel::Filter::Selection)));
+    if (m_textJob) {
+        applyTextFilters();
+    } else {
+        m_gallery->setFilter(GalleryModel::Filter::Selection);
+        if (m_gallery->rowCount() > 0)
+            goToRow(0);
+    }
+    statusBar()->showMessage(tr("%1: %2 items").arg(what).arg(itemIds.size()), 10000);
 }
 
 void MainWindow::importDataset()

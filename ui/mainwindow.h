@@ -84,6 +84,8 @@ private:
 public:
     /// Opens (or refreshes) the charts of the current job; nullptr without a project.
     class EdaView *explore();
+    /// Lists exactly these items (Filter::Selection), e.g. the ones behind a chart's bar.
+    void showSelection(const QString &what, const std::vector<int64_t> &itemIds);
 
 private:
     void importDataset();
@@ -115,6 +117,7 @@ private:
     AutoLabelPanel *m_autoPanel = nullptr;
     QDialog *m_explorer = nullptr;
     EdaView *m_edaView = nullptr;
+    std::vector<int64_t> m_selection;
     QDockWidget *m_autoDock = nullptr;
     GalleryModel *m_gallery = nullptr;
     GalleryView *m_galleryView = nullptr;

@@ -182,6 +182,14 @@ private Q_SLOTS:
         QCOMPARE(r->boxCentres[3][3], int64_t(1));
         QCOMPARE(r->classes[1].items, int64_t(1));
 
+        // The items behind a bar or a cell.
+        QCOMPARE(*itemsWhere(*s, "objects", EdaMeasure::BoxArea, 0.005, 0.015, false), std::vector<int64_t>{1});
+        QCOMPARE(*itemsWhere(*s, "objects", EdaMeasure::LabelsPerItem, 0, 1, false), std::vector<int64_t>{2});
+        QCOMPARE(*itemsWhere(*s, "objects", EdaMeasure::LabelsPerItem, 1, 2, true), std::vector<int64_t>{1});
+        QCOMPARE(*itemsWhere(*s, "objects", EdaMeasure::BoxCentre, 0, 0, false, 3, 3, 4), std::vector<int64_t>{1});
+        QVERIFY(itemsWhere(*s, "objects", EdaMeasure::BoxCentre, 0, 0, false, 2, 2, 4)->empty());
+        QCOMPARE(itemsWhere(*s, "objects", EdaMeasure::ImageWidth, 100, 100, true)->size(), size_t(2));
+
         o.job = "scene-ref";
         r = computeEda(*s, o);
         GW_VERIFY_OK(r);

@@ -6,6 +6,7 @@
 #include "ui/mainwindow.h"
 
 #include <QAbstractItemView>
+#include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
@@ -80,6 +81,16 @@ private Q_SLOTS:
         auto *classFilter = w.findChildren<QComboBox *>().at(2);
         QCOMPARE(classFilter->currentData().toInt(), 1);
         QTRY_COMPARE(w.itemList()->model()->rowCount(), 3);
+
+        // A histogram's bar lists the items behind it: the smallest box area is image 0's alone.
+        auto *areas = qobject_cast<QBarSeries *>(
+            view->chart(QStringLiteral("Box area (share of the image)"))->chart()->series().value(0));
+        QVERIFY(areas);
+        Q_EMIT areas->clicked(0, areas->barSets().front());
+        auto *filter = w.findChildren<QComboBox *>().at(1);
+        QTRY_COMPARE(filter->currentText(), QStringLiteral("Selected in Explore"));
+        QTRY_COMPARE(w.itemList()->model()->rowCount(), 1);
+        QCOMPARE(w.itemList()->model()->index(0, 0).data(Qt::UserRole).toLongLong(), qint64(1));
     }
 
     void suspectedLabelErrorsFromAModel()
