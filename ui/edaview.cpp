@@ -15,6 +15,8 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QPainter>
+#include <QMouseEvent>
+#include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -66,6 +68,37 @@ void addRow(QTableWidget *t, const QStringList &cells)
 }
 
 } // namespace
+
+HeatMapView::HeatMapView(QImage image, int cells, QWidget *parent)
+    : QWidget(parent), m_image(std::move(image)), m_cells(std::max(1, cells))
+{
+    setMinimumSize(m_image.size());
+    setCursor(Qt::PointingHandCursor);
+}
+
+QPoint HeatMapView::cellAt(QPoint pos) const
+{
+    // The same layout as heatMapImage(): a title line, then square cells centred below it.
+    const int side = std::max(1, std::min((m_image.width() - 20) / m_cells, (m_image.height() - 40) / m_cells));
+    const QPoint origin((width() - m_image.width()) / 2 + (m_image.width() - side * m_cells) / 2, 30);
+    const QPoint p = pos - origin;
+    if (p.x() < 0 || p.y() < 0 || p.x() >= side * m_cells || p.y() >= side * m_cells)
+        return {-1, -1};
+    return {p.x() / side, p.y() / side};
+}
+
+void HeatMapView::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.drawImage((width() - m_image.width()) / 2, 0, m_image);
+}
+
+void HeatMapView::mousePressEvent(QMouseEvent *event)
+{
+    const QPoint cell = cellAt(event->position().toPoint());
+    if (cell.x() >= 0)
+        Q_EMIT cellClicked(cell.x(), cell.y(), m_cells);
+}
 
 EdaView::EdaView(QWidget *parent) : QWidget(parent)
 {
@@ -184,12 +217,14 @@ void EdaView::addFigures(std::vector<EdaFigure> figures)
 {
     for (EdaFigure &f : figures) {
         if (!f.chart) {
-            auto *label = new QLabel;
-            label->setPixmap(QPixmap::fromImage(f.image));
-            label->setAlignment(Qt::AlignCenter);
-            label->setToolTip(tr("Where box centres fall in their images (top-left to bottom-right); darker: more "
-                                 "boxes"));
-            addCard(label);
+            auto *map = new HeatMapView(f.image, m_report ? int(m_report->boxCentres.size()) : 16);
+            map->setToolTip(tr("Where box centres fall in their images (top-left to bottom-right); darker: more "
+                               "boxes. Click a cell for its images."));
+            connect(map, &HeatMapView::cellClicked, this, [this](int column, int row, int cells) {
+                requestItems(tr("Box centres in cell (%1, %2)").arg(column).arg(row), EdaMeasure::BoxCentre, 0, 0,
+                             false, column, row, cells);
+            });
+            addCard(map);
             continue;
         }
         if (f.measure)
@@ -398,7 +433,8 @@ void EdaView::findSuspects()
     }));
 }
 
-void EdaView::requestItems(const QString &what, EdaMeasure measure, double low, double high, bool lastBin)
+void EdaView::requestItems(const QString &what, EdaMeasure measure, double low, double high, bool lastBin,
+                           int column, int row, int cells)
 {
     auto *watcher = new QFutureWatcher<Result<std::vector<int64_t>>>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, what] {
@@ -408,11 +444,11 @@ void EdaView::requestItems(const QString &what, EdaMeasure measure, double low, 
             Q_EMIT itemsRequested(what, *ids);
     });
     watcher->setFuture(QtConcurrent::run([path = m_storePath.toStdString(), job = m_job.toStdString(), measure, low,
-                                          high, lastBin]() -> Result<std::vector<int64_t>> {
+                                          high, lastBin, column, row, cells]() -> Result<std::vector<int64_t>> {
         auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
         if (!store)
             return fail(store.error());
-        return itemsWhere(**store, job, measure, low, high, lastBin);
+        return itemsWhere(**store, job, measure, low, high, lastBin, column, row, cells);
     }));
 }
 

@@ -27,6 +27,28 @@ class QTableWidget;
 
 namespace gw::ui {
 
+/// The box-centre heat map (an image from edacharts) whose cells can be clicked.
+class HeatMapView : public QWidget
+{
+    Q_OBJECT
+public:
+    HeatMapView(QImage image, int cells, QWidget *parent = nullptr);
+    QSize sizeHint() const override { return m_image.size(); }
+    /// The cell under a point of the widget, or (-1, -1).
+    QPoint cellAt(QPoint pos) const;
+
+Q_SIGNALS:
+    void cellClicked(int column, int row, int cells);
+
+protected:
+    void paintEvent(QPaintEvent *) override;
+    void mousePressEvent(QMouseEvent *event) override;
+
+private:
+    QImage m_image;
+    int m_cells;
+};
+
 class EdaView : public QWidget
 {
     Q_OBJECT
@@ -69,7 +91,8 @@ private:
     void clearCards();
     void addCard(QWidget *w, int span = 1);
     void addFigures(std::vector<EdaFigure> figures);
-    void requestItems(const QString &what, datasets::EdaMeasure measure, double low, double high, bool lastBin);
+    void requestItems(const QString &what, datasets::EdaMeasure measure, double low, double high, bool lastBin,
+                      int column = 0, int row = 0, int cells = 16);
 
     QLabel *m_summary = nullptr;
     QProgressBar *m_progress = nullptr;

@@ -91,6 +91,20 @@ private Q_SLOTS:
         QTRY_COMPARE(filter->currentText(), QStringLiteral("Selected in Explore"));
         QTRY_COMPARE(w.itemList()->model()->rowCount(), 1);
         QCOMPARE(w.itemList()->model()->index(0, 0).data(Qt::UserRole).toLongLong(), qint64(1));
+
+        // A heat-map cell lists the images with a box centred there: all six boxes centre in cell (3, 5) of 16.
+        auto *map = view->findChild<ui::HeatMapView *>();
+        QVERIFY(map);
+        QPoint inside(-1, -1);
+        for (int y = 0; y < map->height() && inside.x() < 0; ++y)
+            for (int x = 0; x < map->width(); ++x)
+                if (map->cellAt(QPoint(x, y)) == QPoint(3, 5)) {
+                    inside = QPoint(x + 2, y + 2);
+                    break;
+                }
+        QVERIFY(inside.x() >= 0);
+        QTest::mouseClick(map, Qt::LeftButton, {}, inside);
+        QTRY_COMPARE(w.itemList()->model()->rowCount(), 6);
     }
 
     void suspectedLabelErrorsFromAModel()
