@@ -112,6 +112,8 @@ Result<> AutoLabeler::loadItems()
     ItemFilter f;
     f.kind = taskInfo(m_job.type).image ? MediaKind::Image : MediaKind::Text;
     auto r = m_store.forEachItem(f, [&](const Item &it) {
+        if (it.flags & ItemSetAside)
+            return true; // out of the dataset: neither queued nor auto-labelled
         m_rowOf[it.id] = int(m_items.size());
         m_items.push_back(it);
         return true;

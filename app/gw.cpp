@@ -34,6 +34,7 @@ Commands:
   changes PROJECT                  the project's change log
   export PROJECT --out PATH        write a Ground Truth manifest, or --format coco|yolo|... --job J
   eda PROJECT [--job J]            statistics: class balance, sizes, boxes, words, confidence, annotators
+  set-aside PROJECT --item N       take items out of the dataset (--restore brings them back)
   versions PROJECT                 dataset versions (every export); export --version V writes one again
   formats                          the dataset formats export and import --format know
   split PROJECT [--job J]          train/validation/test splits: stratified, grouped, seeded
@@ -84,7 +85,7 @@ int main(int argc, char **argv)
         {"job", cmdJob},            {"label", cmdLabel},     {"history", cmdHistory},
         {"changes", cmdChanges},    {"autolabel", cmdAutolabel}, {"simulate", cmdSimulate},
         {"runs", cmdRuns},          {"formats", cmdFormats}, {"split", cmdSplit},
-        {"versions", cmdVersions},  {"eda", cmdEda},
+        {"versions", cmdVersions},  {"eda", cmdEda},      {"set-aside", cmdSetAside},
     };
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args.at(1) == QStringLiteral("--help") || args.at(1) == QStringLiteral("-h")

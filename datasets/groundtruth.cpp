@@ -401,7 +401,9 @@ Result<> decodeSegmentation(const json::Value &label, const json::Value &md, Dec
         if (!k || *k < 0 || *k > 255)
             return fail(lineError("internal-color-map key '" + key + "' is not a pixel value 0-255"));
         const json::Value *hex = entry.find("hex-color");
-        const auto rgb = hex ? mask::parseHexColor(hex->toString()) : std::nullopt;
+        std::optional<uint32_t> rgb;
+        if (hex)
+            rgb = mask::parseHexColor(hex->toString());
         if (rgb)
             colorToIndex.emplace_back(*rgb, *k);
         if (*k == 0) {

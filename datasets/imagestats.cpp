@@ -176,6 +176,42 @@ std::vector<std::vector<int64_t>> nearDuplicateGroups(const std::vector<std::pai
     return out;
 }
 
+Result<int64_t> setAside(ProjectStore &store, const std::vector<int64_t> &ids, const std::string &author,
+                         bool restore, const std::string &why)
+{
+    int64_t changed = 0;
+    std::string list;
+    for (int64_t id : ids) {
+        auto item = store.item(id);
+        if (!item)
+            return fail(item.error());
+        const int flags = restore ? (item->flags & ~ItemSetAside) : (item->flags | ItemSetAside);
+        if (flags == item->flags)
+            continue;
+        if (auto r = store.setItemFlags(item->id, flags); !r)
+            return fail(r.error());
+        ++changed;
+        list += (list.empty() ? "" : ", ") + std::to_string(item->id);
+    }
+    if (changed) {
+        std::string detail = why;
+        if (!detail.empty())
+            detail += ": ";
+        detail += "items ";
+        detail += list;
+        (void)store.logChange(author, restore ? "restore items" : "set items aside", detail);
+    }
+    return changed;
+}
+
+Result<int64_t> keepOne(ProjectStore &store, const std::vector<int64_t> &group, const std::string &author)
+{
+    if (group.size() < 2)
+        return int64_t(0);
+    return setAside(store, std::vector<int64_t>(group.begin() + 1, group.end()), author, false,
+                    "near-duplicates of item " + std::to_string(group.front()));
+}
+
 Result<ImageStats> computeImageStats(const ProjectStore &store, const ImageStatsOptions &o)
 {
     const auto started = std::chrono::steady_clock::now();

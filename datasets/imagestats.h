@@ -47,6 +47,13 @@ std::optional<uint64_t> differenceHash(const std::string &path);
 std::vector<std::vector<int64_t>> nearDuplicateGroups(const std::vector<std::pair<int64_t, uint64_t>> &hashes,
                                                       int maxDistance);
 
+/// Sets items aside (ItemSetAside: not exported, not used by automated labeling) or restores them; recorded
+/// in the change log with why. Returns how many items changed.
+Result<int64_t> setAside(ProjectStore &store, const std::vector<int64_t> &ids, const std::string &author,
+                         bool restore = false, const std::string &why = {});
+/// "Keep one": sets aside every item of a near-duplicate group but the first.
+Result<int64_t> keepOne(ProjectStore &store, const std::vector<int64_t> &group, const std::string &author);
+
 /// The figures of every image item of the project (local files; URIs are left out).
 Result<ImageStats> computeImageStats(const ProjectStore &store, const ImageStatsOptions &options);
 

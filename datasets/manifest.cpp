@@ -437,6 +437,8 @@ public:
                 return fail(more.error());
             if (!*more)
                 break;
+            if (!m_opt.snapshot && (item.flags & ItemSetAside))
+                continue; // taken out of the dataset by a person
             if (!m_opt.snapshot && !m_opt.splits.empty()
                 && std::find(m_opt.splits.begin(), m_opt.splits.end(), item.split) == m_opt.splits.end())
                 continue;

@@ -41,7 +41,9 @@ std::optional<TaskType> taskFromGtType(std::string_view gtType, bool text);
 enum class MediaKind { Image = 0, Text = 1 };
 
 /// Status flags of an item's media, found at import or later.
-enum ItemFlag : int { ItemOk = 0, ItemMissing = 1, ItemCorrupt = 2 };
+/// ItemSetAside: a person took the item out of the dataset (e.g. a near-duplicate, "keep one"): it is not
+/// exported and not used by automated labeling, and comes back when the flag is cleared.
+enum ItemFlag : int { ItemOk = 0, ItemMissing = 1, ItemCorrupt = 2, ItemSetAside = 4 };
 
 struct Item
 {

@@ -1,6 +1,7 @@
 #include "ui/edaview.h"
 
 #include "datasets/media.h"
+#include "labeling/labelingsession.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -374,6 +375,12 @@ void EdaView::showPixels(const Pixels &p)
         if (group.size() > 6)
             row->addWidget(new QLabel(tr("and %1 more").arg(group.size() - 6)));
         row->addStretch();
+        auto *keep = new QPushButton(tr("Keep the first"));
+        keep->setToolTip(tr("Sets the other %1 images of this group aside: out of exports and automated labeling "
+                            "(gw set-aside --restore brings them back)")
+                             .arg(group.size() - 1));
+        connect(keep, &QPushButton::clicked, this, [this, keep, group] { keepFirst(group, keep); });
+        row->addWidget(keep);
         layout->addLayout(row);
     }
     layout->addStretch();
@@ -449,6 +456,29 @@ void EdaView::requestItems(const QString &what, EdaMeasure measure, double low, 
         if (!store)
             return fail(store.error());
         return itemsWhere(**store, job, measure, low, high, lastBin, column, row, cells);
+    }));
+}
+
+void EdaView::keepFirst(const std::vector<int64_t> &group, QPushButton *button)
+{
+    button->setEnabled(false);
+    auto *watcher = new QFutureWatcher<Result<int64_t>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, group, button] {
+        const auto r = watcher->result();
+        watcher->deleteLater();
+        if (!r) {
+            button->setEnabled(true);
+            button->setToolTip(qs(r.error().message));
+            return;
+        }
+        button->setText(tr("Kept the first; %1 set aside").arg(*r));
+        Q_EMIT itemsSetAside(std::vector<int64_t>(group.begin() + 1, group.end()));
+    });
+    watcher->setFuture(QtConcurrent::run([path = m_storePath.toStdString(), group]() -> Result<int64_t> {
+        auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
+        if (!store)
+            return fail(store.error());
+        return keepOne(**store, group, labeling::LabelingSession::defaultAuthor());
     }));
 }
 

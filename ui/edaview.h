@@ -75,6 +75,8 @@ Q_SIGNALS:
     void classClicked(int classId);
     /// Someone clicked a histogram's bar: the items behind it.
     void itemsRequested(const QString &what, const std::vector<int64_t> &itemIds);
+    /// Items were set aside ("keep the first" of near-duplicates): views should reload them.
+    void itemsSetAside(const std::vector<int64_t> &itemIds);
     /// Someone double-clicked a suspected label error: open the item.
     void itemActivated(int64_t itemId);
     void computed();
@@ -91,6 +93,7 @@ private:
     void clearCards();
     void addCard(QWidget *w, int span = 1);
     void addFigures(std::vector<EdaFigure> figures);
+    void keepFirst(const std::vector<int64_t> &group, QPushButton *button);
     void requestItems(const QString &what, datasets::EdaMeasure measure, double low, double high, bool lastBin,
                       int column = 0, int row = 0, int cells = 16);
 

@@ -297,7 +297,7 @@ void MainWindow::createDocks()
     m_filterCombo->addItem(tr("Labeled"), int(GalleryModel::Filter::Labeled));
     m_filterCombo->addItem(tr("Labeled by people"), int(GalleryModel::Filter::Human));
     m_filterCombo->addItem(tr("Labeled automatically"), int(GalleryModel::Filter::Auto));
-    m_filterCombo->addItem(tr("Missing or unreadable"), int(GalleryModel::Filter::Flagged));
+    m_filterCombo->addItem(tr("Missing, unreadable or set aside"), int(GalleryModel::Filter::Flagged));
     m_count = new QLabel;
     m_classFilter = new QComboBox;
     m_classFilter->setFocusPolicy(Qt::NoFocus);
@@ -759,6 +759,12 @@ EdaView *MainWindow::explore()
             showSelection(what, ids);
             raise();
             activateWindow();
+        });
+        connect(m_edaView, &EdaView::itemsSetAside, this, [this](const std::vector<int64_t> &ids) {
+            for (int64_t id : ids)
+                m_gallery->refreshItem(id);
+            statusBar()->showMessage(tr("%1 near-duplicates set aside: not exported, not auto-labelled").arg(ids.size()),
+                                     8000);
         });
         connect(m_edaView, &EdaView::itemActivated, this, [this](int64_t itemId) {
             m_pane->openItem(itemId);

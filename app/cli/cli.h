@@ -92,6 +92,7 @@ int cmdFormats(const QStringList &args);
 int cmdSplit(const QStringList &args);
 int cmdVersions(const QStringList &args);
 int cmdEda(const QStringList &args);
+int cmdSetAside(const QStringList &args);
 int cmdInfo(const QStringList &args);
 int cmdItems(const QStringList &args);
 int cmdJob(const QStringList &args);

@@ -618,4 +618,37 @@ int cmdEda(const QStringList &args)
     return ExitOk;
 }
 
+int cmdSetAside(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption item(QStringLiteral("item"), QStringLiteral("An item to set aside (repeatable)."),
+                                  QStringLiteral("id"));
+    const QCommandLineOption restore(QStringLiteral("restore"), QStringLiteral("Bring the items back instead."));
+    p.addOptions({item, restore});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT --item N [--item N ...] [--restore]"),
+                   QStringLiteral("Take items out of the dataset (near-duplicates, out-of-scope media) without "
+                                  "deleting anything: set-aside items are not exported and not used by automated "
+                                  "labeling; --restore brings them back. Recorded in the change log."),
+                   1, code))
+        return code;
+    if (!p.isSet(item))
+        return usageError(p, "--item is required");
+    std::vector<int64_t> ids;
+    for (const QString &v : p.values(item)) {
+        bool ok = false;
+        ids.push_back(v.toLongLong(&ok));
+        if (!ok)
+            return usageError(p, "--item takes an item id");
+    }
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    auto r = setAside(**store, ids, defaultAuthor(), p.isSet(restore));
+    if (!r)
+        return report(r.error());
+    std::printf("%s %lld items\n", p.isSet(restore) ? "restored" : "set aside", static_cast<long long>(*r));
+    return ExitOk;
+}
+
 } // namespace gw::cli

@@ -176,6 +176,8 @@ Result<int64_t> forEachEntry(const ProjectStore &store, const Job &job, const Fo
             hasPending = *m;
         }
         const bool labelled = hasPending && pending.itemId == item.id;
+        if (item.flags & ItemSetAside)
+            continue; // taken out of the dataset by a person
         const bool inSplit = options.splits.empty()
                              || std::find(options.splits.begin(), options.splits.end(), item.split) != options.splits.end();
         if (inSplit && (labelled || !options.onlyLabeled)) {

@@ -3,6 +3,7 @@
 // spares a second decode.
 
 #include "datasets/importers.h"
+#include "datasets/manifest.h"
 #include "datasets/imagestats.h"
 #include "testutil.h"
 
@@ -114,6 +115,30 @@ private Q_SLOTS:
         GW_VERIFY_OK(changed);
         QCOMPARE(changed->decoded, int64_t(1));
         QCOMPARE(changed->images[0].brightness, 255.0f);
+
+        // Keep one: the JPEG copy is set aside — out of exports — and comes back on restore.
+        ExportOptions e;
+        e.outPath = test::path(dir, "all.manifest");
+        GW_VERIFY_OK(exportManifest(*s, e));
+        QCOMPARE(test::readFile(e.outPath).size() > 0, true);
+        auto lines = [&] {
+            const std::string text = test::readFile(e.outPath);
+            return std::count(text.begin(), text.end(), '\n');
+        };
+        QCOMPARE(lines(), 6L);
+        auto kept = keepOne(*s, {3, 4}, "ann");
+        GW_VERIFY_OK(kept);
+        QCOMPARE(*kept, int64_t(1));
+        QVERIFY(s->item(4)->flags & ItemSetAside);
+        QVERIFY(!(s->item(3)->flags & ItemSetAside));
+        GW_VERIFY_OK(exportManifest(*s, e));
+        QCOMPARE(lines(), 5L);
+        QVERIFY(test::readFile(e.outPath).find("photo-copy.jpg") == std::string::npos);
+        auto log = s->changes();
+        QVERIFY(log && !log->empty() && log->back().detail == "near-duplicates of item 3: items 4");
+        QCOMPARE(*setAside(*s, {4}, "ann", /*restore=*/true), int64_t(1));
+        GW_VERIFY_OK(exportManifest(*s, e));
+        QCOMPARE(lines(), 6L);
     }
 };
 
