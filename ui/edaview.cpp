@@ -20,6 +20,7 @@
 #include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScatterSeries>
 #include <QScrollArea>
 #include <QStackedBarSeries>
 #include <QTableWidget>
@@ -345,7 +346,28 @@ void EdaView::showPixels(const Pixels &p)
         return;
     }
     m_pixels = *p.stats;
-    addFigures(edaFigures(EdaReport{}, &*p.stats));
+    {
+        // Brightness and contrast bins list their images straight from the figures in memory.
+        std::vector<EdaFigure> figures = edaFigures(EdaReport{}, &*p.stats);
+        for (EdaFigure &f : figures) {
+            const bool brightness = f.title.startsWith(tr("Brightness"));
+            std::vector<double> values;
+            for (const ImageFigures &x : p.stats->images)
+                if (!x.unreadable)
+                    values.push_back(brightness ? x.brightness : x.contrast);
+            const Histogram h = Histogram::of(values, 20);
+            for (QAbstractSeries *series : f.chart->series())
+                if (auto *bars = qobject_cast<QBarSeries *>(series))
+                    connect(bars, &QBarSeries::clicked, this, [this, h, brightness, title = f.title](int index, QBarSet *) {
+                        std::vector<int64_t> ids;
+                        for (const ImageFigures &x : m_pixels ? m_pixels->images : std::vector<ImageFigures>{})
+                            if (!x.unreadable && h.binOf(brightness ? x.brightness : x.contrast) == index)
+                                ids.push_back(x.itemId);
+                        Q_EMIT itemsRequested(tr("%1, bin %2").arg(title).arg(index + 1), ids);
+                    });
+        }
+        addFigures(std::move(figures));
+    }
     // Near-duplicates, side by side.
     auto *card = new QWidget;
     auto *layout = new QVBoxLayout(card);
@@ -409,7 +431,25 @@ void EdaView::findSuspects()
         auto store = ProjectStore::open(m_storePath.toStdString(), ProjectStore::OpenMode::OpenExisting);
         auto job = store ? (*store)->job(m_job.toStdString()) : Result<Job>(fail(Error::notFound("")));
         if (job) {
-            addCard(viewOf(insightMapChart(*r, *job)), 2);
+            QChart *map = insightMapChart(*r, *job);
+            // A point opens its item: the nearest mapped item to where the click landed.
+            for (QAbstractSeries *series : map->series())
+                if (auto *points = qobject_cast<QScatterSeries *>(series))
+                    connect(points, &QScatterSeries::clicked, this, [this](const QPointF &at) {
+                        if (!m_insights || m_insights->map.empty())
+                            return;
+                        size_t best = 0;
+                        double bestDistance = INFINITY;
+                        for (size_t i = 0; i < m_insights->map.size(); ++i) {
+                            const double dx = m_insights->map[i][0] - at.x(), dy = m_insights->map[i][1] - at.y();
+                            if (dx * dx + dy * dy < bestDistance) {
+                                bestDistance = dx * dx + dy * dy;
+                                best = i;
+                            }
+                        }
+                        Q_EMIT itemActivated(m_insights->items[best]);
+                    });
+            addCard(viewOf(map), 2);
             auto *t = table({tr("Item"), tr("People said"), tr("The model says"), tr("Confidence")});
             for (const activelearning::SuspectedError &e : r->suspects) {
                 auto item = (*store)->item(e.itemId);

@@ -3,6 +3,7 @@
 
 #include "testutil.h"
 #include "ui/edaview.h"
+#include "ui/labelingpane.h"
 #include "ui/mainwindow.h"
 
 #include <QAbstractItemView>
@@ -13,6 +14,7 @@
 #include <QComboBox>
 #include <QImage>
 #include <QSettings>
+#include <QScatterSeries>
 #include <QStackedBarSeries>
 #include <QTest>
 
@@ -149,6 +151,18 @@ private Q_SLOTS:
         QVERIFY(!view->insights()->suspects.empty());
         QCOMPARE(view->insights()->suspects.front().itemId, wrong);
         QCOMPARE(view->insights()->map.size(), size_t(120));
+        // Clicking the suspect's point on the map opens it in the main window.
+        QChartView *mapView = nullptr;
+        for (QChartView *v : view->findChildren<QChartView *>())
+            if (v->chart()->title().startsWith(QStringLiteral("Items mapped by the model")))
+                mapView = v;
+        QVERIFY(mapView);
+        const auto &insights = *view->insights();
+        const size_t at = size_t(std::find(insights.items.begin(), insights.items.end(), wrong) - insights.items.begin());
+        auto *points = qobject_cast<QScatterSeries *>(mapView->chart()->series().value(0));
+        QVERIFY(points);
+        Q_EMIT points->clicked(QPointF(insights.map[at][0], insights.map[at][1]));
+        QTRY_COMPARE(w.labelingPane()->currentItem(), wrong);
     }
 };
 
