@@ -44,7 +44,8 @@ std::vector<std::string> wordsOf(std::string_view text)
 
 int64_t codePoints(std::string_view s)
 {
-    return std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; });
+    return std::count_if(s.begin(), s.end(),
+                         [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; });
 }
 
 double median(std::vector<double> v)
@@ -58,9 +59,9 @@ double median(std::vector<double> v)
 
 /// The words that set a class apart: log-odds of the word in the class against the other classes with a
 /// uniform prior, as a z-score (Monroe, Colaresi & Quinn's "fightin' words"); words seen twice or more.
-std::vector<std::pair<std::string, double>> characteristic(const std::unordered_map<std::string, int64_t> &inClass,
-                                                           const std::unordered_map<std::string, int64_t> &all,
-                                                           int top)
+std::vector<std::pair<std::string, double>>
+characteristic(const std::unordered_map<std::string, int64_t> &inClass,
+               const std::unordered_map<std::string, int64_t> &all, int top)
 {
     constexpr double a = 0.5;
     const double vocabulary = double(all.size());
@@ -326,8 +327,9 @@ Result<EdaReport> computeEda(const ProjectStore &store, const EdaOptions &o)
         pixels += n;
     for (const auto &[v, n] : maskPixels) {
         const LabelClass *c = v > 0 ? job->classById(v - 1) : nullptr;
-        r.maskShares[v == 0 ? std::string("background") : c ? c->name : "value " + std::to_string(v)] =
-            double(n) / double(pixels);
+        r.maskShares[v == 0 ? std::string("background")
+                     : c    ? c->name
+                            : "value " + std::to_string(v)] = double(n) / double(pixels);
     }
     for (const auto &[id, words] : wordsByClass)
         if (const LabelClass *c = job->classById(id))
@@ -352,7 +354,8 @@ Result<EdaReport> computeEda(const ProjectStore &store, const EdaOptions &o)
         if (latest.size() >= 2) {
             ++r.itemsLabelledTwice;
             const std::string &first = latest.begin()->second;
-            agreeing += std::all_of(latest.begin(), latest.end(), [&](const auto &x) { return x.second == first; });
+            agreeing +=
+                std::all_of(latest.begin(), latest.end(), [&](const auto &x) { return x.second == first; });
         }
         latest.clear();
     };
@@ -381,6 +384,7 @@ Result<EdaReport> computeEda(const ProjectStore &store, const EdaOptions &o)
             if (run.kind != "autolabel" || run.status != "done" || !json::parse(run.metrics, m))
                 continue;
             RoundFigures f;
+            f.runId = run.id;
             f.iteration = int(m.find("iteration") ? m.find("iteration")->toInt() : 0);
             f.estimated = m.find("estimated_accuracy") ? m.find("estimated_accuracy")->toDouble() : 0;
             if (const json::Value *audited = m.find("audited_accuracy"); audited && audited->isNumber())
@@ -401,56 +405,72 @@ Result<std::vector<int64_t>> itemsWhere(const ProjectStore &store, const std::st
         return fail(job.error());
     auto in = [&](double v) { return v >= low && (v < high || (lastBin && v <= high)); };
     std::vector<int64_t> out;
-    if (m == EdaMeasure::ImageWidth || m == EdaMeasure::TextLength) {
+    if (m == EdaMeasure::ImageWidth || m == EdaMeasure::ImageAspect || m == EdaMeasure::TextLength) {
         ItemFilter f;
-        f.kind = m == EdaMeasure::ImageWidth ? MediaKind::Image : MediaKind::Text;
-        if (auto r = store.forEachItem(f, [&](const Item &it) {
-                const double v = m == EdaMeasure::ImageWidth ? double(it.width) : double(codePoints(it.text));
-                if ((m != EdaMeasure::ImageWidth || it.width > 0) && in(v))
-                    out.push_back(it.id);
-                return true;
-            });
+        f.kind = m == EdaMeasure::TextLength ? MediaKind::Text : MediaKind::Image;
+        if (auto r = store.forEachItem(f,
+                                       [&](const Item &it) {
+                                           const bool sized = it.width > 0 && it.height > 0;
+                                           const double v = m == EdaMeasure::ImageWidth ? double(it.width)
+                                                            : m == EdaMeasure::ImageAspect
+                                                                ? (sized ? double(it.width) / it.height : 0)
+                                                                : double(codePoints(it.text));
+                                           if ((m == EdaMeasure::TextLength || sized) && in(v))
+                                               out.push_back(it.id);
+                                           return true;
+                                       });
             !r)
             return fail(r.error());
         return out;
     }
-    if (auto r = store.forEachAnnotation(job->id, [&](const Annotation &a) {
-            const Payload &p = a.payload;
-            bool hit = false;
-            switch (m) {
-            case EdaMeasure::LabelsPerItem: {
-                const size_t n = job->type == TaskType::BoundingBox ? p.boxes.size()
-                                 : job->type == TaskType::NamedEntityRecognition ? p.spans.size()
-                                                                                  : p.classes.size();
-                hit = in(double(n));
-                break;
-            }
-            case EdaMeasure::AutoConfidence:
-                hit = a.provenance.source == Source::Auto && a.provenance.confidence && in(*a.provenance.confidence);
-                break;
-            case EdaMeasure::BoxArea:
-            case EdaMeasure::BoxAspect:
-            case EdaMeasure::BoxCentre: {
-                auto item = store.item(a.itemId);
-                const int w = item && item->width > 0 ? item->width : p.imageWidth;
-                const int h = item && item->height > 0 ? item->height : p.imageHeight;
-                for (const Box &b : p.boxes) {
-                    if (m == EdaMeasure::BoxAspect)
-                        hit = hit || (b.height > 0 && in(b.width / b.height));
-                    else if (w > 0 && h > 0 && m == EdaMeasure::BoxArea)
-                        hit = hit || in(b.width * b.height / (double(w) * h));
-                    else if (w > 0 && h > 0)
-                        hit = hit || (std::clamp(int((b.left + b.width / 2) / w * cells), 0, cells - 1) == column &&
-                                      std::clamp(int((b.top + b.height / 2) / h * cells), 0, cells - 1) == row);
+    if (auto r = store.forEachAnnotation(
+            job->id,
+            [&](const Annotation &a) {
+                const Payload &p = a.payload;
+                bool hit = false;
+                switch (m) {
+                case EdaMeasure::LabelsPerItem: {
+                    const size_t n = job->type == TaskType::BoundingBox              ? p.boxes.size()
+                                     : job->type == TaskType::NamedEntityRecognition ? p.spans.size()
+                                                                                     : p.classes.size();
+                    hit = in(double(n));
+                    break;
                 }
-                break;
-            }
-            default: break;
-            }
-            if (hit)
-                out.push_back(a.itemId);
-            return true;
-        });
+                case EdaMeasure::AutoConfidence:
+                    hit = a.provenance.source == Source::Auto && a.provenance.confidence &&
+                          in(*a.provenance.confidence);
+                    break;
+                case EdaMeasure::BoxWidth:
+                case EdaMeasure::BoxHeight:
+                    for (const Box &b : p.boxes)
+                        hit = hit || in(m == EdaMeasure::BoxWidth ? b.width : b.height);
+                    break;
+                case EdaMeasure::BoxArea:
+                case EdaMeasure::BoxAspect:
+                case EdaMeasure::BoxCentre: {
+                    auto item = store.item(a.itemId);
+                    const int w = item && item->width > 0 ? item->width : p.imageWidth;
+                    const int h = item && item->height > 0 ? item->height : p.imageHeight;
+                    for (const Box &b : p.boxes) {
+                        if (m == EdaMeasure::BoxAspect)
+                            hit = hit || (b.height > 0 && in(b.width / b.height));
+                        else if (w > 0 && h > 0 && m == EdaMeasure::BoxArea)
+                            hit = hit || in(b.width * b.height / (double(w) * h));
+                        else if (w > 0 && h > 0)
+                            hit = hit ||
+                                  (std::clamp(int((b.left + b.width / 2) / w * cells), 0, cells - 1) ==
+                                       column &&
+                                   std::clamp(int((b.top + b.height / 2) / h * cells), 0, cells - 1) == row);
+                    }
+                    break;
+                }
+                default:
+                    break;
+                }
+                if (hit)
+                    out.push_back(a.itemId);
+                return true;
+            });
         !r)
         return fail(r.error());
     return out;
@@ -489,16 +509,17 @@ json::Value toJson(const EdaReport &r)
         classes.emplace_back(std::move(x));
     }
     o.set("classes", std::move(classes));
-    for (const auto &[key, h] : {std::pair<const char *, const Histogram *>{"labels_per_item", &r.labelsPerItem},
-                                 {"image_width", &r.imageWidth},
-                                 {"image_height", &r.imageHeight},
-                                 {"image_aspect", &r.imageAspect},
-                                 {"box_width", &r.boxWidth},
-                                 {"box_height", &r.boxHeight},
-                                 {"box_aspect", &r.boxAspect},
-                                 {"box_area", &r.boxArea},
-                                 {"text_length", &r.textLength},
-                                 {"auto_confidence", &r.autoConfidence}})
+    for (const auto &[key, h] :
+         {std::pair<const char *, const Histogram *>{"labels_per_item", &r.labelsPerItem},
+          {"image_width", &r.imageWidth},
+          {"image_height", &r.imageHeight},
+          {"image_aspect", &r.imageAspect},
+          {"box_width", &r.boxWidth},
+          {"box_height", &r.boxHeight},
+          {"box_aspect", &r.boxAspect},
+          {"box_area", &r.boxArea},
+          {"text_length", &r.textLength},
+          {"auto_confidence", &r.autoConfidence}})
         if (h->total > 0)
             o.set(key, histogramJson(*h));
     if (r.type == TaskType::BoundingBox && r.labelled > 0) {

@@ -58,6 +58,7 @@ struct AnnotatorStats
 
 struct RoundFigures
 {
+    int64_t runId = 0; ///< its auto-labels are authored "autolabel-run-<runId>"
     int iteration = 0;
     double estimated = 0;
     std::optional<double> audited;
@@ -90,7 +91,8 @@ struct EdaReport
 Result<EdaReport> computeEda(const ProjectStore &store, const EdaOptions &options);
 
 /// The measures a chart's bar can stand for, to list the items behind it.
-enum class EdaMeasure { LabelsPerItem, BoxArea, BoxAspect, BoxCentre, ImageWidth, TextLength, AutoConfidence };
+enum class EdaMeasure { LabelsPerItem, BoxWidth, BoxHeight, BoxArea, BoxAspect, BoxCentre, ImageWidth, ImageAspect,
+                        TextLength, AutoConfidence };
 
 /// Items of the job with a value of the measure in [low, high] (high inclusive when lastBin): for box measures,
 /// items with at least one such box; BoxCentre takes the cell (column, row) of a cells × cells grid instead.

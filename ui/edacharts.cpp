@@ -115,7 +115,8 @@ QChart *classBalanceChart(const EdaReport &r, bool bySplit)
         }
         series->append(set);
     }
-    QChart *chart = baseChart(bySplit ? tr("Items per class, by split") : tr("Items per class, by who labelled them"));
+    QChart *chart =
+        baseChart(bySplit ? tr("Items per class, by split") : tr("Items per class, by who labelled them"));
     chart->addSeries(series);
     auto *x = new QBarCategoryAxis;
     for (const ClassBalance &c : r.classes)
@@ -171,9 +172,10 @@ QChart *roundsChart(const EdaReport &r)
 
 QChart *insightMapChart(const activelearning::ModelInsights &insights, const Job &job)
 {
-    QChart *chart = baseChart(tr("Items mapped by the model (PCA of its class scores: %1% + %2% of the variance)")
-                                  .arg(QString::number(100 * insights.explained[0], 'f', 0),
-                                       QString::number(100 * insights.explained[1], 'f', 0)));
+    QChart *chart =
+        baseChart(tr("Items mapped by the model (PCA of its class scores: %1% + %2% of the variance)")
+                      .arg(QString::number(100 * insights.explained[0], 'f', 0),
+                           QString::number(100 * insights.explained[1], 'f', 0)));
     std::map<int, QScatterSeries *> byClass;
     for (const LabelClass &c : job.classes) {
         auto *series = new QScatterSeries;
@@ -239,7 +241,9 @@ QImage renderChart(QChart *chart, QSize size)
 std::vector<EdaFigure> edaFigures(const EdaReport &r, const ImageStats *pixels)
 {
     std::vector<EdaFigure> out;
-    auto add = [&](QChart *chart, bool classBars = false) { out.push_back({chart->title(), chart, {}, classBars, {}, {}}); };
+    auto add = [&](QChart *chart, bool classBars = false) {
+        out.push_back({chart->title(), chart, {}, classBars, {}, {}});
+    };
     auto addHistogram = [&](QChart *chart, EdaMeasure measure, const Histogram &h) {
         out.push_back({chart->title(), chart, {}, false, measure, h});
     };
@@ -248,29 +252,41 @@ std::vector<EdaFigure> edaFigures(const EdaReport &r, const ImageStats *pixels)
         add(classBalanceChart(r, true), true);
     }
     if (r.labelsPerItem.total)
-        addHistogram(histogramChart(r.type == TaskType::BoundingBox             ? tr("Objects per image")
+        addHistogram(histogramChart(r.type == TaskType::BoundingBox              ? tr("Objects per image")
                                     : r.type == TaskType::NamedEntityRecognition ? tr("Entities per text")
                                                                                  : tr("Labels per item"),
                                     r.labelsPerItem, tr("count")),
                      EdaMeasure::LabelsPerItem, r.labelsPerItem);
     if (r.boxArea.total) {
-        addHistogram(histogramChart(tr("Box area (share of the image)"), r.boxArea, tr("share")), EdaMeasure::BoxArea,
-                     r.boxArea);
+        addHistogram(histogramChart(tr("Box width"), r.boxWidth, tr("pixels")), EdaMeasure::BoxWidth,
+                     r.boxWidth);
+        addHistogram(histogramChart(tr("Box height"), r.boxHeight, tr("pixels")), EdaMeasure::BoxHeight,
+                     r.boxHeight);
+        addHistogram(histogramChart(tr("Box area (share of the image)"), r.boxArea, tr("share")),
+                     EdaMeasure::BoxArea, r.boxArea);
         addHistogram(histogramChart(tr("Box aspect ratio (width / height)"), r.boxAspect, tr("ratio")),
                      EdaMeasure::BoxAspect, r.boxAspect);
-        out.push_back({tr("Box centres"), nullptr, heatMapImage(r.boxCentres, tr("Box centres"), QSize(420, 300)), false,
-                       EdaMeasure::BoxCentre, {}});
+        out.push_back({tr("Box centres"),
+                       nullptr,
+                       heatMapImage(r.boxCentres, tr("Box centres"), QSize(420, 300)),
+                       false,
+                       EdaMeasure::BoxCentre,
+                       {}});
     }
     if (r.autoConfidence.total)
         addHistogram(histogramChart(tr("Confidence of automatic labels"), r.autoConfidence, tr("confidence")),
                      EdaMeasure::AutoConfidence, r.autoConfidence);
     if (!r.rounds.empty())
         add(roundsChart(r));
-    if (r.imageWidth.total)
-        addHistogram(histogramChart(tr("Image width"), r.imageWidth, tr("pixels")), EdaMeasure::ImageWidth, r.imageWidth);
+    if (r.imageWidth.total) {
+        addHistogram(histogramChart(tr("Image width"), r.imageWidth, tr("pixels")), EdaMeasure::ImageWidth,
+                     r.imageWidth);
+        addHistogram(histogramChart(tr("Image aspect ratio (width / height)"), r.imageAspect, tr("ratio")),
+                     EdaMeasure::ImageAspect, r.imageAspect);
+    }
     if (r.textLength.total)
-        addHistogram(histogramChart(tr("Text length"), r.textLength, tr("characters")), EdaMeasure::TextLength,
-                     r.textLength);
+        addHistogram(histogramChart(tr("Text length"), r.textLength, tr("characters")),
+                     EdaMeasure::TextLength, r.textLength);
     if (pixels) {
         std::vector<double> brightness, contrast;
         for (const ImageFigures &f : pixels->images)
@@ -279,8 +295,10 @@ std::vector<EdaFigure> edaFigures(const EdaReport &r, const ImageStats *pixels)
                 contrast.push_back(f.contrast);
             }
         if (!brightness.empty()) {
-            add(histogramChart(tr("Brightness (mean grey level)"), Histogram::of(brightness, 20), tr("0-255")));
-            add(histogramChart(tr("Contrast (spread of grey levels)"), Histogram::of(contrast, 20), tr("std. dev.")));
+            add(histogramChart(tr("Brightness (mean grey level)"), Histogram::of(brightness, 20),
+                               tr("0-255")));
+            add(histogramChart(tr("Contrast (spread of grey levels)"), Histogram::of(contrast, 20),
+                               tr("std. dev.")));
         }
     }
     return out;

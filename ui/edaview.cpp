@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QPainter>
+#include <QLineSeries>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QProgressBar>
@@ -81,7 +82,8 @@ HeatMapView::HeatMapView(QImage image, int cells, QWidget *parent)
 QPoint HeatMapView::cellAt(QPoint pos) const
 {
     // The same layout as heatMapImage(): a title line, then square cells centred below it.
-    const int side = std::max(1, std::min((m_image.width() - 20) / m_cells, (m_image.height() - 40) / m_cells));
+    const int side =
+        std::max(1, std::min((m_image.width() - 20) / m_cells, (m_image.height() - 40) / m_cells));
     const QPoint origin((width() - m_image.width()) / 2 + (m_image.width() - side * m_cells) / 2, 30);
     const QPoint p = pos - origin;
     if (p.x() < 0 || p.y() < 0 || p.x() >= side * m_cells || p.y() >= side * m_cells)
@@ -118,8 +120,9 @@ EdaView::EdaView(QWidget *parent) : QWidget(parent)
     scroll->setWidgetResizable(true);
     scroll->setWidget(m_cards);
     m_suspectsButton = new QPushButton(tr("Find suspected label errors"));
-    m_suspectsButton->setToolTip(tr("Trains a model on people's labels, each item scored by a model that did not "
-                                    "see it, and lists the labels it contradicts most confidently"));
+    m_suspectsButton->setToolTip(
+        tr("Trains a model on people's labels, each item scored by a model that did not "
+           "see it, and lists the labels it contradicts most confidently"));
     m_suspectsButton->setEnabled(false);
     connect(m_suspectsButton, &QPushButton::clicked, this, &EdaView::findSuspects);
     auto *layout = new QVBoxLayout(this);
@@ -184,14 +187,15 @@ void EdaView::setJob(const QString &storePath, const QString &job)
         }
         Q_EMIT computed();
     });
-    m_watcher->setFuture(QtConcurrent::run([path = storePath.toStdString(), name = job.toStdString()]() -> Result<EdaReport> {
-        auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
-        if (!store)
-            return fail(store.error());
-        EdaOptions o;
-        o.job = name;
-        return computeEda(**store, o);
-    }));
+    m_watcher->setFuture(
+        QtConcurrent::run([path = storePath.toStdString(), name = job.toStdString()]() -> Result<EdaReport> {
+            auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
+            if (!store)
+                return fail(store.error());
+            EdaOptions o;
+            o.job = name;
+            return computeEda(**store, o);
+        }));
 }
 
 void EdaView::clearCards()
@@ -220,11 +224,12 @@ void EdaView::addFigures(std::vector<EdaFigure> figures)
     for (EdaFigure &f : figures) {
         if (!f.chart) {
             auto *map = new HeatMapView(f.image, m_report ? int(m_report->boxCentres.size()) : 16);
-            map->setToolTip(tr("Where box centres fall in their images (top-left to bottom-right); darker: more "
-                               "boxes. Click a cell for its images."));
+            map->setToolTip(
+                tr("Where box centres fall in their images (top-left to bottom-right); darker: more "
+                   "boxes. Click a cell for its images."));
             connect(map, &HeatMapView::cellClicked, this, [this](int column, int row, int cells) {
-                requestItems(tr("Box centres in cell (%1, %2)").arg(column).arg(row), EdaMeasure::BoxCentre, 0, 0,
-                             false, column, row, cells);
+                requestItems(tr("Box centres in cell (%1, %2)").arg(column).arg(row), EdaMeasure::BoxCentre,
+                             0, 0, false, column, row, cells);
             });
             addCard(map);
             continue;
@@ -232,16 +237,30 @@ void EdaView::addFigures(std::vector<EdaFigure> figures)
         if (f.measure)
             for (QAbstractSeries *series : f.chart->series())
                 if (auto *bars = qobject_cast<QBarSeries *>(series))
-                    connect(bars, &QBarSeries::clicked, this,
-                            [this, measure = *f.measure, h = f.histogram, title = f.title](int index, QBarSet *) {
-                                const int n = int(h.counts.size());
-                                if (index < 0 || index >= n)
-                                    return;
-                                const double width = (h.max - h.min) / n;
-                                const double low = h.min + width * index, high = low + width;
-                                requestItems(tr("%1, %2 to %3").arg(title).arg(low).arg(high), measure, low, high,
-                                             index == n - 1);
+                    connect(
+                        bars, &QBarSeries::clicked, this,
+                        [this, measure = *f.measure, h = f.histogram, title = f.title](int index, QBarSet *) {
+                            const int n = int(h.counts.size());
+                            if (index < 0 || index >= n)
+                                return;
+                            const double width = (h.max - h.min) / n;
+                            const double low = h.min + width * index, high = low + width;
+                            requestItems(tr("%1, %2 to %3").arg(title).arg(low).arg(high), measure, low, high,
+                                         index == n - 1);
+                        });
+        if (f.title == tr("Accuracy of automatic labels per round"))
+            for (QAbstractSeries *series : f.chart->series())
+                if (auto *line = qobject_cast<QLineSeries *>(series))
+                    connect(line, &QLineSeries::clicked, this, [this](const QPointF &at) {
+                        if (!m_report || m_report->rounds.empty())
+                            return;
+                        const auto nearest = std::min_element(
+                            m_report->rounds.begin(), m_report->rounds.end(),
+                            [&](const RoundFigures &a, const RoundFigures &b) {
+                                return std::abs(a.iteration - at.x()) < std::abs(b.iteration - at.x());
                             });
+                        Q_EMIT authorRequested(QStringLiteral("autolabel-run-%1").arg(nearest->runId));
+                    });
         if (f.classBars)
             for (QAbstractSeries *series : f.chart->series())
                 if (auto *bars = qobject_cast<QStackedBarSeries *>(series))
@@ -256,7 +275,8 @@ void EdaView::addFigures(std::vector<EdaFigure> figures)
 void EdaView::show(const EdaReport &r)
 {
     m_report = r;
-    m_suspectsButton->setEnabled(r.type == TaskType::ImageClassification || r.type == TaskType::TextClassification);
+    m_suspectsButton->setEnabled(r.type == TaskType::ImageClassification ||
+                                 r.type == TaskType::TextClassification);
     if (r.job.empty())
         m_suspectsButton->setEnabled(false);
     clearCards();
@@ -269,7 +289,8 @@ void EdaView::show(const EdaReport &r)
         summary += tr("; people agree on %1% of the %2 items two of them labelled")
                        .arg(QString::number(100 * r.agreement, 'f', 1))
                        .arg(r.itemsLabelledTwice);
-    summary += tr(" (computed in %1 s). Click a class's bar to see its items.").arg(QString::number(r.seconds, 'f', 2));
+    summary += tr(" (computed in %1 s). Click a class's bar to see its items.")
+                   .arg(QString::number(r.seconds, 'f', 2));
     m_summary->setText(summary);
 
     m_classIds.clear();
@@ -297,7 +318,11 @@ void EdaView::show(const EdaReport &r)
         auto *t = table({tr("Annotator"), tr("Labels"), tr("Per hour"), tr("Seconds per item")});
         for (const AnnotatorStats &a : r.annotators)
             addRow(t, {qs(a.name), QString::number(a.labels), QString::number(a.itemsPerHour, 'f', 1),
-                       a.medianSecondsPerItem > 0 ? QString::number(a.medianSecondsPerItem, 'f', 1) : QStringLiteral("–")});
+                       a.medianSecondsPerItem > 0 ? QString::number(a.medianSecondsPerItem, 'f', 1)
+                                                  : QStringLiteral("–")});
+        t->setToolTip(tr("Double-click an annotator to see their items"));
+        connect(t, &QTableWidget::cellDoubleClicked, this,
+                [this, t](int row, int) { Q_EMIT authorRequested(t->item(row, 0)->text()); });
         addCard(t);
     }
 }
@@ -331,7 +356,8 @@ void EdaView::startPixels(const QString &storePath)
                 if (auto item = (*store)->item(id)) {
                     QImage img(QString::fromStdString(media::resolve(dir, item->uri)));
                     if (!img.isNull())
-                        out.thumbnails.insert(id, img.scaled(72, 72, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+                        out.thumbnails.insert(
+                            id, img.scaled(72, 72, Qt::KeepAspectRatio, Qt::SmoothTransformation));
                 }
             }
         return out;
@@ -358,13 +384,16 @@ void EdaView::showPixels(const Pixels &p)
             const Histogram h = Histogram::of(values, 20);
             for (QAbstractSeries *series : f.chart->series())
                 if (auto *bars = qobject_cast<QBarSeries *>(series))
-                    connect(bars, &QBarSeries::clicked, this, [this, h, brightness, title = f.title](int index, QBarSet *) {
-                        std::vector<int64_t> ids;
-                        for (const ImageFigures &x : m_pixels ? m_pixels->images : std::vector<ImageFigures>{})
-                            if (!x.unreadable && h.binOf(brightness ? x.brightness : x.contrast) == index)
-                                ids.push_back(x.itemId);
-                        Q_EMIT itemsRequested(tr("%1, bin %2").arg(title).arg(index + 1), ids);
-                    });
+                    connect(bars, &QBarSeries::clicked, this,
+                            [this, h, brightness, title = f.title](int index, QBarSet *) {
+                                std::vector<int64_t> ids;
+                                for (const ImageFigures &x :
+                                     m_pixels ? m_pixels->images : std::vector<ImageFigures>{})
+                                    if (!x.unreadable &&
+                                        h.binOf(brightness ? x.brightness : x.contrast) == index)
+                                        ids.push_back(x.itemId);
+                                Q_EMIT itemsRequested(tr("%1, bin %2").arg(title).arg(index + 1), ids);
+                            });
         }
         addFigures(std::move(figures));
     }
@@ -374,13 +403,13 @@ void EdaView::showPixels(const Pixels &p)
     int64_t repeats = 0;
     for (const auto &g : p.stats->duplicateGroups)
         repeats += int64_t(g.size()) - 1;
-    auto *title = new QLabel(p.stats->duplicateGroups.empty()
-                                 ? tr("<b>Near-duplicates</b>: none (difference hashes within 4 bits)")
-                                 : tr("<b>Near-duplicates</b>: %1 groups, %2 images repeating another%3")
-                                       .arg(p.stats->duplicateGroups.size())
-                                       .arg(repeats)
-                                       .arg(p.stats->unreadable ? tr("; %1 unreadable").arg(p.stats->unreadable)
-                                                                : QString()));
+    auto *title = new QLabel(
+        p.stats->duplicateGroups.empty()
+            ? tr("<b>Near-duplicates</b>: none (difference hashes within 4 bits)")
+            : tr("<b>Near-duplicates</b>: %1 groups, %2 images repeating another%3")
+                  .arg(p.stats->duplicateGroups.size())
+                  .arg(repeats)
+                  .arg(p.stats->unreadable ? tr("; %1 unreadable").arg(p.stats->unreadable) : QString()));
     layout->addWidget(title);
     for (size_t g = 0; g < p.stats->duplicateGroups.size() && g < 8; ++g) {
         auto *row = new QHBoxLayout;
@@ -398,9 +427,10 @@ void EdaView::showPixels(const Pixels &p)
             row->addWidget(new QLabel(tr("and %1 more").arg(group.size() - 6)));
         row->addStretch();
         auto *keep = new QPushButton(tr("Keep the first"));
-        keep->setToolTip(tr("Sets the other %1 images of this group aside: out of exports and automated labeling "
-                            "(gw set-aside --restore brings them back)")
-                             .arg(group.size() - 1));
+        keep->setToolTip(
+            tr("Sets the other %1 images of this group aside: out of exports and automated labeling "
+               "(gw set-aside --restore brings them back)")
+                .arg(group.size() - 1));
         connect(keep, &QPushButton::clicked, this, [this, keep, group] { keepFirst(group, keep); });
         row->addWidget(keep);
         layout->addLayout(row);
@@ -423,7 +453,8 @@ void EdaView::findSuspects()
         m_progress->hide();
         m_suspectsButton->setEnabled(true);
         if (!r) {
-            m_summary->setText(m_summary->text() + QLatin1Char(' ') + tr("No model insights: %1").arg(qs(r.error().message)));
+            m_summary->setText(m_summary->text() + QLatin1Char(' ') +
+                               tr("No model insights: %1").arg(qs(r.error().message)));
             Q_EMIT computed();
             return;
         }
@@ -441,7 +472,8 @@ void EdaView::findSuspects()
                         size_t best = 0;
                         double bestDistance = INFINITY;
                         for (size_t i = 0; i < m_insights->map.size(); ++i) {
-                            const double dx = m_insights->map[i][0] - at.x(), dy = m_insights->map[i][1] - at.y();
+                            const double dx = m_insights->map[i][0] - at.x(),
+                                         dy = m_insights->map[i][1] - at.y();
                             if (dx * dx + dy * dy < bestDistance) {
                                 bestDistance = dx * dx + dy * dy;
                                 best = i;
@@ -454,7 +486,8 @@ void EdaView::findSuspects()
             for (const activelearning::SuspectedError &e : r->suspects) {
                 auto item = (*store)->item(e.itemId);
                 const LabelClass *given = job->classById(e.given), *predicted = job->classById(e.predicted);
-                addRow(t, {item ? qs(item->kind == MediaKind::Text ? item->text.substr(0, 80) : item->uri) : QString(),
+                addRow(t, {item ? qs(item->kind == MediaKind::Text ? item->text.substr(0, 80) : item->uri)
+                                : QString(),
                            given ? qs(given->name) : QString(), predicted ? qs(predicted->name) : QString(),
                            QString::number(e.confidence, 'f', 3)});
                 t->item(t->rowCount() - 1, 0)->setData(Qt::UserRole, QVariant::fromValue(qint64(e.itemId)));
@@ -462,22 +495,24 @@ void EdaView::findSuspects()
             connect(t, &QTableWidget::cellDoubleClicked, this, [this, t](int row, int) {
                 Q_EMIT itemActivated(t->item(row, 0)->data(Qt::UserRole).toLongLong());
             });
-            t->setToolTip(tr("Suspected label errors (the model agrees with people on %1%); double-click to open")
-                              .arg(QString::number(100 * r->outOfFoldAccuracy, 'f', 1)));
+            t->setToolTip(
+                tr("Suspected label errors (the model agrees with people on %1%); double-click to open")
+                    .arg(QString::number(100 * r->outOfFoldAccuracy, 'f', 1)));
             addCard(t, 2);
         }
         Q_EMIT computed();
     });
-    m_modelWatcher->setFuture(QtConcurrent::run([path = m_storePath.toStdString(), name = m_job.toStdString()]()
-                                                    -> Result<activelearning::ModelInsights> {
-        auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
-        if (!store)
-            return fail(store.error());
-        auto job = (*store)->job(name);
-        if (!job)
-            return fail(job.error());
-        return activelearning::modelInsights(**store, *job, {});
-    }));
+    m_modelWatcher->setFuture(
+        QtConcurrent::run([path = m_storePath.toStdString(),
+                           name = m_job.toStdString()]() -> Result<activelearning::ModelInsights> {
+            auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
+            if (!store)
+                return fail(store.error());
+            auto job = (*store)->job(name);
+            if (!job)
+                return fail(job.error());
+            return activelearning::modelInsights(**store, *job, {});
+        }));
 }
 
 void EdaView::requestItems(const QString &what, EdaMeasure measure, double low, double high, bool lastBin,
@@ -490,13 +525,14 @@ void EdaView::requestItems(const QString &what, EdaMeasure measure, double low, 
         if (ids)
             Q_EMIT itemsRequested(what, *ids);
     });
-    watcher->setFuture(QtConcurrent::run([path = m_storePath.toStdString(), job = m_job.toStdString(), measure, low,
-                                          high, lastBin, column, row, cells]() -> Result<std::vector<int64_t>> {
-        auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
-        if (!store)
-            return fail(store.error());
-        return itemsWhere(**store, job, measure, low, high, lastBin, column, row, cells);
-    }));
+    watcher->setFuture(
+        QtConcurrent::run([path = m_storePath.toStdString(), job = m_job.toStdString(), measure, low, high,
+                           lastBin, column, row, cells]() -> Result<std::vector<int64_t>> {
+            auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
+            if (!store)
+                return fail(store.error());
+            return itemsWhere(**store, job, measure, low, high, lastBin, column, row, cells);
+        }));
 }
 
 void EdaView::keepFirst(const std::vector<int64_t> &group, QPushButton *button)

@@ -75,6 +75,8 @@ Q_SIGNALS:
     void classClicked(int classId);
     /// Someone clicked a histogram's bar: the items behind it.
     void itemsRequested(const QString &what, const std::vector<int64_t> &itemIds);
+    /// Someone clicked a round or an annotator: show the items labelled by that author.
+    void authorRequested(const QString &author);
     /// Items were set aside ("keep the first" of near-duplicates): views should reload them.
     void itemsSetAside(const std::vector<int64_t> &itemIds);
     /// Someone double-clicked a suspected label error: open the item.

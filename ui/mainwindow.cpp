@@ -760,6 +760,15 @@ EdaView *MainWindow::explore()
             raise();
             activateWindow();
         });
+        connect(m_edaView, &EdaView::authorRequested, this, [this](const QString &author) {
+            // The items that author labelled: any label filter, that author.
+            m_filterCombo->setCurrentIndex(m_filterCombo->findData(int(GalleryModel::Filter::All)));
+            m_classFilter->setCurrentIndex(0);
+            m_authorFilter->setEditText(author);
+            Q_EMIT m_authorFilter->lineEdit()->editingFinished();
+            raise();
+            activateWindow();
+        });
         connect(m_edaView, &EdaView::itemsSetAside, this, [this](const std::vector<int64_t> &ids) {
             for (int64_t id : ids)
                 m_gallery->refreshItem(id);

@@ -189,6 +189,9 @@ private Q_SLOTS:
         QCOMPARE(*itemsWhere(*s, "objects", EdaMeasure::BoxCentre, 0, 0, false, 3, 3, 4), std::vector<int64_t>{1});
         QVERIFY(itemsWhere(*s, "objects", EdaMeasure::BoxCentre, 0, 0, false, 2, 2, 4)->empty());
         QCOMPARE(itemsWhere(*s, "objects", EdaMeasure::ImageWidth, 100, 100, true)->size(), size_t(2));
+        QCOMPARE(*itemsWhere(*s, "objects", EdaMeasure::BoxWidth, 15, 25, false), std::vector<int64_t>{1});
+        QVERIFY(itemsWhere(*s, "objects", EdaMeasure::BoxHeight, 11, 20, false)->empty());
+        QCOMPARE(itemsWhere(*s, "objects", EdaMeasure::ImageAspect, 2, 2, true)->size(), size_t(2));
 
         o.job = "scene-ref";
         r = computeEda(*s, o);

@@ -16,6 +16,7 @@
 #include <QSettings>
 #include <QScatterSeries>
 #include <QStackedBarSeries>
+#include <QTableWidget>
 #include <QTest>
 
 using namespace gw;
@@ -106,6 +107,17 @@ private Q_SLOTS:
                 }
         QVERIFY(inside.x() >= 0);
         QTest::mouseClick(map, Qt::LeftButton, {}, inside);
+        QTRY_COMPARE(w.itemList()->model()->rowCount(), 6);
+
+        // An annotator's row: the items they labelled (all six are ann's).
+        QTableWidget *people = nullptr;
+        for (QTableWidget *t : view->findChildren<QTableWidget *>())
+            if (t->horizontalHeaderItem(0)->text() == QStringLiteral("Annotator"))
+                people = t;
+        QVERIFY(people);
+        Q_EMIT people->cellDoubleClicked(0, 0);
+        auto *author = w.findChildren<QComboBox *>().at(3);
+        QCOMPARE(author->currentText(), QStringLiteral("ann"));
         QTRY_COMPARE(w.itemList()->model()->rowCount(), 6);
     }
 
