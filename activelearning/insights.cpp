@@ -152,12 +152,30 @@ Result<ModelInsights> modelInsights(const ProjectStore &store, const Job &job, c
     });
     if (out.suspects.size() > size_t(o.maxSuspects))
         out.suspects.resize(size_t(o.maxSuspects));
-    // The map: the class scores (log-probabilities, which spread the confident ones) projected on two axes.
-    std::vector<float> logp(probs.size());
-    std::transform(probs.begin(), probs.end(), logp.begin(), [](float v) { return std::log(std::max(v, 1e-6f)); });
-    auto [points, explained] = principalComponents(logp, classes);
-    out.map = std::move(points);
-    out.explained = explained;
+    // The map: a model trained on every labelled item, its own features (the layer before the class layer)
+    // projected on their two principal axes.
+    {
+        std::vector<int> trainRows, trainLabels, valRows, valLabels, all(ids.size());
+        std::iota(all.begin(), all.end(), 0);
+        for (size_t k = 0; k < order.size(); ++k) {
+            const int row = order[k];
+            (k % 10 == 9 ? valRows : trainRows).push_back(row);
+            (k % 10 == 9 ? valLabels : trainLabels).push_back(labels[size_t(row)]);
+        }
+        auto m = images ? makeImageClassifier(images) : makeTextClassifier(texts);
+        if (!m)
+            return fail(m.error());
+        if (auto t = (*m)->train(trainRows, trainLabels, valRows, valLabels, classes, mo); !t)
+            return fail(t.error());
+        int dimension = 0;
+        auto features = (*m)->embeddings(all, dimension);
+        if (!features)
+            return fail(features.error());
+        auto [points, explained] = principalComponents(*features, dimension);
+        out.map = std::move(points);
+        out.explained = explained;
+        out.featureDimension = dimension;
+    }
     out.items = ids;
     for (int position : labels)
         out.classes.push_back(job.classes[size_t(position)].id);

@@ -2,8 +2,9 @@
 
 // What a model says about people's labels: every human-labelled item is scored by a model that did not train
 // on it (k-fold, out of fold), so that items the model contradicts with confidence surface as suspected label
-// errors, and the items are mapped to two dimensions (PCA via Eigen of the model's class scores) to see the
-// classes as clusters and where they run into each other. Single-label image and text classification.
+// errors; and the items are mapped to two dimensions — PCA via Eigen of the features a model trained on all of
+// them computes (the layer before its class layer) — to see the classes as clusters and where they run into each
+// other. Single-label image and text classification.
 
 #include "activelearning/models.h"
 #include "datasets/manifest.h"
@@ -38,6 +39,7 @@ struct ModelInsights
     std::vector<int> classes;             ///< their human class ids
     std::vector<std::array<float, 2>> map; ///< their 2-D positions
     std::array<double, 2> explained{};    ///< share of the variance each axis explains
+    int featureDimension = 0;             ///< of the model's features the map projects
     double outOfFoldAccuracy = 0;
     int folds = 0;
     double seconds = 0;

@@ -48,6 +48,9 @@ public:
     /// Logits (rows × numClasses, row-major) of the trained model, before any calibration.
     virtual Result<std::vector<float>> logits(const std::vector<int> &rows) const = 0;
     virtual int numClasses() const = 0;
+    /// The model's own features of the rows (the layer before the class layer), rows × dimension,
+    /// row-major; dimension is set. For maps of the data (PCA).
+    virtual Result<std::vector<float>> embeddings(const std::vector<int> &rows, int &dimension) const = 0;
 };
 
 /// Pixels of images, prepared once (decoded, resized, cached): rows × channels × height × width, in [0, 1].

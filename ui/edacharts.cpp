@@ -173,7 +173,7 @@ QChart *roundsChart(const EdaReport &r)
 QChart *insightMapChart(const activelearning::ModelInsights &insights, const Job &job)
 {
     QChart *chart =
-        baseChart(tr("Items mapped by the model (PCA of its class scores: %1% + %2% of the variance)")
+        baseChart(tr("Items mapped by the model (PCA of its features: %1% + %2% of the variance)")
                       .arg(QString::number(100 * insights.explained[0], 'f', 0),
                            QString::number(100 * insights.explained[1], 'f', 0)));
     std::map<int, QScatterSeries *> byClass;

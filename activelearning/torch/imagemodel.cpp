@@ -43,6 +43,7 @@ public:
                               const std::vector<int> &validationLabels, int numClasses,
                               const ModelOptions &opt, const TrainProgress &progress) final;
     Result<std::vector<float>> logits(const std::vector<int> &rows) const final;
+    Result<std::vector<float>> embeddings(const std::vector<int> &rows, int &dimension) const final;
     int numClasses() const final { return m_classes; }
 
 protected:
@@ -250,6 +251,38 @@ Result<std::vector<float>> RowClassifier::logits(const std::vector<int> &rowList
         return std::vector<float>(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
     } catch (const std::exception &e) {
         return fail(Error::internal("scoring " + what() + " failed: " + e.what()));
+    }
+}
+
+Result<std::vector<float>> RowClassifier::embeddings(const std::vector<int> &rowList, int &dimension) const
+{
+    if (!m_net)
+        return fail(Error::invalid("the model is not trained"));
+    for (int r : rowList)
+        if (r < 0 || r >= rowCount())
+            return fail(Error::invalid("row " + std::to_string(r) + " is not one of the model's " + what()));
+    try {
+        torch::NoGradGuard noGrad;
+        torch::nn::Sequential net = m_net;
+        net->eval();
+        std::vector<torch::Tensor> parts;
+        for (size_t begin = 0; begin < rowList.size(); begin += size_t(kScoringChunk)) {
+            const size_t end = std::min(rowList.size(), begin + size_t(kScoringChunk));
+            torch::Tensor x = (rows(indexTensor(rowList, begin, end)) - m_norm.mean) / m_norm.std;
+            auto module = net->begin();
+            for (size_t i = 0; i + 1 < net->size(); ++i, ++module) // every layer but the class layer
+                x = module->forward(x);
+            parts.push_back(x.flatten(1));
+        }
+        if (parts.empty()) {
+            dimension = 0;
+            return std::vector<float>{};
+        }
+        const auto out = torch::cat(parts).contiguous();
+        dimension = int(out.size(1));
+        return std::vector<float>(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
+    } catch (const std::exception &e) {
+        return fail(Error::internal("features of " + what() + " failed: " + e.what()));
     }
 }
 

@@ -254,6 +254,30 @@ public:
         }
     }
 
+    Result<std::vector<float>> embeddings(const std::vector<int> &rows, int &dimension) const override
+    {
+        if (!m_net)
+            return fail(Error::invalid("the text model is not trained"));
+        for (int r : rows)
+            if (r < 0 || r >= rowCount())
+                return fail(Error::invalid("row " + std::to_string(r) + " is not one of the model's texts"));
+        try {
+            torch::NoGradGuard noGrad;
+            std::vector<float> out;
+            for (size_t begin = 0; begin < rows.size(); begin += kScoringChunk) {
+                const size_t count = std::min(kScoringChunk, rows.size() - begin);
+                const auto [ids, offsets] = bagInput(rows.data() + begin, count);
+                TextNet net = m_net; // a handle: forward is not const
+                const auto chunk = net->bag->forward(ids, offsets).contiguous(); // the averaged n-gram vectors
+                out.insert(out.end(), chunk.data_ptr<float>(), chunk.data_ptr<float>() + chunk.numel());
+            }
+            dimension = int(kDim);
+            return out;
+        } catch (const std::exception &e) {
+            return fail(Error::internal(std::string("text model features failed: ") + e.what()));
+        }
+    }
+
     int numClasses() const override { return m_classes; }
 
 private:

@@ -87,6 +87,7 @@ private Q_SLOTS:
         QVERIFY2(found >= 8, qPrintable(QString::number(found)));
         QCOMPARE(r->map.size(), size_t(300));
         QCOMPARE(r->classes.size(), size_t(300));
+        QCOMPARE(r->featureDimension, 64); // the text model's averaged n-gram vectors
         QVERIFY(r->explained[0] + r->explained[1] > 0.8); // three classes: two axes hold nearly all of it
 
         Job boxes;
