@@ -35,6 +35,7 @@ Commands:
   export PROJECT --out PATH        write a Ground Truth manifest, or --format coco|yolo|... --job J
   eda PROJECT [--job J]            statistics: class balance, sizes, boxes, words, confidence, annotators
   set-aside PROJECT --item N       take items out of the dataset (--restore brings them back)
+  sagemaker request|pipe ...       CreateTrainingJob request JSON; Pipe-mode RecordIO stream of a manifest
   versions PROJECT                 dataset versions (every export); export --version V writes one again
   formats                          the dataset formats export and import --format know
   split PROJECT [--job J]          train/validation/test splits: stratified, grouped, seeded
@@ -86,6 +87,7 @@ int main(int argc, char **argv)
         {"changes", cmdChanges},    {"autolabel", cmdAutolabel}, {"simulate", cmdSimulate},
         {"runs", cmdRuns},          {"formats", cmdFormats}, {"split", cmdSplit},
         {"versions", cmdVersions},  {"eda", cmdEda},      {"set-aside", cmdSetAside},
+        {"sagemaker", cmdSageMaker},
     };
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args.at(1) == QStringLiteral("--help") || args.at(1) == QStringLiteral("-h")
@@ -104,7 +106,7 @@ int main(int argc, char **argv)
     }
     // The subcommand parser sees "gw <command>" as its program name.
     QStringList rest = args.mid(1);
-    if (it->first != "job")
+    if (it->first != "job" && it->first != "sagemaker")
         rest[0] = QStringLiteral("gw ") + args.at(1);
     return it->second(rest);
 }

@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QImage>
 #include <QProcess>
 #include <QRegularExpression>
@@ -311,6 +312,28 @@ private Q_SLOTS:
             ++charts;
         }
         QVERIFY2(charts >= 5, qPrintable(QString::number(charts)));
+
+        // The SageMaker request for the manifest just exported, and its Pipe-mode stream for a local test.
+        const CliRun request = runGw({QStringLiteral("sagemaker"), QStringLiteral("request"), QStringLiteral("--name"),
+                                      QStringLiteral("topics-1"), QStringLiteral("--role"),
+                                      QStringLiteral("arn:aws:iam::123456789012:role/R"), QStringLiteral("--image"),
+                                      QStringLiteral("example/trainer:1"), QStringLiteral("--output"),
+                                      QStringLiteral("s3://bucket/out/"), QStringLiteral("--channel"),
+                                      QStringLiteral("train=s3://bucket/train.manifest"), QStringLiteral("--attributes"),
+                                      QStringLiteral("source,topic")});
+        GW_RUN_OK(request);
+        QVERIFY(request.out.contains(QStringLiteral("\"AttributeNames\":[\"source\",\"topic\"]")));
+        QCOMPARE(runGw({QStringLiteral("sagemaker"), QStringLiteral("request"), QStringLiteral("--name"),
+                        QStringLiteral("bad name"), QStringLiteral("--role"), QStringLiteral("arn:aws:iam::1:role/R"),
+                        QStringLiteral("--image"), QStringLiteral("x"), QStringLiteral("--output"), QStringLiteral("s3://b/"),
+                        QStringLiteral("--channel"), QStringLiteral("train=s3://b/t"), QStringLiteral("--attributes"),
+                        QStringLiteral("source")})
+                     .code,
+                 3);
+        const QString rec = dir.filePath(QStringLiteral("train_0"));
+        GW_RUN_OK(runGw({QStringLiteral("sagemaker"), QStringLiteral("pipe"), manifest, QStringLiteral("--attributes"),
+                         QStringLiteral("source,topic"), QStringLiteral("--out"), rec}));
+        QVERIFY(QFileInfo(rec).size() > 600 * 2 * 8); // two records a line, each with its 8-byte header
 
         // --stop-at: the loop stops once that share of the items has a label.
         const QString half = dir.filePath(QStringLiteral("half.gwproj"));
