@@ -58,6 +58,14 @@ echo "$me: added $n_labels labels"
 gw info "$proj"
 gw export "$proj" --job digit --out data/digits-output.manifest
 
+echo "$me: one round of automated labeling queues a random sample for people (gw simulate plays them)"
+gw autolabel "$proj" --job digit
+echo "$me: splits, a dataset export with augmented copies, and the EDA report"
+gw split "$proj" --job digit --seed 1
+rm -rf data/digits-dataset data/digits-dataset-augmented
+gw export "$proj" --format class-folders --job digit --out data/digits-dataset --augment copies=1,rotate=10
+gw eda "$proj" --job digit --images --max-distance 2 --out data/digits-report.html >/dev/null
+
 # --- text classification demo: the 12 most common Debian sections ---
 sections=$(grep -oE '"section":"[^"]+"' data/texts/packages.jsonl | cut -d'"' -f4 |
     sort | uniq -c | sort -k1,1nr -k2,2 | awk 'NR <= 12 { print $2 }' | paste -sd, -)
@@ -70,6 +78,8 @@ gw info "$text_proj"
 echo "$me: demo projects ready:"
 echo "$me:   $root/$proj   (image classification, $n_labels labels)"
 echo "$me:   $root/data/digits-output.manifest   (exported labels)"
+echo "$me:   $root/data/digits-dataset   (class folders by split, augmented copies beside it)"
+echo "$me:   $root/data/digits-report.html   (EDA report: open it in a browser)"
 echo "$me:   $root/$text_proj   (text classification: $sections)"
 
 if [[ -n ${DISPLAY:-} || -n ${WAYLAND_DISPLAY:-} ]]; then
