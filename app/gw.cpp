@@ -36,6 +36,7 @@ Commands:
   eda PROJECT [--job J]            statistics: class balance, sizes, boxes, words, confidence, annotators
   set-aside PROJECT --item N       take items out of the dataset (--restore brings them back)
   sagemaker request|pipe ...       CreateTrainingJob request JSON; Pipe-mode RecordIO stream of a manifest
+  run-script PROJECT --command C   run a training program SageMaker's way, recorded as a run
   versions PROJECT                 dataset versions (every export); export --version V writes one again
   formats                          the dataset formats export and import --format know
   split PROJECT [--job J]          train/validation/test splits: stratified, grouped, seeded
@@ -87,7 +88,7 @@ int main(int argc, char **argv)
         {"changes", cmdChanges},    {"autolabel", cmdAutolabel}, {"simulate", cmdSimulate},
         {"runs", cmdRuns},          {"formats", cmdFormats}, {"split", cmdSplit},
         {"versions", cmdVersions},  {"eda", cmdEda},      {"set-aside", cmdSetAside},
-        {"sagemaker", cmdSageMaker},
+        {"sagemaker", cmdSageMaker}, {"run-script", cmdRunScript},
     };
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args.at(1) == QStringLiteral("--help") || args.at(1) == QStringLiteral("-h")

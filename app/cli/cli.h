@@ -94,6 +94,7 @@ int cmdVersions(const QStringList &args);
 int cmdEda(const QStringList &args);
 int cmdSetAside(const QStringList &args);
 int cmdSageMaker(const QStringList &args);
+int cmdRunScript(const QStringList &args);
 int cmdInfo(const QStringList &args);
 int cmdItems(const QStringList &args);
 int cmdJob(const QStringList &args);

@@ -335,6 +335,18 @@ private Q_SLOTS:
                          QStringLiteral("source,topic"), QStringLiteral("--out"), rec}));
         QVERIFY(QFileInfo(rec).size() > 600 * 2 * 8); // two records a line, each with its 8-byte header
 
+        // A training program run SageMaker's way on the exported version, recorded as a run; a failing one's reason.
+        GW_RUN_OK(runGw({QStringLiteral("run-script"), proj, QStringLiteral("--version"), QStringLiteral("1"),
+                         QStringLiteral("--metric"), QStringLiteral("acc=acc=([0-9.]+)"), QStringLiteral("--command"),
+                         QStringLiteral("test -s \"$SM_CHANNEL_TRAIN/train.manifest\" && echo acc=0.5")}));
+        const CliRun failing = runGw({QStringLiteral("run-script"), proj, QStringLiteral("--command"),
+                                      QStringLiteral("echo 'no labels' > output/failure; exit 2")});
+        QCOMPARE(failing.code, 1);
+        QVERIFY2(failing.err.contains(QStringLiteral("no labels")), qPrintable(failing.err));
+        const CliRun scriptRuns = runGw({QStringLiteral("runs"), proj, QStringLiteral("--json")});
+        QVERIFY2(scriptRuns.out.contains(QStringLiteral("\"acc\":[0.5]")), qPrintable(scriptRuns.out));
+        QVERIFY(scriptRuns.out.contains(QStringLiteral("\"status\":\"failed\"")));
+
         // --stop-at: the loop stops once that share of the items has a label.
         const QString half = dir.filePath(QStringLiteral("half.gwproj"));
         makeProject(half);

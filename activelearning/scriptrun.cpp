@@ -1,0 +1,181 @@
+#include "activelearning/scriptrun.h"
+
+#include "datasets/json.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QThread>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+
+namespace gw::activelearning {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Result<> writeText(const fs::path &path, const std::string &text)
+{
+    QFile f(QString::fromStdString(path.string()));
+    if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), qint64(text.size())) != qint64(text.size()))
+        return fail(Error::io(path.string() + ": cannot write"));
+    return {};
+}
+
+std::string upper(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::toupper(c)); });
+    std::replace(s.begin(), s.end(), '-', '_');
+    std::replace(s.begin(), s.end(), '.', '_');
+    return s;
+}
+
+} // namespace
+
+Result<std::vector<std::string>> prepareRunDirectory(const ScriptRunSpec &s)
+{
+    const fs::path root = fs::absolute(s.runDir);
+    std::error_code ec;
+    for (const char *sub : {"input/config", "input/data", "model", "output/data"}) {
+        fs::create_directories(root / sub, ec);
+        if (ec)
+            return fail(Error::io((root / sub).string() + ": cannot create: " + ec.message()));
+    }
+    json::Object hps, dataConfig;
+    for (const auto &[k, v] : s.hyperparameters)
+        hps.set(k, v); // strings, as SageMaker passes them
+    json::Array channelNames;
+    std::vector<std::string> env;
+    for (const auto &[name, manifest] : s.channels) {
+        const fs::path dir = root / "input/data" / name;
+        fs::create_directories(dir, ec);
+        fs::copy_file(manifest, dir / fs::path(manifest).filename(), fs::copy_options::overwrite_existing, ec);
+        if (ec)
+            return fail(Error::io(manifest + ": cannot copy into the run: " + ec.message()));
+        json::Object c;
+        c.set("ContentType", "application/jsonlines");
+        c.set("TrainingInputMode", "File");
+        c.set("S3DistributionType", "FullyReplicated");
+        c.set("RecordWrapperType", "None");
+        dataConfig.set(name, std::move(c));
+        channelNames.emplace_back(name);
+        env.push_back("SM_CHANNEL_" + upper(name) + "=" + dir.string());
+    }
+    json::Object resources;
+    resources.set("current_host", "algo-1");
+    resources.set("hosts", json::Array{json::Value("algo-1")});
+    resources.set("network_interface_name", "lo");
+    const std::string hpsText = json::toString(json::Value(hps));
+    if (auto r = writeText(root / "input/config/hyperparameters.json", hpsText); !r)
+        return fail(r.error());
+    if (auto r = writeText(root / "input/config/inputdataconfig.json", json::toString(json::Value(std::move(dataConfig))));
+        !r)
+        return fail(r.error());
+    if (auto r = writeText(root / "input/config/resourceconfig.json", json::toString(json::Value(std::move(resources))));
+        !r)
+        return fail(r.error());
+    env.push_back("SM_MODEL_DIR=" + (root / "model").string());
+    env.push_back("SM_INPUT_DIR=" + (root / "input").string());
+    env.push_back("SM_INPUT_CONFIG_DIR=" + (root / "input/config").string());
+    env.push_back("SM_OUTPUT_DIR=" + (root / "output").string());
+    env.push_back("SM_OUTPUT_DATA_DIR=" + (root / "output/data").string());
+    env.push_back("SM_CHANNELS=" + json::toString(json::Value(std::move(channelNames))));
+    env.push_back("SM_HPS=" + hpsText);
+    for (const auto &[k, v] : s.hyperparameters)
+        env.push_back("SM_HP_" + upper(k) + "=" + v);
+    env.push_back("SM_CURRENT_HOST=algo-1");
+    env.push_back("SM_HOSTS=[\"algo-1\"]");
+    env.push_back("SM_NUM_CPUS=" + std::to_string(std::max(1, QThread::idealThreadCount())));
+    env.push_back("SM_NUM_GPUS=0");
+    env.push_back("TRAINING_JOB_NAME=" + s.jobName);
+    return env;
+}
+
+Result<ScriptRunResult> runScript(const ScriptRunSpec &s)
+{
+    auto env = prepareRunDirectory(s);
+    if (!env)
+        return fail(env.error());
+    std::vector<std::pair<std::string, std::regex>> metrics;
+    for (const auto &[name, regex] : s.metricDefinitions) {
+        try {
+            metrics.emplace_back(name, std::regex(regex));
+        } catch (const std::regex_error &e) {
+            return fail(Error::invalid("metric '" + name + "': the regular expression does not compile: " + e.what()));
+        }
+    }
+    const fs::path root = fs::absolute(s.runDir);
+    QFile log(QString::fromStdString((root / "output/log.txt").string()));
+    if (!log.open(QIODevice::WriteOnly))
+        return fail(Error::io((root / "output/log.txt").string() + ": cannot write"));
+
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const std::string &kv : *env) {
+        const size_t eq = kv.find('=');
+        environment.insert(QString::fromStdString(kv.substr(0, eq)), QString::fromStdString(kv.substr(eq + 1)));
+    }
+    process.setProcessEnvironment(environment);
+    process.setWorkingDirectory(QString::fromStdString(root.string()));
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.setChildProcessModifier([] { ::setsid(); }); // its own process group: stop takes the whole tree
+    ScriptRunResult result;
+    QElapsedTimer timer;
+    timer.start();
+    process.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), QString::fromStdString(s.command)});
+    if (!process.waitForStarted(10000))
+        return fail(Error::io("cannot start /bin/sh: " + process.errorString().toStdString()));
+    std::string pending;
+    auto take = [&](bool flushAll) {
+        const QByteArray bytes = process.readAll();
+        log.write(bytes);
+        pending.append(bytes.constData(), size_t(bytes.size()));
+        size_t nl;
+        while ((nl = pending.find('\n')) != std::string::npos || (flushAll && !pending.empty())) {
+            const std::string line = nl == std::string::npos ? pending : pending.substr(0, nl);
+            pending.erase(0, nl == std::string::npos ? pending.size() : nl + 1);
+            for (const auto &[name, re] : metrics) {
+                std::smatch m;
+                if (std::regex_search(line, m, re) && m.size() > 1) {
+                    try {
+                        result.metrics[name].push_back(std::stod(m[1].str()));
+                    } catch (...) { // not a number: not a value
+                    }
+                }
+            }
+            if (s.onLog)
+                s.onLog(line);
+        }
+    };
+    const qint64 pid = process.processId();
+    qint64 termAt = -1;
+    while (process.state() != QProcess::NotRunning) {
+        process.waitForReadyRead(100);
+        take(false);
+        if (!result.stopped && s.shouldStop && s.shouldStop()) {
+            result.stopped = true;
+            ::kill(-pid_t(pid), SIGTERM); // the process group, as SageMaker's StopTrainingJob does
+            termAt = timer.elapsed();
+        }
+        if (termAt >= 0 && timer.elapsed() - termAt > 5000)
+            ::kill(-pid_t(pid), SIGKILL);
+    }
+    take(true);
+    if (result.stopped)
+        ::kill(-pid_t(pid), SIGKILL); // children that outlived the shell
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.seconds = double(timer.elapsed()) / 1000.0;
+    QFile failure(QString::fromStdString((root / "output/failure").string()));
+    if (failure.open(QIODevice::ReadOnly))
+        result.failure = failure.read(1024).toStdString();
+    return result;
+}
+
+} // namespace gw::activelearning
