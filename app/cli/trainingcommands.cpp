@@ -21,6 +21,21 @@ using namespace gw::activelearning;
 
 namespace {
 
+/// Every value of a repeatable KEY=VALUE option through add; false (with the usage error's code) on a bad one.
+bool readPairs(const QCommandLineParser &p, const QCommandLineOption &option, const char *form,
+               const std::function<void(std::string, std::string)> &add, int &code)
+{
+    for (const QString &kv : p.values(option)) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        if (eq <= 0) {
+            code = usageError(p, "--" + str(option.names().front()) + " takes " + form);
+            return false;
+        }
+        add(str(kv.left(eq)), str(kv.mid(eq + 1)));
+    }
+    return true;
+}
+
 std::vector<std::string> commaList(const QString &s)
 {
     std::vector<std::string> out;
@@ -82,18 +97,12 @@ int cmdRequest(const QStringList &args)
         spec.channels.push_back({str(c.left(eq)), str(c.mid(eq + 1)), commaList(p.value(attributes)),
                                  str(p.value(contentType))});
     }
-    for (const QString &kv : p.values(hp)) {
-        const qsizetype eq = kv.indexOf(QLatin1Char('='));
-        if (eq <= 0)
-            return usageError(p, "--hp takes KEY=VALUE");
-        spec.hyperparameters[str(kv.left(eq))] = str(kv.mid(eq + 1));
-    }
-    for (const QString &kv : p.values(metric)) {
-        const qsizetype eq = kv.indexOf(QLatin1Char('='));
-        if (eq <= 0)
-            return usageError(p, "--metric takes NAME=REGEX");
-        spec.metricDefinitions.emplace_back(str(kv.left(eq)), str(kv.mid(eq + 1)));
-    }
+    if (!readPairs(p, hp, "KEY=VALUE", [&](std::string k, std::string v) { spec.hyperparameters[k] = std::move(v); },
+                   code)
+        || !readPairs(p, metric, "NAME=REGEX",
+                      [&](std::string k, std::string v) { spec.metricDefinitions.emplace_back(std::move(k), std::move(v)); },
+                      code))
+        return code;
     auto request = sagemaker::createTrainingJobRequest(spec);
     if (!request)
         return report(request.error());
@@ -172,18 +181,12 @@ int cmdRunScript(const QStringList &args)
         return report(store.error());
     ScriptRunSpec spec;
     spec.command = str(p.value(command));
-    for (const QString &kv : p.values(hp)) {
-        const qsizetype eq = kv.indexOf(QLatin1Char('='));
-        if (eq <= 0)
-            return usageError(p, "--hp takes KEY=VALUE");
-        spec.hyperparameters[str(kv.left(eq))] = str(kv.mid(eq + 1));
-    }
-    for (const QString &kv : p.values(metric)) {
-        const qsizetype eq = kv.indexOf(QLatin1Char('='));
-        if (eq <= 0)
-            return usageError(p, "--metric takes NAME=REGEX");
-        spec.metricDefinitions.emplace_back(str(kv.left(eq)), str(kv.mid(eq + 1)));
-    }
+    if (!readPairs(p, hp, "KEY=VALUE", [&](std::string k, std::string v) { spec.hyperparameters[k] = std::move(v); },
+                   code)
+        || !readPairs(p, metric, "NAME=REGEX",
+                      [&](std::string k, std::string v) { spec.metricDefinitions.emplace_back(std::move(k), std::move(v)); },
+                      code))
+        return code;
     datasets::Run run;
     run.kind = "script";
     run.status = "running";
