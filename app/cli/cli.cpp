@@ -31,15 +31,40 @@ int report(const Error &e)
     return exitCodeFor(e);
 }
 
+namespace {
+
+QString g_program = QStringLiteral("gw"); ///< "gw <command>", for help texts
+
+/// Qt's help text with the command's name in the usage line (Qt puts the executable's path there) and without
+/// the placeholder that carries the usage words.
+QString helpOf(const QCommandLineParser &parser)
+{
+    QString text = parser.helpText();
+    const QString usage = QStringLiteral("Usage: ");
+    if (text.startsWith(usage)) {
+        const qsizetype options = text.indexOf(QStringLiteral(" [options]"));
+        if (options > 0)
+            text.replace(usage.size(), options - usage.size(), g_program);
+    }
+    const qsizetype arguments = text.lastIndexOf(QStringLiteral("\nArguments:\n  args"));
+    if (arguments >= 0)
+        text.truncate(arguments + 1);
+    return text;
+}
+
+} // namespace
+
 int usageError(const QCommandLineParser &parser, const std::string &message)
 {
-    std::fprintf(stderr, "gw: %s\n\n%s", message.c_str(), parser.helpText().toLocal8Bit().constData());
+    std::fprintf(stderr, "gw: %s\n\n%s", message.c_str(), helpOf(parser).toLocal8Bit().constData());
     return ExitUsage;
 }
 
 bool parseArgs(QCommandLineParser &parser, const QStringList &args, const QString &usage,
                const QString &description, int positionalCount, int &exitCode)
 {
+    if (!args.isEmpty())
+        g_program = args.first();
     parser.setApplicationDescription(description);
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
@@ -50,7 +75,7 @@ bool parseArgs(QCommandLineParser &parser, const QStringList &args, const QStrin
         return false;
     }
     if (parser.isSet(help)) {
-        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
+        std::fputs(helpOf(parser).toLocal8Bit().constData(), stdout);
         exitCode = ExitOk;
         return false;
     }
