@@ -91,7 +91,7 @@ characteristic(const std::unordered_map<std::string, int64_t> &inClass,
     return scored;
 }
 
-json::Value histogramJson(const Histogram &h)
+json::Value histogramJsonOf(const Histogram &h)
 {
     json::Object o;
     o.set("min", h.min);
@@ -476,6 +476,11 @@ Result<std::vector<int64_t>> itemsWhere(const ProjectStore &store, const std::st
     return out;
 }
 
+json::Value toJson(const Histogram &h)
+{
+    return histogramJsonOf(h);
+}
+
 json::Value toJson(const EdaReport &r)
 {
     json::Object o;
@@ -521,7 +526,7 @@ json::Value toJson(const EdaReport &r)
           {"text_length", &r.textLength},
           {"auto_confidence", &r.autoConfidence}})
         if (h->total > 0)
-            o.set(key, histogramJson(*h));
+            o.set(key, histogramJsonOf(*h));
     if (r.type == TaskType::BoundingBox && r.labelled > 0) {
         json::Array rows;
         for (const auto &row : r.boxCentres) {

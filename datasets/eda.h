@@ -100,5 +100,6 @@ Result<std::vector<int64_t>> itemsWhere(const ProjectStore &store, const std::st
                                         double low, double high, bool lastBin, int column = 0, int row = 0,
                                         int cells = 16);
 json::Value toJson(const EdaReport &report);
+json::Value toJson(const Histogram &histogram);
 
 } // namespace gw::datasets

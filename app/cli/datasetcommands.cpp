@@ -498,18 +498,8 @@ int cmdEda(const QStringList &args)
                     contrast.push_back(f.contrast);
                 }
             json::Object px;
-            for (const auto &[key, h] : {std::pair{"brightness", Histogram::of(brightness, o.bins)},
-                                         std::pair{"contrast", Histogram::of(contrast, o.bins)}}) {
-                json::Object x;
-                x.set("min", h.min);
-                x.set("max", h.max);
-                x.set("mean", h.mean);
-                json::Array counts;
-                for (int64_t c : h.counts)
-                    counts.emplace_back(c);
-                x.set("counts", std::move(counts));
-                px.set(key, std::move(x));
-            }
+            px.set("brightness", toJson(Histogram::of(brightness, o.bins)));
+            px.set("contrast", toJson(Histogram::of(contrast, o.bins)));
             px.set("unreadable", pixels->unreadable);
             px.set("decoded", pixels->decoded);
             json::Array groups;

@@ -164,7 +164,7 @@ int cmdRunScript(const QStringList &args)
     const QCommandLineOption dir(QStringLiteral("run-dir"),
                                  QStringLiteral("The run directory (default: NAME.runs/run-<id> beside the project)."),
                                  QStringLiteral("dir"));
-    p.addOptions({command, version, channel, hp, metric, dir, jsonOption()});
+    p.addOptions({command, version, channel, hp, metric, dir});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT --command CMD [--version V] [--hp k=v] [--metric name=regex]"),
                    QStringLiteral("Runs a training program SageMaker's way on this machine: a run directory laid out "

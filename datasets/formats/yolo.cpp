@@ -194,6 +194,21 @@ double edge(double fraction, int size)
     return std::abs(x - whole) <= kTolerance * size + 1e-9 ? whole : x;
 }
 
+/// The whitespace-separated tokens of a line.
+std::vector<std::string_view> tokensOf(std::string_view line)
+{
+    std::vector<std::string_view> tokens;
+    for (size_t i = 0; i < line.size();) {
+        const size_t start = line.find_first_not_of(" \t\r", i);
+        if (start == std::string_view::npos)
+            break;
+        const size_t end = std::min(line.find_first_of(" \t\r", start), line.size());
+        tokens.push_back(line.substr(start, end - start));
+        i = end;
+    }
+    return tokens;
+}
+
 /// The boxes of one label file with their lines, classId holding the YOLO class index; errors name the file
 /// and line.
 Result<std::vector<std::pair<Box, int64_t>>> readLabelFile(const std::string &path, const NameTable &names,
@@ -213,15 +228,7 @@ Result<std::vector<std::pair<Box, int64_t>>> readLabelFile(const std::string &pa
         if (line.empty())
             continue;
         const std::string where = at(path, lineNo);
-        std::vector<std::string_view> tokens;
-        for (size_t i = 0; i < line.size();) {
-            const size_t start = line.find_first_not_of(" \t", i);
-            if (start == std::string_view::npos)
-                break;
-            const size_t end = std::min(line.find_first_of(" \t", start), line.size());
-            tokens.push_back(line.substr(start, end - start));
-            i = end;
-        }
+        const auto tokens = tokensOf(line);
         if (tokens.size() >= 7 && tokens.size() % 2 == 1)
             return fail(Error::invalid(
                 where + "a segmentation polygon (" + std::to_string((tokens.size() - 1) / 2) +
@@ -260,21 +267,6 @@ Result<std::vector<std::pair<Box, int64_t>>> readLabelFile(const std::string &pa
         boxes.emplace_back(b, lineNo);
     }
     return boxes;
-}
-
-/// The whitespace-separated tokens of a line.
-std::vector<std::string_view> tokensOf(std::string_view line)
-{
-    std::vector<std::string_view> tokens;
-    for (size_t i = 0; i < line.size();) {
-        const size_t start = line.find_first_not_of(" \t\r", i);
-        if (start == std::string_view::npos)
-            break;
-        const size_t end = std::min(line.find_first_of(" \t\r", start), line.size());
-        tokens.push_back(line.substr(start, end - start));
-        i = end;
-    }
-    return tokens;
 }
 
 /// A segmentation label file filled into a mask of stored values: each line "class x1 y1 x2 y2 ..." (three
