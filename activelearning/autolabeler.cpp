@@ -1,6 +1,7 @@
 #include "activelearning/autolabeler.h"
 
 #include "activelearning/imagecache.h"
+#include "activelearning/runs.h"
 #include "datasets/json.h"
 #include "datasets/media.h"
 
@@ -197,6 +198,10 @@ IterationReport AutoLabeler::reportOf(const Run &run)
         rep.note = n->toString();
     if (const json::Value *n = m.find("error"); n && n->isString())
         rep.note = n->toString();
+    if (const json::Value *n = m.find("start_model_run"))
+        rep.startModelRun = n->toInt();
+    if (const json::Value *n = m.find("start_model_note"); n && n->isString())
+        rep.startModelNote = n->toString();
     if (const json::Value *n = m.find("stop_reason"); n && n->isString()) {
         rep.stop = true;
         rep.stopReason = n->toString();
@@ -348,7 +353,23 @@ Result<IterationReport> AutoLabeler::runIteration(const TrainProgress &progress,
         if (!model)
             return fail(model.error());
         auto t = std::chrono::steady_clock::now();
-        auto trained = (*model)->train(trainRows, trainLabels, valRows, valLabels, classes, m_opt.model, progress);
+        // A model chosen with "Use this model for automated labeling" (a finished training run of this job's
+        // classes) gives the starting weights; one that does not fit is reported and the round starts afresh.
+        ModelOptions modelOptions = m_opt.model;
+        if (auto chosen = startModelRun(m_store, m_job.name); chosen && *chosen && m_opt.featureExtractor.empty()) {
+            if (auto path = runModelFor(m_store, *chosen, m_job)) {
+                modelOptions.initialModel = *path;
+                rep.startModelRun = *chosen;
+            } else {
+                rep.startModelNote = path.error().message;
+            }
+        }
+        auto trained = (*model)->train(trainRows, trainLabels, valRows, valLabels, classes, modelOptions, progress);
+        if (!trained && !modelOptions.initialModel.empty() && trained.error().code == Error::Code::Invalid) {
+            rep.startModelNote = trained.error().message;
+            rep.startModelRun = 0;
+            trained = (*model)->train(trainRows, trainLabels, valRows, valLabels, classes, m_opt.model, progress);
+        }
         if (!trained)
             return fail(trained.error());
         rep.trainSeconds = secondsSince(t);
@@ -546,6 +567,10 @@ Result<IterationReport> AutoLabeler::runIteration(const TrainProgress &progress,
     metrics.set("curve", std::move(curve));
     if (!rep.note.empty())
         metrics.set("note", rep.note);
+    if (rep.startModelRun)
+        metrics.set("start_model_run", rep.startModelRun);
+    if (!rep.startModelNote.empty())
+        metrics.set("start_model_note", rep.startModelNote);
     if (rep.stop)
         metrics.set("stop_reason", rep.stopReason);
     run.metrics = json::toString(json::Value(std::move(metrics)));

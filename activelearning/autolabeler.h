@@ -68,6 +68,8 @@ struct IterationReport
     std::vector<ThresholdPoint> curve;
     bool stop = false;
     std::string stopReason;
+    int64_t startModelRun = 0;         ///< the training run whose model this round started from (0: none)
+    std::string startModelNote;        ///< why a chosen start model was not used
 };
 
 class AutoLabeler

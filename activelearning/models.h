@@ -23,6 +23,9 @@ struct ModelOptions
     int batchSize = 64;
     double learningRate = 0;  ///< 0: the model's default
     bool augment = true;      ///< images: light augmentation while training
+    /// A model written by ItemClassifier::save() of the same kind and classes: training starts from its
+    /// weights (and, for images, its input normalisation) instead of random ones — a warm start.
+    std::string initialModel;
 };
 
 struct TrainReport
@@ -34,8 +37,18 @@ struct TrainReport
     double seconds = 0;
 };
 
-/// Progress of training: epoch done, epochs at most; returns false to stop.
-using TrainProgress = std::function<bool(int epoch, int maxEpochs)>;
+/// One finished epoch: the training loss averaged over its minibatches and, with a validation set, the
+/// validation loss and accuracy (NaN without one).
+struct EpochReport
+{
+    int epoch = 0, maxEpochs = 0;
+    double trainLoss = 0;
+    double validationLoss = 0, validationAccuracy = 0;
+    bool best = false; ///< the best validation loss so far: this epoch's weights are the ones kept
+};
+
+/// Progress of training, after every epoch; returns false to stop (train() then fails with cancelled()).
+using TrainProgress = std::function<bool(const EpochReport &epoch)>;
 
 class ItemClassifier
 {
@@ -51,6 +64,12 @@ public:
     /// The model's own features of the rows (the layer before the class layer), rows × dimension,
     /// row-major; dimension is set. For maps of the data (PCA).
     virtual Result<std::vector<float>> embeddings(const std::vector<int> &rows, int &dimension) const = 0;
+    /// Writes the trained model as a TorchScript module that runs without Groundwork (torch.jit.load in
+    /// Python, torch::jit::load in C++): forward() gives logits, features() the embeddings. Images: input
+    /// N×C×H×W in [0, 1] (normalisation inside). Texts: forward(buckets, offsets) over the hashed features
+    /// described in "model.json". Two extra files ride along: "groundwork.json" holds `metadata` as given
+    /// (classes, dataset version, ...), "model.json" the model's own description (kind, input, features).
+    virtual Result<> save(const std::string &path, const std::string &metadata) const = 0;
 };
 
 /// Pixels of images, prepared once (decoded, resized, cached): rows × channels × height × width, in [0, 1].

@@ -146,6 +146,8 @@ Result<ScriptRunResult> runScript(const ScriptRunSpec &s)
                 if (std::regex_search(line, m, re) && m.size() > 1) {
                     try {
                         result.metrics[name].push_back(std::stod(m[1].str()));
+                        if (s.onMetric)
+                            s.onMetric(name, int(result.metrics[name].size()), result.metrics[name].back());
                     } catch (...) { // not a number: not a value
                     }
                 }

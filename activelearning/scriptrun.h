@@ -27,6 +27,8 @@ struct ScriptRunSpec
     std::vector<std::pair<std::string, std::string>> metricDefinitions; ///< name, regex
     std::vector<std::pair<std::string, std::string>> channels;          ///< name, manifest to copy in
     std::function<void(const std::string &line)> onLog;                 ///< every log line, as it comes
+    /// every metric value as the log yields it: the definition's name, its count so far (1, 2, ...), the value
+    std::function<void(const std::string &name, int step, double value)> onMetric;
     std::function<bool()> shouldStop;                                   ///< polled; true stops the process tree
 };
 

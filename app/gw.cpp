@@ -36,14 +36,17 @@ Commands:
   eda PROJECT [--job J]            statistics: class balance, sizes, boxes, words, confidence, annotators
   set-aside PROJECT --item N       take items out of the dataset (--restore brings them back)
   sagemaker request|pipe ...       CreateTrainingJob request JSON; Pipe-mode RecordIO stream of a manifest
+  train PROJECT --version V        train the built-in classifier on a dataset version (--range: a search)
   run-script PROJECT --command C   run a training program SageMaker's way, recorded as a run
+  stop PROJECT RUN                 stop a running run (and the processes it started)
+  use-model PROJECT RUN --job J    automated labeling starts from that run's model (--clear: from scratch)
   versions PROJECT                 dataset versions (every export); export --version V writes one again
   formats                          the dataset formats export and import --format know
   split PROJECT [--job J]          train/validation/test splits: stratified, grouped, seeded
   import-labels PROJECT MANIFEST   read labels from a Ground Truth output manifest
   autolabel PROJECT --job J        one round of automated labeling (train, calibrate, auto-label, queue)
   simulate PROJECT --job J --oracle truth.jsonl   run the loop to the end with a simulated annotator
-  runs PROJECT                     automated-labeling rounds with their figures
+  runs PROJECT [--compare A,B]     runs (labeling rounds, trainings, scripts, searches), or side by side
 
 'gw <command> --help' describes a command's options.
 
@@ -89,6 +92,8 @@ int main(int argc, char **argv)
         {"runs", cmdRuns},          {"formats", cmdFormats}, {"split", cmdSplit},
         {"versions", cmdVersions},  {"eda", cmdEda},      {"set-aside", cmdSetAside},
         {"sagemaker", cmdSageMaker}, {"run-script", cmdRunScript},
+        {"train", cmdTrain},        {"run-exec", cmdRunExec}, {"stop", cmdStop},
+        {"use-model", cmdUseModel},
     };
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args.at(1) == QStringLiteral("--help") || args.at(1) == QStringLiteral("-h")

@@ -45,8 +45,12 @@ struct Run
     int64_t jobId = 0;
     std::string params;
     std::string metrics;
-    std::string status; ///< "running", "done", "failed"
+    std::string status; ///< "queued", "running", "done", "failed", "stopped"
     int64_t startedUs = 0, finishedUs = 0;
+    int64_t parent = 0;   ///< the run this one is part of (a search's trials), 0: none
+    std::string dir;      ///< its run directory (log, metrics, model), if it has one
+    int64_t pid = 0;      ///< the process running it, on host
+    std::string host;
 };
 
 /// A frozen export (gw versions): its settings, content hash and lineage, as JSON texts.
@@ -176,6 +180,12 @@ public:
     virtual Result<> updateRun(const Run &run) = 0;
     /// Runs of a job, oldest first (jobId 0: all).
     virtual Result<std::vector<Run>> runs(int64_t jobId) const = 0;
+    virtual Result<Run> run(int64_t id) const = 0;
+
+    // Project settings everyone sharing the project sees (for example the model automated labeling starts
+    // from). An empty value removes the key.
+    virtual Result<std::string> setting(const std::string &key) const = 0;
+    virtual Result<> setSetting(const std::string &key, const std::string &value) = 0;
 
     /// The change log (class renames and removals, imports): newest last.
     struct Change

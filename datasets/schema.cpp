@@ -99,6 +99,16 @@ CREATE TABLE dataset_version_items(version INTEGER NOT NULL REFERENCES dataset_v
 CREATE INDEX dataset_version_items_version ON dataset_version_items(version);
 )sql";
 
+// Version 5: training runs are separate processes, possibly on another machine of the team: the process and
+// host that runs one (so the app can re-attach to it or notice it died), its run directory, and the run it
+// belongs to (the trials of a hyperparameter search).
+const char *const kV5 = R"sql(
+ALTER TABLE runs ADD COLUMN parent INTEGER;
+ALTER TABLE runs ADD COLUMN dir TEXT;
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN host TEXT;
+)sql";
+
 bool hasTable(sqlite3 *db, const char *name)
 {
     sql::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
@@ -116,7 +126,7 @@ int tableCount(sqlite3 *db)
 
 const std::vector<const char *> &migrations()
 {
-    static const std::vector<const char *> all = {kV1, kV2, kV3, kV4};
+    static const std::vector<const char *> all = {kV1, kV2, kV3, kV4, kV5};
     return all;
 }
 

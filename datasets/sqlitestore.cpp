@@ -978,8 +978,8 @@ public:
     {
         int64_t id = 0;
         auto r = inTransaction([&](SqliteTransaction &) -> Result<> {
-            auto s = prepared("INSERT INTO runs(kind, job, params, metrics, status, started_us, finished_us) "
-                              "VALUES(?,?,?,?,?,?,?)");
+            auto s = prepared("INSERT INTO runs(kind, job, params, metrics, status, started_us, finished_us, parent, "
+                              "dir, pid, host) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
             if (!s)
                 return fail(s.error());
             (*s)->bind(1, std::string_view(run.kind));
@@ -989,6 +989,9 @@ public:
             (*s)->bind(5, std::string_view(run.status)).bind(6, run.startedUs ? run.startedUs : nowUs());
             if (run.finishedUs)
                 (*s)->bind(7, run.finishedUs);
+            if (run.parent)
+                (*s)->bind(8, run.parent);
+            (*s)->bind(9, std::string_view(run.dir)).bind(10, run.pid).bind(11, std::string_view(run.host));
             if (auto e = (*s)->exec(); !e)
                 return e;
             id = sqlite3_last_insert_rowid(m_db);
@@ -1002,28 +1005,78 @@ public:
     Result<> updateRun(const Run &run) override
     {
         return inTransaction([&](SqliteTransaction &) -> Result<> {
-            auto s = prepared("UPDATE runs SET params=?, metrics=?, status=?, finished_us=? WHERE id=?");
+            auto s = prepared("UPDATE runs SET params=?, metrics=?, status=?, finished_us=?, dir=?, pid=?, host=?, "
+                              "job=NULLIF(?, 0) WHERE id=?");
             if (!s)
                 return fail(s.error());
             (*s)->bind(1, std::string_view(run.params)).bind(2, std::string_view(run.metrics));
-            (*s)->bind(3, std::string_view(run.status)).bind(4, run.finishedUs).bind(5, run.id);
+            (*s)->bind(3, std::string_view(run.status)).bind(4, run.finishedUs);
+            (*s)->bind(5, std::string_view(run.dir)).bind(6, run.pid).bind(7, std::string_view(run.host));
+            (*s)->bind(8, run.jobId).bind(9, run.id);
             return (*s)->exec();
         });
     }
 
-    Result<std::vector<Run>> runs(int64_t jobId) const override
+    Result<std::vector<Run>> runs(int64_t jobId) const override { return selectRuns(kRunsOfJob, jobId); }
+
+    Result<Run> run(int64_t id) const override
     {
-        auto s = prepared("SELECT id, kind, COALESCE(job,0), COALESCE(params,''), COALESCE(metrics,''), "
-                          "COALESCE(status,''), COALESCE(started_us,0), COALESCE(finished_us,0) FROM runs "
-                          "WHERE ?1=0 OR job=?1 ORDER BY id");
+        auto found = selectRuns(kRunById, id);
+        if (!found)
+            return fail(found.error());
+        if (found->empty())
+            return fail(Error::notFound("run " + std::to_string(id) + " does not exist (gw runs lists them)"));
+        return found->front();
+    }
+
+    Result<std::string> setting(const std::string &key) const override
+    {
+        auto s = prepared("SELECT value FROM meta WHERE key=?");
         if (!s)
             return fail(s.error());
-        (*s)->bind(1, jobId);
+        (*s)->bind(1, std::string_view("setting:" + key));
+        std::string value = (*s)->step() ? std::string((*s)->columnText(0)) : std::string();
+        if (auto st = (*s)->status(); !st)
+            return fail(st.error());
+        return value;
+    }
+
+    Result<> setSetting(const std::string &key, const std::string &value) override
+    {
+        return inTransaction([&](SqliteTransaction &) -> Result<> {
+            auto s = prepared(value.empty() ? "DELETE FROM meta WHERE key=?1"
+                                            : "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+                                              "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+            if (!s)
+                return fail(s.error());
+            (*s)->bind(1, std::string_view("setting:" + key));
+            if (!value.empty())
+                (*s)->bind(2, std::string_view(value));
+            return (*s)->exec();
+        });
+    }
+
+#define GW_RUN_COLUMNS                                                                                               \
+    "SELECT id, kind, COALESCE(job,0), COALESCE(params,''), COALESCE(metrics,''), COALESCE(status,''), "              \
+    "COALESCE(started_us,0), COALESCE(finished_us,0), COALESCE(parent,0), COALESCE(dir,''), COALESCE(pid,0), "       \
+    "COALESCE(host,'') FROM runs "
+    static constexpr const char *kRunsOfJob = GW_RUN_COLUMNS "WHERE ?1=0 OR job=?1 ORDER BY id";
+    static constexpr const char *kRunById = GW_RUN_COLUMNS "WHERE id=?1";
+#undef GW_RUN_COLUMNS
+
+    /// The runs a cached statement (kRunsOfJob, kRunById) selects.
+    Result<std::vector<Run>> selectRuns(const char *query, int64_t arg) const
+    {
+        auto s = prepared(query);
+        if (!s)
+            return fail(s.error());
+        (*s)->bind(1, arg);
         std::vector<Run> out;
         while ((*s)->step()) {
             Statement &q = **s;
             out.push_back({q.columnInt(0), std::string(q.columnText(1)), q.columnInt(2), std::string(q.columnText(3)),
-                           std::string(q.columnText(4)), std::string(q.columnText(5)), q.columnInt(6), q.columnInt(7)});
+                           std::string(q.columnText(4)), std::string(q.columnText(5)), q.columnInt(6), q.columnInt(7),
+                           q.columnInt(8), std::string(q.columnText(9)), q.columnInt(10), std::string(q.columnText(11))});
         }
         if (auto st = (*s)->status(); !st)
             return fail(st.error());

@@ -311,9 +311,9 @@ void AutoLabelPanel::launch(Work work)
     m_watcher = watcher;
     connect(watcher, &QFutureWatcherBase::finished, this, &AutoLabelPanel::finished);
     QPointer<AutoLabelPanel> self(this);
-    auto progress = [self, cancel = m_cancelFlag](int epoch, int maxEpochs) {
+    auto progress = [self, cancel = m_cancelFlag](const EpochReport &e) {
         QMetaObject::invokeMethod(
-            self.data(), [self, epoch, maxEpochs] {
+            self.data(), [self, epoch = e.epoch, maxEpochs = e.maxEpochs] {
                 if (self)
                     self->onProgress(epoch, maxEpochs);
             },

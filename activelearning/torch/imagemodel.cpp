@@ -45,9 +45,14 @@ public:
     Result<std::vector<float>> logits(const std::vector<int> &rows) const final;
     Result<std::vector<float>> embeddings(const std::vector<int> &rows, int &dimension) const final;
     int numClasses() const final { return m_classes; }
+    Result<> save(const std::string &path, const std::string &metadata) const final;
 
 protected:
     virtual int64_t rowCount() const = 0;
+    /// "cnn" or "linear-head": what a saved model holds, checked before a warm start.
+    virtual std::string kind() const = 0;
+    /// The input of one row, for model.json ("[1, 28, 28]").
+    virtual std::string inputShape() const = 0;
     /// Unnormalised inputs of the given rows.
     virtual torch::Tensor rows(const torch::Tensor &index) const = 0;
     virtual Normalisation fitNormalisation(const std::vector<int> &trainRows) const = 0;
@@ -62,9 +67,11 @@ private:
     Result<> checkArguments(const std::vector<int> &trainRows, const std::vector<int> &trainLabels,
                             const std::vector<int> &validationRows, const std::vector<int> &validationLabels,
                             int numClasses, int maxEpochs) const;
-    void trainEpoch(torch::nn::Sequential &net, torch::optim::Optimizer &optimizer, const Normalisation &norm,
-                    const std::vector<int> &trainRows, const std::vector<int> &trainLabels,
-                    const std::vector<int> &order, const ModelOptions &opt) const;
+    double trainEpoch(torch::nn::Sequential &net, torch::optim::Optimizer &optimizer, const Normalisation &norm,
+                      const std::vector<int> &trainRows, const std::vector<int> &trainLabels,
+                      const std::vector<int> &order, const ModelOptions &opt) const;
+    Result<> warmStart(torch::nn::Sequential &net, Normalisation &norm, const std::string &path,
+                       int numClasses) const;
     std::pair<double, double> evaluate(torch::nn::Sequential &net, const Normalisation &norm,
                                        const std::vector<int> &rows, const std::vector<int> &labels) const;
     torch::Tensor scores(torch::nn::Sequential &net, const Normalisation &norm,
@@ -137,10 +144,15 @@ Result<TrainReport> RowClassifier::train(const std::vector<int> &trainRows,
         return fail(ok.error());
     const auto started = std::chrono::steady_clock::now();
     try {
+        torch::AutoGradMode gradients(true); // whatever the calling thread's mode
         torch::manual_seed(opt.seed);
         torch::set_num_threads(std::max(1, opt.threads));
-        const Normalisation norm = fitNormalisation(trainRows);
+        Normalisation norm = fitNormalisation(trainRows);
         torch::nn::Sequential net = makeNet(numClasses);
+        if (!opt.initialModel.empty()) {
+            if (auto ok = warmStart(net, norm, opt.initialModel, numClasses); !ok)
+                return fail(ok.error());
+        }
         const double lr = opt.learningRate > 0 ? opt.learningRate : defaultLearningRate();
         torch::optim::Adam optimizer(net->parameters(),
                                      torch::optim::AdamOptions(lr).weight_decay(weightDecay()));
@@ -153,21 +165,23 @@ Result<TrainReport> RowClassifier::train(const std::vector<int> &trainRows,
         for (int epoch = 1; epoch <= opt.maxEpochs; ++epoch) {
             net->train();
             std::shuffle(order.begin(), order.end(), rng);
-            trainEpoch(net, optimizer, norm, trainRows, trainLabels, order, opt);
+            EpochReport e{epoch, opt.maxEpochs, trainEpoch(net, optimizer, norm, trainRows, trainLabels, order, opt),
+                          NAN, NAN, validationRows.empty()};
             report.epochs = epoch;
             bool stop = false;
             if (!validationRows.empty()) {
-                const auto [loss, accuracy] = evaluate(net, norm, validationRows, validationLabels);
-                if (loss < bestLoss) {
-                    bestLoss = loss;
+                std::tie(e.validationLoss, e.validationAccuracy) = evaluate(net, norm, validationRows, validationLabels);
+                if (e.validationLoss < bestLoss) {
+                    bestLoss = e.validationLoss;
                     best = snapshot(net);
+                    e.best = true;
                     report.bestEpoch = epoch;
-                    report.validationLoss = loss;
-                    report.validationAccuracy = accuracy;
+                    report.validationLoss = e.validationLoss;
+                    report.validationAccuracy = e.validationAccuracy;
                 }
                 stop = epoch - report.bestEpoch >= opt.patience;
             }
-            if (progress && !progress(epoch, opt.maxEpochs))
+            if (progress && !progress(e))
                 return fail(Error::cancelled()); // the previous model stays in place
             if (stop)
                 break;
@@ -187,12 +201,13 @@ Result<TrainReport> RowClassifier::train(const std::vector<int> &trainRows,
     }
 }
 
-void RowClassifier::trainEpoch(torch::nn::Sequential &net, torch::optim::Optimizer &optimizer,
-                               const Normalisation &norm, const std::vector<int> &trainRows,
-                               const std::vector<int> &trainLabels, const std::vector<int> &order,
-                               const ModelOptions &opt) const
+double RowClassifier::trainEpoch(torch::nn::Sequential &net, torch::optim::Optimizer &optimizer,
+                                 const Normalisation &norm, const std::vector<int> &trainRows,
+                                 const std::vector<int> &trainLabels, const std::vector<int> &order,
+                                 const ModelOptions &opt) const
 {
     const size_t batch = size_t(std::max(1, opt.batchSize));
+    double lossSum = 0;
     for (size_t begin = 0; begin < order.size(); begin += batch) {
         const size_t end = std::min(order.size(), begin + batch);
         std::vector<int64_t> index, labels;
@@ -208,6 +223,117 @@ void RowClassifier::trainEpoch(torch::nn::Sequential &net, torch::optim::Optimiz
         optimizer.zero_grad();
         loss.backward();
         optimizer.step();
+        lossSum += loss.item<double>() * double(end - begin);
+    }
+    return order.empty() ? 0.0 : lossSum / double(order.size());
+}
+
+/// The layers of a trained Sequential as TorchScript: parameters and buffers become attributes l<i>_<name>,
+/// each layer one line of `features` (every layer but the class layer) and `forward`.
+Result<> RowClassifier::save(const std::string &path, const std::string &metadata) const
+{
+    if (!m_net)
+        return fail(Error::invalid("the model is not trained"));
+    try {
+        torch::jit::Module module("GroundworkClassifier");
+        module.register_buffer("input_mean", m_norm.mean.detach().clone());
+        module.register_buffer("input_std", m_norm.std.detach().clone());
+        std::string features = "def features(self, x):\n    x = (x - self.input_mean) / self.input_std\n";
+        std::string last;
+        const auto children = m_net->children();
+        for (size_t i = 0; i < children.size(); ++i) {
+            const std::string l = "self.l" + std::to_string(i) + "_";
+            auto attribute = [&](const std::string &name, const torch::Tensor &t, bool buffer) {
+                module.register_parameter("l" + std::to_string(i) + "_" + name, t.detach().clone(), buffer);
+            };
+            std::string line;
+            if (auto *conv = children[i]->as<torch::nn::Conv2d>()) {
+                attribute("weight", conv->weight, false);
+                if (conv->bias.defined())
+                    attribute("bias", conv->bias, false);
+                line = "x = torch.conv2d(x, " + l + "weight, " + (conv->bias.defined() ? l + "bias" : "None") +
+                       ", [1, 1], [1, 1])";
+            } else if (auto *bn = children[i]->as<torch::nn::BatchNorm2d>()) {
+                attribute("weight", bn->weight, false);
+                attribute("bias", bn->bias, false);
+                attribute("running_mean", bn->running_mean, true);
+                attribute("running_var", bn->running_var, true);
+                line = "x = torch.batch_norm(x, " + l + "weight, " + l + "bias, " + l + "running_mean, " + l +
+                       "running_var, False, 0.1, 1e-05, False)";
+            } else if (children[i]->as<torch::nn::ReLU>()) {
+                line = "x = torch.relu(x)";
+            } else if (children[i]->as<torch::nn::MaxPool2d>()) {
+                line = "x = torch.max_pool2d(x, [2, 2])";
+            } else if (children[i]->as<torch::nn::Dropout>()) {
+                continue; // identity at inference
+            } else if (children[i]->as<torch::nn::Flatten>()) {
+                line = "x = torch.flatten(x, 1)";
+            } else if (auto *linear = children[i]->as<torch::nn::Linear>()) {
+                attribute("weight", linear->weight, false);
+                attribute("bias", linear->bias, false);
+                line = "x = torch.linear(x, " + l + "weight, " + l + "bias)";
+            } else {
+                return fail(Error::internal("cannot write a " + children[i]->name() + " layer as TorchScript"));
+            }
+            if (i + 1 == children.size())
+                last = line;
+            else
+                features += "    " + line + "\n";
+        }
+        module.define(features + "    return x\n\ndef forward(self, x):\n    x = self.features(x)\n    " + last +
+                      "\n    return x\n");
+        torch::jit::ExtraFilesMap extra;
+        extra["groundwork.json"] = metadata;
+        extra["model.json"] = "{\"kind\": \"" + kind() + "\", \"input\": " + inputShape() +
+                              ", \"classes\": " + std::to_string(m_classes) + "}";
+        module.save(path, extra);
+        return {};
+    } catch (const std::exception &e) {
+        return fail(Error::io(path + ": writing the model failed: " + e.what()));
+    }
+}
+
+/// Copies a saved model's attributes into a freshly made net of the same architecture.
+Result<> RowClassifier::warmStart(torch::nn::Sequential &net, Normalisation &norm, const std::string &path,
+                                  int numClasses) const
+{
+    try {
+        torch::jit::ExtraFilesMap extra{{"model.json", ""}};
+        torch::jit::Module module = torch::jit::load(path, c10::nullopt, extra);
+        const std::string description = extra["model.json"];
+        if (description.find("\"kind\": \"" + kind() + "\"") == std::string::npos)
+            return fail(Error::invalid(path + ": not a " + kind() + " model of Groundwork (" + description + ")"));
+        if (description.find("\"classes\": " + std::to_string(numClasses) + "}") == std::string::npos)
+            return fail(Error::invalid(path + ": the model has a different number of classes (" + description +
+                                       "), this job has " + std::to_string(numClasses)));
+        torch::NoGradGuard noGrad;
+        auto copy = [&](const std::string &name, torch::Tensor into) -> Result<> {
+            if (!module.hasattr(name))
+                return fail(Error::invalid(path + ": the model has no " + name));
+            const torch::Tensor t = module.attr(name).toTensor();
+            if (t.sizes() != into.sizes())
+                return fail(Error::invalid(path + ": " + name + " has another shape than this model's (the "
+                                           "images' size or channels differ)"));
+            into.copy_(t);
+            return {};
+        };
+        for (const auto &[name, dst] : {std::pair{"input_mean", norm.mean}, std::pair{"input_std", norm.std}})
+            if (auto ok = copy(name, dst); !ok)
+                return ok;
+        const auto children = net->children();
+        for (size_t i = 0; i < children.size(); ++i) {
+            const std::string prefix = "l" + std::to_string(i) + "_";
+            for (const auto &p : children[i]->named_parameters(false))
+                if (auto ok = copy(prefix + p.key(), p.value()); !ok)
+                    return ok;
+            for (const auto &b : children[i]->named_buffers(false))
+                if (b.key() != "num_batches_tracked")
+                    if (auto ok = copy(prefix + b.key(), b.value()); !ok)
+                        return ok;
+        }
+        return {};
+    } catch (const std::exception &e) {
+        return fail(Error::invalid(path + ": cannot start from this model: " + e.what()));
     }
 }
 
@@ -304,6 +430,12 @@ protected:
     torch::Tensor rows(const torch::Tensor &index) const override { return m_pixels.index_select(0, index); }
     double defaultLearningRate() const override { return 2e-3; }
     std::string what() const override { return "images"; }
+    std::string kind() const override { return "cnn"; }
+    std::string inputShape() const override
+    {
+        return "[" + std::to_string(m_inputs->channels) + ", " + std::to_string(m_inputs->height) + ", " +
+               std::to_string(m_inputs->width) + "]";
+    }
 
     Normalisation fitNormalisation(const std::vector<int> &trainRows) const override
     {
@@ -390,6 +522,8 @@ protected:
     double defaultLearningRate() const override { return 3e-3; }
     double weightDecay() const override { return 1e-4; }
     std::string what() const override { return "images"; }
+    std::string kind() const override { return "linear-head"; }
+    std::string inputShape() const override { return "[" + std::to_string(m_embeddings.size(1)) + "]"; }
 
     Normalisation fitNormalisation(const std::vector<int> &trainRows) const override
     {

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QtConcurrent/QtConcurrentMap>
 
+#include <torch/script.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -174,8 +175,10 @@ public:
         m_offsets.push_back(0);
         for (const auto &features : hashed) {
             for (uint32_t b : features) {
-                if (dense[b] < 0)
+                if (dense[b] < 0) {
                     dense[b] = m_vocabulary++;
+                    m_bucketOf.push_back(b);
+                }
                 m_ids.push_back(dense[b]);
             }
             m_offsets.push_back(int64_t(m_ids.size()));
@@ -193,9 +196,14 @@ public:
             return fail(ok.error());
         const auto started = std::chrono::steady_clock::now();
         try {
+            torch::AutoGradMode gradients(true); // whatever the calling thread's mode
             torch::manual_seed(opt.seed);
             torch::set_num_threads(std::max(1, opt.threads));
             TextNet net(std::max<int64_t>(1, m_vocabulary), numClasses);
+            if (!opt.initialModel.empty()) {
+                if (auto ok = warmStart(net, opt.initialModel, numClasses); !ok)
+                    return fail(ok.error());
+            }
             const double lr = opt.learningRate > 0 ? opt.learningRate : kDefaultLearningRate;
             torch::optim::Adagrad optimizer(net->parameters(), torch::optim::AdagradOptions(lr));
             std::mt19937_64 rng(opt.seed);
@@ -206,21 +214,24 @@ public:
             double bestLoss = INFINITY;
             for (int epoch = 1; epoch <= opt.maxEpochs; ++epoch) {
                 std::shuffle(order.begin(), order.end(), rng);
-                trainEpoch(net, optimizer, trainRows, trainLabels, order, size_t(std::max(1, opt.batchSize)));
+                EpochReport e{epoch, opt.maxEpochs,
+                              trainEpoch(net, optimizer, trainRows, trainLabels, order, size_t(std::max(1, opt.batchSize))),
+                              NAN, NAN, validationRows.empty()};
                 report.epochs = epoch;
                 bool stop = false;
                 if (!validationRows.empty()) {
-                    const auto [loss, accuracy] = evaluate(net, validationRows, validationLabels);
-                    if (loss < bestLoss) {
-                        bestLoss = loss;
+                    std::tie(e.validationLoss, e.validationAccuracy) = evaluate(net, validationRows, validationLabels);
+                    if (e.validationLoss < bestLoss) {
+                        bestLoss = e.validationLoss;
                         best = snapshot(net);
+                        e.best = true;
                         report.bestEpoch = epoch;
-                        report.validationLoss = loss;
-                        report.validationAccuracy = accuracy;
+                        report.validationLoss = e.validationLoss;
+                        report.validationAccuracy = e.validationAccuracy;
                     }
                     stop = epoch - report.bestEpoch >= opt.patience;
                 }
-                if (progress && !progress(epoch, opt.maxEpochs))
+                if (progress && !progress(e))
                     return fail(Error::cancelled()); // the previous model stays in place
                 if (stop)
                     break;
@@ -280,7 +291,85 @@ public:
 
     int numClasses() const override { return m_classes; }
 
+    /// The embedding rows are stored in hash-bucket order with the sorted bucket numbers, so the module
+    /// scores any text hashed the same way; buckets it never saw are left out of the average.
+    Result<> save(const std::string &path, const std::string &metadata) const override
+    {
+        if (!m_net)
+            return fail(Error::invalid("the text model is not trained"));
+        try {
+            std::vector<int64_t> order(m_bucketOf.size());
+            std::iota(order.begin(), order.end(), 0);
+            std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return m_bucketOf[size_t(a)] < m_bucketOf[size_t(b)]; });
+            std::vector<int64_t> sorted;
+            sorted.reserve(order.size());
+            for (int64_t i : order)
+                sorted.push_back(m_bucketOf[size_t(i)]);
+            const auto index = torch::tensor(order, torch::kInt64);
+            torch::jit::Module module("GroundworkTextClassifier");
+            module.register_buffer("buckets", torch::tensor(sorted, torch::kInt64));
+            module.register_parameter("embedding", m_net->bag->weight.detach().index_select(0, index).clone(), false);
+            module.register_parameter("out_weight", m_net->out->weight.detach().clone(), false);
+            module.register_parameter("out_bias", m_net->out->bias.detach().clone(), false);
+            module.define(R"ts(
+def features(self, buckets, offsets):
+    n = self.buckets.size(0)
+    pos = torch.clamp(torch.searchsorted(self.buckets, buckets), 0, n - 1)
+    known = torch.eq(torch.index_select(self.buckets, 0, pos), buckets).float()
+    summed = torch.embedding_bag(self.embedding, pos, offsets, False, 0, False, known, False)[0]
+    bag = torch.bucketize(torch.arange(buckets.size(0)), offsets, right=True) - 1
+    counts = torch.zeros([offsets.size(0)]).index_add(0, bag, known)
+    return summed / torch.clamp(counts, min=1.0).unsqueeze(1)
+
+def forward(self, buckets, offsets):
+    return torch.linear(self.features(buckets, offsets), self.out_weight, self.out_bias)
+)ts");
+            torch::jit::ExtraFilesMap extra;
+            extra["groundwork.json"] = metadata;
+            extra["model.json"] =
+                "{\"kind\": \"text-bag\", \"classes\": " + std::to_string(m_classes) +
+                ", \"features\": {\"hash\": \"FNV-1a 64-bit over a kind byte (1 word, 2 word bigram, 3 character "
+                "n-gram) then each code point as 4 little-endian bytes; bucket = (h ^ (h >> 32)) & (2^20 - 1)\", "
+                "\"words\": \"lower-cased runs of letters, digits and combining marks, at most 2000\", "
+                "\"bigrams\": \"previous word, space, word\", \"char_ngrams\": \"3 to 5 code points of <word>\", "
+                "\"order\": \"per word: word, bigram with the previous word, its character n-grams\"}}";
+            module.save(path, extra);
+            return {};
+        } catch (const std::exception &e) {
+            return fail(Error::io(path + ": writing the model failed: " + e.what()));
+        }
+    }
+
 private:
+    /// Starts from a saved text model: the rows of buckets it knows, and its class layer.
+    Result<> warmStart(TextNet &net, const std::string &path, int numClasses) const
+    {
+        try {
+            torch::jit::ExtraFilesMap extra{{"model.json", ""}};
+            torch::jit::Module module = torch::jit::load(path, c10::nullopt, extra);
+            if (extra["model.json"].find("\"kind\": \"text-bag\"") == std::string::npos)
+                return fail(Error::invalid(path + ": not a text model of Groundwork"));
+            const torch::Tensor buckets = module.attr("buckets").toTensor().contiguous();
+            const torch::Tensor embedding = module.attr("embedding").toTensor();
+            const torch::Tensor outWeight = module.attr("out_weight").toTensor();
+            if (outWeight.size(0) != numClasses)
+                return fail(Error::invalid(path + ": the model has " + std::to_string(outWeight.size(0)) +
+                                           " classes, this job has " + std::to_string(numClasses)));
+            torch::NoGradGuard noGrad;
+            const int64_t *first = buckets.data_ptr<int64_t>(), *last = first + buckets.numel();
+            for (size_t d = 0; d < m_bucketOf.size(); ++d) {
+                const int64_t *at = std::lower_bound(first, last, int64_t(m_bucketOf[d]));
+                if (at != last && *at == int64_t(m_bucketOf[d]))
+                    net->bag->weight[int64_t(d)].copy_(embedding[at - first]);
+            }
+            net->out->weight.copy_(outWeight);
+            net->out->bias.copy_(module.attr("out_bias").toTensor());
+            return {};
+        } catch (const std::exception &e) {
+            return fail(Error::invalid(path + ": cannot start from this model: " + e.what()));
+        }
+    }
+
     int rowCount() const { return int(m_offsets.size()) - 1; }
 
     Result<> checkArguments(const std::vector<int> &trainRows, const std::vector<int> &trainLabels,
@@ -312,10 +401,11 @@ private:
         return {};
     }
 
-    /// One pass over the training rows in the given order, in minibatches.
-    void trainEpoch(TextNet &net, torch::optim::Optimizer &optimizer, const std::vector<int> &trainRows,
+    /// One pass over the training rows in the given order, in minibatches; the mean training loss.
+    double trainEpoch(TextNet &net, torch::optim::Optimizer &optimizer, const std::vector<int> &trainRows,
                     const std::vector<int> &trainLabels, const std::vector<int> &order, size_t batch) const
     {
+        double lossSum = 0;
         for (size_t begin = 0; begin < order.size(); begin += batch) {
             std::vector<int> rows;
             std::vector<int64_t> labels;
@@ -329,7 +419,9 @@ private:
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
+            lossSum += loss.item<double>() * double(rows.size());
         }
+        return order.empty() ? 0.0 : lossSum / double(order.size());
     }
 
     /// EmbeddingBag's flat input: the ids of all rows, and where each row starts.
@@ -375,6 +467,7 @@ private:
     std::vector<int32_t> m_ids;     ///< dense feature ids of all texts, back to back
     std::vector<int64_t> m_offsets; ///< where each text's ids start; one more than texts
     int32_t m_vocabulary = 0;       ///< distinct buckets in the corpus
+    std::vector<uint32_t> m_bucketOf; ///< the hash bucket of each dense id
     TextNet m_net{nullptr};
     int m_classes = 0;
 };

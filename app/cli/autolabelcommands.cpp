@@ -109,7 +109,7 @@ int cmdAutolabel(const QStringList &args)
         return report(r.error());
     AutoLabeler labeler(*opened->store, opened->job, *options);
     Progress progress("training");
-    auto r = labeler.iterate([&](int epoch, int max) { return progress(epoch, max); });
+    auto r = labeler.iterate([&](const EpochReport &e) { return progress(e.epoch, e.maxEpochs); });
     if (!r)
         return report(r.error());
     std::fputs(kHeader, stdout);
@@ -266,54 +266,5 @@ int cmdSimulate(const QStringList &args)
 } // namespace gw::cli
 
 namespace gw::cli {
-
-int cmdRuns(const QStringList &args)
-{
-    QCommandLineParser p;
-    const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("Only this job's runs."), QStringLiteral("name"));
-    const QCommandLineOption asJson(QStringLiteral("json"), QStringLiteral("JSON Lines: every run with its metrics."));
-    p.addOptions({job, asJson});
-    int code = 0;
-    if (!parseArgs(p, args, QStringLiteral("PROJECT"), QStringLiteral("The project's runs: automated-labeling rounds and trainings."),
-                   1, code))
-        return code;
-    auto store = openProject(p.positionalArguments().at(0));
-    if (!store)
-        return report(store.error());
-    int64_t jobId = 0;
-    if (p.isSet(job)) {
-        auto j = (*store)->job(str(p.value(job)));
-        if (!j)
-            return report(j.error());
-        jobId = j->id;
-    }
-    auto runs = (*store)->runs(jobId);
-    if (!runs)
-        return report(runs.error());
-    for (const datasets::Run &r : *runs) {
-        if (p.isSet(asJson)) {
-            json::Object o;
-            o.set("id", r.id);
-            o.set("kind", r.kind);
-            o.set("job", r.jobId);
-            o.set("status", r.status);
-            json::Value params, metrics;
-            json::parse(r.params, params);
-            json::parse(r.metrics, metrics);
-            o.set("params", params);
-            o.set("metrics", metrics);
-            printJson(json::Value(std::move(o)));
-            continue;
-        }
-        json::Value m;
-        json::parse(r.metrics, m);
-        auto num = [&](const char *k) { return m.find(k) ? json::toString(*m.find(k)) : std::string("-"); };
-        std::printf("run %lld  %-10s %-6s iteration %s  people %s  auto %s  threshold %s  estimated %s  audited %s\n",
-                    static_cast<long long>(r.id), r.kind.c_str(), r.status.c_str(), num("iteration").c_str(),
-                    num("human_labels").c_str(), num("auto_labeled_total").c_str(), num("threshold").c_str(),
-                    num("estimated_accuracy").c_str(), num("audited_accuracy").c_str());
-    }
-    return ExitOk;
-}
 
 } // namespace gw::cli

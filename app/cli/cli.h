@@ -48,6 +48,10 @@ struct ProjectAndJob
 /// Opens a project and finds one of its jobs.
 Result<ProjectAndJob> openProjectAndJob(const QString &project, const QString &job);
 
+/// Every value of a repeatable KEY=VALUE option through add; false (with the usage error's code) on a bad one.
+bool readPairs(const QCommandLineParser &p, const QCommandLineOption &option, const char *form,
+               const std::function<void(std::string, std::string)> &add, int &code);
+
 /// Who a label is recorded as: GW_AUTHOR, else the login name.
 std::string defaultAuthor();
 
@@ -95,6 +99,10 @@ int cmdEda(const QStringList &args);
 int cmdSetAside(const QStringList &args);
 int cmdSageMaker(const QStringList &args);
 int cmdRunScript(const QStringList &args);
+int cmdTrain(const QStringList &args);
+int cmdRunExec(const QStringList &args);
+int cmdStop(const QStringList &args);
+int cmdUseModel(const QStringList &args);
 int cmdInfo(const QStringList &args);
 int cmdItems(const QStringList &args);
 int cmdJob(const QStringList &args);

@@ -19,8 +19,6 @@ namespace gw::cli {
 
 using namespace gw::activelearning;
 
-namespace {
-
 /// Every value of a repeatable KEY=VALUE option through add; false (with the usage error's code) on a bad one.
 bool readPairs(const QCommandLineParser &p, const QCommandLineOption &option, const char *form,
                const std::function<void(std::string, std::string)> &add, int &code)
@@ -35,6 +33,8 @@ bool readPairs(const QCommandLineParser &p, const QCommandLineOption &option, co
     }
     return true;
 }
+
+namespace {
 
 std::vector<std::string> commaList(const QString &s)
 {
@@ -142,119 +142,7 @@ int cmdPipe(const QStringList &args)
     return ExitOk;
 }
 
-std::atomic<bool> g_stop{false};
-
 } // namespace
-
-int cmdRunScript(const QStringList &args)
-{
-    QCommandLineParser p;
-    const QCommandLineOption command(QStringLiteral("command"), QStringLiteral("The training command (run by /bin/sh)."),
-                                     QStringLiteral("cmd"));
-    const QCommandLineOption version(QStringLiteral("version"),
-                                     QStringLiteral("A dataset version (gw versions): its manifest is the train channel."),
-                                     QStringLiteral("id"));
-    const QCommandLineOption channel(QStringLiteral("channel"),
-                                     QStringLiteral("NAME=MANIFEST, another channel (repeatable)."), QStringLiteral("name=file"));
-    const QCommandLineOption hp(QStringLiteral("hp"), QStringLiteral("A hyperparameter KEY=VALUE (repeatable)."),
-                                QStringLiteral("key=value"));
-    const QCommandLineOption metric(QStringLiteral("metric"),
-                                    QStringLiteral("NAME=REGEX: a metric taken from the log (first group; repeatable)."),
-                                    QStringLiteral("name=regex"));
-    const QCommandLineOption dir(QStringLiteral("run-dir"),
-                                 QStringLiteral("The run directory (default: NAME.runs/run-<id> beside the project)."),
-                                 QStringLiteral("dir"));
-    p.addOptions({command, version, channel, hp, metric, dir});
-    int code = 0;
-    if (!parseArgs(p, args, QStringLiteral("PROJECT --command CMD [--version V] [--hp k=v] [--metric name=regex]"),
-                   QStringLiteral("Runs a training program SageMaker's way on this machine: a run directory laid out "
-                                  "like /opt/ml (hyperparameters.json, inputdataconfig.json, input/data/<channel>/, "
-                                  "model/, output/failure) and SageMaker's SM_* variables; the log streams here, "
-                                  "metrics come from it by regular expression, and the run is recorded (gw runs). "
-                                  "Ctrl+C stops the run's whole process tree."),
-                   1, code))
-        return code;
-    if (!p.isSet(command))
-        return usageError(p, "--command is required");
-    auto store = openProject(p.positionalArguments().at(0));
-    if (!store)
-        return report(store.error());
-    ScriptRunSpec spec;
-    spec.command = str(p.value(command));
-    if (!readPairs(p, hp, "KEY=VALUE", [&](std::string k, std::string v) { spec.hyperparameters[k] = std::move(v); },
-                   code)
-        || !readPairs(p, metric, "NAME=REGEX",
-                      [&](std::string k, std::string v) { spec.metricDefinitions.emplace_back(std::move(k), std::move(v)); },
-                      code))
-        return code;
-    datasets::Run run;
-    run.kind = "script";
-    run.status = "running";
-    json::Object params;
-    params.set("command", spec.command);
-    json::Object hps;
-    for (const auto &[k, v] : spec.hyperparameters)
-        hps.set(k, v);
-    params.set("hyperparameters", std::move(hps));
-    if (p.isSet(version))
-        params.set("dataset_version", int64_t(p.value(version).toLongLong()));
-    run.params = json::toString(json::Value(std::move(params)));
-    auto runId = (*store)->addRun(run);
-    if (!runId)
-        return report(runId.error());
-    run.id = *runId;
-    spec.jobName = "run-" + std::to_string(run.id);
-    spec.runDir = p.isSet(dir) ? str(p.value(dir)) : (*store)->path() + ".runs/run-" + std::to_string(run.id);
-    QDir().mkpath(QString::fromStdString(spec.runDir));
-    if (p.isSet(version)) {
-        const std::string manifest = spec.runDir + "/train.manifest";
-        auto v = datasets::exportVersion(**store, p.value(version).toLongLong(), manifest);
-        if (!v)
-            return report(v.error());
-        spec.channels.emplace_back("train", manifest);
-    }
-    for (const QString &c : p.values(channel)) {
-        const qsizetype eq = c.indexOf(QLatin1Char('='));
-        if (eq <= 0)
-            return usageError(p, "--channel takes NAME=MANIFEST");
-        spec.channels.emplace_back(str(c.left(eq)), str(c.mid(eq + 1)));
-    }
-    g_stop = false;
-    std::signal(SIGINT, [](int) { g_stop = true; });
-    spec.shouldStop = [] { return g_stop.load(); };
-    spec.onLog = [](const std::string &line) {
-        std::printf("%s\n", line.c_str());
-        std::fflush(stdout);
-    };
-    auto r = runScript(spec);
-    std::signal(SIGINT, SIG_DFL);
-    json::Object metrics;
-    if (r) {
-        for (const auto &[name, values] : r->metrics) {
-            json::Array series;
-            for (double v : values)
-                series.emplace_back(v);
-            metrics.set(name, std::move(series));
-        }
-        metrics.set("exit_code", int64_t(r->exitCode));
-        metrics.set("seconds", r->seconds);
-        if (!r->failure.empty())
-            metrics.set("failure", r->failure);
-    } else {
-        metrics.set("error", r.error().message);
-    }
-    metrics.set("run_dir", spec.runDir);
-    run.metrics = json::toString(json::Value(std::move(metrics)));
-    run.status = !r ? "failed" : r->stopped ? "stopped" : r->succeeded() ? "done" : "failed";
-    run.finishedUs = datasets::nowUs();
-    (void)(*store)->updateRun(run);
-    if (!r)
-        return report(r.error());
-    std::fprintf(stderr, "gw: run %lld %s in %.1f s (exit code %d)%s%s; its directory: %s\n",
-                 static_cast<long long>(run.id), run.status.c_str(), r->seconds, r->exitCode,
-                 r->failure.empty() ? "" : ": ", r->failure.c_str(), spec.runDir.c_str());
-    return r->stopped ? ExitCancelled : r->succeeded() ? ExitOk : ExitError;
-}
 
 int cmdSageMaker(const QStringList &args)
 {

@@ -6,6 +6,7 @@
 #include "datasets/importers.h"
 #include "datasets/media.h"
 #include "labeling/labeler.h"
+#include "digits.h"
 #include "testutil.h"
 
 #include <QDir>
@@ -17,10 +18,10 @@
 using namespace gw;
 using namespace gw::datasets;
 using namespace gw::activelearning;
+using gw::test::Digits;
+using gw::test::makeDigits;
 
 namespace {
-
-const QString kDigits = QStringLiteral("/usr/share/doc/opencv-doc/examples/data/digits.png");
 
 /// Plays the human: labels every queued item with its true class.
 void answerQueue(ProjectStore &store, AutoLabeler &loop, const Job &job, const std::map<int64_t, int> &truth)
@@ -34,44 +35,6 @@ void answerQueue(ProjectStore &store, AutoLabeler &loop, const Job &job, const s
         p.classConfidence = {std::nullopt};
         QVERIFY(oracle.setLabel(job, *store.item(id), p).has_value());
     }
-}
-
-/// A project of real digits (perClass of each class from OpenCV's sheet) with a "digit" job, and the truth.
-struct Digits
-{
-    std::unique_ptr<ProjectStore> store;
-    Job job;
-    std::map<int64_t, int> truth;
-};
-
-void makeDigits(const QTemporaryDir &dir, int perClass, Digits &out)
-{
-    QImage sheet(kDigits);
-    if (sheet.isNull())
-        QSKIP("opencv-doc's digits.png is not installed");
-    // perClass digits per class from the sheet (rows of 100 cells, 500 per class).
-    std::vector<std::string> files;
-    std::map<std::string, int> classOfFile;
-    for (int cls = 0; cls < 10; ++cls)
-        for (int i = 0; i < perClass; ++i) {
-            const int cell = cls * 500 + i;
-            const QImage digit = sheet.copy((cell % 100) * 20, (cell / 100) * 20, 20, 20);
-            const QString path = dir.path() + QStringLiteral("/d%1_%2.png").arg(cls).arg(i);
-            QVERIFY(digit.save(path));
-            files.push_back(path.toStdString());
-            classOfFile[path.toStdString()] = cls;
-        }
-    out.store = test::newProject(test::path(dir, "digits.gwproj"));
-    GW_VERIFY_OK(importImageFiles(*out.store, files, "digits", {}));
-    Job j;
-    j.name = "digit";
-    for (int c = 0; c < 10; ++c)
-        j.classes.push_back({c, std::to_string(c), defaultClassColor(c), std::to_string(c), {}});
-    out.job = *out.store->createJob(j);
-    GW_VERIFY_OK(out.store->forEachItem({}, [&](const Item &it) {
-        out.truth[it.id] = classOfFile.at(media::resolve(out.store->projectDir(), it.uri));
-        return true;
-    }));
 }
 
 LoopOptions digitOptions()
@@ -168,7 +131,7 @@ private Q_SLOTS:
         labeling::Labeler annotator(**other, "ann");
         std::vector<int64_t> labelledDuring;
         bool once = false;
-        auto r = loop.iterate([&](int, int) {
+        auto r = loop.iterate([&](const EpochReport &) {
             if (std::exchange(once, true))
                 return true;
             for (const auto &[id, cls] : d.truth) {

@@ -293,9 +293,9 @@ private Q_SLOTS:
         int calls = 0;
         opt.seed = 99;
         const auto cancelled = model->train(s.trainRows, s.trainLabels, s.validationRows, s.validationLabels,
-                                            2, opt, [&](int epoch, int maxEpochs) {
+                                            2, opt, [&](const EpochReport &e) {
                                                 ++calls;
-                                                return epoch < 2 && maxEpochs == 3;
+                                                return e.epoch < 2 && e.maxEpochs == 3;
                                             });
         QVERIFY(!cancelled.has_value());
         QCOMPARE(cancelled.error().code, gw::Error::Code::Cancelled);

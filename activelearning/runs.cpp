@@ -1,0 +1,1024 @@
+#include "activelearning/runs.h"
+
+#include "activelearning/scriptrun.h"
+#include "activelearning/trainer.h"
+#include "datasets/versions.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QSysInfo>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <set>
+
+#ifndef GW_CLI_BUILD_PATH
+#define GW_CLI_BUILD_PATH ""
+#endif
+
+namespace gw::activelearning {
+
+using namespace gw::datasets;
+
+namespace {
+
+const std::set<std::string> kBuiltInHyperparameters = {"epochs",   "batch_size",  "learning_rate", "patience", "seed",
+                                                        "threads",  "image_size", "channels",      "augment"};
+
+std::string knownHyperparameters()
+{
+    std::string out;
+    for (const std::string &k : kBuiltInHyperparameters)
+        out += (out.empty() ? "" : ", ") + k;
+    return out;
+}
+
+json::Object stringMap(const std::map<std::string, std::string> &m)
+{
+    json::Object o;
+    for (const auto &[k, v] : m)
+        o.set(k, v);
+    return o;
+}
+
+std::map<std::string, std::string> readStringMap(const json::Value *v)
+{
+    std::map<std::string, std::string> out;
+    if (v && v->isObject())
+        for (const auto &[k, x] : v->toObject())
+            out[k] = x.isString() ? x.toString() : json::toString(x);
+    return out;
+}
+
+std::string fixed(double v, int decimals = 4)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+/// Appends a run's log lines and metric points to its files as they come (flushed at once: the app and other
+/// machines read them while the run goes on).
+class Recorder
+{
+public:
+    Recorder(const std::string &dir, std::function<void(const std::string &)> echo)
+        : m_log(QString::fromStdString(dir + "/log.txt")), m_metrics(QString::fromStdString(dir + "/metrics.jsonl")),
+          m_echo(std::move(echo))
+    {
+        (void)m_log.open(QIODevice::WriteOnly | QIODevice::Append);
+        (void)m_metrics.open(QIODevice::WriteOnly | QIODevice::Append);
+        m_clock.start();
+    }
+    void log(const std::string &line)
+    {
+        m_log.write(line.data(), qint64(line.size()));
+        m_log.write("\n", 1);
+        m_log.flush();
+        if (m_echo)
+            m_echo(line);
+    }
+    void metric(const std::string &name, int step, double value)
+    {
+        if (!std::isfinite(value))
+            return;
+        json::Object o;
+        o.set("name", name);
+        o.set("step", step);
+        o.set("value", value);
+        o.set("t", double(m_clock.elapsed()) / 1000.0);
+        const std::string line = json::toString(json::Value(std::move(o))) + "\n";
+        m_metrics.write(line.data(), qint64(line.size()));
+        m_metrics.flush();
+    }
+    double seconds() const { return double(m_clock.elapsed()) / 1000.0; }
+
+private:
+    QFile m_log, m_metrics;
+    std::function<void(const std::string &)> m_echo;
+    QElapsedTimer m_clock;
+};
+
+Result<TrainingSpec> trainingSpec(const ProjectStore &store, const RunRequest &r, const std::string &dir)
+{
+    TrainingSpec spec;
+    spec.versionId = r.versionId;
+    spec.job = r.job;
+    spec.outDir = dir + "/model";
+    spec.model.seed = 1;
+    for (const auto &[k, v] : r.hyperparameters) {
+        if (!kBuiltInHyperparameters.count(k))
+            return fail(Error::invalid("unknown hyperparameter '" + k + "' for the built-in trainer (it takes " +
+                                       knownHyperparameters() + ")"));
+        try {
+            size_t used = 0;
+            const double x = k == "augment" ? double(v == "true" || v == "1") : std::stod(v, &used);
+            if (k != "augment" && used != v.size())
+                throw std::invalid_argument(v);
+            const bool integral = k != "learning_rate";
+            if (integral && (x < (k == "seed" ? 0 : 1) || x != std::floor(x)))
+                return fail(Error::invalid("hyperparameter " + k + "=" + v + ": expected a whole number of at least " +
+                                           (k == "seed" ? "0" : "1")));
+            if (k == "learning_rate" && !(x > 0 && x < 10))
+                return fail(Error::invalid("hyperparameter learning_rate=" + v + ": expected a number in (0, 10)"));
+            if (k == "epochs")
+                spec.model.maxEpochs = int(x);
+            else if (k == "batch_size")
+                spec.model.batchSize = int(x);
+            else if (k == "learning_rate")
+                spec.model.learningRate = x;
+            else if (k == "patience")
+                spec.model.patience = int(x);
+            else if (k == "seed")
+                spec.model.seed = uint64_t(x);
+            else if (k == "threads")
+                spec.model.threads = int(x);
+            else if (k == "image_size")
+                spec.imageSize = int(x);
+            else if (k == "channels") {
+                if (x != 1 && x != 3)
+                    return fail(Error::invalid("hyperparameter channels=" + v + ": 1 (grey) or 3 (RGB)"));
+                spec.imageChannels = int(x);
+            } else if (k == "augment")
+                spec.model.augment = x != 0;
+        } catch (const std::exception &) {
+            return fail(Error::invalid("hyperparameter " + k + "=" + v + ": not a number"));
+        }
+    }
+    (void)store;
+    return spec;
+}
+
+struct Outcome
+{
+    std::string status; ///< "done", "failed", "stopped", "stopped-early"
+    json::Object metrics;
+    std::vector<double> objective; ///< validation accuracy by epoch
+    int64_t jobId = 0;
+};
+
+/// A built-in training run, recording as it goes; `epochHook` may stop it (returns false).
+Outcome executeTraining(ProjectStore &store, const RunRequest &request, const std::string &dir, Recorder &rec,
+                        const std::function<bool(const std::vector<double> &objective)> &epochHook)
+{
+    Outcome out;
+    auto spec = trainingSpec(store, request, dir);
+    if (!spec) {
+        out.status = "failed";
+        out.metrics.set("failure", spec.error().message);
+        rec.log("failed: " + spec.error().message);
+        return out;
+    }
+    TrainingEvents events;
+    events.log = [&](const std::string &line) { rec.log(line); };
+    events.epoch = [&](const EpochReport &e) {
+        rec.metric("train_loss", e.epoch, e.trainLoss);
+        if (!std::isnan(e.validationLoss)) {
+            rec.metric("validation_loss", e.epoch, e.validationLoss);
+            rec.metric("validation_accuracy", e.epoch, e.validationAccuracy);
+            out.objective.push_back(e.validationAccuracy);
+        }
+        return !epochHook || epochHook(out.objective);
+    };
+    std::vector<EpochReport> curve;
+    auto r = trainClassifier(store, *spec, events, &curve);
+    if (r) {
+        out.status = "done";
+        out.metrics = json::Value(toJson(*r)).toObject();
+        out.jobId = r->jobId;
+        if (r->test)
+            rec.metric("test_accuracy", r->train.epochs, r->test->accuracy);
+        return out;
+    }
+    out.status = r.error().code == Error::Code::Cancelled ? "stopped" : "failed";
+    out.metrics.set("epochs", int64_t(curve.size()));
+    if (!out.objective.empty())
+        out.metrics.set("validation_accuracy", *std::max_element(out.objective.begin(), out.objective.end()));
+    if (out.status == "failed") {
+        out.metrics.set("failure", r.error().message);
+        rec.log("failed: " + r.error().message);
+    }
+    return out;
+}
+
+Outcome executeScript(ProjectStore &store, const Run &run, const RunRequest &request, Recorder &rec,
+                      const std::function<bool()> &stopRequested)
+{
+    Outcome out;
+    ScriptRunSpec spec;
+    spec.command = request.command;
+    spec.runDir = run.dir;
+    spec.jobName = "run-" + std::to_string(run.id);
+    spec.hyperparameters = request.hyperparameters;
+    spec.metricDefinitions = request.metricDefinitions;
+    spec.channels = request.channels;
+    if (request.versionId) {
+        const std::string manifest = run.dir + "/train.manifest";
+        auto v = exportVersion(store, request.versionId, manifest);
+        if (!v) {
+            out.status = "failed";
+            out.metrics.set("failure", v.error().message);
+            rec.log("failed: " + v.error().message);
+            return out;
+        }
+        spec.channels.insert(spec.channels.begin(), {"train", manifest});
+    }
+    spec.onLog = [&](const std::string &line) { rec.log(line); };
+    spec.onMetric = [&](const std::string &name, int step, double value) { rec.metric(name, step, value); };
+    spec.shouldStop = stopRequested;
+    auto r = runScript(spec);
+    if (!r) {
+        out.status = "failed";
+        out.metrics.set("failure", r.error().message);
+        rec.log("failed: " + r.error().message);
+        return out;
+    }
+    for (const auto &[name, values] : r->metrics) {
+        json::Array series;
+        for (double v : values)
+            series.emplace_back(v);
+        out.metrics.set(name, std::move(series));
+    }
+    out.metrics.set("exit_code", int64_t(r->exitCode));
+    if (!r->failure.empty())
+        out.metrics.set("failure", r->failure);
+    else if (!r->stopped && !r->succeeded())
+        out.metrics.set("failure", "the command exited with code " + std::to_string(r->exitCode));
+    json::Array artifacts;
+    QDir model(QString::fromStdString(run.dir + "/model"));
+    for (const QFileInfo &f : model.entryInfoList(QDir::Files, QDir::Name))
+        artifacts.emplace_back("model/" + f.fileName().toStdString());
+    out.metrics.set("artifacts", std::move(artifacts));
+    out.status = r->stopped ? "stopped" : r->succeeded() ? "done" : "failed";
+    rec.log("exit code " + std::to_string(r->exitCode) + (r->failure.empty() ? "" : "; failure: " + r->failure));
+    return out;
+}
+
+Outcome executeSearch(ProjectStore &store, const Run &search, const RunRequest &request, Recorder &rec,
+                      const std::function<bool()> &stopRequested)
+{
+    Outcome out;
+    uint64_t seed = 1;
+    if (auto s = request.hyperparameters.find("seed"); s != request.hyperparameters.end())
+        seed = std::strtoull(s->second.c_str(), nullptr, 10);
+    auto trials = searchTrials(request, seed);
+    if (!trials) {
+        out.status = "failed";
+        out.metrics.set("failure", trials.error().message);
+        rec.log("failed: " + trials.error().message);
+        return out;
+    }
+    rec.log(std::to_string(trials->size()) + " trials (" + request.method + " search), objective: validation_accuracy "
+            "(maximised); trials below the median of completed ones are stopped early");
+    std::vector<std::vector<double>> completed;
+    json::Array table;
+    int64_t bestRun = 0;
+    double bestValue = -1;
+    bool userStop = false;
+    for (size_t i = 0; i < trials->size() && !userStop; ++i) {
+        if (stopRequested()) {
+            userStop = true;
+            break;
+        }
+        RunRequest trial = request;
+        trial.kind = "train";
+        trial.parent = search.id;
+        trial.ranges.clear();
+        for (const auto &[k, v] : (*trials)[i])
+            trial.hyperparameters[k] = v;
+        auto child = createRun(store, trial);
+        if (!child) {
+            rec.log("trial " + std::to_string(i + 1) + ": " + child.error().message);
+            break;
+        }
+        child->status = "running";
+        child->pid = getpid();
+        child->host = hostName();
+        (void)store.updateRun(*child);
+        std::string settings;
+        for (const auto &[k, v] : (*trials)[i])
+            settings += (settings.empty() ? "" : " ") + k + "=" + v;
+        rec.log("trial " + std::to_string(i + 1) + "/" + std::to_string(trials->size()) + " (run " +
+                std::to_string(child->id) + "): " + settings);
+        Recorder childRec(child->dir, {});
+        bool early = false;
+        Outcome o = executeTraining(store, trial, child->dir, childRec, [&](const std::vector<double> &objective) {
+            if (stopRequested())
+                return false;
+            early = medianStoppingRule(objective, completed);
+            return !early;
+        });
+        if (o.status == "stopped" && early) {
+            o.status = "stopped-early";
+            childRec.log("stopped early: its best validation accuracy is below the median of the completed trials");
+        } else if (o.status == "stopped") {
+            userStop = true;
+        }
+        if (o.status == "done")
+            completed.push_back(o.objective);
+        const double best = o.objective.empty() ? 0 : *std::max_element(o.objective.begin(), o.objective.end());
+        o.metrics.set("seconds", childRec.seconds());
+        child->status = o.status;
+        child->jobId = o.jobId;
+        child->metrics = json::toString(json::Value(o.metrics));
+        child->finishedUs = nowUs();
+        (void)store.updateRun(*child);
+        if (o.jobId)
+            out.jobId = o.jobId;
+        json::Object row;
+        row.set("run", child->id);
+        row.set("hyperparameters", stringMap((*trials)[i]));
+        row.set("status", o.status);
+        row.set("epochs", int64_t(o.objective.size()));
+        row.set("validation_accuracy", best);
+        if (const json::Value *test = o.metrics.find("test"); test && test->find("accuracy"))
+            row.set("test_accuracy", test->find("accuracy")->toDouble());
+        table.emplace_back(std::move(row));
+        rec.metric("trial_validation_accuracy", int(i + 1), best);
+        rec.log("trial " + std::to_string(i + 1) + " " + o.status + ": best validation_accuracy=" + fixed(best) +
+                " after " + std::to_string(o.objective.size()) + " epochs");
+        if (o.status == "done" && best > bestValue) {
+            bestValue = best;
+            bestRun = child->id;
+        }
+    }
+    out.metrics.set("objective", "validation_accuracy");
+    out.metrics.set("method", request.method);
+    out.metrics.set("trials", std::move(table));
+    if (bestRun) {
+        out.metrics.set("best_run", bestRun);
+        out.metrics.set("validation_accuracy", bestValue);
+        rec.log("best: run " + std::to_string(bestRun) + " with validation_accuracy=" + fixed(bestValue));
+    }
+    out.status = userStop ? "stopped" : bestRun ? "done" : "failed";
+    if (!bestRun && !userStop)
+        out.metrics.set("failure", "no trial finished");
+    return out;
+}
+
+bool readFileFrom(const std::string &path, int64_t &offset, std::string &out)
+{
+    QFile f(QString::fromStdString(path));
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    if (f.size() < offset)
+        offset = 0; // rewritten
+    if (!f.seek(offset))
+        return false;
+    const QByteArray bytes = f.readAll();
+    const qsizetype end = bytes.lastIndexOf('\n');
+    if (end < 0)
+        return true;
+    out.assign(bytes.constData(), size_t(end + 1));
+    offset += end + 1;
+    return true;
+}
+
+std::vector<MetricPoint> parsePoints(const std::string &text)
+{
+    std::vector<MetricPoint> out;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t nl = text.find('\n', start);
+        if (nl == std::string::npos)
+            nl = text.size();
+        json::Value v;
+        if (json::parse(std::string_view(text).substr(start, nl - start), v) && v.find("name") && v.find("value"))
+            out.push_back({v.find("name")->toString(), int(v.find("step") ? v.find("step")->toInt() : 0),
+                           v.find("value")->toDouble(), v.find("t") ? v.find("t")->toDouble() : 0});
+        start = nl + 1;
+    }
+    return out;
+}
+
+std::string settingKey(const std::string &job) { return "autolabel.start_model." + job; }
+
+} // namespace
+
+std::string runDirectory(const ProjectStore &store, int64_t runId)
+{
+    return store.path() + ".runs/run-" + std::to_string(runId);
+}
+
+std::string hostName() { return QSysInfo::machineHostName().toStdString(); }
+
+Result<Run> createRun(ProjectStore &store, const RunRequest &r)
+{
+    if (r.kind != "train" && r.kind != "script" && r.kind != "search")
+        return fail(Error::invalid("unknown kind of run: " + r.kind + " (train, script or search)"));
+    if (r.kind == "script" && r.command.empty())
+        return fail(Error::invalid("a script run needs a command"));
+    if (r.kind != "script") {
+        if (!r.versionId)
+            return fail(Error::invalid("a training run needs a dataset version (gw versions lists them)"));
+        if (auto spec = trainingSpec(store, r, ""); !spec)
+            return fail(spec.error());
+        if (r.kind == "search")
+            if (auto trials = searchTrials(r, 1); !trials)
+                return fail(trials.error());
+    }
+    if (r.versionId) {
+        auto versions = store.datasetVersions();
+        if (!versions)
+            return fail(versions.error());
+        if (std::none_of(versions->begin(), versions->end(), [&](const DatasetVersion &v) { return v.id == r.versionId; }))
+            return fail(Error::notFound("dataset version " + std::to_string(r.versionId) +
+                                        " does not exist (gw versions lists them)"));
+    }
+    Run run;
+    run.kind = r.kind;
+    run.status = "queued";
+    run.parent = r.parent;
+    if (!r.job.empty()) {
+        auto job = store.job(r.job);
+        if (!job)
+            return fail(job.error());
+        run.jobId = job->id;
+    }
+    json::Object p;
+    if (r.versionId)
+        p.set("dataset_version", r.versionId);
+    if (!r.job.empty())
+        p.set("job", r.job);
+    p.set("hyperparameters", stringMap(r.hyperparameters));
+    if (r.kind == "script") {
+        p.set("command", r.command);
+        json::Array defs;
+        for (const auto &[name, regex] : r.metricDefinitions) {
+            json::Object d;
+            d.set("Name", name);
+            d.set("Regex", regex);
+            defs.emplace_back(std::move(d));
+        }
+        p.set("metric_definitions", std::move(defs));
+        json::Array channels;
+        for (const auto &[name, manifest] : r.channels) {
+            json::Object c;
+            c.set("name", name);
+            c.set("manifest", manifest);
+            channels.emplace_back(std::move(c));
+        }
+        p.set("channels", std::move(channels));
+    } else {
+        p.set("trainer", "built-in");
+    }
+    if (r.kind == "search") {
+        p.set("method", r.method);
+        p.set("trials", r.trials);
+        p.set("ranges", stringMap(r.ranges));
+    }
+    run.params = json::toString(json::Value(std::move(p)));
+    auto id = store.addRun(run);
+    if (!id)
+        return fail(id.error());
+    run.id = *id;
+    run.dir = runDirectory(store, run.id);
+    if (!QDir().mkpath(QString::fromStdString(run.dir + "/model")))
+        return fail(Error::io(run.dir + ": cannot create the run directory"));
+    if (auto u = store.updateRun(run); !u)
+        return fail(u.error());
+    return run;
+}
+
+Result<RunRequest> requestOf(const Run &run)
+{
+    json::Value p;
+    if (!json::parse(run.params, p) || !p.isObject())
+        return fail(Error::invalid("run " + std::to_string(run.id) + ": its parameters are unreadable"));
+    RunRequest r;
+    r.kind = run.kind;
+    r.parent = run.parent;
+    if (const auto *v = p.find("dataset_version"))
+        r.versionId = v->toInt();
+    if (const auto *v = p.find("job"); v && v->isString())
+        r.job = v->toString();
+    r.hyperparameters = readStringMap(p.find("hyperparameters"));
+    if (const auto *v = p.find("command"); v && v->isString())
+        r.command = v->toString();
+    if (const auto *defs = p.find("metric_definitions"); defs && defs->isArray())
+        for (const json::Value &d : defs->toArray())
+            if (d.find("Name") && d.find("Regex"))
+                r.metricDefinitions.emplace_back(d.find("Name")->toString(), d.find("Regex")->toString());
+    if (const auto *channels = p.find("channels"); channels && channels->isArray())
+        for (const json::Value &c : channels->toArray())
+            if (c.find("name") && c.find("manifest"))
+                r.channels.emplace_back(c.find("name")->toString(), c.find("manifest")->toString());
+    if (const auto *v = p.find("method"); v && v->isString())
+        r.method = v->toString();
+    if (const auto *v = p.find("trials"))
+        r.trials = int(v->toInt(r.trials));
+    r.ranges = readStringMap(p.find("ranges"));
+    return r;
+}
+
+Result<Run> executeRun(ProjectStore &store, int64_t runId, const std::atomic<bool> &stop,
+                       const std::function<void(const std::string &)> &echo)
+{
+    auto run = store.run(runId);
+    if (!run)
+        return fail(run.error());
+    if (run->status != "queued") {
+        if (run->status == "running" && runProcessAlive(*run) && run->pid != getpid())
+            return fail(Error::invalid("run " + std::to_string(runId) + " is already running (process " +
+                                       std::to_string(run->pid) + " on " + run->host + ")"));
+        if (run->status != "running")
+            return fail(Error::invalid("run " + std::to_string(runId) + " has " + run->status +
+                                       "; start a new run to train again"));
+    }
+    auto request = requestOf(*run);
+    if (!request)
+        return fail(request.error());
+    if (run->dir.empty())
+        run->dir = runDirectory(store, runId);
+    QDir().mkpath(QString::fromStdString(run->dir + "/model"));
+    QFile::remove(QString::fromStdString(run->dir + "/stop"));
+    run->status = "running";
+    run->pid = getpid();
+    run->host = hostName();
+    if (auto u = store.updateRun(*run); !u)
+        return fail(u.error());
+    Recorder rec(run->dir, echo);
+    const std::string stopFile = run->dir + "/stop";
+    auto stopRequested = [&] { return stop.load() || QFileInfo::exists(QString::fromStdString(stopFile)); };
+    rec.log("run " + std::to_string(runId) + " (" + run->kind + ") started on " + run->host + ", process " +
+            std::to_string(run->pid));
+    Outcome o;
+    if (run->kind == "train")
+        o = executeTraining(store, *request, run->dir, rec, [&](const std::vector<double> &) { return !stopRequested(); });
+    else if (run->kind == "script")
+        o = executeScript(store, *run, *request, rec, stopRequested);
+    else if (run->kind == "search")
+        o = executeSearch(store, *run, *request, rec, stopRequested);
+    else {
+        o.status = "failed";
+        o.metrics.set("failure", "unknown kind of run: " + run->kind);
+    }
+    o.metrics.set("seconds", rec.seconds());
+    rec.log("run " + std::to_string(runId) + " " + o.status + " after " + fixed(rec.seconds(), 1) + " s");
+    run->status = o.status;
+    if (o.jobId)
+        run->jobId = o.jobId;
+    run->metrics = json::toString(json::Value(std::move(o.metrics)));
+    run->finishedUs = nowUs();
+    if (auto u = store.updateRun(*run); !u)
+        return fail(u.error());
+    return *run;
+}
+
+std::string gwProgram()
+{
+    const QString beside = QCoreApplication::instance()
+                               ? QCoreApplication::applicationDirPath() + QStringLiteral("/gw")
+                               : QString();
+    if (!beside.isEmpty() && QFileInfo(beside).isExecutable())
+        return beside.toStdString();
+    const QString onPath = QStandardPaths::findExecutable(QStringLiteral("gw"));
+    if (!onPath.isEmpty())
+        return onPath.toStdString();
+    return GW_CLI_BUILD_PATH;
+}
+
+Result<int64_t> launchRun(ProjectStore &store, int64_t runId, const std::string &program)
+{
+    auto run = store.run(runId);
+    if (!run)
+        return fail(run.error());
+    if (run->status != "queued")
+        return fail(Error::invalid("run " + std::to_string(runId) + " has " + run->status + "; only a queued run starts"));
+    if (program.empty() || !QFileInfo(QString::fromStdString(program)).isExecutable())
+        return fail(Error::notFound("the gw program was not found (" + program + ") to run the training in"));
+    // Everything the child needs is prepared before fork: after it only async-signal-safe calls are made.
+    const std::string project = QFileInfo(QString::fromStdString(store.path())).absoluteFilePath().toStdString();
+    const std::string id = std::to_string(runId);
+    const std::string output = run->dir + "/process.txt";
+    std::vector<const char *> argv = {program.c_str(), "run-exec", project.c_str(), id.c_str(), nullptr};
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return fail(Error::io("cannot start the run: no pipe"));
+    const pid_t child = fork();
+    if (child < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return fail(Error::io("cannot start the run: fork failed"));
+    }
+    if (child == 0) {
+        // A new session, then a grandchild that init adopts: the run outlives the app and leaves no zombie.
+        setsid();
+        const pid_t worker = fork();
+        if (worker == 0) {
+            const int in = open("/dev/null", O_RDONLY);
+            const int out = open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+            if (in >= 0)
+                dup2(in, 0);
+            if (out >= 0) {
+                dup2(out, 1);
+                dup2(out, 2);
+            }
+            execv(argv[0], const_cast<char *const *>(argv.data()));
+            _exit(127);
+        }
+        (void)!write(fds[1], &worker, sizeof worker);
+        _exit(worker > 0 ? 0 : 1);
+    }
+    close(fds[1]);
+    pid_t worker = -1;
+    const bool got = read(fds[0], &worker, sizeof worker) == ssize_t(sizeof worker);
+    close(fds[0]);
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (!got || worker <= 0)
+        return fail(Error::io("cannot start the run's process"));
+    // The worker records itself when it starts; until then the launcher's record lets refreshRuns judge it.
+    auto fresh = store.run(runId);
+    if (fresh && fresh->status == "queued") {
+        fresh->pid = worker;
+        fresh->host = hostName();
+        (void)store.updateRun(*fresh);
+    }
+    return int64_t(worker);
+}
+
+bool runProcessAlive(const Run &run)
+{
+    if (run.pid <= 0 || run.host != hostName())
+        return false;
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(run.pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray s = stat.readAll();
+    const qsizetype close = s.lastIndexOf(')');
+    if (close < 0 || close + 2 >= s.size() || s.at(close + 2) == 'Z' || s.at(close + 2) == 'X')
+        return false;
+    // Guard against a recycled process id: the process must be a gw working on this project.
+    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(run.pid));
+    if (!cmdline.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray args = cmdline.readAll();
+    return args.contains("run-exec") || args.contains("train") || args.contains("run-script");
+}
+
+Result<> stopRun(ProjectStore &store, int64_t runId)
+{
+    auto run = store.run(runId);
+    if (!run)
+        return fail(run.error());
+    if (run->status != "running" && run->status != "queued")
+        return fail(Error::invalid("run " + std::to_string(runId) + " is not running (" + run->status + ")"));
+    if (!run->dir.empty()) {
+        QFile f(QString::fromStdString(run->dir + "/stop"));
+        (void)f.open(QIODevice::WriteOnly);
+    }
+    if (runProcessAlive(*run))
+        ::kill(pid_t(run->pid), SIGTERM);
+    return {};
+}
+
+Result<int> refreshRuns(ProjectStore &store)
+{
+    auto runs = store.runs(0);
+    if (!runs)
+        return fail(runs.error());
+    int marked = 0;
+    const std::string host = hostName();
+    for (Run &r : *runs) {
+        if ((r.status != "running" && r.status != "queued") || r.pid <= 0 || r.host != host || runProcessAlive(r))
+            continue;
+        // Read again: the run may have finished between the listing and now.
+        auto fresh = store.run(r.id);
+        if (!fresh || (fresh->status != "running" && fresh->status != "queued") || runProcessAlive(*fresh))
+            continue;
+        json::Value metrics;
+        if (!json::parse(fresh->metrics, metrics) || !metrics.isObject())
+            metrics = json::Object();
+        std::string why = "its process (" + std::to_string(fresh->pid) +
+                          ") ended without recording a result: it crashed or was killed";
+        if (!fresh->dir.empty()) {
+            QFile out(QString::fromStdString(fresh->dir + "/process.txt"));
+            if (out.open(QIODevice::ReadOnly)) {
+                const QByteArray tail = out.readAll().right(400).trimmed();
+                if (!tail.isEmpty())
+                    why += "; its last output: " + tail.toStdString();
+            }
+        }
+        metrics.object().set("failure", why);
+        fresh->metrics = json::toString(metrics);
+        fresh->status = "failed";
+        fresh->finishedUs = nowUs();
+        if (store.updateRun(*fresh))
+            ++marked;
+    }
+    return marked;
+}
+
+RunFollower::RunFollower(std::string runDir) : m_dir(std::move(runDir)) {}
+
+void RunFollower::read(std::vector<std::string> &lines, std::vector<MetricPoint> &points)
+{
+    if (m_dir.empty())
+        return;
+    std::string text;
+    if (readFileFrom(m_dir + "/log.txt", m_logOffset, text)) {
+        size_t start = 0;
+        while (start < text.size()) {
+            const size_t nl = text.find('\n', start);
+            lines.push_back(text.substr(start, nl - start));
+            start = nl + 1;
+        }
+    }
+    text.clear();
+    if (readFileFrom(m_dir + "/metrics.jsonl", m_metricsOffset, text)) {
+        auto more = parsePoints(text);
+        points.insert(points.end(), more.begin(), more.end());
+    }
+}
+
+std::vector<MetricPoint> readMetrics(const std::string &runDir)
+{
+    int64_t offset = 0;
+    std::string text;
+    readFileFrom(runDir + "/metrics.jsonl", offset, text);
+    return parsePoints(text);
+}
+
+std::string runMetricText(const Run &run, const std::string &metric)
+{
+    json::Value m;
+    if (!json::parse(run.metrics, m) || !m.isObject())
+        return {};
+    const json::Value *v = nullptr;
+    if (metric == "test_accuracy" || metric == "test_macro_f1") {
+        if (const json::Value *test = m.find("test"))
+            v = test->find(metric == "test_accuracy" ? "accuracy" : "macro_f1");
+    } else {
+        v = m.find(metric);
+    }
+    if (!v)
+        return {};
+    if (v->isNumber())
+        return v->isInt() ? std::to_string(v->toInt()) : fixed(v->toDouble(), 4);
+    if (v->isString())
+        return v->toString();
+    if (v->isArray() && !v->toArray().empty() && v->toArray().back().isNumber())
+        return fixed(v->toArray().back().toDouble(), 4); // a script's metric: its last value
+    return {};
+}
+
+double runSeconds(const Run &run)
+{
+    const int64_t end = run.finishedUs ? run.finishedUs : nowUs();
+    return run.startedUs ? double(end - run.startedUs) / 1e6 : 0;
+}
+
+std::vector<ComparisonRow> compareRuns(const std::vector<Run> &runs)
+{
+    std::vector<ComparisonRow> rows;
+    auto row = [&](const std::string &field, const std::function<std::string(const Run &, const RunRequest &)> &f) {
+        ComparisonRow r{field, {}};
+        bool any = false;
+        for (const Run &run : runs) {
+            auto request = requestOf(run);
+            r.values.push_back(request ? f(run, *request) : std::string());
+            any = any || !r.values.back().empty();
+        }
+        if (any)
+            rows.push_back(std::move(r));
+    };
+    row("kind", [](const Run &r, const RunRequest &) { return r.kind; });
+    row("status", [](const Run &r, const RunRequest &) { return r.status; });
+    row("dataset version", [](const Run &, const RunRequest &q) { return q.versionId ? std::to_string(q.versionId) : ""; });
+    row("command", [](const Run &, const RunRequest &q) { return q.command; });
+    std::set<std::string> keys;
+    for (const Run &run : runs)
+        if (auto q = requestOf(run))
+            for (const auto &[k, v] : q->hyperparameters)
+                keys.insert(k);
+    for (const std::string &k : keys)
+        row(k, [&k](const Run &, const RunRequest &q) {
+            auto it = q.hyperparameters.find(k);
+            return it == q.hyperparameters.end() ? std::string() : it->second;
+        });
+    // Final metrics: the built-in trainers' and every metric a script run captured.
+    std::vector<std::string> metrics = {"epochs", "best_epoch", "validation_accuracy", "validation_loss",
+                                        "test_accuracy", "test_macro_f1", "epochs_per_second"};
+    for (const Run &run : runs) {
+        json::Value m;
+        if (run.kind == "script" && json::parse(run.metrics, m) && m.isObject())
+            for (const auto &[k, v] : m.toObject())
+                if (v.isArray() && std::find(metrics.begin(), metrics.end(), k) == metrics.end())
+                    metrics.push_back(k);
+    }
+    for (const std::string &metric : metrics)
+        row(metric == "epochs" ? "epochs run" : metric,
+            [&metric](const Run &r, const RunRequest &) { return runMetricText(r, metric); });
+    row("failure", [](const Run &r, const RunRequest &) { return runMetricText(r, "failure"); });
+    row("seconds", [](const Run &r, const RunRequest &) { return fixed(runSeconds(r), 1); });
+    return rows;
+}
+
+bool medianStoppingRule(const std::vector<double> &trial, const std::vector<std::vector<double>> &completed,
+                        int minSteps, int minTrials)
+{
+    const size_t step = trial.size();
+    if (step < size_t(std::max(1, minSteps)) || completed.size() < size_t(std::max(1, minTrials)))
+        return false;
+    std::vector<double> averages;
+    for (const auto &c : completed) {
+        const size_t n = std::min(step, c.size());
+        if (n == 0)
+            continue;
+        double sum = 0;
+        for (size_t i = 0; i < n; ++i)
+            sum += c[i];
+        averages.push_back(sum / double(n));
+    }
+    if (averages.size() < size_t(std::max(1, minTrials)))
+        return false;
+    std::sort(averages.begin(), averages.end());
+    const size_t m = averages.size();
+    const double median = m % 2 ? averages[m / 2] : (averages[m / 2 - 1] + averages[m / 2]) / 2;
+    return *std::max_element(trial.begin(), trial.end()) < median;
+}
+
+Result<std::vector<std::map<std::string, std::string>>> searchTrials(const RunRequest &search, uint64_t seed)
+{
+    struct Range
+    {
+        std::string name, type;
+        double lo = 0, hi = 0;
+        std::vector<std::string> choices;
+    };
+    std::vector<Range> ranges;
+    for (const auto &[name, text] : search.ranges) {
+        if (!kBuiltInHyperparameters.count(name))
+            return fail(Error::invalid("cannot search '" + name + "': the built-in trainer takes " + knownHyperparameters()));
+        Range r;
+        r.name = name;
+        const size_t colon = text.find(':');
+        r.type = text.substr(0, colon);
+        const std::string rest = colon == std::string::npos ? "" : text.substr(colon + 1);
+        if (r.type == "choice") {
+            size_t start = 0;
+            while (start <= rest.size()) {
+                const size_t comma = rest.find(',', start);
+                const std::string v = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                if (!v.empty())
+                    r.choices.push_back(v);
+                if (comma == std::string::npos)
+                    break;
+                start = comma + 1;
+            }
+            if (r.choices.empty())
+                return fail(Error::invalid("range " + name + "=" + text + ": choice:A,B,... needs values"));
+        } else if (r.type == "log" || r.type == "linear" || r.type == "int") {
+            const size_t second = rest.find(':');
+            try {
+                r.lo = std::stod(rest.substr(0, second));
+                r.hi = second == std::string::npos ? NAN : std::stod(rest.substr(second + 1));
+            } catch (const std::exception &) {
+                r.hi = NAN;
+            }
+            if (!(r.lo < r.hi) || (r.type == "log" && r.lo <= 0))
+                return fail(Error::invalid("range " + name + "=" + text + ": expected " + r.type +
+                                           ":MIN:MAX with MIN < MAX" + (r.type == "log" ? " and MIN > 0" : "")));
+        } else {
+            return fail(Error::invalid("range " + name + "=" + text +
+                                       ": the type is log:MIN:MAX, linear:MIN:MAX, int:MIN:MAX or choice:A,B,..."));
+        }
+        ranges.push_back(std::move(r));
+    }
+    if (ranges.empty())
+        return fail(Error::invalid("a search needs at least one range (for example learning_rate=log:0.0005:0.01)"));
+    if (search.method != "random" && search.method != "grid")
+        return fail(Error::invalid("search method " + search.method + ": random or grid"));
+    const int trials = std::max(1, search.trials);
+    auto format = [](const Range &r, double x) {
+        if (r.type == "int")
+            return std::to_string(int64_t(std::llround(x)));
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.4g", x);
+        return std::string(buf);
+    };
+    std::vector<std::map<std::string, std::string>> out;
+    if (search.method == "grid") {
+        // Each numeric range gets 3 points (ends and middle, geometric for log); the cartesian product in order.
+        std::vector<std::vector<std::string>> axes;
+        for (const Range &r : ranges) {
+            std::vector<std::string> values = r.choices;
+            if (values.empty()) {
+                for (int i = 0; i < 3; ++i) {
+                    const double t = i / 2.0;
+                    const double x = r.type == "log" ? std::exp(std::log(r.lo) + t * (std::log(r.hi) - std::log(r.lo)))
+                                                     : r.lo + t * (r.hi - r.lo);
+                    const std::string v = format(r, x);
+                    if (std::find(values.begin(), values.end(), v) == values.end())
+                        values.push_back(v);
+                }
+            }
+            axes.push_back(std::move(values));
+        }
+        std::vector<size_t> at(axes.size(), 0);
+        while (int(out.size()) < trials) {
+            std::map<std::string, std::string> set;
+            for (size_t i = 0; i < axes.size(); ++i)
+                set[ranges[i].name] = axes[i][at[i]];
+            out.push_back(std::move(set));
+            size_t i = axes.size();
+            while (i > 0) {
+                --i;
+                if (++at[i] < axes[i].size())
+                    break;
+                at[i] = 0;
+                if (i == 0) {
+                    i = axes.size() + 1; // wrapped: every combination done
+                    break;
+                }
+            }
+            if (i == axes.size() + 1)
+                break;
+        }
+        return out;
+    }
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> unit(0, 1);
+    for (int t = 0; t < trials; ++t) {
+        std::map<std::string, std::string> set;
+        for (const Range &r : ranges) {
+            const double u = unit(rng);
+            if (!r.choices.empty())
+                set[r.name] = r.choices[std::min(r.choices.size() - 1, size_t(u * double(r.choices.size())))];
+            else if (r.type == "log")
+                set[r.name] = format(r, std::exp(std::log(r.lo) + u * (std::log(r.hi) - std::log(r.lo))));
+            else if (r.type == "int")
+                set[r.name] = format(r, std::floor(r.lo + u * (r.hi - r.lo + 1)) > r.hi ? r.hi : std::floor(r.lo + u * (r.hi - r.lo + 1)));
+            else
+                set[r.name] = format(r, r.lo + u * (r.hi - r.lo));
+        }
+        out.push_back(std::move(set));
+    }
+    return out;
+}
+
+Result<int64_t> startModelRun(ProjectStore &store, const std::string &job)
+{
+    auto v = store.setting(settingKey(job));
+    if (!v)
+        return fail(v.error());
+    return v->empty() ? int64_t(0) : std::strtoll(v->c_str(), nullptr, 10);
+}
+
+Result<> setStartModelRun(ProjectStore &store, const std::string &job, int64_t runId)
+{
+    auto j = store.job(job);
+    if (!j)
+        return fail(j.error());
+    if (runId > 0)
+        if (auto model = runModelFor(store, runId, *j); !model)
+            return fail(model.error());
+    return store.setSetting(settingKey(job), runId > 0 ? std::to_string(runId) : std::string());
+}
+
+Result<std::string> runModelFor(ProjectStore &store, int64_t runId, const Job &job)
+{
+    auto run = store.run(runId);
+    if (!run)
+        return fail(run.error());
+    const std::string what = "run " + std::to_string(runId);
+    if (run->kind != "train")
+        return fail(Error::invalid(what + " is a " + run->kind + " run; only a built-in training leaves a model to start from"));
+    if (run->status != "done")
+        return fail(Error::invalid(what + " has " + run->status + "; only a finished training has a model"));
+    const std::string model = run->dir + "/model/model.pt";
+    if (!QFileInfo::exists(QString::fromStdString(model)))
+        return fail(Error::notFound(model + ": the run's model file is missing"));
+    json::Value metrics;
+    if (!json::parse(run->metrics, metrics) || !metrics.find("classes") || !metrics.find("classes")->isArray())
+        return fail(Error::invalid(what + ": its classes are not recorded"));
+    std::vector<std::string> classes, jobClasses;
+    for (const json::Value &c : metrics.find("classes")->toArray())
+        classes.push_back(c.toString());
+    for (const LabelClass &c : job.classes)
+        jobClasses.push_back(c.name);
+    if (classes != jobClasses) {
+        auto list = [](const std::vector<std::string> &v) {
+            std::string s;
+            for (const auto &x : v)
+                s += (s.empty() ? "" : ", ") + x;
+            return s;
+        };
+        return fail(Error::invalid(what + " was trained on the classes " + list(classes) + "; job " + job.name +
+                                   " has " + list(jobClasses)));
+    }
+    return model;
+}
+
+} // namespace gw::activelearning
