@@ -236,7 +236,14 @@ Outcome executeScript(ProjectStore &store, const Run &run, const RunRequest &req
     spec.onLog = [&](const std::string &line) { rec.log(line); };
     spec.onMetric = [&](const std::string &name, int step, double value) { rec.metric(name, step, value); };
     spec.shouldStop = stopRequested;
+    // The command's process group, so that its tree can still be stopped should this process die first.
+    spec.onStart = [&](int64_t pid) {
+        QFile f(QString::fromStdString(run.dir + "/command.pgid"));
+        if (f.open(QIODevice::WriteOnly))
+            f.write(QByteArray::number(qint64(pid)));
+    };
     auto r = runScript(spec);
+    QFile::remove(QString::fromStdString(run.dir + "/command.pgid"));
     if (!r) {
         out.status = "failed";
         out.metrics.set("failure", r.error().message);
@@ -402,6 +409,17 @@ std::vector<MetricPoint> parsePoints(const std::string &text)
 }
 
 std::string settingKey(const std::string &job) { return "autolabel.start_model." + job; }
+
+/// Signals the process group of a script run's command left behind by a run process that died.
+void signalOrphanedCommand(const Run &run, int signal)
+{
+    QFile f(QString::fromStdString(run.dir + "/command.pgid"));
+    if (run.host != hostName() || !f.open(QIODevice::ReadOnly))
+        return;
+    const qint64 pgid = f.readAll().trimmed().toLongLong();
+    if (pgid > 1)
+        ::kill(-pid_t(pgid), signal);
+}
 
 } // namespace
 
@@ -679,7 +697,9 @@ Result<> stopRun(ProjectStore &store, int64_t runId)
         (void)f.open(QIODevice::WriteOnly);
     }
     if (runProcessAlive(*run))
-        ::kill(pid_t(run->pid), SIGTERM);
+        ::kill(pid_t(run->pid), SIGTERM); // it stops its command's process tree and records itself
+    else
+        signalOrphanedCommand(*run, SIGTERM);
     return {};
 }
 
@@ -711,6 +731,7 @@ Result<int> refreshRuns(ProjectStore &store)
             }
         }
         metrics.object().set("failure", why);
+        signalOrphanedCommand(*fresh, SIGKILL); // a script it left running would go on writing to the run
         fresh->metrics = json::toString(metrics);
         fresh->status = "failed";
         fresh->finishedUs = nowUs();

@@ -157,6 +157,8 @@ Result<ScriptRunResult> runScript(const ScriptRunSpec &s)
         }
     };
     const qint64 pid = process.processId();
+    if (s.onStart && pid > 0)
+        s.onStart(int64_t(pid));
     qint64 termAt = -1;
     while (process.state() != QProcess::NotRunning) {
         process.waitForReadyRead(100);

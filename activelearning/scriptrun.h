@@ -30,6 +30,7 @@ struct ScriptRunSpec
     /// every metric value as the log yields it: the definition's name, its count so far (1, 2, ...), the value
     std::function<void(const std::string &name, int step, double value)> onMetric;
     std::function<bool()> shouldStop;                                   ///< polled; true stops the process tree
+    std::function<void(int64_t pid)> onStart; ///< the command's process id, also its process group's
 };
 
 struct ScriptRunResult
