@@ -122,6 +122,8 @@ Result<TrainingSpec> trainingSpec(const ProjectStore &store, const RunRequest &r
                                        knownHyperparameters() + ")"));
         try {
             size_t used = 0;
+            if (k == "learning_rate" && v == "default")
+                continue; // the model's own
             const double x = k == "augment" ? double(v == "true" || v == "1") : std::stod(v, &used);
             if (k != "augment" && used != v.size())
                 throw std::invalid_argument(v);
@@ -453,6 +455,19 @@ Result<Run> createRun(ProjectStore &store, const RunRequest &r)
             return fail(Error::notFound("dataset version " + std::to_string(r.versionId) +
                                         " does not exist (gw versions lists them)"));
     }
+    // Every setting a built-in training uses is recorded, defaults included, so runs compare and repeat exactly.
+    RunRequest recorded = r;
+    if (r.kind != "script") {
+        const TrainingSpec defaults;
+        const std::map<std::string, std::string> effective = {
+            {"epochs", std::to_string(defaults.model.maxEpochs)}, {"patience", std::to_string(defaults.model.patience)},
+            {"batch_size", std::to_string(defaults.model.batchSize)}, {"learning_rate", "default"}, {"seed", "1"},
+            {"threads", std::to_string(defaults.model.threads)}, {"image_size", std::to_string(defaults.imageSize)},
+            {"channels", std::to_string(defaults.imageChannels)}, {"augment", defaults.model.augment ? "true" : "false"}};
+        for (const auto &[k, v] : effective)
+            if (!recorded.ranges.count(k))
+                recorded.hyperparameters.emplace(k, v);
+    }
     Run run;
     run.kind = r.kind;
     run.status = "queued";
@@ -468,7 +483,7 @@ Result<Run> createRun(ProjectStore &store, const RunRequest &r)
         p.set("dataset_version", r.versionId);
     if (!r.job.empty())
         p.set("job", r.job);
-    p.set("hyperparameters", stringMap(r.hyperparameters));
+    p.set("hyperparameters", stringMap(recorded.hyperparameters));
     if (r.kind == "script") {
         p.set("command", r.command);
         json::Array defs;

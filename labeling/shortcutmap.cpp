@@ -57,6 +57,8 @@ ShortcutMap ShortcutMap::defaults()
     m.add(QStringLiteral("app.exportDataset"), tr("Export dataset"), app, QKeySequence(Qt::CTRL | Qt::Key_E));
     m.add(QStringLiteral("app.explore"), tr("Explore the dataset (charts)"), app,
           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m.add(QStringLiteral("app.training"), tr("Training runs and experiments"), app,
+          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
     m.add(QStringLiteral("app.importDataset"), tr("Import labelled dataset"), app,
           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
     m.add(QStringLiteral("app.settings"), tr("Keyboard settings"), app, QKeySequence(Qt::CTRL | Qt::Key_Comma));

@@ -178,6 +178,7 @@ void MainWindow::createActions()
     makeAction(QStringLiteral("app.newJob"), [this] { createJob(); });
     makeAction(QStringLiteral("app.exportDataset"), [this] { exportDataset(); });
     makeAction(QStringLiteral("app.explore"), [this] { explore(); });
+    makeAction(QStringLiteral("app.training"), [this] { training(); });
     makeAction(QStringLiteral("app.importDataset"), [this] { importDataset(); });
     makeAction(QStringLiteral("app.settings"), [this] { showShortcutSettings(); });
     makeAction(QStringLiteral("app.quit"), [this] { close(); });
@@ -232,6 +233,7 @@ void MainWindow::createMenus()
         view->addAction(action(QString::fromLatin1(id)));
     view->addSeparator();
     view->addAction(action(QStringLiteral("app.explore")));
+    view->addAction(action(QStringLiteral("app.training")));
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(action(QStringLiteral("app.cheatSheet")));
     help->addAction(action(QStringLiteral("app.settings")));

@@ -84,6 +84,8 @@ private:
 public:
     /// Opens (or refreshes) the charts of the current job; nullptr without a project.
     class EdaView *explore();
+    /// The training window (runs, launches, comparisons) on the open project.
+    class TrainingView *training();
     /// Lists exactly these items (Filter::Selection), e.g. the ones behind a chart's bar.
     void showSelection(const QString &what, const std::vector<int64_t> &itemIds);
 
@@ -116,6 +118,8 @@ private:
     LabelingPane *m_pane = nullptr;
     AutoLabelPanel *m_autoPanel = nullptr;
     QDialog *m_explorer = nullptr;
+    QDialog *m_trainingWindow = nullptr;
+    class TrainingView *m_training = nullptr;
     EdaView *m_edaView = nullptr;
     std::vector<int64_t> m_selection;
     QDockWidget *m_autoDock = nullptr;

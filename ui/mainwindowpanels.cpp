@@ -10,12 +10,14 @@
 #include "ui/edaview.h"
 #include "ui/gallerymodel.h"
 #include "ui/itemtablemodel.h"
+#include "ui/trainingview.h"
 #include "ui/labelingpane.h"
 
 #include <QAbstractItemView>
 #include <QComboBox>
 #include <QDialog>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QStatusBar>
@@ -150,6 +152,33 @@ EdaView *MainWindow::explore()
     m_explorer->show();
     m_explorer->raise();
     return m_edaView;
+}
+
+TrainingView *MainWindow::training()
+{
+    if (!m_store) {
+        statusBar()->showMessage(tr("Open a project first."), 5000);
+        return nullptr;
+    }
+    if (!m_trainingWindow) {
+        m_trainingWindow = new QDialog(this);
+        m_training = new TrainingView;
+        auto *layout = new QVBoxLayout(m_trainingWindow);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->addWidget(m_training);
+        m_trainingWindow->resize(1200, 820);
+        connect(m_training, &TrainingView::startModelChanged, this, [this](const QString &job, qint64 run) {
+            statusBar()->showMessage(tr("Automated labeling of %1 starts from run %2's model from its next round")
+                                         .arg(job)
+                                         .arg(run),
+                                     10000);
+        });
+    }
+    m_trainingWindow->setWindowTitle(tr("Training — %1").arg(QFileInfo(QString::fromStdString(m_store->path())).fileName()));
+    m_training->setProject(QString::fromStdString(m_store->path()), QString::fromStdString(m_pane->job().name));
+    m_trainingWindow->show();
+    m_trainingWindow->raise();
+    return m_training;
 }
 
 void MainWindow::showSelection(const QString &what, const std::vector<int64_t> &itemIds)

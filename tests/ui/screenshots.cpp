@@ -19,6 +19,11 @@
 #include "ui/labelingpane.h"
 #include "ui/mainwindow.h"
 #include "ui/textlabelview.h"
+#include "ui/rundialogs.h"
+#include "ui/trainingview.h"
+#include "activelearning/runs.h"
+#include "datasets/splits.h"
+#include "datasets/versions.h"
 
 #include <QApplication>
 #include <QDir>
@@ -33,6 +38,8 @@
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QThread>
 
@@ -376,6 +383,61 @@ int main(int argc, char **argv)
         if (auto *scroll = eda->findChild<QScrollArea *>()) { // the pixel figures and near-duplicates below
             scroll->verticalScrollBar()->setValue(scroll->verticalScrollBar()->maximum());
             save(eda->window(), out, "eda-pixels.png");
+        }
+        eda->window()->hide();
+    }
+
+    // Training: splits, a dataset version of the labelled digits, two built-in runs in their own processes,
+    // their curves and evaluation, and the two side by side.
+    {
+        auto store = ProjectStore::open(digits, ProjectStore::OpenMode::OpenExisting);
+        SplitOptions split;
+        split.job = "digit";
+        DatasetExport request;
+        request.jobs = {"digit"};
+        request.options.outPath = (tmp.path() + QStringLiteral("/digits.manifest")).toStdString();
+        if (!store || !assignSplits(**store, split) || !exportDataset(**store, request))
+            return 1;
+    }
+    if (ui::TrainingView *training = w.training()) {
+        QWidget *window = training->window();
+        window->move(0, 0);
+        activelearning::RunRequest first;
+        first.versionId = 1;
+        first.hyperparameters = {{"epochs", "15"}, {"image_size", "28"}};
+        activelearning::RunRequest second = first;
+        second.hyperparameters["learning_rate"] = "0.01";
+        second.hyperparameters["batch_size"] = "32";
+        const auto a = training->launch(first);
+        const auto b = training->launch(second);
+        auto finished = [&](int64_t id) {
+            for (int row = 0; row < training->runsTable()->rowCount(); ++row)
+                if (training->runsTable()->item(row, 0)->data(Qt::UserRole).toLongLong() == id)
+                    return training->runsTable()->item(row, 2)->text() != QStringLiteral("running") &&
+                           training->runsTable()->item(row, 2)->text() != QStringLiteral("queued");
+            return false;
+        };
+        for (int i = 0; i < 2400 && a && b && !(finished(*a) && finished(*b)); ++i)
+            settle(50);
+        if (a) {
+            training->selectRun(*a);
+            settle(300);
+            auto *tabs = training->findChild<QTabWidget *>();
+            tabs->setCurrentIndex(1);
+            save(window, out, "training.png");
+            tabs->setCurrentIndex(2);
+            save(window, out, "training-evaluation.png");
+        }
+        if (a && b) {
+            training->runsTable()->clearSelection();
+            for (int row = 0; row < training->runsTable()->rowCount(); ++row)
+                training->runsTable()->selectionModel()->select(training->runsTable()->model()->index(row, 0),
+                                                                QItemSelectionModel::Select | QItemSelectionModel::Rows);
+            training->compareSelected();
+            if (auto *compare = training->findChild<ui::CompareRunsDialog *>()) {
+                compare->move(0, 0);
+                save(compare, out, "training-compare.png");
+            }
         }
     }
     return 0;
