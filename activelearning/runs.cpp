@@ -516,6 +516,8 @@ Result<Run> createRun(ProjectStore &store, const RunRequest &r)
         return fail(id.error());
     run.id = *id;
     run.dir = runDirectory(store, run.id);
+    // A folder already there for a new id is left from a project that was deleted and made again.
+    QDir(QString::fromStdString(run.dir)).removeRecursively();
     if (!QDir().mkpath(QString::fromStdString(run.dir + "/model")))
         return fail(Error::io(run.dir + ": cannot create the run directory"));
     if (auto u = store.updateRun(run); !u)

@@ -31,7 +31,7 @@ gw() {
 }
 
 echo "$me: recreating the demo projects in data/"
-rm -f data/digits.gwproj* data/packages.gwproj* data/digits-output.manifest
+rm -rf data/digits.gwproj* data/packages.gwproj* data/digits-output.manifest
 
 # --- image classification demo ---
 proj=data/digits.gwproj
@@ -65,6 +65,9 @@ gw split "$proj" --job digit --seed 1
 rm -rf data/digits-dataset data/digits-dataset-augmented
 gw export "$proj" --format class-folders --job digit --out data/digits-dataset --augment copies=1,rotate=10
 gw eda "$proj" --job digit --images --max-distance 2 --out data/digits-report.html >/dev/null
+echo "$me: the built-in classifier trained on that dataset version, evaluated on its test split"
+version=$(gw versions "$proj" | awk '$1 == "version" { v = $2 } END { print v }')
+gw train "$proj" --version "$version" --hp epochs=15
 
 # --- text classification demo: the 12 most common Debian sections ---
 sections=$(grep -oE '"section":"[^"]+"' data/texts/packages.jsonl | cut -d'"' -f4 |
@@ -80,6 +83,7 @@ echo "$me:   $root/$proj   (image classification, $n_labels labels)"
 echo "$me:   $root/data/digits-output.manifest   (exported labels)"
 echo "$me:   $root/data/digits-dataset   (class folders by split, augmented copies beside it)"
 echo "$me:   $root/data/digits-report.html   (EDA report: open it in a browser)"
+echo "$me:   $root/$proj.runs/   (training runs: log, metrics, model/model.pt as TorchScript; gw runs $proj)"
 echo "$me:   $root/$text_proj   (text classification: $sections)"
 
 if [[ -n ${DISPLAY:-} || -n ${WAYLAND_DISPLAY:-} ]]; then
