@@ -263,11 +263,6 @@ Outcome executeScript(ProjectStore &store, const Run &run, const RunRequest &req
         out.metrics.set("failure", r->failure);
     else if (!r->stopped && !r->succeeded())
         out.metrics.set("failure", "the command exited with code " + std::to_string(r->exitCode));
-    json::Array artifacts;
-    QDir model(QString::fromStdString(run.dir + "/model"));
-    for (const QFileInfo &f : model.entryInfoList(QDir::Files, QDir::Name))
-        artifacts.emplace_back("model/" + f.fileName().toStdString());
-    out.metrics.set("artifacts", std::move(artifacts));
     out.status = r->stopped ? "stopped" : r->succeeded() ? "done" : "failed";
     rec.log("exit code " + std::to_string(r->exitCode) + (r->failure.empty() ? "" : "; failure: " + r->failure));
     return out;
@@ -360,6 +355,30 @@ Outcome executeSearch(ProjectStore &store, const Run &search, const RunRequest &
             bestValue = best;
             bestRun = child->id;
         }
+    }
+    // The results table, best first: in the log (the terminal, the app) and in the metrics.
+    std::vector<const json::Value *> rows;
+    for (const json::Value &row : table)
+        rows.push_back(&row);
+    std::stable_sort(rows.begin(), rows.end(), [](const json::Value *a, const json::Value *b) {
+        return a->find("validation_accuracy")->toDouble() > b->find("validation_accuracy")->toDouble();
+    });
+    char line[256];
+    rec.log("results, best first:");
+    std::snprintf(line, sizeof line, "  %6s  %-13s %6s  %-19s %-13s %s", "run", "status", "epochs", "validation_accuracy",
+                  "test_accuracy", "hyperparameters");
+    rec.log(line);
+    for (const json::Value *row : rows) {
+        std::string settings;
+        for (const auto &[k, v] : row->find("hyperparameters")->toObject())
+            settings += (settings.empty() ? "" : " ") + k + "=" + v.toString();
+        const json::Value *test = row->find("test_accuracy");
+        std::snprintf(line, sizeof line, "  %6lld  %-13s %6lld  %-19s %-13s %s",
+                      static_cast<long long>(row->find("run")->toInt()), row->find("status")->toString().c_str(),
+                      static_cast<long long>(row->find("epochs")->toInt()),
+                      fixed(row->find("validation_accuracy")->toDouble()).c_str(),
+                      test ? fixed(test->toDouble()).c_str() : "-", settings.c_str());
+        rec.log(line);
     }
     out.metrics.set("objective", "validation_accuracy");
     out.metrics.set("method", request.method);
@@ -599,6 +618,16 @@ Result<Run> executeRun(ProjectStore &store, int64_t runId, const std::atomic<boo
         o.metrics.set("failure", "unknown kind of run: " + run->kind);
     }
     o.metrics.set("seconds", rec.seconds());
+    // What the run left in model/ (SM_MODEL_DIR for a script), with sizes.
+    json::Array artifacts;
+    QDir model(QString::fromStdString(run->dir + "/model"));
+    for (const QFileInfo &f : model.entryInfoList(QDir::Files, QDir::Name)) {
+        json::Object a;
+        a.set("path", "model/" + f.fileName().toStdString());
+        a.set("bytes", int64_t(f.size()));
+        artifacts.emplace_back(std::move(a));
+    }
+    o.metrics.set("artifacts", std::move(artifacts));
     rec.log("run " + std::to_string(runId) + " " + o.status + " after " + fixed(rec.seconds(), 1) + " s");
     run->status = o.status;
     if (o.jobId)
@@ -709,14 +738,20 @@ Result<> stopRun(ProjectStore &store, int64_t runId)
         return fail(run.error());
     if (run->status != "running" && run->status != "queued")
         return fail(Error::invalid("run " + std::to_string(runId) + " is not running (" + run->status + ")"));
+    // A second request while the first is pending (a training stops at the end of its epoch) kills at once.
+    const QString stopFile = QString::fromStdString(run->dir + "/stop");
+    const bool again = !run->dir.empty() && QFileInfo::exists(stopFile);
     if (!run->dir.empty()) {
-        QFile f(QString::fromStdString(run->dir + "/stop"));
+        QFile f(stopFile);
         (void)f.open(QIODevice::WriteOnly);
     }
-    if (runProcessAlive(*run))
-        ::kill(pid_t(run->pid), SIGTERM); // it stops its command's process tree and records itself
-    else
-        signalOrphanedCommand(*run, SIGTERM);
+    if (runProcessAlive(*run)) {
+        ::kill(pid_t(run->pid), again ? SIGKILL : SIGTERM); // SIGTERM: it stops its command's tree and records itself
+        if (again)
+            signalOrphanedCommand(*run, SIGKILL); // refreshRuns records the killed run as failed
+    } else {
+        signalOrphanedCommand(*run, again ? SIGKILL : SIGTERM);
+    }
     return {};
 }
 

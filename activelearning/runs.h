@@ -77,7 +77,9 @@ Result<int64_t> launchRun(datasets::ProjectStore &store, int64_t runId, const st
 /// The gw executable: beside the running program, else on PATH, else the build tree's.
 std::string gwProgram();
 
-/// Asks a run to stop: its stop file, and on this host SIGTERM to the process (which stops its children).
+/// Asks a run to stop: its stop file, and on this host SIGTERM to the process (which stops its children and
+/// records the run as stopped; a training stops at the end of its epoch). Asked again while that is pending,
+/// the process and its command are killed at once (the run is then recorded as failed).
 Result<> stopRun(datasets::ProjectStore &store, int64_t runId);
 /// Marks queued or running runs of this host whose process is gone as failed (crashed or killed); returns
 /// how many. A run of another host is left as it is.

@@ -1,4 +1,5 @@
 #include "ui/mainwindow.h"
+#include "ui/trainingview.h"
 
 #include "datasets/importers.h"
 #include "datasets/projectstore.h"
@@ -388,6 +389,8 @@ bool MainWindow::openProject(const QString &path)
     rememberRecent(QFileInfo(path).absoluteFilePath());
     m_totalItems = m_store->countItems({}).value_or(0);
     reloadJobs();
+    if (m_trainingWindow && m_trainingWindow->isVisible())
+        training(); // the Training window follows the open project
     statusBar()->showMessage(tr("Opened %1").arg(path), 4000);
     return true;
 }

@@ -62,7 +62,8 @@ private Q_SLOTS:
     void helpForEveryCommand_data()
     {
         QTest::addColumn<QStringList>("args");
-        for (const char *c : {"init", "import", "info", "items", "label", "history", "changes", "export", "import-labels"})
+        for (const char *c : {"init", "import", "info", "items", "label", "history", "changes", "export", "import-labels",
+                              "train", "run-script", "runs", "stop", "use-model", "run-exec"})
             QTest::newRow(c) << QStringList{QString::fromLatin1(c), QStringLiteral("--help")};
         for (const char *c : {"create", "list", "add-class", "rename-class", "remove-class"})
             QTest::newRow(c) << QStringList{QStringLiteral("job"), QString::fromLatin1(c), QStringLiteral("--help")};

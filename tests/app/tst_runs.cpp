@@ -139,7 +139,7 @@ private Q_SLOTS:
         QVERIFY(done.pid > 0);
         const json::Value m = metricsOf(done);
         QCOMPARE(json::toString(*m.find("loss")), std::string("[0.9,0.8,0.7]"));
-        QCOMPARE(json::toString(*m.find("artifacts")), std::string("[\"model/model.txt\"]"));
+        QCOMPARE(json::toString(*m.find("artifacts")), std::string("[{\"path\":\"model/model.txt\",\"bytes\":33}]"));
         QCOMPARE(test::readFile(done.dir + "/model/model.txt"), std::string("trained on 30 lines for 3 epochs\n"));
         // The files the app follows: the log lines and the metric points, in order.
         RunFollower follow(done.dir);
@@ -218,6 +218,38 @@ private Q_SLOTS:
                  failed.metrics.c_str());
         // The script it left running is stopped with it.
         QTRY_VERIFY_WITH_TIMEOUT(processesWith("3073") == 0, 10000);
+    }
+
+    void builtInTrainingStopsAtTheEpochOrAtOnceWhenAskedTwice()
+    {
+        QTemporaryDir dir;
+        test::Digits d;
+        const int64_t version = digitsVersion(dir, 20, d);
+        if (QTest::currentTestFailed())
+            return;
+        RunRequest request;
+        request.versionId = version;
+        request.hyperparameters = {{"epochs", "1000"}, {"patience", "1000"}, {"image_size", "48"}};
+        // Asked once: the training ends its epoch, keeps what it learnt in the log, and records itself stopped.
+        auto graceful = createRun(*d.store, request);
+        GW_VERIFY_OK(graceful);
+        GW_VERIFY_OK(launchRun(*d.store, graceful->id, gwProgram()));
+        QTRY_VERIFY_WITH_TIMEOUT(test::readFile(graceful->dir + "/log.txt").find("epoch 1/1000") != std::string::npos, 60000);
+        GW_VERIFY_OK(stopRun(*d.store, graceful->id));
+        const Run stopped = waitForEnd(*d.store, graceful->id);
+        QCOMPARE(stopped.status, std::string("stopped"));
+        QVERIFY(test::readFile(stopped.dir + "/log.txt").find("stopped after") != std::string::npos);
+        // Asked twice: killed at once, and recorded as failed.
+        auto hurried = createRun(*d.store, request);
+        GW_VERIFY_OK(hurried);
+        GW_VERIFY_OK(launchRun(*d.store, hurried->id, gwProgram()));
+        const Run running = waitForStatus(*d.store, hurried->id, "running");
+        QCOMPARE(running.status, std::string("running"));
+        GW_VERIFY_OK(stopRun(*d.store, hurried->id));
+        GW_VERIFY_OK(stopRun(*d.store, hurried->id));
+        QTRY_VERIFY_WITH_TIMEOUT(!runProcessAlive(running), 5000);
+        GW_VERIFY_OK(refreshRuns(*d.store));
+        QCOMPARE(d.store->run(hurried->id)->status, std::string("failed"));
     }
 
     void searchRecordsItsTrialsAndWarmStartsAutomatedLabeling()
