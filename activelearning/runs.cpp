@@ -25,6 +25,9 @@
 #ifndef GW_CLI_BUILD_PATH
 #define GW_CLI_BUILD_PATH ""
 #endif
+#ifndef GW_VERSION
+#define GW_VERSION "unknown"
+#endif
 
 namespace gw::activelearning {
 
@@ -523,6 +526,7 @@ Result<Run> createRun(ProjectStore &store, const RunRequest &r)
         p.set("channels", std::move(channels));
     } else {
         p.set("trainer", "built-in");
+        p.set("code", std::string("groundwork ") + GW_VERSION); // the trainer's code is this program's
     }
     if (r.kind == "search") {
         p.set("method", r.method);

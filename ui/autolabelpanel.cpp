@@ -403,6 +403,10 @@ void AutoLabelPanel::finished()
                            .arg(waiting);
         if (!r.note.empty())
             text += QLatin1Char(' ') + QString::fromStdString(r.note) + QLatin1Char('.');
+        if (r.startModelRun)
+            text += QLatin1Char(' ') + tr("The model started from run %1's.").arg(r.startModelRun);
+        if (!r.startModelNote.empty())
+            text += QLatin1Char(' ') + tr("The chosen start model was not used: %1.").arg(QString::fromStdString(r.startModelNote));
         if (r.stop)
             text += QLatin1Char(' ') + tr("Finished: %1.").arg(QString::fromStdString(r.stopReason));
         setStatus(text);

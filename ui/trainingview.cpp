@@ -410,6 +410,7 @@ void TrainingView::addPoints(const std::vector<MetricPoint> &points)
     m_x->setRange(1, std::max(2, m_maxStep));
     m_x->setTickInterval(std::max(1, (m_maxStep + 9) / 10)); // whole epochs
     m_loss->setRange(0, m_lossMax > 0 ? m_lossMax * 1.05 : 1);
+    m_loss->applyNiceNumbers();
 }
 
 void TrainingView::updateButtons()

@@ -428,6 +428,14 @@ int main(int argc, char **argv)
             tabs->setCurrentIndex(2);
             save(window, out, "training-evaluation.png");
         }
+        {
+            auto versions = ProjectStore::open(digits, ProjectStore::OpenMode::OpenExisting);
+            ui::LaunchRunDialog launch((*versions)->datasetVersions().value_or(std::vector<DatasetVersion>{}), &w);
+            launch.setSearch(true);
+            launch.show();
+            launch.move(0, 0);
+            save(&launch, out, "training-new.png");
+        }
         if (a && b) {
             training->runsTable()->clearSelection();
             for (int row = 0; row < training->runsTable()->rowCount(); ++row)
