@@ -1,30 +1,23 @@
+// Runs: recording them, executing one in this process (built-in training, script), following their files,
+// comparing them, and the model automated labeling starts from. Processes: runprocess.cpp; searches: search.cpp.
+
 #include "activelearning/runs.h"
 
+#include "activelearning/runexec.h"
 #include "activelearning/scriptrun.h"
-#include "activelearning/trainer.h"
 #include "datasets/versions.h"
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QStandardPaths>
-#include <QSysInfo>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <set>
 
-#ifndef GW_CLI_BUILD_PATH
-#define GW_CLI_BUILD_PATH ""
-#endif
 #ifndef GW_VERSION
 #define GW_VERSION "unknown"
 #endif
@@ -32,11 +25,17 @@
 namespace gw::activelearning {
 
 using namespace gw::datasets;
+using namespace gw::activelearning::detail;
+
+namespace detail {
 
 namespace {
-
 const std::set<std::string> kBuiltInHyperparameters = {"epochs",   "batch_size",  "learning_rate", "patience", "seed",
                                                         "threads",  "image_size", "channels",      "augment"};
+
+} // namespace
+
+bool isBuiltInHyperparameter(const std::string &name) { return kBuiltInHyperparameters.count(name) > 0; }
 
 std::string knownHyperparameters()
 {
@@ -63,54 +62,12 @@ std::map<std::string, std::string> readStringMap(const json::Value *v)
     return out;
 }
 
-std::string fixed(double v, int decimals = 4)
+std::string fixed(double v, int decimals)
 {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     return buf;
 }
-
-/// Appends a run's log lines and metric points to its files as they come (flushed at once: the app and other
-/// machines read them while the run goes on).
-class Recorder
-{
-public:
-    Recorder(const std::string &dir, std::function<void(const std::string &)> echo)
-        : m_log(QString::fromStdString(dir + "/log.txt")), m_metrics(QString::fromStdString(dir + "/metrics.jsonl")),
-          m_echo(std::move(echo))
-    {
-        (void)m_log.open(QIODevice::WriteOnly | QIODevice::Append);
-        (void)m_metrics.open(QIODevice::WriteOnly | QIODevice::Append);
-        m_clock.start();
-    }
-    void log(const std::string &line)
-    {
-        m_log.write(line.data(), qint64(line.size()));
-        m_log.write("\n", 1);
-        m_log.flush();
-        if (m_echo)
-            m_echo(line);
-    }
-    void metric(const std::string &name, int step, double value)
-    {
-        if (!std::isfinite(value))
-            return;
-        json::Object o;
-        o.set("name", name);
-        o.set("step", step);
-        o.set("value", value);
-        o.set("t", double(m_clock.elapsed()) / 1000.0);
-        const std::string line = json::toString(json::Value(std::move(o))) + "\n";
-        m_metrics.write(line.data(), qint64(line.size()));
-        m_metrics.flush();
-    }
-    double seconds() const { return double(m_clock.elapsed()) / 1000.0; }
-
-private:
-    QFile m_log, m_metrics;
-    std::function<void(const std::string &)> m_echo;
-    QElapsedTimer m_clock;
-};
 
 Result<TrainingSpec> trainingSpec(const ProjectStore &store, const RunRequest &r, const std::string &dir)
 {
@@ -163,14 +120,6 @@ Result<TrainingSpec> trainingSpec(const ProjectStore &store, const RunRequest &r
     (void)store;
     return spec;
 }
-
-struct Outcome
-{
-    std::string status; ///< "done", "failed", "stopped", "stopped-early"
-    json::Object metrics;
-    std::vector<double> objective; ///< validation accuracy by epoch
-    int64_t jobId = 0;
-};
 
 /// A built-in training run, recording as it goes; `epochHook` may stop it (returns false).
 Outcome executeTraining(ProjectStore &store, const RunRequest &request, const std::string &dir, Recorder &rec,
@@ -271,131 +220,9 @@ Outcome executeScript(ProjectStore &store, const Run &run, const RunRequest &req
     return out;
 }
 
-Outcome executeSearch(ProjectStore &store, const Run &search, const RunRequest &request, Recorder &rec,
-                      const std::function<bool()> &stopRequested)
-{
-    Outcome out;
-    uint64_t seed = 1;
-    if (auto s = request.hyperparameters.find("seed"); s != request.hyperparameters.end())
-        seed = std::strtoull(s->second.c_str(), nullptr, 10);
-    auto trials = searchTrials(request, seed);
-    if (!trials) {
-        out.status = "failed";
-        out.metrics.set("failure", trials.error().message);
-        rec.log("failed: " + trials.error().message);
-        return out;
-    }
-    rec.log(std::to_string(trials->size()) + " trials (" + request.method + " search), objective: validation_accuracy "
-            "(maximised); trials below the median of completed ones are stopped early");
-    std::vector<std::vector<double>> completed;
-    json::Array table;
-    int64_t bestRun = 0;
-    double bestValue = -1;
-    bool userStop = false;
-    for (size_t i = 0; i < trials->size() && !userStop; ++i) {
-        if (stopRequested()) {
-            userStop = true;
-            break;
-        }
-        RunRequest trial = request;
-        trial.kind = "train";
-        trial.parent = search.id;
-        trial.ranges.clear();
-        for (const auto &[k, v] : (*trials)[i])
-            trial.hyperparameters[k] = v;
-        auto child = createRun(store, trial);
-        if (!child) {
-            rec.log("trial " + std::to_string(i + 1) + ": " + child.error().message);
-            break;
-        }
-        child->status = "running";
-        child->pid = getpid();
-        child->host = hostName();
-        (void)store.updateRun(*child);
-        std::string settings;
-        for (const auto &[k, v] : (*trials)[i])
-            settings += (settings.empty() ? "" : " ") + k + "=" + v;
-        rec.log("trial " + std::to_string(i + 1) + "/" + std::to_string(trials->size()) + " (run " +
-                std::to_string(child->id) + "): " + settings);
-        Recorder childRec(child->dir, {});
-        bool early = false;
-        Outcome o = executeTraining(store, trial, child->dir, childRec, [&](const std::vector<double> &objective) {
-            if (stopRequested())
-                return false;
-            early = medianStoppingRule(objective, completed);
-            return !early;
-        });
-        if (o.status == "stopped" && early) {
-            o.status = "stopped-early";
-            childRec.log("stopped early: its best validation accuracy is below the median of the completed trials");
-        } else if (o.status == "stopped") {
-            userStop = true;
-        }
-        if (o.status == "done")
-            completed.push_back(o.objective);
-        const double best = o.objective.empty() ? 0 : *std::max_element(o.objective.begin(), o.objective.end());
-        o.metrics.set("seconds", childRec.seconds());
-        child->status = o.status;
-        child->jobId = o.jobId;
-        child->metrics = json::toString(json::Value(o.metrics));
-        child->finishedUs = nowUs();
-        (void)store.updateRun(*child);
-        if (o.jobId)
-            out.jobId = o.jobId;
-        json::Object row;
-        row.set("run", child->id);
-        row.set("hyperparameters", stringMap((*trials)[i]));
-        row.set("status", o.status);
-        row.set("epochs", int64_t(o.objective.size()));
-        row.set("validation_accuracy", best);
-        if (const json::Value *test = o.metrics.find("test"); test && test->find("accuracy"))
-            row.set("test_accuracy", test->find("accuracy")->toDouble());
-        table.emplace_back(std::move(row));
-        rec.metric("trial_validation_accuracy", int(i + 1), best);
-        rec.log("trial " + std::to_string(i + 1) + " " + o.status + ": best validation_accuracy=" + fixed(best) +
-                " after " + std::to_string(o.objective.size()) + " epochs");
-        if (o.status == "done" && best > bestValue) {
-            bestValue = best;
-            bestRun = child->id;
-        }
-    }
-    // The results table, best first: in the log (the terminal, the app) and in the metrics.
-    std::vector<const json::Value *> rows;
-    for (const json::Value &row : table)
-        rows.push_back(&row);
-    std::stable_sort(rows.begin(), rows.end(), [](const json::Value *a, const json::Value *b) {
-        return a->find("validation_accuracy")->toDouble() > b->find("validation_accuracy")->toDouble();
-    });
-    char line[256];
-    rec.log("results, best first:");
-    std::snprintf(line, sizeof line, "  %6s  %-13s %6s  %-19s %-13s %s", "run", "status", "epochs", "validation_accuracy",
-                  "test_accuracy", "hyperparameters");
-    rec.log(line);
-    for (const json::Value *row : rows) {
-        std::string settings;
-        for (const auto &[k, v] : row->find("hyperparameters")->toObject())
-            settings += (settings.empty() ? "" : " ") + k + "=" + v.toString();
-        const json::Value *test = row->find("test_accuracy");
-        std::snprintf(line, sizeof line, "  %6lld  %-13s %6lld  %-19s %-13s %s",
-                      static_cast<long long>(row->find("run")->toInt()), row->find("status")->toString().c_str(),
-                      static_cast<long long>(row->find("epochs")->toInt()),
-                      fixed(row->find("validation_accuracy")->toDouble()).c_str(),
-                      test ? fixed(test->toDouble()).c_str() : "-", settings.c_str());
-        rec.log(line);
-    }
-    out.metrics.set("objective", "validation_accuracy");
-    out.metrics.set("method", request.method);
-    out.metrics.set("trials", std::move(table));
-    if (bestRun) {
-        out.metrics.set("best_run", bestRun);
-        out.metrics.set("validation_accuracy", bestValue);
-        rec.log("best: run " + std::to_string(bestRun) + " with validation_accuracy=" + fixed(bestValue));
-    }
-    out.status = userStop ? "stopped" : bestRun ? "done" : "failed";
-    if (!bestRun && !userStop)
-        out.metrics.set("failure", "no trial finished");
-    return out;
-}
+} // namespace detail
+
+namespace {
 
 bool readFileFrom(const std::string &path, int64_t &offset, std::string &out)
 {
@@ -434,16 +261,6 @@ std::vector<MetricPoint> parsePoints(const std::string &text)
 
 std::string settingKey(const std::string &job) { return "autolabel.start_model." + job; }
 
-/// Signals the process group of a script run's command left behind by a run process that died.
-void signalOrphanedCommand(const Run &run, int signal)
-{
-    QFile f(QString::fromStdString(run.dir + "/command.pgid"));
-    if (run.host != hostName() || !f.open(QIODevice::ReadOnly))
-        return;
-    const qint64 pgid = f.readAll().trimmed().toLongLong();
-    if (pgid > 1)
-        ::kill(-pid_t(pgid), signal);
-}
 
 } // namespace
 
@@ -452,7 +269,6 @@ std::string runDirectory(const ProjectStore &store, int64_t runId)
     return store.path() + ".runs/run-" + std::to_string(runId);
 }
 
-std::string hostName() { return QSysInfo::machineHostName().toStdString(); }
 
 Result<Run> createRun(ProjectStore &store, const RunRequest &r)
 {
@@ -643,160 +459,6 @@ Result<Run> executeRun(ProjectStore &store, int64_t runId, const std::atomic<boo
     return *run;
 }
 
-std::string gwProgram()
-{
-    const QString beside = QCoreApplication::instance()
-                               ? QCoreApplication::applicationDirPath() + QStringLiteral("/gw")
-                               : QString();
-    if (!beside.isEmpty() && QFileInfo(beside).isExecutable())
-        return beside.toStdString();
-    const QString onPath = QStandardPaths::findExecutable(QStringLiteral("gw"));
-    if (!onPath.isEmpty())
-        return onPath.toStdString();
-    return GW_CLI_BUILD_PATH;
-}
-
-Result<int64_t> launchRun(ProjectStore &store, int64_t runId, const std::string &program)
-{
-    auto run = store.run(runId);
-    if (!run)
-        return fail(run.error());
-    if (run->status != "queued")
-        return fail(Error::invalid("run " + std::to_string(runId) + " has " + run->status + "; only a queued run starts"));
-    if (program.empty() || !QFileInfo(QString::fromStdString(program)).isExecutable())
-        return fail(Error::notFound("the gw program was not found (" + program + ") to run the training in"));
-    // Everything the child needs is prepared before fork: after it only async-signal-safe calls are made.
-    const std::string project = QFileInfo(QString::fromStdString(store.path())).absoluteFilePath().toStdString();
-    const std::string id = std::to_string(runId);
-    const std::string output = run->dir + "/process.txt";
-    std::vector<const char *> argv = {program.c_str(), "run-exec", project.c_str(), id.c_str(), nullptr};
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0)
-        return fail(Error::io("cannot start the run: no pipe"));
-    const pid_t child = fork();
-    if (child < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return fail(Error::io("cannot start the run: fork failed"));
-    }
-    if (child == 0) {
-        // A new session, then a grandchild that init adopts: the run outlives the app and leaves no zombie.
-        setsid();
-        const pid_t worker = fork();
-        if (worker == 0) {
-            const int in = open("/dev/null", O_RDONLY);
-            const int out = open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-            if (in >= 0)
-                dup2(in, 0);
-            if (out >= 0) {
-                dup2(out, 1);
-                dup2(out, 2);
-            }
-            execv(argv[0], const_cast<char *const *>(argv.data()));
-            _exit(127);
-        }
-        (void)!write(fds[1], &worker, sizeof worker);
-        _exit(worker > 0 ? 0 : 1);
-    }
-    close(fds[1]);
-    pid_t worker = -1;
-    const bool got = read(fds[0], &worker, sizeof worker) == ssize_t(sizeof worker);
-    close(fds[0]);
-    int status = 0;
-    waitpid(child, &status, 0);
-    if (!got || worker <= 0)
-        return fail(Error::io("cannot start the run's process"));
-    // The worker records itself when it starts; until then the launcher's record lets refreshRuns judge it.
-    auto fresh = store.run(runId);
-    if (fresh && fresh->status == "queued") {
-        fresh->pid = worker;
-        fresh->host = hostName();
-        (void)store.updateRun(*fresh);
-    }
-    return int64_t(worker);
-}
-
-bool runProcessAlive(const Run &run)
-{
-    if (run.pid <= 0 || run.host != hostName())
-        return false;
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(run.pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray s = stat.readAll();
-    const qsizetype close = s.lastIndexOf(')');
-    if (close < 0 || close + 2 >= s.size() || s.at(close + 2) == 'Z' || s.at(close + 2) == 'X')
-        return false;
-    // Guard against a recycled process id: the process must be a gw working on this project.
-    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(run.pid));
-    if (!cmdline.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray args = cmdline.readAll();
-    return args.contains("run-exec") || args.contains("train") || args.contains("run-script");
-}
-
-Result<> stopRun(ProjectStore &store, int64_t runId)
-{
-    auto run = store.run(runId);
-    if (!run)
-        return fail(run.error());
-    if (run->status != "running" && run->status != "queued")
-        return fail(Error::invalid("run " + std::to_string(runId) + " is not running (" + run->status + ")"));
-    // A second request while the first is pending (a training stops at the end of its epoch) kills at once.
-    const QString stopFile = QString::fromStdString(run->dir + "/stop");
-    const bool again = !run->dir.empty() && QFileInfo::exists(stopFile);
-    if (!run->dir.empty()) {
-        QFile f(stopFile);
-        (void)f.open(QIODevice::WriteOnly);
-    }
-    if (runProcessAlive(*run)) {
-        ::kill(pid_t(run->pid), again ? SIGKILL : SIGTERM); // SIGTERM: it stops its command's tree and records itself
-        if (again)
-            signalOrphanedCommand(*run, SIGKILL); // refreshRuns records the killed run as failed
-    } else {
-        signalOrphanedCommand(*run, again ? SIGKILL : SIGTERM);
-    }
-    return {};
-}
-
-Result<int> refreshRuns(ProjectStore &store)
-{
-    auto runs = store.runs(0);
-    if (!runs)
-        return fail(runs.error());
-    int marked = 0;
-    const std::string host = hostName();
-    for (Run &r : *runs) {
-        if ((r.status != "running" && r.status != "queued") || r.pid <= 0 || r.host != host || runProcessAlive(r))
-            continue;
-        // Read again: the run may have finished between the listing and now.
-        auto fresh = store.run(r.id);
-        if (!fresh || (fresh->status != "running" && fresh->status != "queued") || runProcessAlive(*fresh))
-            continue;
-        json::Value metrics;
-        if (!json::parse(fresh->metrics, metrics) || !metrics.isObject())
-            metrics = json::Object();
-        std::string why = "its process (" + std::to_string(fresh->pid) +
-                          ") ended without recording a result: it crashed or was killed";
-        if (!fresh->dir.empty()) {
-            QFile out(QString::fromStdString(fresh->dir + "/process.txt"));
-            if (out.open(QIODevice::ReadOnly)) {
-                const QByteArray tail = out.readAll().right(400).trimmed();
-                if (!tail.isEmpty())
-                    why += "; its last output: " + tail.toStdString();
-            }
-        }
-        metrics.object().set("failure", why);
-        signalOrphanedCommand(*fresh, SIGKILL); // a script it left running would go on writing to the run
-        fresh->metrics = json::toString(metrics);
-        fresh->status = "failed";
-        fresh->finishedUs = nowUs();
-        if (store.updateRun(*fresh))
-            ++marked;
-    }
-    return marked;
-}
-
 RunFollower::RunFollower(std::string runDir) : m_dir(std::move(runDir)) {}
 
 void RunFollower::read(std::vector<std::string> &lines, std::vector<MetricPoint> &points)
@@ -900,149 +562,6 @@ std::vector<ComparisonRow> compareRuns(const std::vector<Run> &runs)
     row("failure", [](const Run &r, const RunRequest &) { return runMetricText(r, "failure"); });
     row("seconds", [](const Run &r, const RunRequest &) { return fixed(runSeconds(r), 1); });
     return rows;
-}
-
-bool medianStoppingRule(const std::vector<double> &trial, const std::vector<std::vector<double>> &completed,
-                        int minSteps, int minTrials)
-{
-    const size_t step = trial.size();
-    if (step < size_t(std::max(1, minSteps)) || completed.size() < size_t(std::max(1, minTrials)))
-        return false;
-    std::vector<double> averages;
-    for (const auto &c : completed) {
-        const size_t n = std::min(step, c.size());
-        if (n == 0)
-            continue;
-        double sum = 0;
-        for (size_t i = 0; i < n; ++i)
-            sum += c[i];
-        averages.push_back(sum / double(n));
-    }
-    if (averages.size() < size_t(std::max(1, minTrials)))
-        return false;
-    std::sort(averages.begin(), averages.end());
-    const size_t m = averages.size();
-    const double median = m % 2 ? averages[m / 2] : (averages[m / 2 - 1] + averages[m / 2]) / 2;
-    return *std::max_element(trial.begin(), trial.end()) < median;
-}
-
-Result<std::vector<std::map<std::string, std::string>>> searchTrials(const RunRequest &search, uint64_t seed)
-{
-    struct Range
-    {
-        std::string name, type;
-        double lo = 0, hi = 0;
-        std::vector<std::string> choices;
-    };
-    std::vector<Range> ranges;
-    for (const auto &[name, text] : search.ranges) {
-        if (!kBuiltInHyperparameters.count(name))
-            return fail(Error::invalid("cannot search '" + name + "': the built-in trainer takes " + knownHyperparameters()));
-        Range r;
-        r.name = name;
-        const size_t colon = text.find(':');
-        r.type = text.substr(0, colon);
-        const std::string rest = colon == std::string::npos ? "" : text.substr(colon + 1);
-        if (r.type == "choice") {
-            size_t start = 0;
-            while (start <= rest.size()) {
-                const size_t comma = rest.find(',', start);
-                const std::string v = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-                if (!v.empty())
-                    r.choices.push_back(v);
-                if (comma == std::string::npos)
-                    break;
-                start = comma + 1;
-            }
-            if (r.choices.empty())
-                return fail(Error::invalid("range " + name + "=" + text + ": choice:A,B,... needs values"));
-        } else if (r.type == "log" || r.type == "linear" || r.type == "int") {
-            const size_t second = rest.find(':');
-            try {
-                r.lo = std::stod(rest.substr(0, second));
-                r.hi = second == std::string::npos ? NAN : std::stod(rest.substr(second + 1));
-            } catch (const std::exception &) {
-                r.hi = NAN;
-            }
-            if (!(r.lo < r.hi) || (r.type == "log" && r.lo <= 0))
-                return fail(Error::invalid("range " + name + "=" + text + ": expected " + r.type +
-                                           ":MIN:MAX with MIN < MAX" + (r.type == "log" ? " and MIN > 0" : "")));
-        } else {
-            return fail(Error::invalid("range " + name + "=" + text +
-                                       ": the type is log:MIN:MAX, linear:MIN:MAX, int:MIN:MAX or choice:A,B,..."));
-        }
-        ranges.push_back(std::move(r));
-    }
-    if (ranges.empty())
-        return fail(Error::invalid("a search needs at least one range (for example learning_rate=log:0.0005:0.01)"));
-    if (search.method != "random" && search.method != "grid")
-        return fail(Error::invalid("search method " + search.method + ": random or grid"));
-    const int trials = std::max(1, search.trials);
-    auto format = [](const Range &r, double x) {
-        if (r.type == "int")
-            return std::to_string(int64_t(std::llround(x)));
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.4g", x);
-        return std::string(buf);
-    };
-    std::vector<std::map<std::string, std::string>> out;
-    if (search.method == "grid") {
-        // Each numeric range gets 3 points (ends and middle, geometric for log); the cartesian product in order.
-        std::vector<std::vector<std::string>> axes;
-        for (const Range &r : ranges) {
-            std::vector<std::string> values = r.choices;
-            if (values.empty()) {
-                for (int i = 0; i < 3; ++i) {
-                    const double t = i / 2.0;
-                    const double x = r.type == "log" ? std::exp(std::log(r.lo) + t * (std::log(r.hi) - std::log(r.lo)))
-                                                     : r.lo + t * (r.hi - r.lo);
-                    const std::string v = format(r, x);
-                    if (std::find(values.begin(), values.end(), v) == values.end())
-                        values.push_back(v);
-                }
-            }
-            axes.push_back(std::move(values));
-        }
-        std::vector<size_t> at(axes.size(), 0);
-        while (int(out.size()) < trials) {
-            std::map<std::string, std::string> set;
-            for (size_t i = 0; i < axes.size(); ++i)
-                set[ranges[i].name] = axes[i][at[i]];
-            out.push_back(std::move(set));
-            size_t i = axes.size();
-            while (i > 0) {
-                --i;
-                if (++at[i] < axes[i].size())
-                    break;
-                at[i] = 0;
-                if (i == 0) {
-                    i = axes.size() + 1; // wrapped: every combination done
-                    break;
-                }
-            }
-            if (i == axes.size() + 1)
-                break;
-        }
-        return out;
-    }
-    std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<double> unit(0, 1);
-    for (int t = 0; t < trials; ++t) {
-        std::map<std::string, std::string> set;
-        for (const Range &r : ranges) {
-            const double u = unit(rng);
-            if (!r.choices.empty())
-                set[r.name] = r.choices[std::min(r.choices.size() - 1, size_t(u * double(r.choices.size())))];
-            else if (r.type == "log")
-                set[r.name] = format(r, std::exp(std::log(r.lo) + u * (std::log(r.hi) - std::log(r.lo))));
-            else if (r.type == "int")
-                set[r.name] = format(r, std::floor(r.lo + u * (r.hi - r.lo + 1)) > r.hi ? r.hi : std::floor(r.lo + u * (r.hi - r.lo + 1)));
-            else
-                set[r.name] = format(r, r.lo + u * (r.hi - r.lo));
-        }
-        out.push_back(std::move(set));
-    }
-    return out;
 }
 
 Result<int64_t> startModelRun(ProjectStore &store, const std::string &job)
