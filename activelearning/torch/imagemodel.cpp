@@ -3,6 +3,7 @@
 // One of the few translation units that include libtorch.
 
 #include "activelearning/torch/backend.h"
+#include "activelearning/torch/training.h"
 
 #include <torch/script.h>
 #include <torch/torch.h>
@@ -82,26 +83,6 @@ private:
     int m_classes = 0;
 };
 
-std::vector<torch::Tensor> snapshot(const torch::nn::Sequential &net)
-{
-    std::vector<torch::Tensor> copy;
-    for (const auto &p : net->parameters())
-        copy.push_back(p.detach().clone());
-    for (const auto &b : net->buffers())
-        copy.push_back(b.detach().clone());
-    return copy;
-}
-
-void restore(torch::nn::Sequential &net, const std::vector<torch::Tensor> &copy)
-{
-    torch::NoGradGuard noGrad;
-    size_t i = 0;
-    for (auto &p : net->parameters())
-        p.copy_(copy[i++]);
-    for (auto &b : net->buffers())
-        b.copy_(copy[i++]);
-}
-
 Result<> RowClassifier::checkArguments(const std::vector<int> &trainRows, const std::vector<int> &trainLabels,
                                        const std::vector<int> &validationRows,
                                        const std::vector<int> &validationLabels, int numClasses,
@@ -156,46 +137,17 @@ Result<TrainReport> RowClassifier::train(const std::vector<int> &trainRows,
         const double lr = opt.learningRate > 0 ? opt.learningRate : defaultLearningRate();
         torch::optim::Adam optimizer(net->parameters(),
                                      torch::optim::AdamOptions(lr).weight_decay(weightDecay()));
-        std::mt19937_64 rng(opt.seed);
-        std::vector<int> order(trainRows.size());
-        std::iota(order.begin(), order.end(), 0);
-        TrainReport report;
-        std::vector<torch::Tensor> best;
-        double bestLoss = INFINITY;
-        for (int epoch = 1; epoch <= opt.maxEpochs; ++epoch) {
-            net->train();
-            std::shuffle(order.begin(), order.end(), rng);
-            EpochReport e{epoch, opt.maxEpochs, trainEpoch(net, optimizer, norm, trainRows, trainLabels, order, opt),
-                          NAN, NAN, validationRows.empty()};
-            report.epochs = epoch;
-            bool stop = false;
-            if (!validationRows.empty()) {
-                std::tie(e.validationLoss, e.validationAccuracy) = evaluate(net, norm, validationRows, validationLabels);
-                if (e.validationLoss < bestLoss) {
-                    bestLoss = e.validationLoss;
-                    best = snapshot(net);
-                    e.best = true;
-                    report.bestEpoch = epoch;
-                    report.validationLoss = e.validationLoss;
-                    report.validationAccuracy = e.validationAccuracy;
-                }
-                stop = epoch - report.bestEpoch >= opt.patience;
-            }
-            if (progress && !progress(e))
-                return fail(Error::cancelled()); // the previous model stays in place
-            if (stop)
-                break;
-        }
-        if (validationRows.empty())
-            report.bestEpoch = report.epochs;
-        else if (!best.empty())
-            restore(net, best);
-        net->eval();
+        auto report = torchtraining::earlyStoppingLoop(
+            *net, trainRows.size(), !validationRows.empty(), opt,
+            [&](const std::vector<int> &order) { return trainEpoch(net, optimizer, norm, trainRows, trainLabels, order, opt); },
+            [&] { return evaluate(net, norm, validationRows, validationLabels); }, progress);
+        if (!report)
+            return fail(report.error()); // cancelled: the previous model stays in place
         m_net = net;
         m_norm = norm;
         m_classes = numClasses;
-        report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        return report;
+        report->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return *report;
     } catch (const std::exception &e) {
         return fail(Error::internal("training on " + what() + " failed: " + e.what()));
     }

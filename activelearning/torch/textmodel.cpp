@@ -2,6 +2,7 @@
 // an embedding bag, then a linear layer. One of the few translation units that include libtorch.
 
 #include "activelearning/torch/backend.h"
+#include "activelearning/torch/training.h"
 
 #include <QString>
 #include <QtConcurrent/QtConcurrentMap>
@@ -144,22 +145,6 @@ struct TextNetImpl : torch::nn::Module
 };
 TORCH_MODULE(TextNet);
 
-std::vector<torch::Tensor> snapshot(TextNet &net)
-{
-    std::vector<torch::Tensor> copy;
-    for (const auto &p : net->parameters())
-        copy.push_back(p.detach().clone());
-    return copy;
-}
-
-void restore(TextNet &net, const std::vector<torch::Tensor> &copy)
-{
-    torch::NoGradGuard noGrad;
-    auto params = net->parameters();
-    for (size_t i = 0; i < params.size(); ++i)
-        params[i].copy_(copy[i]);
-}
-
 class TextClassifier final : public ItemClassifier
 {
 public:
@@ -206,45 +191,19 @@ public:
             }
             const double lr = opt.learningRate > 0 ? opt.learningRate : kDefaultLearningRate;
             torch::optim::Adagrad optimizer(net->parameters(), torch::optim::AdagradOptions(lr));
-            std::mt19937_64 rng(opt.seed);
-            std::vector<int> order(trainRows.size());
-            std::iota(order.begin(), order.end(), 0);
-            TrainReport report;
-            std::vector<torch::Tensor> best;
-            double bestLoss = INFINITY;
-            for (int epoch = 1; epoch <= opt.maxEpochs; ++epoch) {
-                std::shuffle(order.begin(), order.end(), rng);
-                EpochReport e{epoch, opt.maxEpochs,
-                              trainEpoch(net, optimizer, trainRows, trainLabels, order, size_t(std::max(1, opt.batchSize))),
-                              NAN, NAN, validationRows.empty()};
-                report.epochs = epoch;
-                bool stop = false;
-                if (!validationRows.empty()) {
-                    std::tie(e.validationLoss, e.validationAccuracy) = evaluate(net, validationRows, validationLabels);
-                    if (e.validationLoss < bestLoss) {
-                        bestLoss = e.validationLoss;
-                        best = snapshot(net);
-                        e.best = true;
-                        report.bestEpoch = epoch;
-                        report.validationLoss = e.validationLoss;
-                        report.validationAccuracy = e.validationAccuracy;
-                    }
-                    stop = epoch - report.bestEpoch >= opt.patience;
-                }
-                if (progress && !progress(e))
-                    return fail(Error::cancelled()); // the previous model stays in place
-                if (stop)
-                    break;
-            }
-            if (validationRows.empty())
-                report.bestEpoch = report.epochs;
-            else if (!best.empty())
-                restore(net, best);
+            auto report = torchtraining::earlyStoppingLoop(
+                *net, trainRows.size(), !validationRows.empty(), opt,
+                [&](const std::vector<int> &order) {
+                    return trainEpoch(net, optimizer, trainRows, trainLabels, order, size_t(std::max(1, opt.batchSize)));
+                },
+                [&] { return evaluate(net, validationRows, validationLabels); }, progress);
+            if (!report)
+                return fail(report.error()); // cancelled: the previous model stays in place
             m_net = net;
             m_classes = numClasses;
-            report.seconds =
+            report->seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            return report;
+            return *report;
         } catch (const std::exception &e) {
             return fail(Error::internal(std::string("text model training failed: ") + e.what()));
         }

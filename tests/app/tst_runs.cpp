@@ -16,6 +16,7 @@
 #include <QTest>
 
 #include <signal.h>
+#include <unistd.h>
 
 using namespace gw;
 using namespace gw::datasets;
@@ -186,7 +187,16 @@ private Q_SLOTS:
         GW_VERIFY_OK(run);
         GW_VERIFY_OK(launchRun(*store, run->id, gwProgram()));
         QTRY_VERIFY_WITH_TIMEOUT(processesWith("3071") == 1 && processesWith("3072") == 1, 20000);
-        QCOMPARE(waitForStatus(*store, run->id, "running").status, std::string("running"));
+        const Run running = waitForStatus(*store, run->id, "running");
+        QCOMPARE(running.status, std::string("running"));
+        // Detached: not a child of the launching program (the app), in a session of its own — closing the app or
+        // its terminal does not end the run.
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(running.pid));
+        QVERIFY(stat.open(QIODevice::ReadOnly));
+        const QList<QByteArray> fields = stat.readAll().split(')').last().trimmed().split(' ');
+        QVERIFY(fields.size() > 4);
+        QVERIFY(fields[1].toLongLong() != getpid()); // parent
+        QVERIFY(getsid(pid_t(running.pid)) != getsid(0));
         GW_VERIFY_OK(stopRun(*store, run->id));
         const Run stopped = waitForEnd(*store, run->id, 30000);
         QCOMPARE(stopped.status, std::string("stopped"));
