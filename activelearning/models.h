@@ -26,6 +26,9 @@ struct ModelOptions
     /// A model written by ItemClassifier::save() of the same kind and classes: training starts from its
     /// weights (and, for images, its input normalisation) instead of random ones — a warm start.
     std::string initialModel;
+    /// When progress asks to stop: keep the best epoch so far as the trained model and report stopped,
+    /// instead of failing with cancelled() and leaving the previous model (automated labeling's choice).
+    bool keepBestOnStop = false;
 };
 
 struct TrainReport
@@ -35,6 +38,7 @@ struct TrainReport
     double validationLoss = 0;   ///< at the best epoch (cross-entropy)
     double validationAccuracy = 0;
     double seconds = 0;
+    bool stopped = false;        ///< stopped by progress before its end (ModelOptions::keepBestOnStop)
 };
 
 /// One finished epoch: the training loss averaged over its minibatches and, with a validation set, the

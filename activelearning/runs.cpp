@@ -147,7 +147,7 @@ Outcome executeTraining(ProjectStore &store, const RunRequest &request, const st
     std::vector<EpochReport> curve;
     auto r = trainClassifier(store, *spec, events, &curve);
     if (r) {
-        out.status = "done";
+        out.status = r->stopped ? "stopped" : "done";
         out.metrics = json::Value(toJson(*r)).toObject();
         out.jobId = r->jobId;
         if (r->test)
@@ -591,8 +591,8 @@ Result<std::string> runModelFor(ProjectStore &store, int64_t runId, const Job &j
     const std::string what = "run " + std::to_string(runId);
     if (run->kind != "train")
         return fail(Error::invalid(what + " is a " + run->kind + " run; only a built-in training leaves a model to start from"));
-    if (run->status != "done")
-        return fail(Error::invalid(what + " has " + run->status + "; only a finished training has a model"));
+    if (run->status != "done" && run->status != "stopped" && run->status != "stopped-early")
+        return fail(Error::invalid(what + " has " + run->status + "; it left no model"));
     const std::string model = run->dir + "/model/model.pt";
     if (!QFileInfo::exists(QString::fromStdString(model)))
         return fail(Error::notFound(model + ": the run's model file is missing"));

@@ -269,6 +269,8 @@ json::Value toJson(const TrainingResult &r)
     o.set("items", std::move(items));
     o.set("epochs", r.train.epochs);
     o.set("best_epoch", r.train.bestEpoch);
+    if (r.stopped)
+        o.set("stopped", true);
     if (r.validationItems) {
         o.set("validation_loss", r.train.validationLoss);
         o.set("validation_accuracy", r.train.validationAccuracy);
@@ -349,9 +351,11 @@ Result<TrainingResult> trainClassifier(ProjectStore &store, const TrainingSpec &
         say("starting from " + spec.model.initialModel);
 
     std::vector<EpochReport> curve;
+    ModelOptions options = spec.model;
+    options.keepBestOnStop = true;
     auto trained = (*model)->train(
         data->train.rows, data->train.labels, data->validation.rows, data->validation.labels, int(r.classes.size()),
-        spec.model, [&](const EpochReport &e) {
+        options, [&](const EpochReport &e) {
             curve.push_back(e);
             std::string line = "epoch " + std::to_string(e.epoch) + "/" + std::to_string(e.maxEpochs) +
                                " train_loss=" + fixed(e.trainLoss);
@@ -366,7 +370,10 @@ Result<TrainingResult> trainClassifier(ProjectStore &store, const TrainingSpec &
     if (!trained)
         return fail(trained.error());
     r.train = *trained;
+    r.stopped = trained->stopped;
     r.curve = std::move(curve);
+    if (r.stopped)
+        say("stopped after epoch " + std::to_string(r.train.epochs) + ": the best epoch so far is the model");
     r.epochsPerSecond = r.train.seconds > 0 ? r.train.epochs / r.train.seconds : 0;
     say("best epoch " + std::to_string(r.train.bestEpoch) + " of " + std::to_string(r.train.epochs) + "; " +
         fixed(r.epochsPerSecond, 2) + " epochs/s");

@@ -54,7 +54,8 @@ struct TrainingSpec
 struct TrainingEvents
 {
     std::function<void(const std::string &line)> log;
-    /// After every epoch; false stops training (a stop request, or a search's early-stopping rule).
+    /// After every epoch; false stops training (a stop request, or a search's early-stopping rule): the best
+    /// epoch so far is evaluated and saved like a finished training's, and the result says stopped.
     std::function<bool(const EpochReport &epoch)> epoch;
 };
 
@@ -70,9 +71,10 @@ struct TrainingResult
     std::optional<ClassificationReport> test;
     std::string modelPath, metricsPath;
     double epochsPerSecond = 0;          ///< training epochs (with their validation pass) per second
+    bool stopped = false;                ///< events.epoch stopped it: the best epoch so far is the model
 };
 
-/// Trains and evaluates; fails with cancelled() when events.epoch stops it (curve holds the epochs run).
+/// Trains, evaluates and saves; curve (optional) receives the epochs run even when training fails.
 Result<TrainingResult> trainClassifier(datasets::ProjectStore &store, const TrainingSpec &spec,
                                        const TrainingEvents &events, std::vector<EpochReport> *curve = nullptr);
 

@@ -5,6 +5,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QDesktopServices>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -70,7 +71,8 @@ TrainingView::TrainingView(QWidget *parent) : QWidget(parent)
     m_new = new QPushButton(tr("New Run…"));
     m_new->setToolTip(tr("Train the built-in classifier, search hyperparameters or run a training script on a dataset version"));
     m_stop = new QPushButton(tr("Stop"));
-    m_stop->setToolTip(tr("Stop the selected run and every process it started"));
+    m_stop->setToolTip(tr("Stop the selected run and every process it started; a training keeps its best epoch so far "
+                          "(press again to stop at once)"));
     m_compare = new QPushButton(tr("Compare"));
     m_compare->setToolTip(tr("Select two or more runs to see their settings, metrics and curves side by side"));
     m_use = new QPushButton(tr("Use for Automated Labeling"));
@@ -420,7 +422,9 @@ void TrainingView::updateButtons()
     const bool any = it != m_runs.end();
     m_new->setEnabled(m_store != nullptr);
     m_stop->setEnabled(any && (it->status == "running" || it->status == "queued"));
-    m_use->setEnabled(any && it->kind == "train" && it->status == "done");
+    m_use->setEnabled(any && it->kind == "train" &&
+                      (it->status == "done" || it->status == "stopped" || it->status == "stopped-early") &&
+                      QFileInfo::exists(QString::fromStdString(it->dir + "/model/model.pt")));
     m_compare->setEnabled(m_table->selectionModel()->selectedRows().size() >= 2);
 }
 

@@ -9,7 +9,7 @@
 
 namespace gw::activelearning {
 
-inline constexpr int kModelBackendAbi = 3;
+inline constexpr int kModelBackendAbi = 4;
 inline constexpr const char *kModelBackendSymbol = "gw_model_backend";
 
 struct ModelBackend

@@ -60,8 +60,12 @@ Result<TrainReport> earlyStoppingLoop(torch::nn::Module &module, size_t trainRow
             }
             stop = epoch - report.bestEpoch >= opt.patience;
         }
-        if (progress && !progress(e))
-            return fail(Error::cancelled());
+        if (progress && !progress(e)) {
+            if (!opt.keepBestOnStop)
+                return fail(Error::cancelled());
+            report.stopped = true;
+            break;
+        }
         if (stop)
             break;
     }

@@ -21,7 +21,8 @@ void restore(torch::nn::Module &module, const std::vector<torch::Tensor> &copy);
 /// Runs the epochs: `trainEpoch(order)` is one pass in that order of the training rows (it returns the mean
 /// training loss), `evaluate()` the validation loss and accuracy (called only when `validate`). Stops after
 /// opt.patience epochs without a better validation loss and leaves the best epoch's weights in `module`.
-/// Fails with cancelled() when progress returns false (the module is then left as it was at that epoch).
+/// When progress returns false: with opt.keepBestOnStop the best epoch so far is kept and the report says
+/// stopped, otherwise it fails with cancelled() (the module is then left as it was at that epoch).
 Result<TrainReport> earlyStoppingLoop(torch::nn::Module &module, size_t trainRows, bool validate,
                                       const ModelOptions &opt,
                                       const std::function<double(const std::vector<int> &order)> &trainEpoch,

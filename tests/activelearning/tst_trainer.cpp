@@ -269,6 +269,18 @@ private Q_SLOTS:
         GW_VERIFY_OK(cold);
         QVERIFY2(cold->test->accuracy < 0.5, qPrintable(QString::number(cold->test->accuracy)));
 
+        // Stopped after its second epoch: the best of those two epochs is evaluated and saved.
+        TrainingSpec stopping = spec;
+        stopping.outDir = test::path(dir, "stopped");
+        TrainingEvents stopAtTwo;
+        stopAtTwo.epoch = [](const EpochReport &e) { return e.epoch < 2; };
+        auto stopped = trainClassifier(*d.store, stopping, stopAtTwo);
+        GW_VERIFY_OK(stopped);
+        QVERIFY(stopped->stopped);
+        QCOMPARE(stopped->curve.size(), size_t(2));
+        QVERIFY(stopped->test.has_value());
+        QVERIFY(QFile::exists(QString::fromStdString(stopped->modelPath)));
+
         // A model of other images (another size) is refused with a message naming the file.
         warm.model.initialModel = r->modelPath;
         warm.imageSize = 20;

@@ -249,6 +249,10 @@ private Q_SLOTS:
         const Run stopped = waitForEnd(*d.store, graceful->id);
         QCOMPARE(stopped.status, std::string("stopped"));
         QVERIFY(test::readFile(stopped.dir + "/log.txt").find("stopped after") != std::string::npos);
+        // What it learnt is kept: the best epoch so far, evaluated and saved like a finished training's.
+        QVERIFY(QFile::exists(QString::fromStdString(stopped.dir + "/model/model.pt")));
+        QVERIFY(!runMetricText(stopped, "test_accuracy").empty());
+        QVERIFY(metricsOf(stopped).find("stopped")->toBool());
         // Asked twice: killed at once, and recorded as failed.
         auto hurried = createRun(*d.store, request);
         GW_VERIFY_OK(hurried);
