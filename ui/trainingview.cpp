@@ -166,7 +166,24 @@ void TrainingView::setProject(const QString &storePath, const QString &job)
     }
     m_store = std::move(*store);
     refresh();
-    m_timer.start();
+    if (isVisible())
+        m_timer.start();
+}
+
+// Polling only while someone looks: a hidden Training window costs nothing.
+void TrainingView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_store) {
+        refresh();
+        m_timer.start();
+    }
+}
+
+void TrainingView::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    m_timer.stop();
 }
 
 void TrainingView::refresh()

@@ -50,7 +50,7 @@ public:
 
     void selectRun(int64_t runId);
     int64_t selectedRun() const;
-    /// Polls now (the view polls every second on its own).
+    /// Polls now (the view polls every second on its own while it is shown).
     void refresh();
 
     QTableWidget *runsTable() const { return m_table; }
@@ -62,6 +62,10 @@ public:
 
 Q_SIGNALS:
     void startModelChanged(const QString &job, qint64 runId);
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
 
 private:
     void reloadRuns(bool force);

@@ -147,6 +147,7 @@ private Q_SLOTS:
         int64_t id = 0;
         {
             TrainingView first;
+            first.show();
             first.setProject(QString::fromStdString(m_digits.store->path()), QStringLiteral("digit"));
             RunRequest script;
             script.kind = "script";
