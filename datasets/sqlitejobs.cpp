@@ -1,0 +1,302 @@
+// SqliteStore: jobs and their classes (adding, renaming, re-keying and removing classes with the labels that
+// use them).
+
+#include "datasets/sqlitestore_p.h"
+
+namespace gw::datasets::sqlite_detail {
+
+// ---- jobs ----
+Result<std::vector<LabelClass>> SqliteStore::classesOf(int64_t jobId) const
+{
+    auto s = prepared("SELECT id, name, color, shortcut, short_name FROM classes WHERE job=? ORDER BY position");
+    if (!s)
+        return fail(s.error());
+    (*s)->bind(1, jobId);
+    std::vector<LabelClass> out;
+    while ((*s)->step())
+        out.push_back({int((*s)->columnInt(0)), std::string((*s)->columnText(1)), std::string((*s)->columnText(2)),
+                       std::string((*s)->columnText(3)), std::string((*s)->columnText(4))});
+    if (auto st = (*s)->status(); !st)
+        return fail(st.error());
+    return out;
+}
+
+Result<std::vector<Job>> SqliteStore::jobs() const
+{
+    std::vector<Job> out;
+    {
+        auto s = prepared("SELECT " GW_JOB_COLUMNS " FROM jobs ORDER BY id");
+        if (!s)
+            return fail(s.error());
+        while ((*s)->step())
+            out.push_back(readJobRow(**s));
+        if (auto st = (*s)->status(); !st)
+            return fail(st.error());
+    }
+    for (Job &j : out) {
+        auto c = classesOf(j.id);
+        if (!c)
+            return fail(c.error());
+        j.classes = std::move(*c);
+    }
+    return out;
+}
+
+Result<Job> SqliteStore::job(const std::string &name) const
+{
+    Job j;
+    {
+        auto s = prepared("SELECT " GW_JOB_COLUMNS " FROM jobs WHERE name=?");
+        if (!s)
+            return fail(s.error());
+        (*s)->bind(1, std::string_view(name));
+        if (!(*s)->step()) {
+            if (auto st = (*s)->status(); !st)
+                return fail(st.error());
+            return fail(Error::notFound("no job named '" + name + "' in this project"));
+        }
+        j = readJobRow(**s);
+    }
+    auto c = classesOf(j.id);
+    if (!c)
+        return fail(c.error());
+    j.classes = std::move(*c);
+    return j;
+}
+
+Result<> SqliteStore::writeJob(Job &j)
+{
+    json::Object settings;
+    settings.set("allowOverlap", j.allowOverlap);
+    const std::string settingsText = json::toString(json::Value(std::move(settings)));
+    if (j.id == 0) {
+        if (!j.createdUs)
+            j.createdUs = nowUs();
+        auto s = prepared("INSERT INTO jobs(name, task, instructions, annotators, settings, created_us) "
+                          "VALUES(?,?,?,?,?,?)");
+        if (!s)
+            return fail(s.error());
+        (*s)->bind(1, std::string_view(j.name)).bind(2, taskInfo(j.type).id).bind(3, std::string_view(j.instructions));
+        (*s)->bind(4, int64_t(j.annotatorsPerItem)).bind(5, std::string_view(settingsText)).bind(6, j.createdUs);
+        if (auto r = (*s)->exec(); !r) {
+            if (r.error().code == Error::Code::Conflict)
+                return fail(Error::conflict("a job named '" + j.name + "' already exists"));
+            return r;
+        }
+        j.id = sqlite3_last_insert_rowid(m_db);
+    } else {
+        auto s = prepared("UPDATE jobs SET instructions=?, annotators=?, settings=? WHERE id=?");
+        if (!s)
+            return fail(s.error());
+        (*s)->bind(1, std::string_view(j.instructions)).bind(2, int64_t(j.annotatorsPerItem));
+        if (auto r = (*s)->bind(3, std::string_view(settingsText)).bind(4, j.id).exec(); !r)
+            return r;
+    }
+    if (auto r = prepared("DELETE FROM classes WHERE job=?"); !r)
+        return fail(r.error());
+    else if (auto e = (*r)->bind(1, j.id).exec(); !e)
+        return e;
+    auto ins = prepared("INSERT INTO classes(job, id, position, name, color, shortcut, short_name) VALUES(?,?,?,?,?,?,?)");
+    if (!ins)
+        return fail(ins.error());
+    for (size_t i = 0; i < j.classes.size(); ++i) {
+        const LabelClass &c = j.classes[i];
+        Statement &s = **ins;
+        s.reset();
+        s.bind(1, j.id).bind(2, int64_t(c.id)).bind(3, int64_t(i)).bind(4, std::string_view(c.name));
+        s.bind(5, std::string_view(c.color)).bind(6, std::string_view(c.shortcut)).bind(7, std::string_view(c.shortName));
+        if (auto r = s.exec(); !r)
+            return r;
+    }
+    return {};
+}
+
+/// Runs fn inside one write transaction.
+Result<> SqliteStore::inTransaction(const std::function<Result<>(SqliteTransaction &)> &fn)
+{
+    auto t = begin();
+    if (!t)
+        return fail(t.error());
+    auto &tx = static_cast<SqliteTransaction &>(**t);
+    if (auto r = fn(tx); !r)
+        return r;
+    return tx.commit();
+}
+
+Result<Job> SqliteStore::createJob(Job j)
+{
+    j.id = 0;
+    if (auto r = inTransaction([&](SqliteTransaction &tx) { return tx.saveJob(j); }); !r)
+        return fail(r.error());
+    return j;
+}
+
+Result<> SqliteStore::renameClass(int64_t jobId, int classId, const std::string &newName)
+{
+    return inTransaction([&](SqliteTransaction &) -> Result<> {
+        auto s = prepared("SELECT name FROM classes WHERE job=? AND id=?");
+        if (!s)
+            return fail(s.error());
+        (*s)->bind(1, jobId).bind(2, int64_t(classId));
+        if (!(*s)->step())
+            return fail(Error::notFound("no class with id " + std::to_string(classId)));
+        const std::string oldName((*s)->columnText(0));
+        auto dup = prepared("SELECT 1 FROM classes WHERE job=? AND name=? AND id<>?");
+        if (!dup)
+            return fail(dup.error());
+        (*dup)->bind(1, jobId).bind(2, std::string_view(newName)).bind(3, int64_t(classId));
+        if ((*dup)->step())
+            return fail(Error::conflict("the job already has a class named '" + newName + "'"));
+        auto u = prepared("UPDATE classes SET name=? WHERE job=? AND id=?");
+        if (!u)
+            return fail(u.error());
+        if (auto r = (*u)->bind(1, std::string_view(newName)).bind(2, jobId).bind(3, int64_t(classId)).exec(); !r)
+            return r;
+        return insertChange("", "rename-class", "job " + std::to_string(jobId) + ": '" + oldName + "' -> '" + newName + "'");
+    });
+}
+
+Result<> SqliteStore::setClassShortcut(int64_t jobId, int classId, const std::string &key)
+{
+    return inTransaction([&](SqliteTransaction &) -> Result<> {
+        if (!key.empty()) {
+            auto dup = prepared("SELECT name FROM classes WHERE job=? AND shortcut=? AND id<>?");
+            if (!dup)
+                return fail(dup.error());
+            (*dup)->bind(1, jobId).bind(2, std::string_view(key)).bind(3, int64_t(classId));
+            if ((*dup)->step())
+                return fail(Error::conflict("'" + key + "' is already the key of class '"
+                                            + std::string((*dup)->columnText(0)) + "'"));
+        }
+        auto u = prepared("UPDATE classes SET shortcut=? WHERE job=? AND id=?");
+        if (!u)
+            return fail(u.error());
+        if (auto r = (*u)->bind(1, std::string_view(key)).bind(2, jobId).bind(3, int64_t(classId)).exec(); !r)
+            return r;
+        if (sqlite3_changes(m_db) == 0)
+            return fail(Error::notFound("no class with id " + std::to_string(classId)));
+        return {};
+    });
+}
+
+Result<LabelClass> SqliteStore::addClass(int64_t jobId, LabelClass cls)
+{
+    Result<> r = inTransaction([&](SqliteTransaction &tx) -> Result<> {
+        auto j = jobById(jobId);
+        if (!j)
+            return fail(j.error());
+        if (j->classByName(cls.name))
+            return fail(Error::conflict("the job already has a class named '" + cls.name + "'"));
+        cls.id = j->nextClassId();
+        if (cls.color.empty())
+            cls.color = defaultClassColor(int(j->classes.size()));
+        j->classes.push_back(cls);
+        return tx.saveJob(*j);
+    });
+    if (!r)
+        return fail(r.error());
+    return cls;
+}
+
+Result<Job> SqliteStore::jobById(int64_t id) const
+{
+    auto s = prepared("SELECT name FROM jobs WHERE id=?");
+    if (!s)
+        return fail(s.error());
+    (*s)->bind(1, id);
+    if (!(*s)->step())
+        return fail(Error::notFound("no job with id " + std::to_string(id)));
+    return job(std::string((*s)->columnText(0)));
+}
+
+Result<int64_t> SqliteStore::removeClass(int64_t jobId, int classId, std::optional<int> reassignTo,
+                            const std::string &author)
+{
+    int64_t touched = 0;
+    Result<> r = inTransaction([&](SqliteTransaction &tx) -> Result<> {
+        auto j = jobById(jobId);
+        if (!j)
+            return fail(j.error());
+        const LabelClass *cls = j->classById(classId);
+        if (!cls)
+            return fail(Error::notFound("no class with id " + std::to_string(classId)));
+        const std::string removedName = cls->name;
+        if (reassignTo && (!j->classById(*reassignTo) || *reassignTo == classId))
+            return fail(Error::invalid("cannot reassign to that class"));
+        std::vector<Annotation> changed;
+        auto each = forEachAnnotation(jobId, [&](const Annotation &a) {
+            Annotation b = a;
+            if (remapPayload(j->type, b.payload, classId, reassignTo))
+                changed.push_back(std::move(b));
+            return true;
+        });
+        if (!each)
+            return each;
+        for (Annotation &a : changed) {
+            a.provenance.author = author;
+            a.provenance.createdUs = nowUs();
+            const bool empty = a.payload.classes.empty() && a.payload.boxes.empty() && a.payload.spans.empty()
+                               && a.payload.mask.empty() && a.payload.maskUri.empty();
+            auto res = empty && j->type != TaskType::BoundingBox
+                           ? tx.clearAnnotation(jobId, a.itemId, a.provenance)
+                           : tx.putAnnotation(a);
+            if (!res)
+                return res;
+        }
+        touched = int64_t(changed.size());
+        std::erase_if(j->classes, [&](const LabelClass &c) { return c.id == classId; });
+        if (auto s = tx.saveJob(*j); !s)
+            return s;
+        std::string detail = "job '" + j->name + "': removed class '" + removedName + "', "
+                             + std::to_string(touched) + " annotations ";
+        detail += reassignTo ? "reassigned to '" + j->classById(*reassignTo)->name + "'" : std::string("dropped it");
+        return insertChange(author, "remove-class", detail);
+    });
+    if (!r)
+        return fail(r.error());
+    return touched;
+}
+
+/// Applies a class removal to one payload; true when it changed.
+bool SqliteStore::remapPayload(TaskType type, Payload &p, int classId, std::optional<int> to)
+{
+    bool changed = false;
+    auto fix = [&](int &id) {
+        if (id == classId) {
+            changed = true;
+            if (to)
+                id = *to;
+            return !to; // drop
+        }
+        return false;
+    };
+    for (size_t i = 0; i < p.classes.size();) {
+        if (fix(p.classes[i])) {
+            p.classes.erase(p.classes.begin() + long(i));
+            p.classConfidence.erase(p.classConfidence.begin() + long(i));
+        } else {
+            ++i;
+        }
+    }
+    // A reassignment may make a multi-label set hold a class twice.
+    for (size_t i = 0; i < p.classes.size(); ++i)
+        for (size_t k = i + 1; k < p.classes.size();)
+            if (p.classes[k] == p.classes[i]) {
+                p.classes.erase(p.classes.begin() + long(k));
+                p.classConfidence.erase(p.classConfidence.begin() + long(k));
+            } else {
+                ++k;
+            }
+    std::erase_if(p.boxes, [&](Box &b) { return fix(b.classId); });
+    std::erase_if(p.spans, [&](Span &s) { return fix(s.classId); });
+    if (type == TaskType::SemanticSegmentation && !p.mask.empty()) {
+        auto m = mask::remapClass(p.mask, classId, to);
+        if (m && *m != p.mask) {
+            p.mask = std::move(*m);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+} // namespace gw::datasets::sqlite_detail
