@@ -1,6 +1,7 @@
 #include "activelearning/scriptrun.h"
 
 #include "datasets/json.h"
+#include "datasets/linereader.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -13,6 +14,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <regex>
 
 namespace gw::activelearning {
@@ -37,6 +40,90 @@ std::string upper(std::string s)
     return s;
 }
 
+/// Puts a manifest and the media its `-ref` attributes name into a channel folder, as File mode would have
+/// them: each local file (a path relative to the manifest, an absolute path or file://) is linked or copied
+/// under the folder at its path relative to the manifest (files from elsewhere under external/), and the
+/// manifest's references are rewritten relative to the folder. Remote references (s3://, ...) stay as they
+/// are; a missing file keeps its reference and is reported.
+Result<> placeChannel(const std::string &manifest, const fs::path &dir, const std::function<void(const std::string &)> &log)
+{
+    datasets::LineReader reader;
+    if (auto r = reader.open(manifest); !r)
+        return fail(r.error());
+    const fs::path base = fs::absolute(manifest).parent_path();
+    const fs::path outPath = dir / fs::path(manifest).filename();
+    std::ofstream out(outPath, std::ios::binary);
+    if (!out)
+        return fail(Error::io(outPath.string() + ": cannot write"));
+    std::map<std::string, std::string> placed; // source file → its reference in the channel
+    std::vector<std::string> missing;
+    int64_t remote = 0, lineNo = 0;
+    std::string_view line;
+    std::error_code ec;
+    while (reader.next(line)) {
+        ++lineNo;
+        json::Value v;
+        json::ParseError error;
+        if (line.find("-ref\"") == std::string_view::npos || !json::parse(line, v, &error) || !v.isObject()) {
+            if (!line.empty() && line.find("-ref\"") != std::string_view::npos)
+                return fail(Error::invalid(manifest + ":" + std::to_string(lineNo) + ": not a JSON object: " + error.message));
+            out << line << '\n';
+            continue;
+        }
+        for (auto &[key, value] : v.object().members()) {
+            if (!key.ends_with("-ref") || !value.isString())
+                continue;
+            std::string ref = value.toString();
+            if (ref.rfind("file://", 0) == 0)
+                ref = ref.substr(7);
+            else if (ref.find("://") != std::string::npos) {
+                ++remote;
+                continue;
+            }
+            const fs::path source = fs::path(ref).is_absolute() ? fs::path(ref) : base / ref;
+            const std::string sourceKey = source.lexically_normal().string();
+            auto done = placed.find(sourceKey);
+            if (done == placed.end()) {
+                if (!fs::is_regular_file(source, ec)) {
+                    missing.push_back(ref);
+                    continue;
+                }
+                fs::path rel = source.lexically_normal().lexically_relative(base);
+                if (rel.empty() || *rel.begin() == "..")
+                    rel = fs::path("external") / (std::to_string(placed.size()) + "_" + source.filename().string());
+                const fs::path target = dir / rel;
+                fs::create_directories(target.parent_path(), ec);
+                fs::remove(target, ec);
+                fs::create_hard_link(source, target, ec);
+                if (ec)
+                    fs::copy_file(source, target, fs::copy_options::overwrite_existing, ec);
+                if (ec)
+                    return fail(Error::io(source.string() + ": cannot put it into the channel: " + ec.message()));
+                done = placed.emplace(sourceKey, rel.generic_string()).first;
+            }
+            value = json::Value(done->second);
+        }
+        out << json::toString(v) << '\n';
+    }
+    if (auto r = reader.status(); !r)
+        return fail(r.error());
+    out.close();
+    if (!out)
+        return fail(Error::io(outPath.string() + ": cannot write (disk full?)"));
+    if (log) {
+        log("channel " + dir.filename().string() + ": " + std::to_string(lineNo) + " manifest lines, " +
+            std::to_string(placed.size()) + " media files" + (remote ? ", " + std::to_string(remote) + " remote references left as they are" : ""));
+        if (!missing.empty()) {
+            std::string list;
+            for (size_t i = 0; i < missing.size() && i < 5; ++i)
+                list += (i ? ", " : "") + missing[i];
+            log("channel " + dir.filename().string() + ": " + std::to_string(missing.size()) + " media files are missing: " +
+                list + (missing.size() > 5 ? ", ..." : ""));
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 Result<std::vector<std::string>> prepareRunDirectory(const ScriptRunSpec &s)
@@ -56,9 +143,10 @@ Result<std::vector<std::string>> prepareRunDirectory(const ScriptRunSpec &s)
     for (const auto &[name, manifest] : s.channels) {
         const fs::path dir = root / "input/data" / name;
         fs::create_directories(dir, ec);
-        fs::copy_file(manifest, dir / fs::path(manifest).filename(), fs::copy_options::overwrite_existing, ec);
         if (ec)
-            return fail(Error::io(manifest + ": cannot copy into the run: " + ec.message()));
+            return fail(Error::io(dir.string() + ": cannot create: " + ec.message()));
+        if (auto r = placeChannel(manifest, dir, s.onLog); !r)
+            return fail(r.error());
         json::Object c;
         c.set("ContentType", "application/jsonlines");
         c.set("TrainingInputMode", "File");

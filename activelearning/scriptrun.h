@@ -2,7 +2,8 @@
 
 // Any training program, run SageMaker's way on this machine: a run directory laid out like the training
 // container's /opt/ml (input/config/hyperparameters.json with string values, inputdataconfig.json,
-// resourceconfig.json, input/data/<channel>/ holding the augmented manifest, model/, output/failure), the
+// resourceconfig.json, input/data/<channel>/ holding the augmented manifest and the media it references, with
+// the references rewritten relative to the channel folder; model/, output/failure), the
 // environment variables SageMaker's training toolkit sets (SM_MODEL_DIR, SM_CHANNEL_<NAME>, SM_HPS, ...), the
 // user's command as a local process in its own process group, its log captured line by line, metrics taken
 // from the log with SageMaker-style regular expressions (the first group is the value), output/failure as the

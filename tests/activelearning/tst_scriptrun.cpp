@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <QElapsedTimer>
+#include <QDir>
 #include <QTest>
 
 #include <signal.h>
@@ -42,7 +43,9 @@ echo trained > "$SM_MODEL_DIR/model.txt"
         auto r = runScript(spec);
         GW_VERIFY_OK(r);
         QVERIFY2(r->succeeded(), r->failure.c_str());
-        QCOMPARE(log.front(), std::string("job topics-1: 2 lines, lr 0.1, hosts [\"algo-1\"]"));
+        QVERIFY(log.size() >= 2);
+        QCOMPARE(log[0], std::string("channel train: 2 manifest lines, 0 media files"));
+        QCOMPARE(log[1], std::string("job topics-1: 2 lines, lr 0.1, hosts [\"algo-1\"]"));
         QCOMPARE(r->metrics["train:loss"], (std::vector<double>{0.8, 0.7, 0.6}));
         QCOMPARE(r->metrics["validation:accuracy"], (std::vector<double>{0.7, 0.8, 0.9}));
         QCOMPARE(test::readFile(spec.runDir + "/model/model.txt"), std::string("trained\n"));
@@ -50,6 +53,46 @@ echo trained > "$SM_MODEL_DIR/model.txt"
                  std::string("{\"epochs\":\"3\",\"learning-rate\":\"0.1\"}"));
         QVERIFY(test::readFile(spec.runDir + "/input/config/inputdataconfig.json").find("\"train\"") != std::string::npos);
         QVERIFY(test::readFile(spec.runDir + "/output/log.txt").find("epoch=3") != std::string::npos);
+    }
+
+    void channelHoldsTheMediaItsManifestNames()
+    {
+        QTemporaryDir dir;
+        QDir().mkpath(dir.path() + QStringLiteral("/images/cats"));
+        QDir().mkpath(dir.path() + QStringLiteral("/elsewhere"));
+        test::writeFile(test::path(dir, "images/cats/a.png"), "A");
+        test::writeFile(test::path(dir, "elsewhere/b.png"), "B");
+        const std::string absolute = test::path(dir, "elsewhere/b.png");
+        test::writeFile(test::path(dir, "images/train.manifest"),
+                        "{\"source-ref\":\"cats/a.png\",\"cat\":1}\n"
+                        "{\"source-ref\":\"" + absolute + "\",\"cat\":0,\"cat-mask-ref\":\"cats/a.png\"}\n"
+                        "{\"source-ref\":\"s3://bucket/c.png\",\"cat\":0}\n"
+                        "{\"source-ref\":\"cats/gone.png\",\"cat\":1}\n");
+        ScriptRunSpec spec;
+        spec.runDir = test::path(dir, "run");
+        spec.channels = {{"train", test::path(dir, "images/train.manifest")}};
+        std::vector<std::string> log;
+        spec.onLog = [&](const std::string &line) { log.push_back(line); };
+        GW_VERIFY_OK(prepareRunDirectory(spec));
+        const std::string channel = spec.runDir + "/input/data/train/";
+        // Relative references keep their place; a file from elsewhere goes under external/; remote and missing
+        // references stay as they were; keys keep their order.
+        QCOMPARE(test::readFile(channel + "train.manifest"),
+                 std::string("{\"source-ref\":\"cats/a.png\",\"cat\":1}\n"
+                             "{\"source-ref\":\"external/1_b.png\",\"cat\":0,\"cat-mask-ref\":\"cats/a.png\"}\n"
+                             "{\"source-ref\":\"s3://bucket/c.png\",\"cat\":0}\n"
+                             "{\"source-ref\":\"cats/gone.png\",\"cat\":1}\n"));
+        QCOMPARE(test::readFile(channel + "cats/a.png"), std::string("A"));
+        QCOMPARE(test::readFile(channel + "external/1_b.png"), std::string("B"));
+        QCOMPARE(log.size(), size_t(2));
+        QCOMPARE(log[0], std::string("channel train: 4 manifest lines, 2 media files, 1 remote references left as they are"));
+        QCOMPARE(log[1], std::string("channel train: 1 media files are missing: cats/gone.png"));
+        // A malformed line is named with its file and line.
+        test::writeFile(test::path(dir, "images/bad.manifest"), "{\"source-ref\":\"cats/a.png\"}\n{\"source-ref\": nope}\n");
+        spec.channels = {{"train", test::path(dir, "images/bad.manifest")}};
+        const auto bad = prepareRunDirectory(spec);
+        QVERIFY(!bad);
+        QVERIFY2(bad.error().message.find("bad.manifest:2") != std::string::npos, bad.error().message.c_str());
     }
 
     void failureReasonAndExitCode()

@@ -129,7 +129,9 @@ private Q_SLOTS:
             "epochs=$(sed 's/.*\"epochs\":\"\\([0-9]*\\)\".*/\\1/' input/config/hyperparameters.json); "
             "lines=$(cat \"$SM_CHANNEL_TRAIN\"/*.manifest | wc -l); "
             "i=1; while [ $i -le $epochs ]; do echo \"epoch $i loss: 0.$((10 - i))\"; i=$((i + 1)); done; "
-            "echo \"trained on $lines lines for $epochs epochs\" > \"$SM_MODEL_DIR/model.txt\"";
+            "found=0; for f in $(grep -o '\"source-ref\":\"[^\"]*\"' \"$SM_CHANNEL_TRAIN\"/*.manifest | cut -d'\"' -f4); do "
+            "test -f \"$SM_CHANNEL_TRAIN/$f\" && found=$((found + 1)); done; "
+            "echo \"trained on $lines lines ($found images) for $epochs epochs\" > \"$SM_MODEL_DIR/model.txt\"";
         auto run = createRun(*d.store, request);
         GW_VERIFY_OK(run);
         QCOMPARE(run->status, std::string("queued"));
@@ -140,8 +142,9 @@ private Q_SLOTS:
         QVERIFY(done.pid > 0);
         const json::Value m = metricsOf(done);
         QCOMPARE(json::toString(*m.find("loss")), std::string("[0.9,0.8,0.7]"));
-        QCOMPARE(json::toString(*m.find("artifacts")), std::string("[{\"path\":\"model/model.txt\",\"bytes\":33}]"));
-        QCOMPARE(test::readFile(done.dir + "/model/model.txt"), std::string("trained on 30 lines for 3 epochs\n"));
+        QCOMPARE(json::toString(*m.find("artifacts")), std::string("[{\"path\":\"model/model.txt\",\"bytes\":45}]"));
+        // The images are in the channel beside the manifest, its references relative to the channel folder.
+        QCOMPARE(test::readFile(done.dir + "/model/model.txt"), std::string("trained on 30 lines (30 images) for 3 epochs\n"));
         // The files the app follows: the log lines and the metric points, in order.
         RunFollower follow(done.dir);
         std::vector<std::string> lines;
