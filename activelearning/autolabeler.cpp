@@ -113,8 +113,8 @@ Result<> AutoLabeler::loadItems()
     ItemFilter f;
     f.kind = taskInfo(m_job.type).image ? MediaKind::Image : MediaKind::Text;
     auto r = m_store.forEachItem(f, [&](const Item &it) {
-        if (it.flags & ItemSetAside)
-            return true; // out of the dataset: neither queued nor auto-labelled
+        if (it.flags & (ItemSetAside | ItemMissing | ItemCorrupt))
+            return true; // out of the dataset, or no image to show: neither queued nor auto-labelled
         m_rowOf[it.id] = int(m_items.size());
         m_items.push_back(it);
         return true;
@@ -198,6 +198,8 @@ IterationReport AutoLabeler::reportOf(const Run &run)
         rep.note = n->toString();
     if (const json::Value *n = m.find("error"); n && n->isString())
         rep.note = n->toString();
+    if (const json::Value *n = m.find("unreadable_items"))
+        rep.unreadable = n->toInt();
     if (const json::Value *n = m.find("start_model_run"))
         rep.startModelRun = n->toInt();
     if (const json::Value *n = m.find("start_model_note"); n && n->isString())
@@ -277,6 +279,8 @@ Result<std::unique_ptr<ItemClassifier>> AutoLabeler::makeModel()
         if (!inputs)
             return fail(inputs.error());
         m_images = *inputs;
+        const ImageFeatureCache::Stats stats = cache.lastStats();
+        m_unreadable = std::set<int>(stats.unreadableRows.begin(), stats.unreadableRows.end());
     }
     if (!m_opt.featureExtractor.empty())
         return makeEmbeddingClassifier(m_images, m_opt.featureExtractor, m_opt.model.threads);
@@ -352,6 +356,20 @@ Result<IterationReport> AutoLabeler::runIteration(const TrainProgress &progress,
         auto model = makeModel();
         if (!model)
             return fail(model.error());
+        // Images that cannot be decoded are rows of zeros: they neither train nor validate.
+        auto dropUnreadable = [&](std::vector<int> &rows, std::vector<int> &labels) {
+            size_t kept = 0;
+            for (size_t i = 0; i < rows.size(); ++i)
+                if (!m_unreadable.count(rows[i])) {
+                    rows[kept] = rows[i];
+                    labels[kept++] = labels[i];
+                }
+            rows.resize(kept);
+            labels.resize(kept);
+        };
+        dropUnreadable(trainRows, trainLabels);
+        dropUnreadable(valRows, valLabels);
+        rep.unreadable = int64_t(m_unreadable.size());
         auto t = std::chrono::steady_clock::now();
         // A model chosen with "Use this model for automated labeling" (a finished training run of this job's
         // classes) gives the starting weights; one that does not fit is reported and the round starts afresh.
@@ -403,7 +421,7 @@ Result<IterationReport> AutoLabeler::runIteration(const TrainProgress &progress,
         // Score what nobody has labelled and nobody is about to label.
         t = std::chrono::steady_clock::now();
         for (const Item &it : m_items)
-            if (!state->labels.count(it.id) && !state->roles.count(it.id))
+            if (!state->labels.count(it.id) && !state->roles.count(it.id) && !m_unreadable.count(m_rowOf[it.id]))
                 scoredRows.push_back(m_rowOf[it.id]);
         if (!scoredRows.empty()) {
             auto logits = (*model)->logits(scoredRows);
@@ -567,6 +585,8 @@ Result<IterationReport> AutoLabeler::runIteration(const TrainProgress &progress,
     metrics.set("curve", std::move(curve));
     if (!rep.note.empty())
         metrics.set("note", rep.note);
+    if (rep.unreadable)
+        metrics.set("unreadable_items", rep.unreadable);
     if (rep.startModelRun)
         metrics.set("start_model_run", rep.startModelRun);
     if (!rep.startModelNote.empty())

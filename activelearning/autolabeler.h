@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +69,7 @@ struct IterationReport
     std::vector<ThresholdPoint> curve;
     bool stop = false;
     std::string stopReason;
+    int64_t unreadable = 0;            ///< images that could not be decoded: left out of training and scoring
     int64_t startModelRun = 0;         ///< the training run whose model this round started from (0: none)
     std::string startModelNote;        ///< why a chosen start model was not used
 };
@@ -101,6 +103,7 @@ private:
     std::vector<datasets::Item> m_items;   ///< every item of the job's kind, by id
     std::map<int64_t, int> m_rowOf;
     std::shared_ptr<const ImageInputs> m_images;
+    std::set<int> m_unreadable; ///< rows whose image could not be decoded: never trained on, scored or queued
 };
 
 } // namespace gw::activelearning

@@ -345,6 +345,7 @@ Result<std::shared_ptr<const ImageInputs>> ImageFeatureCache::load(const std::ve
         if (rows.states[i] == RowState::Ok)
             continue;
         ++m_stats.unreadable;
+        m_stats.unreadableRows.push_back(int(i));
         if (problems)
             problems->push_back(rows.errors[i]);
     }

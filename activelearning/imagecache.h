@@ -32,6 +32,7 @@ public:
         int64_t decoded = 0;    ///< decoded from the image file (new, changed, or no usable cache)
         int64_t reused = 0;     ///< taken from the cache file
         int64_t unreadable = 0; ///< missing or not decodable: a row of zeros
+        std::vector<int> unreadableRows; ///< which rows those are
         bool cacheWritten = false;
     };
 

@@ -338,6 +338,26 @@ Result<TrainingResult> trainClassifier(ProjectStore &store, const TrainingSpec &
             say(p);
         say("images: " + std::to_string(cache.lastStats().decoded) + " decoded, " +
             std::to_string(cache.lastStats().reused) + " from the cache");
+        // An image that cannot be read is a row of zeros: it neither trains nor counts in the evaluation.
+        const ImageFeatureCache::Stats stats = cache.lastStats();
+        if (const std::vector<int> &bad = stats.unreadableRows; !bad.empty()) {
+            const std::set<int> skip(bad.begin(), bad.end());
+            for (Rows *rows : {&data->train, &data->validation, &data->test}) {
+                Rows kept;
+                for (size_t i = 0; i < rows->rows.size(); ++i)
+                    if (!skip.count(rows->rows[i]))
+                        kept.add(rows->rows[i], rows->labels[i]);
+                *rows = std::move(kept);
+            }
+            r.trainItems = int64_t(data->train.rows.size());
+            r.validationItems = int64_t(data->validation.rows.size());
+            r.testItems = int64_t(data->test.rows.size());
+            say(std::to_string(bad.size()) + " unreadable images left out; " + std::to_string(r.trainItems) +
+                " train, " + std::to_string(r.validationItems) + " validation, " + std::to_string(r.testItems) +
+                " test items remain");
+            if (r.trainItems == 0)
+                return fail(Error::invalid("no readable training image in dataset version " + std::to_string(spec.versionId)));
+        }
         model = makeImageClassifier(*inputs);
     } else {
         std::vector<std::string> texts;

@@ -281,6 +281,22 @@ private Q_SLOTS:
         QVERIFY(stopped->test.has_value());
         QVERIFY(QFile::exists(QString::fromStdString(stopped->modelPath)));
 
+        // An image that became unreadable is left out (named in the log), not trained or scored as a black one.
+        test::writeFile(paths.front(), "not an image any more");
+        TrainingSpec quick = spec;
+        quick.outDir.clear();
+        quick.model.maxEpochs = 1;
+        std::vector<std::string> quickLog;
+        TrainingEvents logOnly;
+        logOnly.log = [&](const std::string &line) { quickLog.push_back(line); };
+        auto withBadImage = trainClassifier(*d.store, quick, logOnly);
+        GW_VERIFY_OK(withBadImage);
+        QCOMPARE(withBadImage->testItems, r->testItems - 1);
+        QCOMPARE(withBadImage->test->items, r->testItems - 1);
+        QVERIFY(std::any_of(quickLog.begin(), quickLog.end(), [&](const std::string &l) {
+            return l.find(paths.front()) != std::string::npos;
+        }));
+
         // A model of other images (another size) is refused with a message naming the file.
         warm.model.initialModel = r->modelPath;
         warm.imageSize = 20;
