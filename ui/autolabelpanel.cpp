@@ -404,7 +404,7 @@ void AutoLabelPanel::finished()
         if (!r.note.empty())
             text += QLatin1Char(' ') + QString::fromStdString(r.note) + QLatin1Char('.');
         if (r.unreadable)
-            text += QLatin1Char(' ') + tr("%n image(s) could not be read and are left out (Items: missing files).", "",
+            text += QLatin1Char(' ') + tr("%n image(s) could not be read and are left out.", "",
                                           int(r.unreadable));
         if (r.startModelRun)
             text += QLatin1Char(' ') + tr("The model started from run %1's.").arg(r.startModelRun);
