@@ -10,6 +10,8 @@
 #include <QSysInfo>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <cerrno>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +28,21 @@ using namespace gw::activelearning::detail;
 std::string hostName() { return QSysInfo::machineHostName().toStdString(); }
 
 namespace detail {
+
+int64_t processStartTicks(int64_t pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray s = stat.readAll();
+    const qsizetype close = s.lastIndexOf(')'); // the command name may hold spaces and parentheses
+    if (close < 0)
+        return -1;
+    const QList<QByteArray> fields = s.mid(close + 2).split(' '); // fields 3.. of proc(5)
+    if (fields.size() < 20 || fields[0] == "Z" || fields[0] == "X")
+        return -1;
+    return fields[19].toLongLong(); // field 22: start time in clock ticks after boot
+}
 
 /// Signals the process group of a script run's command left behind by a run process that died.
 void signalOrphanedCommand(const Run &run, int signal)
@@ -79,37 +96,59 @@ Result<int64_t> launchRun(ProjectStore &store, int64_t runId, const std::string 
     }
     if (child == 0) {
         // A new session, then a grandchild that init adopts: the run outlives the app and leaves no zombie.
+        // _Fork runs no atfork handlers (libraries' locks in a multithreaded app), so only async-signal-safe
+        // code runs until exec.
         setsid();
-        const pid_t worker = fork();
+        const pid_t worker = _Fork();
         if (worker == 0) {
             const int in = open("/dev/null", O_RDONLY);
             const int out = open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-            if (in >= 0)
+            if (in >= 0) {
                 dup2(in, 0);
+                if (in > 2)
+                    close(in);
+            }
             if (out >= 0) {
                 dup2(out, 1);
                 dup2(out, 2);
+                if (out > 2)
+                    close(out);
             }
+            close_range(3, ~0U, 0); // nothing of the app's (sockets, the project's database) leaks into the run
             execv(argv[0], const_cast<char *const *>(argv.data()));
             _exit(127);
         }
-        (void)!write(fds[1], &worker, sizeof worker);
+        ssize_t written;
+        do
+            written = write(fds[1], &worker, sizeof worker);
+        while (written < 0 && errno == EINTR);
         _exit(worker > 0 ? 0 : 1);
     }
     close(fds[1]);
     pid_t worker = -1;
-    const bool got = read(fds[0], &worker, sizeof worker) == ssize_t(sizeof worker);
+    pollfd ready{fds[0], POLLIN, 0};
+    int polled;
+    do
+        polled = poll(&ready, 1, 10000); // the intermediate child only forks and writes: never this long
+    while (polled < 0 && errno == EINTR);
+    ssize_t got = -1;
+    if (polled > 0)
+        do
+            got = read(fds[0], &worker, sizeof worker);
+        while (got < 0 && errno == EINTR);
     close(fds[0]);
     int status = 0;
-    waitpid(child, &status, 0);
-    if (!got || worker <= 0)
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (got != ssize_t(sizeof worker) || worker <= 0)
         return fail(Error::io("cannot start the run's process"));
-    // The worker records itself when it starts; until then the launcher's record lets refreshRuns judge it.
+    // The worker records itself when it starts; until then the launcher's record lets refreshRuns judge it
+    // (only if the worker has not recorded itself already).
     auto fresh = store.run(runId);
-    if (fresh && fresh->status == "queued") {
+    if (fresh && fresh->status == "queued" && fresh->pid == 0) {
         fresh->pid = worker;
         fresh->host = hostName();
-        (void)store.updateRun(*fresh);
+        (void)store.updateRunIf(*fresh, "queued", "queued", 0);
     }
     return int64_t(worker);
 }
@@ -118,19 +157,24 @@ bool runProcessAlive(const Run &run)
 {
     if (run.pid <= 0 || run.host != hostName())
         return false;
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(run.pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray s = stat.readAll();
-    const qsizetype close = s.lastIndexOf(')');
-    if (close < 0 || close + 2 >= s.size() || s.at(close + 2) == 'Z' || s.at(close + 2) == 'X')
-        return false;
-    // Guard against a recycled process id: the process must be a gw working on this project.
+    const int64_t started = processStartTicks(run.pid);
+    if (started < 0)
+        return false; // gone, or a zombie
+    // Guard against a recycled process id: the process that recorded itself started at that very tick; before it
+    // did, the launcher's record must be a `gw run-exec PROJECT <this run>`.
+    if (!run.dir.empty()) {
+        QFile record(QString::fromStdString(run.dir + "/process.start"));
+        if (record.open(QIODevice::ReadOnly)) {
+            const QList<QByteArray> fields = record.readAll().trimmed().split(' ');
+            if (fields.size() == 2 && fields[0].toLongLong() == run.pid)
+                return fields[1].toLongLong() == started;
+        }
+    }
     QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(run.pid));
     if (!cmdline.open(QIODevice::ReadOnly))
         return false;
-    const QByteArray args = cmdline.readAll();
-    return args.contains("run-exec") || args.contains("train") || args.contains("run-script");
+    const QList<QByteArray> args = cmdline.readAll().split('\0');
+    return args.size() >= 4 && args[1] == "run-exec" && args[3] == QByteArray::number(qint64(run.id));
 }
 
 Result<> stopRun(ProjectStore &store, int64_t runId)
@@ -140,6 +184,25 @@ Result<> stopRun(ProjectStore &store, int64_t runId)
         return fail(run.error());
     if (run->status != "running" && run->status != "queued")
         return fail(Error::invalid("run " + std::to_string(runId) + " is not running (" + run->status + ")"));
+    if (run->status == "queued" && run->pid == 0) {
+        // Not started: it never will be.
+        Run stopped = *run;
+        stopped.status = "stopped";
+        stopped.finishedUs = nowUs();
+        if (auto u = store.updateRunIf(stopped, "queued", "queued", 0); !u)
+            return fail(u.error());
+        else if (*u)
+            return {};
+        run = store.run(runId); // it started meanwhile
+        if (!run)
+            return fail(run.error());
+    }
+    // A trial of a search runs inside the search's process: its stop file ends that trial, the search goes on.
+    if (run->parent) {
+        QFile f(QString::fromStdString(run->dir + "/stop"));
+        (void)f.open(QIODevice::WriteOnly);
+        return {};
+    }
     // A second request while the first is pending (a training stops at the end of its epoch) kills at once.
     const QString stopFile = QString::fromStdString(run->dir + "/stop");
     const bool again = !run->dir.empty() && QFileInfo::exists(stopFile);
@@ -167,10 +230,12 @@ Result<int> refreshRuns(ProjectStore &store)
     for (Run &r : *runs) {
         if ((r.status != "running" && r.status != "queued") || r.pid <= 0 || r.host != host || runProcessAlive(r))
             continue;
-        // Read again: the run may have finished between the listing and now.
+        // Read again: the run may have finished between the listing and now; the update below only applies
+        // while it is still unfinished with that process.
         auto fresh = store.run(r.id);
         if (!fresh || (fresh->status != "running" && fresh->status != "queued") || runProcessAlive(*fresh))
             continue;
+        const int64_t pid = fresh->pid;
         json::Value metrics;
         if (!json::parse(fresh->metrics, metrics) || !metrics.isObject())
             metrics = json::Object();
@@ -185,12 +250,14 @@ Result<int> refreshRuns(ProjectStore &store)
             }
         }
         metrics.object().set("failure", why);
-        signalOrphanedCommand(*fresh, SIGKILL); // a script it left running would go on writing to the run
         fresh->metrics = json::toString(metrics);
         fresh->status = "failed";
         fresh->finishedUs = nowUs();
-        if (store.updateRun(*fresh))
+        auto updated = store.updateRunIf(*fresh, "running", "queued", pid);
+        if (updated && *updated) {
+            signalOrphanedCommand(*fresh, SIGKILL); // a script it left running would go on writing to the run
             ++marked;
+        }
     }
     return marked;
 }

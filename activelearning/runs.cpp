@@ -80,17 +80,23 @@ Result<TrainingSpec> trainingSpec(const ProjectStore &store, const RunRequest &r
         if (!kBuiltInHyperparameters.count(k))
             return fail(Error::invalid("unknown hyperparameter '" + k + "' for the built-in trainer (it takes " +
                                        knownHyperparameters() + ")"));
-        try {
-            size_t used = 0;
+        {
             if (k == "learning_rate" && v == "default")
                 continue; // the model's own
-            const double x = k == "augment" ? double(v == "true" || v == "1") : std::stod(v, &used);
-            if (k != "augment" && used != v.size())
-                throw std::invalid_argument(v);
+            double x = 0;
+            if (k == "augment") {
+                if (v != "true" && v != "false" && v != "1" && v != "0")
+                    return fail(Error::invalid("hyperparameter augment=" + v + ": true or false"));
+                x = double(v == "true" || v == "1");
+            } else if (!parseNumber(v, x)) {
+                return fail(Error::invalid("hyperparameter " + k + "=" + v + ": not a number"));
+            }
             const bool integral = k != "learning_rate";
-            if (integral && (x < (k == "seed" ? 0 : 1) || x != std::floor(x)))
-                return fail(Error::invalid("hyperparameter " + k + "=" + v + ": expected a whole number of at least " +
-                                           (k == "seed" ? "0" : "1")));
+            const double most = k == "seed" ? 9007199254740992.0 : k == "batch_size" ? 65536 : k == "threads" ? 256
+                                : k == "image_size" ? 4096 : 100000;
+            if (integral && k != "augment" && (!(x >= (k == "seed" ? 0 : 1) && x <= most) || x != std::floor(x)))
+                return fail(Error::invalid("hyperparameter " + k + "=" + v + ": expected a whole number from " +
+                                           (k == "seed" ? "0" : "1") + " to " + fixed(most, 0)));
             if (k == "learning_rate" && !(x > 0 && x < 10))
                 return fail(Error::invalid("hyperparameter learning_rate=" + v + ": expected a number in (0, 10)"));
             if (k == "epochs")
@@ -113,8 +119,6 @@ Result<TrainingSpec> trainingSpec(const ProjectStore &store, const RunRequest &r
                 spec.imageChannels = int(x);
             } else if (k == "augment")
                 spec.model.augment = x != 0;
-        } catch (const std::exception &) {
-            return fail(Error::invalid("hyperparameter " + k + "=" + v + ": not a number"));
         }
     }
     (void)store;
@@ -224,7 +228,8 @@ Outcome executeScript(ProjectStore &store, const Run &run, const RunRequest &req
 
 namespace {
 
-bool readFileFrom(const std::string &path, int64_t &offset, std::string &out)
+/// The complete lines appended to a file since offset (at most `limit` bytes of them), moving offset on.
+bool readFileFrom(const std::string &path, int64_t &offset, std::string &out, int64_t limit = INT64_MAX)
 {
     QFile f(QString::fromStdString(path));
     if (!f.open(QIODevice::ReadOnly))
@@ -233,7 +238,7 @@ bool readFileFrom(const std::string &path, int64_t &offset, std::string &out)
         offset = 0; // rewritten
     if (!f.seek(offset))
         return false;
-    const QByteArray bytes = f.readAll();
+    const QByteArray bytes = f.read(std::min<int64_t>(limit, f.size() - offset));
     const qsizetype end = bytes.lastIndexOf('\n');
     if (end < 0)
         return true;
@@ -281,9 +286,19 @@ Result<Run> createRun(ProjectStore &store, const RunRequest &r)
             return fail(Error::invalid("a training run needs a dataset version (gw versions lists them)"));
         if (auto spec = trainingSpec(store, r, ""); !spec)
             return fail(spec.error());
-        if (r.kind == "search")
-            if (auto trials = searchTrials(r, 1); !trials)
+        if (r.kind == "search") {
+            // Every trial's settings must make a valid training, so a search does not fail half-way.
+            auto trials = searchTrials(r, 1);
+            if (!trials)
                 return fail(trials.error());
+            for (const auto &set : *trials) {
+                RunRequest trial = r;
+                for (const auto &[k, v] : set)
+                    trial.hyperparameters[k] = v;
+                if (auto spec = trainingSpec(store, trial, ""); !spec)
+                    return fail(Error::invalid("a trial of the search would be invalid: " + spec.error().message));
+            }
+        }
     }
     if (r.versionId) {
         auto versions = store.datasetVersions();
@@ -415,14 +430,27 @@ Result<Run> executeRun(ProjectStore &store, int64_t runId, const std::atomic<boo
     if (run->dir.empty())
         run->dir = runDirectory(store, runId);
     QDir().mkpath(QString::fromStdString(run->dir + "/model"));
-    QFile::remove(QString::fromStdString(run->dir + "/stop"));
-    run->status = "running";
     run->pid = getpid();
     run->host = hostName();
+    {
+        // Who runs it, to tell this process from a later one with the same id (runProcessAlive).
+        QFile record(QString::fromStdString(run->dir + "/process.start"));
+        if (record.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            record.write(QByteArray::number(qint64(run->pid)) + ' ' + QByteArray::number(qint64(processStartTicks(run->pid))));
+    }
+    const std::string stopFile = run->dir + "/stop";
+    if (stop.load() || QFileInfo::exists(QString::fromStdString(stopFile))) {
+        // Stopped before it started.
+        run->status = "stopped";
+        run->finishedUs = nowUs();
+        if (auto u = store.updateRun(*run); !u)
+            return fail(u.error());
+        return *run;
+    }
+    run->status = "running";
     if (auto u = store.updateRun(*run); !u)
         return fail(u.error());
     Recorder rec(run->dir, echo);
-    const std::string stopFile = run->dir + "/stop";
     auto stopRequested = [&] { return stop.load() || QFileInfo::exists(QString::fromStdString(stopFile)); };
     rec.log("run " + std::to_string(runId) + " (" + run->kind + ") started on " + run->host + ", process " +
             std::to_string(run->pid));
@@ -459,6 +487,11 @@ Result<Run> executeRun(ProjectStore &store, int64_t runId, const std::atomic<boo
     return *run;
 }
 
+namespace {
+constexpr int64_t kFollowTail = 1 << 20;  ///< a new follower starts this far from the end of a long log
+constexpr int64_t kFollowChunk = 4 << 20; ///< at most this much is read per call
+} // namespace
+
 RunFollower::RunFollower(std::string runDir) : m_dir(std::move(runDir)) {}
 
 void RunFollower::read(std::vector<std::string> &lines, std::vector<MetricPoint> &points)
@@ -466,7 +499,17 @@ void RunFollower::read(std::vector<std::string> &lines, std::vector<MetricPoint>
     if (m_dir.empty())
         return;
     std::string text;
-    if (readFileFrom(m_dir + "/log.txt", m_logOffset, text)) {
+    const std::string log = m_dir + "/log.txt";
+    if (m_logOffset == 0) {
+        // A long log is followed from its last part: the window shows the end, not megabytes of history.
+        QFile f(QString::fromStdString(log));
+        if (f.size() > kFollowTail && f.open(QIODevice::ReadOnly) && f.seek(f.size() - kFollowTail)) {
+            const QByteArray partial = f.readLine(); // the rest of a cut line
+            m_logOffset = f.size() - kFollowTail + partial.size();
+            lines.push_back("[… the first " + std::to_string(m_logOffset / 1024) + " KB of the log are in " + log + "]");
+        }
+    }
+    if (readFileFrom(log, m_logOffset, text, kFollowChunk)) {
         size_t start = 0;
         while (start < text.size()) {
             const size_t nl = text.find('\n', start);
@@ -475,7 +518,7 @@ void RunFollower::read(std::vector<std::string> &lines, std::vector<MetricPoint>
         }
     }
     text.clear();
-    if (readFileFrom(m_dir + "/metrics.jsonl", m_metricsOffset, text)) {
+    if (readFileFrom(m_dir + "/metrics.jsonl", m_metricsOffset, text, kFollowChunk)) {
         auto more = parsePoints(text);
         points.insert(points.end(), more.begin(), more.end());
     }

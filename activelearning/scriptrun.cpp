@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -126,6 +127,18 @@ Result<> placeChannel(const std::string &manifest, const fs::path &dir, const st
 
 } // namespace
 
+bool parseNumber(std::string_view text, double &out)
+{
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+        text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+        text.remove_suffix(1);
+    if (!text.empty() && text.front() == '+')
+        text.remove_prefix(1);
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size() && !text.empty();
+}
+
 Result<std::vector<std::string>> prepareRunDirectory(const ScriptRunSpec &s)
 {
     const fs::path root = fs::absolute(s.runDir);
@@ -232,11 +245,11 @@ Result<ScriptRunResult> runScript(const ScriptRunSpec &s)
             for (const auto &[name, re] : metrics) {
                 std::smatch m;
                 if (std::regex_search(line, m, re) && m.size() > 1) {
-                    try {
-                        result.metrics[name].push_back(std::stod(m[1].str()));
+                    double value = 0;
+                    if (parseNumber(m[1].str(), value)) { // not a number: not a value
+                        result.metrics[name].push_back(value);
                         if (s.onMetric)
-                            s.onMetric(name, int(result.metrics[name].size()), result.metrics[name].back());
-                    } catch (...) { // not a number: not a value
+                            s.onMetric(name, int(result.metrics[name].size()), value);
                     }
                 }
             }

@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gw::activelearning {
@@ -43,6 +44,10 @@ struct ScriptRunResult
     double seconds = 0;
     bool succeeded() const { return exitCode == 0 && !stopped; }
 };
+
+/// A number in text as programs write it ("0.93", "1e-3", "-2"), read the same in every locale: all of the text
+/// but surrounding spaces; false when it is not one.
+bool parseNumber(std::string_view text, double &out);
 
 /// Lays out the run directory and the environment (without running anything); the environment as KEY=VALUE.
 Result<std::vector<std::string>> prepareRunDirectory(const ScriptRunSpec &spec);

@@ -2,6 +2,8 @@
 
 #include "activelearning/runexec.h"
 
+#include <QFileInfo>
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -49,12 +51,19 @@ Outcome executeSearch(ProjectStore &store, const Run &search, const RunRequest &
             trial.hyperparameters[k] = v;
         auto child = createRun(store, trial);
         if (!child) {
-            rec.log("trial " + std::to_string(i + 1) + ": " + child.error().message);
-            break;
+            rec.log("trial " + std::to_string(i + 1) + " not run: " + child.error().message);
+            continue;
         }
         child->status = "running";
         child->pid = getpid();
         child->host = hostName();
+        {
+            // Run by this process, as the search is (runProcessAlive tells it from a recycled process id).
+            QFile record(QString::fromStdString(child->dir + "/process.start"));
+            if (record.open(QIODevice::WriteOnly | QIODevice::Truncate))
+                record.write(QByteArray::number(qint64(child->pid)) + ' ' +
+                             QByteArray::number(qint64(processStartTicks(child->pid))));
+        }
         (void)store.updateRun(*child);
         std::string settings;
         for (const auto &[k, v] : (*trials)[i])
@@ -62,17 +71,22 @@ Outcome executeSearch(ProjectStore &store, const Run &search, const RunRequest &
         rec.log("trial " + std::to_string(i + 1) + "/" + std::to_string(trials->size()) + " (run " +
                 std::to_string(child->id) + "): " + settings);
         Recorder childRec(child->dir, {});
-        bool early = false;
+        bool early = false, trialStopped = false;
+        const QString trialStopFile = QString::fromStdString(child->dir + "/stop");
         Outcome o = executeTraining(store, trial, child->dir, childRec, [&](const std::vector<double> &objective) {
             if (stopRequested())
                 return false;
+            if (QFileInfo::exists(trialStopFile)) { // this trial alone was stopped: the search goes on
+                trialStopped = true;
+                return false;
+            }
             early = medianStoppingRule(objective, completed);
             return !early;
         });
         if (o.status == "stopped" && early) {
             o.status = "stopped-early";
             childRec.log("stopped early: its best validation accuracy is below the median of the completed trials");
-        } else if (o.status == "stopped") {
+        } else if (o.status == "stopped" && !trialStopped) {
             userStop = true;
         }
         if (o.status == "done")
@@ -200,12 +214,9 @@ Result<std::vector<std::map<std::string, std::string>>> searchTrials(const RunRe
                 return fail(Error::invalid("range " + name + "=" + text + ": choice:A,B,... needs values"));
         } else if (r.type == "log" || r.type == "linear" || r.type == "int") {
             const size_t second = rest.find(':');
-            try {
-                r.lo = std::stod(rest.substr(0, second));
-                r.hi = second == std::string::npos ? NAN : std::stod(rest.substr(second + 1));
-            } catch (const std::exception &) {
+            if (second == std::string::npos || !parseNumber(rest.substr(0, second), r.lo) ||
+                !parseNumber(rest.substr(second + 1), r.hi))
                 r.hi = NAN;
-            }
             if (!(r.lo < r.hi) || (r.type == "log" && r.lo <= 0))
                 return fail(Error::invalid("range " + name + "=" + text + ": expected " + r.type +
                                            ":MIN:MAX with MIN < MAX" + (r.type == "log" ? " and MIN > 0" : "")));
@@ -220,8 +231,9 @@ Result<std::vector<std::map<std::string, std::string>>> searchTrials(const RunRe
     if (search.method != "random" && search.method != "grid")
         return fail(Error::invalid("search method " + search.method + ": random or grid"));
     const int trials = std::max(1, search.trials);
+    // Every built-in hyperparameter but the learning rate is a whole number, whatever the range's type.
     auto format = [](const Range &r, double x) {
-        if (r.type == "int")
+        if (r.type == "int" || r.name != "learning_rate")
             return std::to_string(int64_t(std::llround(x)));
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.4g", x);

@@ -5,9 +5,13 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include <clocale>
+
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
+    // Qt adopts the user's locale; numbers in files, arguments and logs are always written with a '.'.
+    std::setlocale(LC_NUMERIC, "C");
     QApplication::setApplicationName(QStringLiteral("Groundwork"));
     QApplication::setOrganizationName(QStringLiteral("Groundwork"));
     QApplication::setApplicationVersion(QStringLiteral(GW_VERSION));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <clocale>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -81,6 +82,8 @@ int main(int argc, char **argv)
     }
     std::unique_ptr<QCoreApplication> application =
         gui ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
+    // Qt adopts the user's locale; numbers in files, arguments and logs are always written with a '.'.
+    std::setlocale(LC_NUMERIC, "C");
     QCoreApplication::setApplicationName(QStringLiteral("gw"));
     QCoreApplication::setApplicationVersion(QStringLiteral(GW_VERSION));
     using namespace gw::cli;

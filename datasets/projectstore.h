@@ -181,6 +181,10 @@ public:
     /// Runs of a job, oldest first (jobId 0: all).
     virtual Result<std::vector<Run>> runs(int64_t jobId) const = 0;
     virtual Result<Run> run(int64_t id) const = 0;
+    /// updateRun, but only while the stored run still has one of the two statuses and the given process id
+    /// (another process may have moved it on meanwhile); whether it was updated.
+    virtual Result<bool> updateRunIf(const Run &run, const std::string &status1, const std::string &status2,
+                                     int64_t pid) = 0;
 
     // Project settings everyone sharing the project sees (for example the model automated labeling starts
     // from). An empty value removes the key.

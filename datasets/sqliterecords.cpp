@@ -167,6 +167,30 @@ Result<std::vector<Run>> SqliteStore::runs(int64_t jobId) const
     return selectRuns(kRunsOfJob, jobId);
 }
 
+Result<bool> SqliteStore::updateRunIf(const Run &run, const std::string &status1, const std::string &status2,
+                                      int64_t pid)
+{
+    bool changed = false;
+    auto r = inTransaction([&](SqliteTransaction &) -> Result<> {
+        auto s = prepared("UPDATE runs SET params=?, metrics=?, status=?, finished_us=?, dir=?, pid=?, host=?, "
+                          "job=NULLIF(?, 0) WHERE id=? AND status IN (?, ?) AND COALESCE(pid, 0)=?");
+        if (!s)
+            return fail(s.error());
+        (*s)->bind(1, std::string_view(run.params)).bind(2, std::string_view(run.metrics));
+        (*s)->bind(3, std::string_view(run.status)).bind(4, run.finishedUs);
+        (*s)->bind(5, std::string_view(run.dir)).bind(6, run.pid).bind(7, std::string_view(run.host));
+        (*s)->bind(8, run.jobId).bind(9, run.id).bind(10, std::string_view(status1)).bind(11, std::string_view(status2));
+        (*s)->bind(12, pid);
+        if (auto e = (*s)->exec(); !e)
+            return e;
+        changed = sqlite3_changes(m_db) > 0;
+        return {};
+    });
+    if (!r)
+        return fail(r.error());
+    return changed;
+}
+
 Result<Run> SqliteStore::run(int64_t id) const
 {
     auto found = selectRuns(kRunById, id);

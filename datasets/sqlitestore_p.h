@@ -272,6 +272,8 @@ public:
     Result<> updateRun(const Run &run) override;
     Result<std::vector<Run>> runs(int64_t jobId) const override;
     Result<Run> run(int64_t id) const override;
+    Result<bool> updateRunIf(const Run &run, const std::string &status1, const std::string &status2,
+                             int64_t pid) override;
     Result<std::string> setting(const std::string &key) const override;
     Result<> setSetting(const std::string &key, const std::string &value) override;
 

@@ -199,31 +199,45 @@ Result<> RowClassifier::save(const std::string &path, const std::string &metadat
                 module.register_parameter("l" + std::to_string(i) + "_" + name, t.detach().clone(), buffer);
             };
             std::string line;
+            auto pair = [](const auto *a) { return "[" + std::to_string((**a)[0]) + ", " + std::to_string((**a)[1]) + "]"; };
+            auto optionalBias = [&](const torch::Tensor &bias) {
+                if (!bias.defined())
+                    return std::string("None");
+                attribute("bias", bias, false);
+                return l + "bias";
+            };
             if (auto *conv = children[i]->as<torch::nn::Conv2d>()) {
+                const auto *padding = c10::get_if<torch::ExpandingArray<2>>(&conv->options.padding());
+                if (!padding)
+                    return fail(Error::internal("cannot write a convolution with 'same'/'valid' padding as TorchScript"));
                 attribute("weight", conv->weight, false);
-                if (conv->bias.defined())
-                    attribute("bias", conv->bias, false);
-                line = "x = torch.conv2d(x, " + l + "weight, " + (conv->bias.defined() ? l + "bias" : "None") +
-                       ", [1, 1], [1, 1])";
+                const std::string bias = optionalBias(conv->bias);
+                line = "x = torch.conv2d(x, " + l + "weight, " + bias + ", " + pair(&conv->options.stride()) + ", " +
+                       pair(padding) + ", " + pair(&conv->options.dilation()) + ", " +
+                       std::to_string(conv->options.groups()) + ")";
             } else if (auto *bn = children[i]->as<torch::nn::BatchNorm2d>()) {
                 attribute("weight", bn->weight, false);
                 attribute("bias", bn->bias, false);
                 attribute("running_mean", bn->running_mean, true);
                 attribute("running_var", bn->running_var, true);
+                char eps[32];
+                std::snprintf(eps, sizeof eps, "%.9g", bn->options.eps());
                 line = "x = torch.batch_norm(x, " + l + "weight, " + l + "bias, " + l + "running_mean, " + l +
-                       "running_var, False, 0.1, 1e-05, False)";
+                       "running_var, False, 0.0, " + eps + ", False)";
             } else if (children[i]->as<torch::nn::ReLU>()) {
                 line = "x = torch.relu(x)";
-            } else if (children[i]->as<torch::nn::MaxPool2d>()) {
-                line = "x = torch.max_pool2d(x, [2, 2])";
+            } else if (auto *pool = children[i]->as<torch::nn::MaxPool2d>()) {
+                line = "x = torch.max_pool2d(x, " + pair(&pool->options.kernel_size()) + ", " +
+                       pair(&pool->options.stride()) + ", " + pair(&pool->options.padding()) + ", " +
+                       pair(&pool->options.dilation()) + ", " + (pool->options.ceil_mode() ? "True" : "False") + ")";
             } else if (children[i]->as<torch::nn::Dropout>()) {
                 continue; // identity at inference
-            } else if (children[i]->as<torch::nn::Flatten>()) {
-                line = "x = torch.flatten(x, 1)";
+            } else if (auto *flatten = children[i]->as<torch::nn::Flatten>()) {
+                line = "x = torch.flatten(x, " + std::to_string(flatten->options.start_dim()) + ", " +
+                       std::to_string(flatten->options.end_dim()) + ")";
             } else if (auto *linear = children[i]->as<torch::nn::Linear>()) {
                 attribute("weight", linear->weight, false);
-                attribute("bias", linear->bias, false);
-                line = "x = torch.linear(x, " + l + "weight, " + l + "bias)";
+                line = "x = torch.linear(x, " + l + "weight, " + optionalBias(linear->bias) + ")";
             } else {
                 return fail(Error::internal("cannot write a " + children[i]->name() + " layer as TorchScript"));
             }

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <signal.h>
 #include <cstdio>
 
 namespace gw::cli {
@@ -20,21 +21,41 @@ std::atomic<bool> g_stop{false};
 
 void onStopSignal(int) { g_stop = true; }
 
+/// SIGINT and SIGTERM ask the run to stop (it records itself as stopped); a second one ends it at once.
+void installStopHandlers()
+{
+    struct sigaction action = {};
+    action.sa_handler = onStopSignal;
+    action.sa_flags = SA_RESETHAND;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
 /// Runs a created run here (foreground: log on stdout, Ctrl+C stops it) or hands it to a detached process.
 int startRun(datasets::ProjectStore &store, const datasets::Run &run, bool detach, bool echo = true)
 {
     if (detach) {
         auto pid = launchRun(store, run.id, gwProgram());
-        if (!pid)
+        if (!pid) {
+            datasets::Run failed = run;
+            json::Object metrics;
+            metrics.set("failure", pid.error().message);
+            failed.metrics = json::toString(json::Value(std::move(metrics)));
+            failed.status = "failed";
+            failed.finishedUs = datasets::nowUs();
+            (void)store.updateRunIf(failed, "queued", "queued", 0);
             return report(pid.error());
+        }
         std::printf("%lld\n", static_cast<long long>(run.id));
         std::fprintf(stderr, "gw: run %lld started in process %lld; follow it in %s/log.txt, stop it with gw stop\n",
                      static_cast<long long>(run.id), static_cast<long long>(*pid), run.dir.c_str());
         return ExitOk;
     }
-    g_stop = false;
-    std::signal(SIGINT, onStopSignal);
-    std::signal(SIGTERM, onStopSignal);
+    if (echo) { // run-exec installed its handlers first thing, and may have been asked to stop already
+        g_stop = false;
+        installStopHandlers();
+    }
     std::function<void(const std::string &)> print;
     if (echo)
         print = [](const std::string &line) {
@@ -165,6 +186,9 @@ int cmdRunScript(const QStringList &args)
 
 int cmdRunExec(const QStringList &args)
 {
+    // A stop can come at once: from here on SIGTERM is a request the run records, never a silent death.
+    g_stop = false;
+    installStopHandlers();
     QCommandLineParser p;
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT RUN"),

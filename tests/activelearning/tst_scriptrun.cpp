@@ -95,6 +95,18 @@ echo trained > "$SM_MODEL_DIR/model.txt"
         QVERIFY2(bad.error().message.find("bad.manifest:2") != std::string::npos, bad.error().message.c_str());
     }
 
+    void numbersReadTheSameInEveryLocale()
+    {
+        double x = 0;
+        QVERIFY(parseNumber("0.93", x) && x == 0.93);
+        QVERIFY(parseNumber(" 1e-3 ", x) && x == 1e-3);
+        QVERIFY(parseNumber("+2", x) && x == 2);
+        QVERIFY(!parseNumber("1,5", x));
+        QVERIFY(!parseNumber("0.5s", x));
+        QVERIFY(!parseNumber("", x));
+        QVERIFY(!parseNumber("nan?", x));
+    }
+
     void failureReasonAndExitCode()
     {
         QTemporaryDir dir;

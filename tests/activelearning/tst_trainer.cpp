@@ -158,6 +158,15 @@ private Q_SLOTS:
             QVERIFY(t.at("batch_size") == "32" || t.at("batch_size") == "64");
         }
 
+        // Whole-number hyperparameters stay whole whatever the range's type.
+        RunRequest epochs = random;
+        epochs.ranges = {{"epochs", "linear:5:30"}, {"batch_size", "log:16:256"}};
+        auto whole = activelearning::searchTrials(epochs, 3);
+        QVERIFY(whole.has_value());
+        for (const auto &t : *whole)
+            QVERIFY(t.at("epochs").find_first_not_of("0123456789") == std::string::npos &&
+                    t.at("batch_size").find_first_not_of("0123456789") == std::string::npos);
+
         RunRequest bad = random;
         bad.ranges = {{"learning_rate", "log:0:1"}};
         QVERIFY(!activelearning::searchTrials(bad, 1));

@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QScopeGuard>
 #include <QTest>
 
 #include <signal.h>
@@ -267,6 +268,91 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!runProcessAlive(running), 5000);
         GW_VERIFY_OK(refreshRuns(*d.store));
         QCOMPARE(d.store->run(hurried->id)->status, std::string("failed"));
+    }
+
+    void stoppingATrialLetsTheSearchGoOn()
+    {
+        QTemporaryDir dir;
+        test::Digits d;
+        const int64_t version = digitsVersion(dir, 10, d);
+        if (QTest::currentTestFailed())
+            return;
+        RunRequest search;
+        search.kind = "search";
+        search.versionId = version;
+        search.hyperparameters = {{"epochs", "100000"}, {"patience", "100000"}, {"image_size", "32"}};
+        search.method = "grid";
+        search.ranges = {{"batch_size", "choice:8,16,32"}};
+        auto run = createRun(*d.store, search);
+        GW_VERIFY_OK(run);
+        auto searchPid = launchRun(*d.store, run->id, gwProgram());
+        GW_VERIFY_OK(searchPid);
+        // Whatever happens below, the endless search does not outlive the test.
+        const auto cleanup = qScopeGuard([pid = *searchPid] { ::kill(pid_t(pid), SIGKILL); });
+        auto trialOf = [&](int n) -> std::optional<Run> {
+            int seen = 0;
+            const auto all = d.store->runs(0); // kept: a range-for over *runs(0) would outlive its Result
+            for (const Run &r : all.value_or(std::vector<Run>{}))
+                if (r.parent == run->id && ++seen == n)
+                    return r;
+            return std::nullopt;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(trialOf(1) && trialOf(1)->status == "running", 60000);
+        QVERIFY(runProcessAlive(*trialOf(1))); // a trial lives in the search's process
+        GW_VERIFY_OK(stopRun(*d.store, trialOf(1)->id));
+        QTRY_VERIFY_WITH_TIMEOUT(trialOf(2) && trialOf(2)->status == "running", 60000);
+        QCOMPARE(trialOf(1)->status, std::string("stopped"));
+        QCOMPARE(d.store->run(run->id)->status, std::string("running"));
+        GW_VERIFY_OK(stopRun(*d.store, run->id));
+        QCOMPARE(waitForEnd(*d.store, run->id).status, std::string("stopped"));
+        QCOMPARE(trialOf(2)->status, std::string("stopped"));
+        QVERIFY(!trialOf(3)); // no trial after a stopped search
+    }
+
+    void aLongLogIsFollowedFromItsEnd()
+    {
+        QTemporaryDir dir;
+        std::string log;
+        for (int i = 0; i < 100000; ++i)
+            log += "line " + std::to_string(i) + " of a chatty training script\n"; // ~3.7 MB
+        test::writeFile(test::path(dir, "log.txt"), log);
+        RunFollower follow(dir.path().toStdString());
+        std::vector<std::string> lines;
+        std::vector<MetricPoint> points;
+        follow.read(lines, points);
+        QVERIFY(lines.size() > 1000 && lines.size() < 40000); // the last megabyte, not all of it
+        QVERIFY(lines.front().find("of the log are in") != std::string::npos);
+        QCOMPARE(lines.back(), std::string("line 99999 of a chatty training script"));
+        QVERIFY(lines[1].rfind("line ", 0) == 0); // whole lines only
+        lines.clear();
+        QFile f(dir.path() + QStringLiteral("/log.txt"));
+        QVERIFY(f.open(QIODevice::Append));
+        f.write("one more\n");
+        f.close();
+        follow.read(lines, points);
+        QCOMPARE(lines, std::vector<std::string>{"one more"});
+    }
+
+    void aQueuedRunStoppedBeforeItStartsNeverStarts()
+    {
+        QTemporaryDir dir;
+        auto store = test::newProject(test::path(dir, "p.gwproj"));
+        RunRequest request;
+        request.kind = "script";
+        request.command = "echo should not run";
+        auto run = createRun(*store, request);
+        GW_VERIFY_OK(run);
+        GW_VERIFY_OK(stopRun(*store, run->id));
+        QCOMPARE(store->run(run->id)->status, std::string("stopped"));
+        QVERIFY(!launchRun(*store, run->id, gwProgram()));
+        // Nor is a process with a recycled id taken for a run: this test is alive, but it is not that run.
+        Run impostor = *store->run(run->id);
+        impostor.status = "running";
+        impostor.pid = getpid();
+        impostor.host = hostName();
+        QVERIFY(!runProcessAlive(impostor));
+        test::writeFile(impostor.dir + "/process.start", std::to_string(getpid()) + " 1");
+        QVERIFY(!runProcessAlive(impostor)); // recorded with another start time
     }
 
     void searchRecordsItsTrialsAndWarmStartsAutomatedLabeling()
