@@ -150,16 +150,22 @@ Result<int64_t> SqliteStore::addRun(const Run &run)
 Result<> SqliteStore::updateRun(const Run &run)
 {
     return inTransaction([&](SqliteTransaction &) -> Result<> {
-        auto s = prepared("UPDATE runs SET params=?, metrics=?, status=?, finished_us=?, dir=?, pid=?, host=?, "
-                          "job=NULLIF(?, 0) WHERE id=?");
+        auto s = prepared("UPDATE runs SET params=?1, metrics=?2, status=?3, finished_us=?4, dir=?5, pid=?6, host=?7, "
+                          "job=NULLIF(?8, 0) WHERE id=?9");
         if (!s)
             return fail(s.error());
-        (*s)->bind(1, std::string_view(run.params)).bind(2, std::string_view(run.metrics));
-        (*s)->bind(3, std::string_view(run.status)).bind(4, run.finishedUs);
-        (*s)->bind(5, std::string_view(run.dir)).bind(6, run.pid).bind(7, std::string_view(run.host));
-        (*s)->bind(8, run.jobId).bind(9, run.id);
+        bindRun(**s, run);
         return (*s)->exec();
     });
+}
+
+/// The columns an update writes, ?1 to ?9 (the id last).
+void SqliteStore::bindRun(Statement &s, const Run &run)
+{
+    s.bind(1, std::string_view(run.params)).bind(2, std::string_view(run.metrics));
+    s.bind(3, std::string_view(run.status)).bind(4, run.finishedUs);
+    s.bind(5, std::string_view(run.dir)).bind(6, run.pid).bind(7, std::string_view(run.host));
+    s.bind(8, run.jobId).bind(9, run.id);
 }
 
 Result<std::vector<Run>> SqliteStore::runs(int64_t jobId) const
@@ -172,15 +178,12 @@ Result<bool> SqliteStore::updateRunIf(const Run &run, const std::string &status1
 {
     bool changed = false;
     auto r = inTransaction([&](SqliteTransaction &) -> Result<> {
-        auto s = prepared("UPDATE runs SET params=?, metrics=?, status=?, finished_us=?, dir=?, pid=?, host=?, "
-                          "job=NULLIF(?, 0) WHERE id=? AND status IN (?, ?) AND COALESCE(pid, 0)=?");
+        auto s = prepared("UPDATE runs SET params=?1, metrics=?2, status=?3, finished_us=?4, dir=?5, pid=?6, host=?7, "
+                          "job=NULLIF(?8, 0) WHERE id=?9 AND status IN (?10, ?11) AND COALESCE(pid, 0)=?12");
         if (!s)
             return fail(s.error());
-        (*s)->bind(1, std::string_view(run.params)).bind(2, std::string_view(run.metrics));
-        (*s)->bind(3, std::string_view(run.status)).bind(4, run.finishedUs);
-        (*s)->bind(5, std::string_view(run.dir)).bind(6, run.pid).bind(7, std::string_view(run.host));
-        (*s)->bind(8, run.jobId).bind(9, run.id).bind(10, std::string_view(status1)).bind(11, std::string_view(status2));
-        (*s)->bind(12, pid);
+        bindRun(**s, run);
+        (*s)->bind(10, std::string_view(status1)).bind(11, std::string_view(status2)).bind(12, pid);
         if (auto e = (*s)->exec(); !e)
             return e;
         changed = sqlite3_changes(m_db) > 0;

@@ -285,6 +285,7 @@ public:
     static constexpr const char *kRunById = GW_RUN_COLUMNS "WHERE id=?1";
 #undef GW_RUN_COLUMNS
 
+    static void bindRun(Statement &s, const Run &run);
     /// The runs a cached statement (kRunsOfJob, kRunById) selects.
     Result<std::vector<Run>> selectRuns(const char *query, int64_t arg) const;
     Result<std::vector<Change>> changes() const override;
