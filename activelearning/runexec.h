@@ -19,7 +19,6 @@ bool isBuiltInHyperparameter(const std::string &name);
 std::string knownHyperparameters();
 json::Object stringMap(const std::map<std::string, std::string> &m);
 std::map<std::string, std::string> readStringMap(const json::Value *v);
-std::string fixed(double v, int decimals = 4);
 
 /// Appends a run's log lines and metric points to its files as they come (flushed at once: the app and other
 /// machines read them while the run goes on).

@@ -62,12 +62,6 @@ std::map<std::string, std::string> readStringMap(const json::Value *v)
     return out;
 }
 
-std::string fixed(double v, int decimals)
-{
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
 
 Result<TrainingSpec> trainingSpec(const ProjectStore &store, const RunRequest &r, const std::string &dir)
 {
@@ -96,7 +90,7 @@ Result<TrainingSpec> trainingSpec(const ProjectStore &store, const RunRequest &r
                                 : k == "image_size" ? 4096 : 100000;
             if (integral && k != "augment" && (!(x >= (k == "seed" ? 0 : 1) && x <= most) || x != std::floor(x)))
                 return fail(Error::invalid("hyperparameter " + k + "=" + v + ": expected a whole number from " +
-                                           (k == "seed" ? "0" : "1") + " to " + fixed(most, 0)));
+                                           (k == "seed" ? "0" : "1") + " to " + formatNumber(most, 0)));
             if (k == "learning_rate" && !(x > 0 && x < 10))
                 return fail(Error::invalid("hyperparameter learning_rate=" + v + ": expected a number in (0, 10)"));
             if (k == "epochs")
@@ -476,7 +470,7 @@ Result<Run> executeRun(ProjectStore &store, int64_t runId, const std::atomic<boo
         artifacts.emplace_back(std::move(a));
     }
     o.metrics.set("artifacts", std::move(artifacts));
-    rec.log("run " + std::to_string(runId) + " " + o.status + " after " + fixed(rec.seconds(), 1) + " s");
+    rec.log("run " + std::to_string(runId) + " " + o.status + " after " + formatNumber(rec.seconds(), 1) + " s");
     run->status = o.status;
     if (o.jobId)
         run->jobId = o.jobId;
@@ -547,11 +541,11 @@ std::string runMetricText(const Run &run, const std::string &metric)
     if (!v)
         return {};
     if (v->isNumber())
-        return v->isInt() ? std::to_string(v->toInt()) : fixed(v->toDouble(), 4);
+        return v->isInt() ? std::to_string(v->toInt()) : formatNumber(v->toDouble(), 4);
     if (v->isString())
         return v->toString();
     if (v->isArray() && !v->toArray().empty() && v->toArray().back().isNumber())
-        return fixed(v->toArray().back().toDouble(), 4); // a script's metric: its last value
+        return formatNumber(v->toArray().back().toDouble(), 4); // a script's metric: its last value
     return {};
 }
 
@@ -603,7 +597,7 @@ std::vector<ComparisonRow> compareRuns(const std::vector<Run> &runs)
         row(metric == "epochs" ? "epochs run" : metric,
             [&metric](const Run &r, const RunRequest &) { return runMetricText(r, metric); });
     row("failure", [](const Run &r, const RunRequest &) { return runMetricText(r, "failure"); });
-    row("seconds", [](const Run &r, const RunRequest &) { return fixed(runSeconds(r), 1); });
+    row("seconds", [](const Run &r, const RunRequest &) { return formatNumber(runSeconds(r), 1); });
     return rows;
 }
 

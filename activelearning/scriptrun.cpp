@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QSaveFile>
 #include <QThread>
 
 #include <signal.h>
@@ -25,13 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Result<> writeText(const fs::path &path, const std::string &text)
-{
-    QFile f(QString::fromStdString(path.string()));
-    if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), qint64(text.size())) != qint64(text.size()))
-        return fail(Error::io(path.string() + ": cannot write"));
-    return {};
-}
 
 std::string upper(std::string s)
 {
@@ -127,6 +121,21 @@ Result<> placeChannel(const std::string &manifest, const fs::path &dir, const st
 
 } // namespace
 
+std::string formatNumber(double v, int decimals)
+{
+    char buf[64];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+    return ec == std::errc() ? std::string(buf, end) : std::string("nan");
+}
+
+Result<> writeFileAtomically(const std::string &path, const std::string &text)
+{
+    QSaveFile f(QString::fromStdString(path));
+    if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), qint64(text.size())) != qint64(text.size()) || !f.commit())
+        return fail(Error::io(path + ": cannot write" + (f.errorString().isEmpty() ? "" : ": " + f.errorString().toStdString())));
+    return {};
+}
+
 bool parseNumber(std::string_view text, double &out)
 {
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
@@ -174,12 +183,12 @@ Result<std::vector<std::string>> prepareRunDirectory(const ScriptRunSpec &s)
     resources.set("hosts", json::Array{json::Value("algo-1")});
     resources.set("network_interface_name", "lo");
     const std::string hpsText = json::toString(json::Value(hps));
-    if (auto r = writeText(root / "input/config/hyperparameters.json", hpsText); !r)
+    if (auto r = writeFileAtomically((root / "input/config/hyperparameters.json").string(), hpsText); !r)
         return fail(r.error());
-    if (auto r = writeText(root / "input/config/inputdataconfig.json", json::toString(json::Value(std::move(dataConfig))));
+    if (auto r = writeFileAtomically((root / "input/config/inputdataconfig.json").string(), json::toString(json::Value(std::move(dataConfig))));
         !r)
         return fail(r.error());
-    if (auto r = writeText(root / "input/config/resourceconfig.json", json::toString(json::Value(std::move(resources))));
+    if (auto r = writeFileAtomically((root / "input/config/resourceconfig.json").string(), json::toString(json::Value(std::move(resources))));
         !r)
         return fail(r.error());
     env.push_back("SM_MODEL_DIR=" + (root / "model").string());

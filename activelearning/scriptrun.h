@@ -49,6 +49,11 @@ struct ScriptRunResult
 /// but surrounding spaces; false when it is not one.
 bool parseNumber(std::string_view text, double &out);
 
+/// A number with a fixed count of decimals ("0.9760"), written the same in every locale.
+std::string formatNumber(double v, int decimals = 4);
+/// Writes a whole file or nothing (a temporary file renamed into place).
+Result<> writeFileAtomically(const std::string &path, const std::string &text);
+
 /// Lays out the run directory and the environment (without running anything); the environment as KEY=VALUE.
 Result<std::vector<std::string>> prepareRunDirectory(const ScriptRunSpec &spec);
 /// Prepares the run directory, runs the command to its end (or until shouldStop), and reports.

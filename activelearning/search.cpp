@@ -110,7 +110,7 @@ Outcome executeSearch(ProjectStore &store, const Run &search, const RunRequest &
             row.set("test_accuracy", test->find("accuracy")->toDouble());
         table.emplace_back(std::move(row));
         rec.metric("trial_validation_accuracy", int(i + 1), best);
-        rec.log("trial " + std::to_string(i + 1) + " " + o.status + ": best validation_accuracy=" + fixed(best) +
+        rec.log("trial " + std::to_string(i + 1) + " " + o.status + ": best validation_accuracy=" + formatNumber(best) +
                 " after " + std::to_string(o.objective.size()) + " epochs");
         if (o.status == "done" && best > bestValue) {
             bestValue = best;
@@ -137,8 +137,8 @@ Outcome executeSearch(ProjectStore &store, const Run &search, const RunRequest &
         std::snprintf(line, sizeof line, "  %6lld  %-13s %6lld  %-19s %-13s %s",
                       static_cast<long long>(row->find("run")->toInt()), row->find("status")->toString().c_str(),
                       static_cast<long long>(row->find("epochs")->toInt()),
-                      fixed(row->find("validation_accuracy")->toDouble()).c_str(),
-                      test ? fixed(test->toDouble()).c_str() : "-", settings.c_str());
+                      formatNumber(row->find("validation_accuracy")->toDouble()).c_str(),
+                      test ? formatNumber(test->toDouble()).c_str() : "-", settings.c_str());
         rec.log(line);
     }
     out.metrics.set("objective", "validation_accuracy");
@@ -147,7 +147,7 @@ Outcome executeSearch(ProjectStore &store, const Run &search, const RunRequest &
     if (bestRun) {
         out.metrics.set("best_run", bestRun);
         out.metrics.set("validation_accuracy", bestValue);
-        rec.log("best: run " + std::to_string(bestRun) + " with validation_accuracy=" + fixed(bestValue));
+        rec.log("best: run " + std::to_string(bestRun) + " with validation_accuracy=" + formatNumber(bestValue));
     }
     out.status = userStop ? "stopped" : bestRun ? "done" : "failed";
     if (!bestRun && !userStop)

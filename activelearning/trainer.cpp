@@ -1,11 +1,11 @@
 #include "activelearning/trainer.h"
 
 #include "activelearning/imagecache.h"
+#include "activelearning/scriptrun.h"
 #include "datasets/media.h"
 
 #include <QDir>
 #include <QFile>
-#include <QSaveFile>
 
 #include <algorithm>
 #include <chrono>
@@ -237,20 +237,6 @@ Result<VersionData> readVersion(ProjectStore &store, const TrainingSpec &spec, c
     return d;
 }
 
-bool writeText(const std::string &path, const std::string &text)
-{
-    QSaveFile f(QString::fromStdString(path));
-    return f.open(QIODevice::WriteOnly) && f.write(text.data(), qint64(text.size())) == qint64(text.size()) &&
-           f.commit();
-}
-
-std::string fixed(double v, int decimals = 4)
-{
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
-
 } // namespace
 
 json::Value toJson(const TrainingResult &r)
@@ -378,10 +364,10 @@ Result<TrainingResult> trainClassifier(ProjectStore &store, const TrainingSpec &
         options, [&](const EpochReport &e) {
             curve.push_back(e);
             std::string line = "epoch " + std::to_string(e.epoch) + "/" + std::to_string(e.maxEpochs) +
-                               " train_loss=" + fixed(e.trainLoss);
+                               " train_loss=" + formatNumber(e.trainLoss);
             if (!std::isnan(e.validationLoss))
-                line += " validation_loss=" + fixed(e.validationLoss) +
-                        " validation_accuracy=" + fixed(e.validationAccuracy) + (e.best ? " (best)" : "");
+                line += " validation_loss=" + formatNumber(e.validationLoss) +
+                        " validation_accuracy=" + formatNumber(e.validationAccuracy) + (e.best ? " (best)" : "");
             say(line);
             return !events.epoch || events.epoch(e);
         });
@@ -396,7 +382,7 @@ Result<TrainingResult> trainClassifier(ProjectStore &store, const TrainingSpec &
         say("stopped after epoch " + std::to_string(r.train.epochs) + ": the best epoch so far is the model");
     r.epochsPerSecond = r.train.seconds > 0 ? r.train.epochs / r.train.seconds : 0;
     say("best epoch " + std::to_string(r.train.bestEpoch) + " of " + std::to_string(r.train.epochs) + "; " +
-        fixed(r.epochsPerSecond, 2) + " epochs/s");
+        formatNumber(r.epochsPerSecond, 2) + " epochs/s");
 
     if (!data->test.rows.empty()) {
         auto logits = (*model)->logits(data->test.rows);
@@ -409,7 +395,7 @@ Result<TrainingResult> trainClassifier(ProjectStore &store, const TrainingSpec &
             predicted.push_back(int(std::max_element(row, row + k) - row));
         }
         r.test = classificationReport(data->test.labels, predicted, r.classes);
-        say("test: accuracy=" + fixed(r.test->accuracy) + " macro_f1=" + fixed(r.test->macroF1) + " on " +
+        say("test: accuracy=" + formatNumber(r.test->accuracy) + " macro_f1=" + formatNumber(r.test->macroF1) + " on " +
             std::to_string(r.test->items) + " items");
     } else {
         say("the version has no test split: no test evaluation");
@@ -437,8 +423,8 @@ Result<TrainingResult> trainClassifier(ProjectStore &store, const TrainingSpec &
         }
         if (auto saved = (*model)->save(r.modelPath, json::toString(json::Value(std::move(meta)))); !saved)
             return fail(saved.error());
-        if (!writeText(r.metricsPath, json::toString(toJson(r)) + "\n"))
-            return fail(Error::io(r.metricsPath + ": cannot write the metrics"));
+        if (auto written = writeFileAtomically(r.metricsPath, json::toString(toJson(r)) + "\n"); !written)
+            return fail(written.error());
         say("model: " + r.modelPath);
     }
     return r;

@@ -4,6 +4,7 @@
 
 #include "datasets/projectstore.h"
 
+#include <QDir>
 #include <QFile>
 #include <QString>
 #include <QTemporaryDir>
@@ -38,6 +39,18 @@ inline std::unique_ptr<datasets::ProjectStore> newProject(const std::string &pat
     if (!s)
         qFatal("cannot create project %s: %s", path.c_str(), s.error().message.c_str());
     return std::move(*s);
+}
+
+/// Processes (of this machine) one of whose arguments is exactly `argument`.
+inline int processesWithArgument(const QByteArray &argument)
+{
+    int n = 0;
+    for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        QFile f(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        if (pid.at(0).isDigit() && f.open(QIODevice::ReadOnly) && f.readAll().split('\0').contains(argument))
+            ++n;
+    }
+    return n;
 }
 
 inline QString goldenDir()

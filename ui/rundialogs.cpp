@@ -53,11 +53,6 @@ Result<std::vector<std::pair<std::string, std::string>>> readLines(const QString
     return out;
 }
 
-QString formatNumber(double v)
-{
-    return QString::number(v, 'g', 6);
-}
-
 } // namespace
 
 LaunchRunDialog::LaunchRunDialog(const std::vector<DatasetVersion> &versions, QWidget *parent) : QDialog(parent)
@@ -204,7 +199,7 @@ Result<RunRequest> LaunchRunDialog::request() const
     r.hyperparameters["seed"] = std::to_string(m_seed->value());
     r.hyperparameters["image_size"] = std::to_string(m_imageSize->value());
     if (m_learningRate->value() > 0)
-        r.hyperparameters["learning_rate"] = formatNumber(m_learningRate->value()).toStdString();
+        r.hyperparameters["learning_rate"] = QString::number(m_learningRate->value(), 'g', 6).toStdString();
     if (m_search->isChecked()) {
         r.kind = "search";
         r.method = m_method->currentData().toString().toStdString();

@@ -190,8 +190,15 @@ void TrainingView::refresh()
 {
     if (!m_store)
         return;
-    (void)refreshRuns(*m_store); // runs whose process died since the last look
     reloadRuns(false);
+    // A run of this host whose process died since the last look is marked failed (refreshRuns reads the
+    // runs again, so only when the list just read has one).
+    const bool dead = std::any_of(m_runs.begin(), m_runs.end(), [](const Run &r) {
+        return (r.status == "running" || r.status == "queued") && r.pid > 0 && r.host == hostName() &&
+               !runProcessAlive(r);
+    });
+    if (dead && refreshRuns(*m_store).value_or(0) > 0)
+        reloadRuns(false);
     follow();
 }
 

@@ -1,5 +1,7 @@
 #include "activelearning/torch/training.h"
 
+#include <torch/torch.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -8,6 +10,9 @@
 
 namespace gw::activelearning::torchtraining {
 
+namespace {
+
+/// Copies of a module's parameters and buffers, and putting them back.
 std::vector<torch::Tensor> snapshot(const torch::nn::Module &module)
 {
     std::vector<torch::Tensor> copy;
@@ -27,6 +32,8 @@ void restore(torch::nn::Module &module, const std::vector<torch::Tensor> &copy)
     for (auto &b : module.buffers())
         b.copy_(copy[i++]);
 }
+
+} // namespace
 
 Result<TrainReport> earlyStoppingLoop(torch::nn::Module &module, size_t trainRows, bool validate,
                                       const ModelOptions &opt,

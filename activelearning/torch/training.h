@@ -1,22 +1,20 @@
 #pragma once
 
 // What the torch models share when they train: epochs over a shuffled order, a validation pass after each,
-// early stopping on the validation loss with the best epoch's weights kept, and progress reports. One of the
-// few headers that include libtorch (activelearning/torch/ only).
+// early stopping on the validation loss with the best epoch's weights kept, and progress reports. The module
+// is only named here, so the header does not pull libtorch into its includers.
 
 #include "activelearning/models.h"
-
-#include <torch/torch.h>
 
 #include <functional>
 #include <utility>
 #include <vector>
 
-namespace gw::activelearning::torchtraining {
+namespace torch::nn {
+class Module;
+} // namespace torch::nn
 
-/// Copies of a module's parameters and buffers, and putting them back.
-std::vector<torch::Tensor> snapshot(const torch::nn::Module &module);
-void restore(torch::nn::Module &module, const std::vector<torch::Tensor> &copy);
+namespace gw::activelearning::torchtraining {
 
 /// Runs the epochs: `trainEpoch(order)` is one pass in that order of the training rows (it returns the mean
 /// training loss), `evaluate()` the validation loss and accuracy (called only when `validate`). Stops after

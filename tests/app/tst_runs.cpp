@@ -56,20 +56,6 @@ Run waitForStatus(ProjectStore &store, int64_t id, const std::string &status, in
     return r;
 }
 
-/// Processes whose command line contains every one of the given arguments.
-int processesWith(const QByteArray &argument)
-{
-    int n = 0;
-    for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        if (!pid.at(0).isDigit())
-            continue;
-        QFile f(QStringLiteral("/proc/%1/cmdline").arg(pid));
-        if (f.open(QIODevice::ReadOnly) && f.readAll().split('\0').contains(argument))
-            ++n;
-    }
-    return n;
-}
-
 json::Value metricsOf(const Run &r)
 {
     json::Value v;
@@ -190,7 +176,7 @@ private Q_SLOTS:
         auto run = createRun(*store, request);
         GW_VERIFY_OK(run);
         GW_VERIFY_OK(launchRun(*store, run->id, gwProgram()));
-        QTRY_VERIFY_WITH_TIMEOUT(processesWith("3071") == 1 && processesWith("3072") == 1, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(test::processesWithArgument("3071") == 1 && test::processesWithArgument("3072") == 1, 20000);
         const Run running = waitForStatus(*store, run->id, "running");
         QCOMPARE(running.status, std::string("running"));
         // Detached: not a child of the launching program (the app), in a session of its own — closing the app or
@@ -204,7 +190,7 @@ private Q_SLOTS:
         GW_VERIFY_OK(stopRun(*store, run->id));
         const Run stopped = waitForEnd(*store, run->id, 30000);
         QCOMPARE(stopped.status, std::string("stopped"));
-        QTRY_VERIFY_WITH_TIMEOUT(processesWith("3071") == 0 && processesWith("3072") == 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(test::processesWithArgument("3071") == 0 && test::processesWithArgument("3072") == 0, 10000);
         QVERIFY(!runProcessAlive(stopped)); // the run's own process is gone too
     }
 
@@ -231,7 +217,7 @@ private Q_SLOTS:
         QVERIFY2(runMetricText(failed, "failure").find("crashed or was killed") != std::string::npos,
                  failed.metrics.c_str());
         // The script it left running is stopped with it.
-        QTRY_VERIFY_WITH_TIMEOUT(processesWith("3073") == 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(test::processesWithArgument("3073") == 0, 10000);
     }
 
     void builtInTrainingStopsAtTheEpochOrAtOnceWhenAskedTwice()

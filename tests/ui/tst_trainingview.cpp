@@ -27,17 +27,6 @@ using namespace gw::ui;
 
 namespace {
 
-int processesWith(const QByteArray &argument)
-{
-    int n = 0;
-    for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        QFile f(QStringLiteral("/proc/%1/cmdline").arg(pid));
-        if (pid.at(0).isDigit() && f.open(QIODevice::ReadOnly) && f.readAll().split('\0').contains(argument))
-            ++n;
-    }
-    return n;
-}
-
 QString statusOf(const TrainingView &view, int64_t runId)
 {
     QTableWidget *t = view.runsTable();
@@ -157,7 +146,7 @@ private Q_SLOTS:
             id = *launched;
             QTRY_COMPARE_WITH_TIMEOUT(statusOf(first, id), QStringLiteral("running"), 20000);
         } // the window closes; the run goes on
-        QVERIFY(processesWith("3081") == 1);
+        QVERIFY(test::processesWithArgument("3081") == 1);
         TrainingView second;
         second.show();
         second.setProject(QString::fromStdString(m_digits.store->path()), QStringLiteral("digit"));
@@ -167,7 +156,7 @@ private Q_SLOTS:
         QVERIFY(second.statusLabel()->text().contains(QStringLiteral("in progress")));
         second.stopSelected();
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(second, id), QStringLiteral("stopped"), 30000);
-        QTRY_COMPARE_WITH_TIMEOUT(processesWith("3081"), 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(test::processesWithArgument("3081"), 0, 10000);
     }
 
     void compareAndUseForAutomatedLabeling()

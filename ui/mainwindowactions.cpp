@@ -1,0 +1,181 @@
+// MainWindow's actions, menus and tool bar: every command with its key (labeling/shortcutmap), where it sits
+// in the menus, and the tool bar. (The window itself: mainwindow.cpp.)
+
+#include "ui/mainwindow.h"
+
+#include "labeling/labelingsession.h"
+#include "ui/imagecanvas.h"
+#include "ui/labelingpane.h"
+
+#include <QAbstractItemView>
+#include <QActionGroup>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QSlider>
+#include <QToolBar>
+
+namespace gw::ui {
+
+using namespace gw::datasets;
+
+QAction *MainWindow::makeAction(const QString &id, const std::function<void()> &slot, bool checkable)
+{
+    const labeling::ShortcutAction *info = m_shortcuts.action(id);
+    auto *a = new QAction(info ? info->text : id, this);
+    a->setCheckable(checkable);
+    a->setShortcutContext(Qt::WindowShortcut);
+    connect(a, &QAction::triggered, this, [slot] { slot(); });
+    QMainWindow::addAction(a);
+    m_actions.insert(id, a);
+    return a;
+}
+
+void MainWindow::createActions()
+{
+    makeAction(QStringLiteral("nav.next"), [this] { next(); });
+    makeAction(QStringLiteral("nav.previous"), [this] { previous(); });
+    makeAction(QStringLiteral("nav.nextPage"), [this] { next(); });
+    makeAction(QStringLiteral("nav.previousPage"), [this] { previous(); });
+    makeAction(QStringLiteral("nav.nextUnlabeled"), [this] { nextUnlabeled(); });
+    QAction *undo = makeAction(QStringLiteral("edit.undo"), [this] {
+        if (m_pane->session())
+            m_pane->session()->undoStack()->undo();
+    });
+    QAction *redo = makeAction(QStringLiteral("edit.redo"), [this] {
+        if (m_pane->session())
+            m_pane->session()->undoStack()->redo();
+    });
+    undo->setEnabled(false);
+    redo->setEnabled(false);
+    makeAction(QStringLiteral("edit.clear"), [this] { m_pane->clearLabel(); });
+    makeAction(QStringLiteral("edit.accept"), [this] { m_pane->acceptLabel(); });
+    makeAction(QStringLiteral("edit.reject"), [this] { m_pane->rejectLabel(); });
+    makeAction(QStringLiteral("edit.copyBoxes"), [this] { m_pane->copyPreviousBoxes(); });
+    makeAction(QStringLiteral("edit.nextClass"), [this] { m_pane->stepClass(1); });
+    makeAction(QStringLiteral("edit.previousClass"), [this] { m_pane->stepClass(-1); });
+    m_toolGroup = new QActionGroup(this);
+    const std::pair<const char *, LabelingPane::ToolKind> tools[] = {
+        {"tool.box", LabelingPane::ToolKind::Box},
+        {"tool.polygon", LabelingPane::ToolKind::Polygon},
+        {"tool.brush", LabelingPane::ToolKind::Brush},
+        {"tool.eraser", LabelingPane::ToolKind::Eraser},
+    };
+    for (const auto &[id, kind] : tools) {
+        QAction *a = makeAction(QString::fromLatin1(id), [this, kind = kind] { m_pane->selectTool(kind); }, true);
+        m_toolGroup->addAction(a);
+    }
+    ImageCanvas *canvas = m_pane->canvas();
+    makeAction(QStringLiteral("view.fit"), [canvas] { canvas->zoomFit(); });
+    makeAction(QStringLiteral("view.actual"), [canvas] { canvas->zoomActual(); });
+    makeAction(QStringLiteral("view.zoomIn"), [canvas] { canvas->zoomBy(1.25, canvas->rect().center()); });
+    makeAction(QStringLiteral("view.zoomOut"), [canvas] { canvas->zoomBy(0.8, canvas->rect().center()); });
+    QAction *show = makeAction(QStringLiteral("view.annotations"),
+                              [this, canvas] { canvas->setAnnotationsVisible(action(QStringLiteral("view.annotations"))->isChecked()); }, true);
+    show->setChecked(true);
+    makeAction(QStringLiteral("view.opacityUp"), [this] { m_opacity->setValue(m_opacity->value() + 10); });
+    makeAction(QStringLiteral("view.opacityDown"), [this] { m_opacity->setValue(m_opacity->value() - 10); });
+    makeAction(QStringLiteral("view.gallery"), [this] { itemList()->setFocus(); });
+    makeAction(QStringLiteral("app.cheatSheet"), [this] { showCheatSheet(); });
+    makeAction(QStringLiteral("app.open"), [this] { chooseProject(); });
+    makeAction(QStringLiteral("app.new"), [this] { chooseNewProject(); });
+    makeAction(QStringLiteral("app.addImages"), [this] { chooseMedia(false); });
+    makeAction(QStringLiteral("app.newJob"), [this] { createJob(); });
+    makeAction(QStringLiteral("app.exportDataset"), [this] { exportDataset(); });
+    makeAction(QStringLiteral("app.explore"), [this] { explore(); });
+    makeAction(QStringLiteral("app.training"), [this] { training(); });
+    makeAction(QStringLiteral("app.importDataset"), [this] { importDataset(); });
+    makeAction(QStringLiteral("app.settings"), [this] { showShortcutSettings(); });
+    makeAction(QStringLiteral("app.quit"), [this] { close(); });
+    // "?" opens the cheat sheet too (a second key for the same action).
+    auto *help = new QAction(this);
+    help->setShortcut(QKeySequence(Qt::Key_Question));
+    connect(help, &QAction::triggered, this, &MainWindow::showCheatSheet);
+    QMainWindow::addAction(help);
+}
+
+void MainWindow::applyShortcuts()
+{
+    for (const labeling::ShortcutAction &a : m_shortcuts.actions())
+        if (QAction *act = m_actions.value(a.id))
+            act->setShortcut(a.key);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(action(QStringLiteral("app.new")));
+    file->addAction(action(QStringLiteral("app.open")));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("app.addImages")));
+    file->addAction(tr("Add a &Folder…"), this, [this] { chooseMedia(true); });
+    file->addAction(tr("Add &Texts…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Add Texts"), QString(),
+                                                          tr("Texts (*.txt *.csv *.tsv *.jsonl *.manifest)"));
+        if (!path.isEmpty() && m_store)
+            addTexts(path);
+    });
+    file->addAction(action(QStringLiteral("app.importDataset")));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("app.exportDataset")));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("app.quit")));
+    QMenu *job = menuBar()->addMenu(tr("&Job"));
+    job->addAction(action(QStringLiteral("app.newJob")));
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    for (const char *id : {"edit.undo", "edit.redo", "edit.clear", "edit.accept", "edit.reject", "edit.copyBoxes", "edit.nextClass",
+                           "edit.previousClass"})
+        edit->addAction(action(QString::fromLatin1(id)));
+    QMenu *nav = menuBar()->addMenu(tr("&Go"));
+    for (const char *id : {"nav.next", "nav.previous", "nav.nextUnlabeled"})
+        nav->addAction(action(QString::fromLatin1(id)));
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addActions(m_toolGroup->actions());
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (const char *id : {"view.fit", "view.actual", "view.zoomIn", "view.zoomOut", "view.annotations",
+                           "view.opacityUp", "view.opacityDown", "view.gallery"})
+        view->addAction(action(QString::fromLatin1(id)));
+    view->addSeparator();
+    view->addAction(action(QStringLiteral("app.explore")));
+    view->addAction(action(QStringLiteral("app.training")));
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(action(QStringLiteral("app.cheatSheet")));
+    help->addAction(action(QStringLiteral("app.settings")));
+    updateRecentMenu();
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar *bar = addToolBar(tr("Labeling"));
+    bar->setObjectName(QStringLiteral("labelingToolBar"));
+    bar->setMovable(false);
+    bar->addWidget(new QLabel(tr(" Job: ")));
+    m_jobCombo = new QComboBox;
+    m_jobCombo->setMinimumWidth(220);
+    m_jobCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_jobCombo->setFocusPolicy(Qt::NoFocus);
+    bar->addWidget(m_jobCombo);
+    bar->addAction(action(QStringLiteral("app.newJob")));
+    bar->addSeparator();
+    bar->addActions(m_toolGroup->actions());
+    bar->addSeparator();
+    bar->addAction(action(QStringLiteral("view.fit")));
+    bar->addAction(action(QStringLiteral("view.actual")));
+    bar->addAction(action(QStringLiteral("view.annotations")));
+    m_opacityLabel = bar->addWidget(new QLabel(tr("  Mask opacity ")));
+    m_opacity = new QSlider(Qt::Horizontal);
+    m_opacity->setRange(0, 100);
+    m_opacity->setValue(50);
+    m_opacity->setMaximumWidth(120);
+    m_opacity->setFocusPolicy(Qt::NoFocus);
+    m_opacityAction = bar->addWidget(m_opacity);
+    bar->addSeparator();
+    bar->addAction(action(QStringLiteral("edit.undo")));
+    bar->addAction(action(QStringLiteral("edit.redo")));
+    connect(m_jobCombo, &QComboBox::currentIndexChanged, this, &MainWindow::onJobChosen);
+    connect(m_opacity, &QSlider::valueChanged, this, [this](int v) { m_pane->canvas()->setOverlayOpacity(v / 100.0); });
+}
+
+} // namespace gw::ui
