@@ -7,19 +7,37 @@ set -euo pipefail
 me="setup.sh"
 
 # The one list to extend. All names checked against bookworm's apt-cache.
+# Build-time packages are checked by CI: after the build, .ci/run runs
+# ../shared/tools/check-packages, which finds every header, CMake package and
+# shared library the build used and fails when its Debian package is not in
+# this list, a dependency of it, or the base system. Run-time-only packages
+# (plugins, fonts, data, programs the tests start) it cannot see: they are
+# listed by hand below, grouped by what needs them.
 PACKAGES=(
-    # toolchain
+    # --- build: toolchain ---
     build-essential cmake ninja-build ccache pkg-config git
-    # Qt 6 (widgets, charts, SQLite driver, extra image formats)
-    qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6sql6-sqlite qt6-image-formats-plugins libgl-dev
-    # other libraries
-    libopencv-dev libsqlite3-dev libtorch-dev libeigen3-dev sqlite3
-    # sample data: OpenCV's digits.png and labelme's annotated examples
-    opencv-doc labelme-examples
-    # headless GUI tests and screenshots
-    xvfb xauth imagemagick procps
-    # fonts for CJK and emoji in the GUI and its screenshots
+    # --- build: libraries ---
+    # qt6-charts-dev's CMake package requires Qt6OpenGL, whose CMake files only
+    # libqt6opengl6-dev ships; Qt6Gui's CMake package looks for OpenGL (libgl-dev).
+    qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libgl-dev
+    libopencv-dev libsqlite3-dev libtorch-dev libeigen3-dev
+    # --- run time: the GUI and the GUI tests ---
+    # Qt's platform plugins (xcb for a window, offscreen for ctest's GUI tests):
+    # libqt6gui6 only recommends them, and --no-install-recommends skips those.
+    qt6-qpa-plugins
+    # WebP and TIFF images in the gallery and canvas (Qt decodes JPEG/PNG/BMP itself).
+    qt6-image-formats-plugins
+    # fonts: CJK texts and emoji in the GUI and its screenshots (fontconfig,
+    # through qt6-qpa-plugins, brings a Latin font).
     fonts-wqy-microhei fonts-noto-color-emoji
+    # --- run time: sample data of the demo (run.sh) and of the tests ---
+    # OpenCV's digits.png; labelme's annotated example photos.
+    opencv-doc labelme-examples
+    # --- run time: scripts and tests ---
+    # Xvfb for screenshots and the GUI without a display (xvfb-run needs xauth),
+    # ImageMagick's import to take screenshots, procps (pgrep/ps) for run tests,
+    # sqlite3 to look inside a project by hand.
+    xvfb xauth imagemagick procps sqlite3
 )
 
 missing=()
