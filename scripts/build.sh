@@ -13,7 +13,10 @@ if [[ "${GW_SKIP_SETUP:-0}" != 1 ]]; then
 fi
 
 # ccache (picked up by CMakeLists.txt) keeps rebuilds on 2 cores bearable.
+# The base directory makes paths inside the checkout relative in ccache's
+# hashes, so a fresh clone elsewhere (CI's) reuses what an earlier one compiled.
 export CCACHE_DIR="${CCACHE_DIR:-${HOME:-/root}/.cache/ccache}"
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 mkdir -p "$CCACHE_DIR"
 
 # A build dir configured with another generator makes "cmake -G Ninja" fail:
