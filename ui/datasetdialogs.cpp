@@ -9,7 +9,7 @@
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QEventLoop>
-#include <QFileDialog>
+#include "ui/filedialogs.h"
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -391,9 +391,8 @@ void ExportDialog::chooseOut()
 {
     const Format *f = findFormat(m_format->currentData().toString().toStdString());
     const QString path = f && f->writesFolder
-                             ? QFileDialog::getSaveFileName(this, tr("Export to a new folder"), m_out->text(), QString(),
-                                                            nullptr, QFileDialog::ShowDirsOnly)
-                             : QFileDialog::getSaveFileName(this, tr("Export to"), m_out->text());
+                             ? filedialogs::folder(this, tr("Export to a new folder"), m_out->text(), true)
+                             : filedialogs::saveFile(this, tr("Export to"), m_out->text());
     if (!path.isEmpty())
         m_out->setText(path);
 }
@@ -607,9 +606,9 @@ void ImportDatasetDialog::choosePath()
 {
     const Format *f = findFormat(m_format->currentData().toString().toStdString());
     const QString path = f && f->readsFolder
-                             ? QFileDialog::getExistingDirectory(this, tr("Dataset folder"), m_path->text())
-                             : QFileDialog::getOpenFileName(this, tr("Dataset file"), m_path->text(),
-                                                            f ? qs(f->fileFilter) : QString());
+                             ? filedialogs::folder(this, tr("Dataset folder"), m_path->text())
+                             : filedialogs::openFile(this, tr("Dataset file"), m_path->text(),
+                                                     f ? qs(f->fileFilter) : QString());
     if (!path.isEmpty())
         m_path->setText(path);
 }

@@ -26,7 +26,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDockWidget>
-#include <QFileDialog>
+#include "ui/filedialogs.h"
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHeaderView>
@@ -253,14 +253,14 @@ bool MainWindow::newProject(const QString &path)
 
 void MainWindow::chooseProject()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(), tr("Groundwork projects (*.gwproj)"));
+    const QString path = filedialogs::openFile(this, tr("Open Project"), QString(), tr("Groundwork projects (*.gwproj)"));
     if (!path.isEmpty())
         openProject(path);
 }
 
 void MainWindow::chooseNewProject()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("New Project"), QString(), tr("Groundwork projects (*.gwproj)"));
+    const QString path = filedialogs::saveFile(this, tr("New Project"), QString(), tr("Groundwork projects (*.gwproj)"));
     if (!path.isEmpty())
         newProject(path);
 }
@@ -271,12 +271,12 @@ void MainWindow::chooseMedia(bool folder)
         return;
     QStringList paths;
     if (folder) {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Add a Folder of Images"));
+        const QString dir = filedialogs::folder(this, tr("Add a Folder of Images"));
         if (!dir.isEmpty())
             paths << dir;
     } else {
-        paths = QFileDialog::getOpenFileNames(this, tr("Add Images, Manifests or Texts"), QString(),
-                                              tr("Media (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp *.manifest "
+        paths = filedialogs::openFiles(this, tr("Add Images, Manifests or Texts"), QString(),
+                                       tr("Media (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp *.manifest "
                                                  "*.jsonl *.txt *.csv *.tsv);;All files (*)"));
     }
     // Texts are read the way the user chooses in a preview; images and manifests go straight in.

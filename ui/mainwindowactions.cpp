@@ -10,7 +10,7 @@
 #include <QAbstractItemView>
 #include <QActionGroup>
 #include <QComboBox>
-#include <QFileDialog>
+#include "ui/filedialogs.h"
 #include <QLabel>
 #include <QMenuBar>
 #include <QSlider>
@@ -112,8 +112,8 @@ void MainWindow::createMenus()
     file->addAction(action(QStringLiteral("app.addImages")));
     file->addAction(tr("Add a &Folder…"), this, [this] { chooseMedia(true); });
     file->addAction(tr("Add &Texts…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Add Texts"), QString(),
-                                                          tr("Texts (*.txt *.csv *.tsv *.jsonl *.manifest)"));
+        const QString path = filedialogs::openFile(this, tr("Add Texts"), QString(),
+                                                   tr("Texts (*.txt *.csv *.tsv *.jsonl *.manifest)"));
         if (!path.isEmpty() && m_store)
             addTexts(path);
     });

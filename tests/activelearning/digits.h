@@ -29,7 +29,7 @@ inline void makeDigits(const QTemporaryDir &dir, int perClass, Digits &out)
 {
     QImage sheet(kDigits);
     if (sheet.isNull())
-        QSKIP("opencv-doc's digits.png is not installed");
+        QFAIL("opencv-doc's digits.png is not installed (scripts/setup.sh installs it)");
     // perClass digits per class from the sheet (rows of 100 cells, 500 per class).
     std::vector<std::string> files;
     std::map<std::string, int> classOfFile;

@@ -17,6 +17,7 @@
 // auto-labelled with at most 25% labelled by people (validation included); texts at least 40% auto-labelled;
 // one round (train + score everything) at most 20 s for digits and 10 s for texts.
 
+#include "benchfigure.h"
 #include "activelearning/autolabeler.h"
 #include "datasets/json.h"
 #include "datasets/linereader.h"
@@ -465,6 +466,15 @@ bool report(const Dataset &d, const Figures &ours, const Figures &base, double t
     std::printf("  target: one round (train + score everything) <= %.0f s: %.1f s %s (first round with reading the "
                 "inputs: %.1f s)\n",
                 maxRound, ours.maxRound, mark(speed), ours.firstRound);
+    using gw::bench::Better;
+    const std::string n = d.name;
+    gw::bench::figure("autolabel", (n + ": auto-label accuracy").c_str(), ours.accuracy(), "", Better::Higher, target);
+    gw::bench::figure("autolabel", (n + ": auto-labelled").c_str(), 100 * ours.autoShare(), "%", Better::Higher,
+                  100 * minAuto);
+    gw::bench::figure("autolabel", (n + ": labelled by people").c_str(), 100 * ours.humanShare(), "%", Better::Lower,
+                  maxHuman < 1 ? std::optional<double>(100 * maxHuman) : std::nullopt);
+    gw::bench::figure("autolabel", (n + ": longest round").c_str(), ours.maxRound, "s", Better::Lower, maxRound);
+    gw::bench::figure("autolabel", (n + ": baseline accuracy").c_str(), base.accuracy(), "", Better::Higher);
     return accuracy && share && people && speed;
 }
 

@@ -8,6 +8,7 @@
 // writing anything. Augmentation: 1-megapixel JPEGs through flip, rotation, scale, crop, brightness, blur and
 // noise, per second on one thread and on all cores, against decoding and encoding alone.
 
+#include "benchfigure.h"
 #include "datasets/augment.h"
 #include "datasets/formats/format.h"
 #include "datasets/versions.h"
@@ -142,6 +143,9 @@ int exportOnce(const std::string &project, const char *format, const std::string
     std::printf("  %-26s %8.2f s  %9.0f images/s  peak RSS %6.0f MB  (%lld labels)\n",
                 (std::string(format) + (files ? std::string(", ") + files : std::string())).c_str(), s,
                 double(images) / s, peakRssMb(), static_cast<long long>(r->report.labels));
+    const std::string name = std::string(format) + (files ? std::string(", ") + files : std::string());
+    gw::bench::figure("export", (name + ": 100k images x 10 boxes").c_str(), s, "s", gw::bench::Better::Lower);
+    gw::bench::figure("export", (name + ": peak RSS").c_str(), peakRssMb(), "MB", gw::bench::Better::Lower);
     return 0;
 }
 
@@ -162,6 +166,7 @@ int floorOnce(const std::string &project, int64_t images)
     const double s = since(t);
     std::printf("  %-26s %8.2f s  %9.0f images/s  peak RSS %6.0f MB  (%lld boxes read)\n", "floor: read items+labels",
                 s, double(images) / s, peakRssMb(), static_cast<long long>(boxes));
+    gw::bench::figure("export", "floor: read items and labels", s, "s", gw::bench::Better::Lower);
     return 0;
 }
 
@@ -191,10 +196,15 @@ void augmentation(const QString &dir)
     };
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     std::printf("\naugmentation, 1-megapixel JPEG (decode + transform + encode), %d images:\n", n);
-    std::printf("  %-26s %8.1f images/s on 1 thread, %6.1f on %u\n", "floor: decode + encode", run(none, 1),
-                run(none, int(cores)), cores);
-    std::printf("  %-26s %8.1f images/s on 1 thread, %6.1f on %u\n", "flip/rotate/scale/crop/...", run(full, 1),
-                run(full, int(cores)), cores);
+    const double floor1 = run(none, 1), floorN = run(none, int(cores));
+    const double full1 = run(full, 1), fullN = run(full, int(cores));
+    std::printf("  %-26s %8.1f images/s on 1 thread, %6.1f on %u\n", "floor: decode + encode", floor1, floorN, cores);
+    std::printf("  %-26s %8.1f images/s on 1 thread, %6.1f on %u\n", "flip/rotate/scale/crop/...", full1, fullN,
+                cores);
+    using gw::bench::Better;
+    gw::bench::figure("export", "augmentation floor (decode + encode), 1 thread", floor1, "images/s", Better::Higher);
+    gw::bench::figure("export", "augmentation, 1 thread", full1, "images/s", Better::Higher);
+    gw::bench::figure("export", "augmentation, all cores", fullN, "images/s", Better::Higher);
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 //
 // Targets (2-core machine): import <= 3x the floor's time, export >= 500,000 lines/s, peak RSS <= 500 MB.
 
+#include "benchfigure.h"
 #include "datasets/manifest.h"
 #include "datasets/schema.h"
 #include "datasets/sqlite.h"
@@ -155,5 +156,11 @@ int main(int argc, char **argv)
                 exportRate >= 500000 ? "ok" : "MISSED");
     std::printf("peak RSS        %ld MB after import, %ld MB overall (target <= 500 MB) %s\n", rssAfterImport, peak,
                 peak <= 500 ? "ok" : "MISSED");
-    return 0;
+    using gw::bench::Better;
+    bool ok = gw::bench::figure("manifest", "import 1M lines", importS, "s", Better::Lower);
+    ok &= gw::bench::figure("manifest", "floor: bare sqlite3 insert", floorS, "s", Better::Lower);
+    ok &= gw::bench::figure("manifest", "import / floor", importS / floorS, "x", Better::Lower, 3);
+    ok &= gw::bench::figure("manifest", "export rate", exportRate, "lines/s", Better::Higher, 500000);
+    ok &= gw::bench::figure("manifest", "peak RSS", double(peak), "MB", Better::Lower, 500);
+    return ok ? 0 : 2;
 }

@@ -7,6 +7,7 @@
 //
 // Target: p95 <= 30 ms with prefetch, after warm-up.
 
+#include "benchfigure.h"
 #include "ui/imagecanvas.h"
 #include "ui/imageloader.h"
 
@@ -23,6 +24,7 @@
 #include <cstdio>
 #include <vector>
 
+using namespace gw;
 using namespace gw::ui;
 
 namespace {
@@ -166,5 +168,9 @@ int main(int argc, char **argv)
     std::printf("\n20000x20000 JPEG: shown at %dx%d after %.0f ms; longest event-loop stall meanwhile %.1f ms (%s)\n",
                 shown->levelFor(canvas.viewScale()).width(), shown->levelFor(canvas.viewScale()).height(),
                 double(total.nsecsElapsed()) / 1e6, longestStallMs, longestStallMs < 100 ? "ok" : "MISSED");
-    return 0;
+    using gw::bench::Better;
+    bool ok = gw::bench::figure("nextimage", "next image p95, prefetch", with.p95, "ms", Better::Lower, 30);
+    ok &= gw::bench::figure("nextimage", "next image p95, no prefetch (baseline)", without.p95, "ms", Better::Lower);
+    ok &= gw::bench::figure("nextimage", "20000x20000 JPEG: longest stall", longestStallMs, "ms", Better::Lower, 100);
+    return ok ? 0 : 2;
 }

@@ -5,6 +5,7 @@
 //
 // Target: every step well under a frame budget of ~50 ms.
 
+#include "benchfigure.h"
 #include "labeling/tools/spaneditor.h"
 #include "ui/textlabelview.h"
 
@@ -63,5 +64,9 @@ int main(int argc, char **argv)
     std::printf("show the document       %7.1f ms (target < 100 ms) %s\n", showMs, showMs < 100 ? "ok" : "MISSED");
     std::printf("scroll to the middle    %7.1f ms (target < 50 ms) %s\n", scrollMs, scrollMs < 50 ? "ok" : "MISSED");
     std::printf("add a span and repaint  %7.1f ms (target < 50 ms) %s\n", labelMs, labelMs < 50 ? "ok" : "MISSED");
-    return 0;
+    using gw::bench::Better;
+    bool ok = gw::bench::figure("text", "show a 100,000-character document", showMs, "ms", Better::Lower, 100);
+    ok &= gw::bench::figure("text", "scroll to the middle", scrollMs, "ms", Better::Lower, 50);
+    ok &= gw::bench::figure("text", "add a span and repaint", labelMs, "ms", Better::Lower, 50);
+    return ok ? 0 : 2;
 }

@@ -12,6 +12,7 @@
 // sub-linearly on this CPU build of libtorch; measured 1.23-1.26×); full training at least 0.97 test accuracy; the
 // separate process adds at most 3 s.
 
+#include "benchfigure.h"
 #include "activelearning/runs.h"
 #include "activelearning/trainer.h"
 #include "datasets/importers.h"
@@ -153,5 +154,13 @@ int main(int argc, char **argv)
                 inProcess, detached, status.c_str(), detached - inProcess);
     const bool ok = rate[2] / rate[1] >= 1.2 && full->test->accuracy >= 0.97 && status == "done" && detached - inProcess <= 3;
     std::printf("bench_train: %s\n", ok ? "targets met" : "TARGETS MISSED");
+    using gw::bench::Better;
+    gw::bench::figure("train", "epochs/s, 1 thread", rate[1], "epochs/s", Better::Higher);
+    gw::bench::figure("train", "epochs/s, 2 threads", rate[2], "epochs/s", Better::Higher);
+    gw::bench::figure("train", "speed-up of 2 threads", rate[2] / rate[1], "x", Better::Higher, 1.2);
+    gw::bench::figure("train", "full training to early stop", full->train.seconds, "s", Better::Lower);
+    gw::bench::figure("train", "test accuracy", full->test->accuracy, "", Better::Higher, 0.97);
+    gw::bench::figure("train", "separate process overhead", status == "done" ? detached - inProcess : 1e9, "s",
+                  Better::Lower, 3);
     return ok ? 0 : 2;
 }

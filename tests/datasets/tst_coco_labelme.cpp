@@ -509,7 +509,7 @@ private Q_SLOTS:
     {
         const QString root = QString::fromUtf8(kExamples) + QStringLiteral("/bbox_detection/data_annotated");
         if (!QFileInfo::exists(root))
-            QSKIP("labelme-examples is not installed (scripts/setup.sh installs it)");
+            QFAIL("labelme-examples is not installed (scripts/setup.sh installs it)");
         QTemporaryDir dir;
         auto s = test::newProject(test::path(dir, "p.gwproj"));
         auto r = importFrom(*s, "labelme", root.toStdString());
@@ -555,7 +555,7 @@ private Q_SLOTS:
     {
         const QString root = QString::fromUtf8(kExamples) + QStringLiteral("/classification/data_annotated");
         if (!QFileInfo::exists(root))
-            QSKIP("labelme-examples is not installed");
+            QFAIL("labelme-examples is not installed (scripts/setup.sh installs it)");
         QTemporaryDir dir;
         auto s = test::newProject(test::path(dir, "p.gwproj"));
         auto r = importFrom(*s, "labelme", root.toStdString());
@@ -574,7 +574,7 @@ private Q_SLOTS:
     {
         const QString root = QString::fromUtf8(kExamples) + QStringLiteral("/instance_segmentation");
         if (!QFileInfo::exists(root))
-            QSKIP("labelme-examples is not installed");
+            QFAIL("labelme-examples is not installed (scripts/setup.sh installs it)");
         QTemporaryDir dir;
         auto s = test::newProject(test::path(dir, "p.gwproj"));
         auto fromLabelme =

@@ -524,7 +524,7 @@ private Q_SLOTS:
     {
         const std::string root = kLabelme + "/bbox_detection/data_dataset_voc";
         if (!fs::exists(root))
-            QSKIP("labelme-examples is not installed");
+            QFAIL("labelme-examples is not installed (scripts/setup.sh installs it)");
         Project p;
         auto r = importFrom(*p.store, "voc", root);
         GW_VERIFY_OK(r);
@@ -568,7 +568,7 @@ private Q_SLOTS:
         QFETCH(QString, example);
         const std::string root = kLabelme + "/" + example.toStdString() + "/data_dataset_voc";
         if (!fs::exists(root))
-            QSKIP("labelme-examples is not installed");
+            QFAIL("labelme-examples is not installed (scripts/setup.sh installs it)");
         Project p;
         auto r = importFrom(*p.store, "voc", root);
         GW_VERIFY_OK(r);
