@@ -6,6 +6,7 @@
 #include "activelearning/runs.h"
 #include "activelearning/scriptrun.h"
 #include "activelearning/trainer.h"
+#include "datasets/processinfo.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -80,8 +81,7 @@ Outcome executeTraining(datasets::ProjectStore &store, const RunRequest &request
 /// A hyperparameter search: its trials run one after the other in this process, each a run of its own.
 Outcome executeSearch(datasets::ProjectStore &store, const datasets::Run &search, const RunRequest &request,
                       Recorder &rec, const std::function<bool()> &stopRequested);
-/// When a process started (clock ticks after boot, /proc/PID/stat field 22); -1 when it is gone or a zombie.
-int64_t processStartTicks(int64_t pid);
+using datasets::processStartTicks;
 /// Signals the process group of a script run's command left behind by a run process that died.
 void signalOrphanedCommand(const datasets::Run &run, int signal);
 

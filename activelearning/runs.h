@@ -19,6 +19,7 @@
 
 #include "activelearning/models.h"
 #include "datasets/json.h"
+#include "datasets/processinfo.h"
 #include "datasets/projectstore.h"
 
 #include <atomic>
@@ -86,7 +87,7 @@ Result<> stopRun(datasets::ProjectStore &store, int64_t runId);
 Result<int> refreshRuns(datasets::ProjectStore &store);
 /// Whether the process of a run of this host is still there.
 bool runProcessAlive(const datasets::Run &run);
-std::string hostName();
+using datasets::hostName;
 
 /// Reads a run's files incrementally: call read() again to get what was appended since.
 class RunFollower

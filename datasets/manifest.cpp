@@ -1,5 +1,6 @@
 #include "datasets/manifest.h"
 
+#include "datasets/fileerrors.h"
 #include "datasets/groundtruth.h"
 #include "datasets/json.h"
 #include "datasets/linereader.h"
@@ -8,7 +9,6 @@
 #include "datasets/versions.h"
 
 #include <QFile>
-#include <QSaveFile>
 #include <QString>
 
 #include <filesystem>
@@ -354,11 +354,17 @@ struct JobStream
 class ManifestExporter
 {
 public:
-    ManifestExporter(const ProjectStore &store, const ExportOptions &opt) : m_store(store), m_opt(opt) {}
+    ManifestExporter(const ProjectStore &store, const ExportOptions &opt)
+        : m_store(store), m_opt(opt), m_output(opt.output, opt.overwrite)
+    {
+    }
 
     Result<ExportReport> run()
     {
-        const fs::path out = fs::absolute(m_opt.outPath).lexically_normal();
+        auto staged = m_output.file(m_opt.outPath); // refused here, before any work, when it may not be written
+        if (!staged)
+            return fail(staged.error());
+        const fs::path out(OutputSet::finalPath(m_opt.outPath));
         m_outDir = out.parent_path().string();
         m_maskDir = (out.parent_path() / (out.stem().string() + ".masks")).string();
         m_projectDir = m_store.projectDir();
@@ -416,9 +422,10 @@ public:
 
         if (m_opt.augment.copies > 0 && m_streams.size() != 1)
             return fail(Error::invalid("augmented copies go into a manifest of one job: choose it"));
-        QSaveFile file(QString::fromStdString(out.string()));
+        QFile file(QString::fromStdString(*staged));
+        errno = 0;
         if (!file.open(QIODevice::WriteOnly))
-            return fail(Error::io(out.string() + ": cannot write: " + file.errorString().toStdString()));
+            return fail(Error::io(out.string() + ": cannot write: " + describeLastFileError(file.errorString().toStdString())));
         auto total = m_opt.snapshot ? Result<int64_t>(int64_t(snapshotItems.size())) : m_store.countItems({});
         if (!total)
             return fail(total.error());
@@ -448,14 +455,19 @@ public:
                 return fail(r.error());
             if (buf.size() > (1 << 20)) {
                 if (file.write(buf.data(), qint64(buf.size())) != qint64(buf.size()))
-                    return fail(Error::io(out.string() + ": write failed: " + file.errorString().toStdString()));
+                    return fail(Error::io(out.string() + ": cannot write: " +
+                                          describeLastFileError(file.errorString().toStdString())));
                 buf.clear();
             }
             if (m_opt.progress && (m_report.lines & 0xffff) == 0 && !m_opt.progress(m_report.lines, *total))
                 return fail(Error::cancelled());
         }
-        if (file.write(buf.data(), qint64(buf.size())) != qint64(buf.size()) || !file.commit())
-            return fail(Error::io(out.string() + ": write failed: " + file.errorString().toStdString()));
+        if (file.write(buf.data(), qint64(buf.size())) != qint64(buf.size()) || !file.flush())
+            return fail(Error::io(out.string() + ": cannot write: " +
+                                  describeLastFileError(file.errorString().toStdString())));
+        file.close();
+        if (auto c = m_output.finish(); !c)
+            return fail(c.error());
         return m_report;
     }
 
@@ -468,7 +480,7 @@ private:
         const Annotation source = *m_lastLabel;
         const std::string path = media::resolve(m_projectDir, item.uri);
         return formats::forEachAugmentedCopy(
-            m_streams.front().job, m_opt.augment, m_opt.augmentDir, item, source, path,
+            m_streams.front().job, m_opt.augment, m_opt.augmentDir, m_opt.output, item, source, path,
             [&](const Item &copy, const Annotation &label, const std::string &) -> Result<> {
                 m_override = &label;
                 auto r = writeLine(copy, buf);
@@ -575,21 +587,26 @@ private:
         }
     }
 
+    /// Writes a mask into NAME.masks/ beside the manifest (an output of its own, staged with it).
     Result<std::string> writeMask(const Item &item, const std::string &png)
     {
-        std::error_code ec;
-        fs::create_directories(m_maskDir, ec);
-        const std::string path = m_maskDir + "/" + std::to_string(item.id) + ".png";
-        QSaveFile f(QString::fromStdString(path));
-        if (!f.open(QIODevice::WriteOnly) || f.write(png.data(), qint64(png.size())) != qint64(png.size())
-            || !f.commit())
-            return fail(Error::io(path + ": cannot write mask: " + f.errorString().toStdString()));
+        if (!m_masks) {
+            auto folder = m_output.folder(m_maskDir);
+            if (!folder)
+                return fail(folder.error());
+            m_masks = std::move(*folder);
+        }
+        const std::string name = std::to_string(item.id) + ".png";
+        if (auto w = m_masks->write(name, png); !w)
+            return fail(w.error());
         ++m_report.masksWritten;
-        return media::toManifest(m_outDir, path);
+        return media::toManifest(m_outDir, m_maskDir + "/" + name);
     }
 
     const ProjectStore &m_store;
     const ExportOptions &m_opt;
+    formats::WriterOutput m_output;
+    std::optional<formats::StagedFolder> m_masks;
     std::string m_outDir, m_maskDir, m_projectDir;
     bool m_sameDir = false;
     std::vector<JobStream> m_streams;

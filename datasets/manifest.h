@@ -13,6 +13,7 @@
 namespace gw::datasets {
 
 class ExportRecorder;
+class OutputSet;
 
 /// Progress of long work: done and total units (bytes or rows); returns false to cancel.
 using ProgressFn = std::function<bool(int64_t done, int64_t total)>;
@@ -52,6 +53,8 @@ struct ExportOptions
     const std::vector<VersionEntry> *snapshot = nullptr; ///< write these items and annotation versions instead
     AugmentOptions augment;  ///< copies > 0 (one job only): each labelled image is followed by its copies
     std::string augmentDir;  ///< where the copies' files go
+    OutputSet *output = nullptr; ///< the export's outputs (exportDataset); null: the writer commits its own
+    bool overwrite = false;      ///< without output: replace an earlier output at outPath (output.h)
 };
 
 struct ExportReport

@@ -63,6 +63,11 @@ struct DatasetVersion
     std::string lineage;     ///< jobs, human / auto / imported counts, model runs behind auto-labels
     int64_t createdUs = 0;
     int64_t items = 0;
+    /// The outputs it was written to: a JSON array of {"path", "device", "inode"}.
+    std::string output;
+    /// Recorded, but its outputs were not yet in place: kept once they are (settleDatasetVersion), dropped
+    /// when a crash left them missing. Listings leave pending versions out.
+    bool pending = false;
 };
 
 /// One item of a dataset version: its split then, and one annotation version it carried (0: none).
@@ -121,6 +126,9 @@ public:
     // Items
     virtual Result<Item> item(int64_t id) const = 0;
     virtual Result<std::optional<Item>> itemByUri(const std::string &uri) const = 0;
+    /// The uri of an item whose media is at `uri` or below it (`uri` + "/..."), if any: outputs must not
+    /// write over imported media.
+    virtual Result<std::optional<std::string>> itemUnder(const std::string &uri) const = 0;
     virtual Result<int64_t> countItems(const ItemFilter &filter) const = 0;
     /// Streams items in id order (highest first when filter.descending); the callback returns false to stop.
     virtual Result<> forEachItem(const ItemFilter &filter, const std::function<bool(const Item &)> &fn) const = 0;
@@ -172,8 +180,10 @@ public:
 
     /// Records a dataset version with its entries (in item order); sets version.id.
     virtual Result<int64_t> addDatasetVersion(DatasetVersion &version, const std::vector<VersionEntry> &entries) = 0;
-    /// Every dataset version, oldest first.
-    virtual Result<std::vector<DatasetVersion>> datasetVersions() const = 0;
+    /// Every dataset version, oldest first (with pending: also those whose outputs are not settled yet).
+    virtual Result<std::vector<DatasetVersion>> datasetVersions(bool withPending = false) const = 0;
+    /// A pending version: kept (its outputs are in place) or removed with its entries.
+    virtual Result<> settleDatasetVersion(int64_t versionId, bool keep) = 0;
     virtual Result<std::vector<VersionEntry>> datasetVersionEntries(int64_t versionId) const = 0;
 
     virtual Result<int64_t> addRun(const Run &run) = 0;

@@ -2,6 +2,7 @@
 
 #include "datasets/sqlite.h"
 
+#include <charconv>
 #include <string>
 
 namespace gw::datasets::schema {
@@ -109,6 +110,16 @@ ALTER TABLE runs ADD COLUMN pid INTEGER;
 ALTER TABLE runs ADD COLUMN host TEXT;
 )sql";
 
+// Version 6: an export and its version record appear together. The record is written first, pending, with the
+// outputs it expects (path, device, inode); it is kept once they are in place, and dropped when a crash left
+// them missing. The file is marked as a Groundwork project in SQLite's header (application_id), so that
+// another program's database is told apart before anything is written to it.
+const char *const kV6 = R"sql(
+ALTER TABLE dataset_versions ADD COLUMN output TEXT;
+ALTER TABLE dataset_versions ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+PRAGMA application_id = 1196903217;
+)sql";
+
 bool hasTable(sqlite3 *db, const char *name)
 {
     sql::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
@@ -126,7 +137,7 @@ int tableCount(sqlite3 *db)
 
 const std::vector<const char *> &migrations()
 {
-    static const std::vector<const char *> all = {kV1, kV2, kV3, kV4, kV5};
+    static const std::vector<const char *> all = {kV1, kV2, kV3, kV4, kV5, kV6};
     return all;
 }
 
@@ -135,12 +146,20 @@ int version(sqlite3 *db)
     if (!hasTable(db, "meta"))
         return 0;
     sql::Statement s(db, "SELECT value FROM meta WHERE key='schema_version'");
-    return s.step() ? std::stoi(std::string(s.columnText(0))) : 0;
+    if (!s.step())
+        return 0;
+    const std::string_view text = s.columnText(0);
+    int v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    return ec == std::errc() && end == text.data() + text.size() && v >= 0 ? v : kUnreadableVersion;
 }
 
 Result<> migrate(sqlite3 *db, bool create, int targetVersion)
 {
     const int target = targetVersion < 0 ? latestVersion() : targetVersion;
+    if (version(db) == kUnreadableVersion)
+        return fail(Error::invalid("the schema version stored in the project is not a number: the file is damaged "
+                                   "or was changed by hand (meta.schema_version)"));
     // Up to date (the usual case): no write lock, so opening never waits for another writer.
     if (hasTable(db, "meta") && version(db) == target) {
         sql::Statement app(db, "SELECT value FROM meta WHERE key='application'");

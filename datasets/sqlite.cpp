@@ -1,18 +1,35 @@
 #include "datasets/sqlite.h"
 
+#include "datasets/fileerrors.h"
+
+#include <cerrno>
+
 namespace gw::datasets::sql {
 
 Error errorFrom(sqlite3 *db, int code, std::string_view what)
 {
-    std::string msg(what);
-    msg += ": ";
-    msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
     const int primary = code & 0xff;
+    std::string msg(what);
+    // Errors of the disk name the project file (unless the caller did).
+    const char *file = db ? sqlite3_db_filename(db, "main") : nullptr;
+    const bool diskError = primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN
+                           || primary == SQLITE_READONLY || primary == SQLITE_PERM;
+    if (diskError && file && *file && msg.find(file) == std::string::npos)
+        msg = std::string(file) + ": " + msg;
+    msg += ": ";
+    // SQLite's own words ("disk I/O error") say little; the system's error says what to do.
+    const int sysErr = db ? sqlite3_system_errno(db) : 0;
+    if (primary == SQLITE_FULL)
+        return Error::io(msg + describeFileError(sysErr ? sysErr : ENOSPC) + " (nothing was written)");
+    if ((primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY
+         || primary == SQLITE_PERM) && sysErr)
+        return Error::io(msg + describeFileError(sysErr) + " (nothing was written)");
+    if (primary == SQLITE_READONLY)
+        return Error::io(msg + "the project is read-only here: check the file's and its folder's permissions");
+    msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         return Error::busy(msg + " (another program is writing this project; try again)");
-    if (primary == SQLITE_FULL)
-        return Error::io(msg + " (the disk is full)");
-    if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY)
+    if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN)
         return Error::io(msg);
     if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
         return Error::invalid(msg);
@@ -92,6 +109,8 @@ Statement &Statement::bindTextOrNull(int i, std::string_view text)
 
 bool Statement::step()
 {
+    if (!m_stmt)
+        return false; // keeps the error of the prepare
     m_code = sqlite3_step(m_stmt);
     return m_code == SQLITE_ROW;
 }

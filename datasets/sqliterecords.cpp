@@ -51,13 +51,14 @@ Result<Annotation> SqliteStore::annotationById(int64_t id) const
 Result<int64_t> SqliteStore::addDatasetVersion(DatasetVersion &v, const std::vector<VersionEntry> &entries)
 {
     auto r = inTransaction([&](SqliteTransaction &) -> Result<> {
-        auto s = prepared("INSERT INTO dataset_versions(name, content_hash, settings, lineage, created_us) "
-                          "VALUES(?,?,?,?,?)");
+        auto s = prepared("INSERT INTO dataset_versions(name, content_hash, settings, lineage, created_us, output, "
+                          "pending) VALUES(?,?,?,?,?,?,?)");
         if (!s)
             return fail(s.error());
         v.createdUs = v.createdUs ? v.createdUs : nowUs();
         (*s)->bind(1, std::string_view(v.name)).bind(2, std::string_view(v.contentHash));
         (*s)->bind(3, std::string_view(v.settings)).bind(4, std::string_view(v.lineage)).bind(5, v.createdUs);
+        (*s)->bindTextOrNull(6, v.output).bind(7, int64_t(v.pending ? 1 : 0));
         if (auto e = (*s)->exec(); !e)
             return e;
         v.id = sqlite3_last_insert_rowid(m_db);
@@ -79,14 +80,16 @@ Result<int64_t> SqliteStore::addDatasetVersion(DatasetVersion &v, const std::vec
     return v.id;
 }
 
-Result<std::vector<DatasetVersion>> SqliteStore::datasetVersions() const
+Result<std::vector<DatasetVersion>> SqliteStore::datasetVersions(bool withPending) const
 {
     auto s = prepared("SELECT v.id, COALESCE(v.name,''), COALESCE(v.content_hash,''), COALESCE(v.settings,''), "
                       "COALESCE(v.lineage,''), COALESCE(v.created_us,0), "
-                      "(SELECT COUNT(DISTINCT item) FROM dataset_version_items i WHERE i.version=v.id) "
-                      "FROM dataset_versions v ORDER BY v.id");
+                      "(SELECT COUNT(DISTINCT item) FROM dataset_version_items i WHERE i.version=v.id), "
+                      "COALESCE(v.output,''), v.pending "
+                      "FROM dataset_versions v WHERE v.pending=0 OR ?1 ORDER BY v.id");
     if (!s)
         return fail(s.error());
+    (*s)->bind(1, int64_t(withPending ? 1 : 0));
     std::vector<DatasetVersion> out;
     while ((*s)->step()) {
         DatasetVersion v;
@@ -97,11 +100,34 @@ Result<std::vector<DatasetVersion>> SqliteStore::datasetVersions() const
         v.lineage.assign((*s)->columnText(4));
         v.createdUs = (*s)->columnInt(5);
         v.items = (*s)->columnInt(6);
+        v.output.assign((*s)->columnText(7));
+        v.pending = (*s)->columnInt(8) != 0;
         out.push_back(std::move(v));
     }
     if (auto st = (*s)->status(); !st)
         return fail(st.error());
     return out;
+}
+
+Result<> SqliteStore::settleDatasetVersion(int64_t versionId, bool keep)
+{
+    return inTransaction([&](SqliteTransaction &) -> Result<> {
+        if (keep) {
+            auto s = prepared("UPDATE dataset_versions SET pending=0 WHERE id=?");
+            if (!s)
+                return fail(s.error());
+            return (*s)->bind(1, versionId).exec();
+        }
+        auto items = prepared("DELETE FROM dataset_version_items WHERE version=?");
+        if (!items)
+            return fail(items.error());
+        if (auto r = (*items)->bind(1, versionId).exec(); !r)
+            return r;
+        auto v = prepared("DELETE FROM dataset_versions WHERE id=? AND pending=1");
+        if (!v)
+            return fail(v.error());
+        return (*v)->bind(1, versionId).exec();
+    });
 }
 
 Result<std::vector<VersionEntry>> SqliteStore::datasetVersionEntries(int64_t versionId) const

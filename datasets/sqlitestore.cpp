@@ -60,6 +60,26 @@ Result<std::optional<Item>> SqliteStore::itemByUri(const std::string &uri) const
     return std::optional<Item>();
 }
 
+Result<std::optional<std::string>> SqliteStore::itemUnder(const std::string &uri) const
+{
+    // Two index look-ups on items_by_uri: the path itself, then the range of paths below it ('0' follows '/').
+    std::string base = uri;
+    while (base.size() > 1 && base.back() == '/')
+        base.pop_back();
+    for (const char *q : {"SELECT uri FROM items WHERE uri=?1 LIMIT 1",
+                          "SELECT uri FROM items WHERE uri>?1 || '/' AND uri<?1 || '0' LIMIT 1"}) {
+        auto s = prepared(q);
+        if (!s)
+            return fail(s.error());
+        (*s)->bind(1, std::string_view(base));
+        if ((*s)->step())
+            return std::optional<std::string>(std::string((*s)->columnText(0)));
+        if (auto st = (*s)->status(); !st)
+            return fail(st.error());
+    }
+    return std::optional<std::string>();
+}
+
 /// FROM and WHERE of an item query: ?1 afterId, ?2 the job, ?3 beforeId, ?4 the author. A filter on the
 /// current label joins it (at most one per item and job), so that SQLite walks whichever index is narrower:
 /// the items, or the job's current labels by source or author. "Not labeled" stays an anti-join. key is

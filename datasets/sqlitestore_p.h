@@ -103,6 +103,9 @@ public:
             return fail(Error::notFound(path + ": no such project file"));
         m_path = fs::absolute(path).lexically_normal().string();
         m_dir = fs::path(m_path).parent_path().string();
+        if (mode == OpenMode::OpenExisting)
+            if (auto r = checkIsProject(m_path); !r)
+                return r;
         const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
                           | (mode == OpenMode::Create ? SQLITE_OPEN_CREATE : 0);
         int rc = sqlite3_open_v2(m_path.c_str(), &m_db, flags, nullptr);
@@ -119,6 +122,37 @@ public:
         if (auto r = schema::migrate(m_db, mode == OpenMode::Create); !r)
             return fail(Error{r.error().code, m_path + ": " + r.error().message});
         m_version = schema::version(m_db);
+        return {};
+    }
+
+    /// Refuses a file that is not a Groundwork project before anything is written to it: a read-only
+    /// connection reads SQLite's application_id, or for projects from before schema 6 the meta table. (A
+    /// read-write open would already switch it to WAL mode and migrate it.)
+    static Result<> checkIsProject(const std::string &path)
+    {
+        sqlite3 *db = nullptr;
+        const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+        const std::unique_ptr<sqlite3, int (*)(sqlite3 *)> closer(db, sqlite3_close_v2);
+        if (rc != SQLITE_OK)
+            return fail(sql::errorFrom(db, rc, path + ": cannot open project"));
+        sqlite3_busy_timeout(db, kBusyTimeoutMs);
+        sqlite3_extended_result_codes(db, 1);
+        Statement id(db, "PRAGMA application_id");
+        if (!id.step()) {
+            if ((id.lastCode() & 0xff) == SQLITE_NOTADB || (sqlite3_errcode(db) & 0xff) == SQLITE_NOTADB)
+                return fail(Error::invalid(path + ": not a Groundwork project (not an SQLite database)"));
+            return fail(Error{id.status().error().code, path + ": " + id.status().error().message});
+        }
+        const int64_t appId = id.columnInt(0);
+        if (appId == schema::kApplicationId)
+            return {};
+        if (appId != 0)
+            return fail(Error::invalid(path + ": not a Groundwork project (another program's SQLite database, "
+                                              "application id " + std::to_string(appId) + "); it was not changed"));
+        Statement app(db, "SELECT value FROM meta WHERE key='application'");
+        if (!app.valid() || !app.step() || app.columnText(0) != "groundwork")
+            return fail(Error::invalid(path + ": not a Groundwork project (an SQLite database without Groundwork's "
+                                              "tables); it was not changed"));
         return {};
     }
 
@@ -220,6 +254,7 @@ public:
     Result<int64_t> countItems(const ItemFilter &f) const override;
     Result<std::unique_ptr<Cursor<Item>>> itemCursor(const ItemFilter &f) const override;
     Result<> forEachItem(const ItemFilter &f, const std::function<bool(const Item &)> &fn) const override;
+    Result<std::optional<std::string>> itemUnder(const std::string &uri) const override;
     Result<> setItemFlags(int64_t id, int flags) override;
     Result<int64_t> newImportBatch(const std::string &description) override;
 
@@ -266,7 +301,8 @@ public:
     Result<std::vector<Assignment>> assignments(int64_t jobId, const std::string &worker) const override;
     Result<Annotation> annotationById(int64_t id) const override;
     Result<int64_t> addDatasetVersion(DatasetVersion &v, const std::vector<VersionEntry> &entries) override;
-    Result<std::vector<DatasetVersion>> datasetVersions() const override;
+    Result<std::vector<DatasetVersion>> datasetVersions(bool withPending) const override;
+    Result<> settleDatasetVersion(int64_t versionId, bool keep) override;
     Result<std::vector<VersionEntry>> datasetVersionEntries(int64_t versionId) const override;
     Result<int64_t> addRun(const Run &run) override;
     Result<> updateRun(const Run &run) override;

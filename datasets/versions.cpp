@@ -2,7 +2,12 @@
 
 #include "datasets/json.h"
 #include "datasets/formats/formatutil.h"
+#include "datasets/output.h"
 #include "datasets/payload.h"
+#include "datasets/processinfo.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -76,7 +81,7 @@ std::string augmentFolderFor(const std::string &outPath)
 }
 
 Result<ExportReport> write(ProjectStore &store, const DatasetExport &r, ExportRecorder &recorder,
-                           const std::vector<VersionEntry> *snapshot)
+                           const std::vector<VersionEntry> *snapshot, OutputSet &output)
 {
     const Format *format = findFormat(r.format);
     if (!format)
@@ -86,23 +91,17 @@ Result<ExportReport> write(ProjectStore &store, const DatasetExport &r, ExportRe
     if (r.options.augment.copies > 0) {
         if (r.jobs.size() != 1)
             return fail(Error::invalid("augmented copies are exported for one job: choose it"));
-        // Written where the formats will point at them (they copy or reference the images); removed again
-        // when the export fails, so nothing half-written stays.
+        // An output of its own beside the main one, staged and moved into place with it.
         DatasetExport withCopies = r;
-        withCopies.options.augmentDir = augmentFolderFor(r.options.outPath);
-        std::error_code ec;
-        std::filesystem::remove_all(withCopies.options.augmentDir, ec);
-        std::filesystem::create_directories(withCopies.options.augmentDir, ec);
-        if (ec)
-            return fail(Error::io(withCopies.options.augmentDir + ": cannot create: " + ec.message()));
+        withCopies.options.augmentDir = OutputSet::finalPath(augmentFolderFor(r.options.outPath));
+        if (auto dir = output.addFolder(withCopies.options.augmentDir); !dir)
+            return fail(dir.error());
         FormatExportOptions o = withCopies.options;
         o.job = r.jobs.front();
         o.recorder = &recorder;
         o.snapshot = snapshot;
-        auto written = format->write(store, o);
-        if (!written)
-            std::filesystem::remove_all(withCopies.options.augmentDir, ec); // nothing half-written stays
-        return written;
+        o.output = &output;
+        return format->write(store, o);
     }
     if (format->id != "groundtruth" && r.jobs.size() != 1)
         return fail(Error::invalid(format->name + " holds one job's labels: choose one"));
@@ -115,13 +114,25 @@ Result<ExportReport> write(ProjectStore &store, const DatasetExport &r, ExportRe
         e.progress = r.options.progress;
         e.recorder = &recorder;
         e.snapshot = snapshot;
+        e.output = &output;
         return exportManifest(store, e);
     }
     FormatExportOptions o = r.options;
     o.job = r.jobs.front();
     o.recorder = &recorder;
     o.snapshot = snapshot;
+    o.output = &output;
     return format->write(store, o);
+}
+
+/// The process that writes an output, so that a pending version of a process still running is left alone.
+json::Object writerJson()
+{
+    json::Object w;
+    w.set("pid", int64_t(::getpid()));
+    w.set("start", int64_t(processStartTicks(::getpid())));
+    w.set("host", hostName());
+    return w;
 }
 
 std::string lineageJson(const ProjectStore &store, const ExportRecorder &rec)
@@ -202,8 +213,11 @@ std::string ExportRecorder::hash(const std::string &settings)
 
 Result<ExportOutcome> exportDataset(ProjectStore &store, const DatasetExport &request)
 {
+    if (auto settled = settlePendingVersions(store); !settled)
+        return fail(settled.error());
+    OutputSet output(outputRulesFor(store, request.overwrite));
     ExportRecorder recorder;
-    auto report = write(store, request, recorder, nullptr);
+    auto report = write(store, request, recorder, nullptr, output);
     if (!report)
         return fail(report.error());
     ExportOutcome out;
@@ -212,9 +226,37 @@ Result<ExportOutcome> exportDataset(ProjectStore &store, const DatasetExport &re
     out.version.settings = settingsJson(request);
     out.version.contentHash = recorder.hash(out.version.settings);
     out.version.lineage = lineageJson(store, recorder);
-    if (auto id = store.addDatasetVersion(out.version, recorder.entries); !id)
-        return fail(Error{id.error().code, "the export was written, but its version could not be recorded: " +
-                                               id.error().message});
+    out.version.pending = true;
+    // The version is recorded (pending) before the outputs move into place and kept once they are there: a
+    // crash in between leaves a pending record that the next export settles by looking for the outputs.
+    auto committed = output.commit([&]() -> Result<> {
+        auto placed = output.placed();
+        if (!placed)
+            return fail(placed.error());
+        json::Object o = writerJson();
+        json::Array outputs;
+        for (const OutputSet::Placed &p : *placed) {
+            json::Object x;
+            x.set("path", p.path);
+            x.set("device", int64_t(p.device));
+            x.set("inode", int64_t(p.inode));
+            outputs.emplace_back(std::move(x));
+        }
+        o.set("outputs", std::move(outputs));
+        out.version.output = json::toString(json::Value(std::move(o)));
+        if (auto id = store.addDatasetVersion(out.version, recorder.entries); !id)
+            return fail(Error{id.error().code, "nothing was written: the export's version could not be recorded: " +
+                                                   id.error().message});
+        return {};
+    });
+    if (!committed) {
+        if (out.version.id)
+            (void)store.settleDatasetVersion(out.version.id, false);
+        return fail(committed.error());
+    }
+    // Should this fail, the record stays pending and the next export keeps it: the outputs are in place.
+    if (store.settleDatasetVersion(out.version.id, true))
+        out.version.pending = false;
     out.version.items = int64_t(std::count_if(recorder.entries.begin(), recorder.entries.end(),
                                               [last = int64_t(0)](const VersionEntry &e) mutable {
                                                   const bool first = e.itemId != last;
@@ -225,7 +267,7 @@ Result<ExportOutcome> exportDataset(ProjectStore &store, const DatasetExport &re
 }
 
 Result<ExportOutcome> exportVersion(ProjectStore &store, int64_t versionId, const std::string &outPath,
-                                    const ProgressFn &progress)
+                                    const ProgressFn &progress, bool overwrite)
 {
     auto versions = store.datasetVersions();
     if (!versions)
@@ -241,14 +283,79 @@ Result<ExportOutcome> exportVersion(ProjectStore &store, int64_t versionId, cons
     auto entries = store.datasetVersionEntries(versionId);
     if (!entries)
         return fail(entries.error());
+    OutputSet output(outputRulesFor(store, overwrite));
     ExportRecorder recorder;
-    auto report = write(store, *request, recorder, &*entries);
+    auto report = write(store, *request, recorder, &*entries, output);
     if (!report)
         return fail(report.error());
     if (recorder.hash(v->settings) != v->contentHash)
         return fail(Error::internal("version " + std::to_string(versionId) + " no longer matches its content hash: "
-                                    "the project's stored history was changed"));
+                                    "the project's stored history was changed; nothing was written"));
+    if (auto c = output.commit(); !c)
+        return fail(c.error());
     return ExportOutcome{*report, *v};
+}
+
+std::vector<std::pair<std::string, bool>> exportTargets(const DatasetExport &request)
+{
+    std::vector<std::pair<std::string, bool>> out;
+    const Format *format = findFormat(request.format);
+    if (!format || request.options.outPath.empty())
+        return out;
+    out.emplace_back(OutputSet::finalPath(request.options.outPath), format->writesFolder);
+    if (request.options.augment.copies > 0)
+        out.emplace_back(OutputSet::finalPath(augmentFolderFor(request.options.outPath)), true);
+    return out;
+}
+
+std::vector<std::string> versionOutputs(const DatasetVersion &version)
+{
+    std::vector<std::string> out;
+    json::Value o;
+    if (!json::parse(version.output, o) || !o.isObject())
+        return out;
+    if (const json::Value *outputs = o.find("outputs"); outputs && outputs->isArray())
+        for (const json::Value &x : outputs->toArray())
+            if (const json::Value *path = x.find("path"))
+                out.push_back(path->toString());
+    return out;
+}
+
+Result<> settlePendingVersions(ProjectStore &store)
+{
+    auto all = store.datasetVersions(true);
+    if (!all)
+        return fail(all.error());
+    const std::string host = hostName();
+    for (const DatasetVersion &v : *all) {
+        if (!v.pending)
+            continue;
+        json::Value o;
+        bool present = json::parse(v.output, o) && o.isObject();
+        const json::Value *pid = present ? o.find("pid") : nullptr;
+        const json::Value *start = present ? o.find("start") : nullptr;
+        const json::Value *writtenOn = present ? o.find("host") : nullptr;
+        const bool thisHost = writtenOn && writtenOn->toString() == host;
+        if (thisHost && pid && start && processStartTicks(pid->toInt()) == start->toInt()
+            && start->toInt() > 0)
+            continue; // its export is still running
+        if (const json::Value *outputs = present ? o.find("outputs") : nullptr; outputs && outputs->isArray()) {
+            for (const json::Value &x : outputs->toArray()) {
+                struct stat st{};
+                const json::Value *path = x.find("path"), *device = x.find("device"), *inode = x.find("inode");
+                present = present && path && device && inode && ::lstat(path->toString().c_str(), &st) == 0
+                          && uint64_t(st.st_dev) == uint64_t(device->toInt())
+                          && uint64_t(st.st_ino) == uint64_t(inode->toInt());
+            }
+        } else {
+            present = false;
+        }
+        if (!present && !thisHost)
+            continue; // another machine's export, on a disk it may see differently: its own exports settle it
+        if (auto r = store.settleDatasetVersion(v.id, present); !r)
+            return r;
+    }
+    return {};
 }
 
 } // namespace gw::datasets

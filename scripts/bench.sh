@@ -11,6 +11,7 @@
 #     --save      accept the measured figures as the new baseline (after a
 #                 deliberate change; commit tests/bench/baseline.tsv with it)
 #     --no-build  use the benchmarks already built
+#     --table     print the table of the last run again (nothing is run)
 #
 # Logs: ${GW_BUILD_DIR:-build}/bench/NAME.log; table: build/bench/table.txt.
 # Each benchmark prints "@figure" lines (tests/bench/benchfigure.h) besides
@@ -24,12 +25,13 @@ build_dir="${GW_BUILD_DIR:-build}"
 baseline=tests/bench/baseline.tsv
 all=(manifest gallery nextimage text autolabel export eda train)
 
-save=0 build=1 names=()
+save=0 build=1 run=1 names=()
 for a in "$@"; do
     case $a in
         --save) save=1 ;;
         --no-build) build=0 ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --table) build=0 run=0 ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "$me: unknown option $a (see --help)" >&2; exit 2 ;;
         *)
             [[ " ${all[*]} " == *" $a "* ]] || { echo "$me: no benchmark '$a' (one of: ${all[*]})" >&2; exit 2; }
@@ -38,6 +40,10 @@ for a in "$@"; do
 done
 ((${#names[@]})) || names=("${all[@]}")
 
+out="$build_dir/bench"
+figures="$out/figures.tsv"
+failed=()
+if ((run)); then
 ((build)) && bash scripts/build.sh
 for n in "${names[@]}"; do
     [[ -x $build_dir/tests/bench/bench_$n ]] || { echo "$me: $build_dir/tests/bench/bench_$n not built" >&2; exit 1; }
@@ -47,11 +53,8 @@ if [[ " ${names[*]} " == *" autolabel "* && ! -s data/texts/sections12.jsonl ]];
     bash scripts/sample-data.sh "$root/data"
 fi
 
-out="$build_dir/bench"
 mkdir -p "$out"
-figures="$out/figures.tsv"
 : >"$figures"
-failed=()
 for n in "${names[@]}"; do
     log="$out/$n.log"
     echo "$me: bench_$n (log: $log)"
@@ -66,6 +69,8 @@ for n in "${names[@]}"; do
     fi
     grep '^@figure' "$log" | cut -f2- >>"$figures" || true
 done
+fi
+[[ -f $figures ]] || { echo "$me: no figures yet ($figures): run the benchmarks first" >&2; exit 1; }
 
 if ((save)); then
     # Keep the tolerances of figures already in the baseline; new ones get 20%.
@@ -75,7 +80,7 @@ if ((save)); then
         awk -F'\t' 'FNR == NR { if ($0 !~ /^#/) tol[$1 "\t" $2] = $4; next }
                     { t = ($1 "\t" $2) in tol ? tol[$1 "\t" $2] : 20; kept[$1 "\t" $2] = 1
                       print $1 "\t" $2 "\t" $3 "\t" t }
-                    END { }' <([[ -f $baseline ]] && cat "$baseline" || true) "$figures"
+                    END { }' <(echo '#'; [[ -f $baseline ]] && cat "$baseline" || true) "$figures"
         # Figures of benchmarks not run this time stay as they were.
         [[ -f $baseline ]] && awk -F'\t' 'FNR == NR { ran[$1] = 1; next } $0 !~ /^#/ && !($1 in ran)' \
             "$figures" "$baseline"
@@ -103,7 +108,7 @@ awk -F'\t' -v OFS='\t' '
         } else if (b == "-") verdict = verdict " (new)"
         tgt = target == "-" ? "-" : ((better == "lower" ? "<= " : ">= ") fmt(target))
         print bench, name, fmt(v) " " unit, tgt, fmt(b), change, verdict
-    }' <([[ -f $baseline ]] && cat "$baseline" || true) "$figures" >"$out/rows.tsv"
+    }' <(echo '#'; [[ -f $baseline ]] && cat "$baseline" || true) "$figures" >"$out/rows.tsv"
 
 {
     printf '%-10s %-48s %16s %12s %12s %8s  %s\n' bench figure now target baseline change verdict

@@ -31,7 +31,7 @@ gw() {
 }
 
 echo "$me: recreating the demo projects in data/"
-rm -rf data/digits.gwproj* data/packages.gwproj* data/digits-output.manifest
+rm -rf data/digits.gwproj* data/packages.gwproj* data/digits-output.manifest data/digits-report.html
 
 # --- image classification demo ---
 proj=data/digits.gwproj

@@ -2,14 +2,15 @@
 
 #include "datasets/mask.h"
 #include "datasets/media.h"
+#include "datasets/output.h"
 #include "datasets/splits.h"
+#include "ui/filedialogs.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QEventLoop>
-#include "ui/filedialogs.h"
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -491,6 +492,43 @@ int ExportDialog::previewCount() const
                              [](QLabel *l) { return l->isVisible() && !l->pixmap().isNull(); }));
 }
 
+/// Looks at what the export would write over before it starts: refusals are said at once, an earlier
+/// export is replaced only when the user agrees.
+bool ExportDialog::mayWriteTargets(DatasetExport &r)
+{
+    auto store = ProjectStore::open(m_storePath.toStdString(), ProjectStore::OpenMode::OpenExisting);
+    if (!store) {
+        m_outcome = qs(store.error().message);
+        return false;
+    }
+    const OutputRules rules = outputRulesFor(**store, false);
+    QStringList replaced;
+    for (const auto &[target, folder] : exportTargets(r)) {
+        const TargetState state = inspectTarget(target, folder, rules);
+        if (state.kind == TargetState::Kind::Refused) {
+            m_outcome = qs(state.message);
+            return false;
+        }
+        if (state.kind == TargetState::Kind::Replaceable)
+            replaced << qs(target);
+    }
+    if (replaced.isEmpty())
+        return true;
+    const QString question = tr("%1 already holds an earlier export. Replace it? (Everything in it was written by "
+                                "Groundwork; nothing else is touched.)")
+                                 .arg(replaced.join(tr(" and ")));
+    const bool yes = m_replaceAnswer ? m_replaceAnswer(question)
+                                     : QMessageBox::question(this, tr("Replace the Earlier Export?"), question,
+                                                             QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
+                                           == QMessageBox::Yes;
+    if (!yes) {
+        m_outcome = tr("Nothing was written: choose another place, or agree to replace the earlier export.");
+        return false;
+    }
+    r.overwrite = true;
+    return true;
+}
+
 bool ExportDialog::runExport()
 {
     auto r = request();
@@ -498,6 +536,8 @@ bool ExportDialog::runExport()
         m_outcome = qs(r.error().message);
         return false;
     }
+    if (!mayWriteTargets(*r))
+        return false;
     const std::string path = m_storePath.toStdString();
     auto outcome = runWithProgress<ExportOutcome>(this, tr("Exporting %1…").arg(qs(r->options.outPath)),
                                                   [path, req = *r](ProgressFn progress) -> Result<ExportOutcome> {

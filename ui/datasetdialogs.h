@@ -13,6 +13,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -60,6 +61,8 @@ public:
     /// outcomeText().
     bool runExport();
     QString outcomeText() const { return m_outcome; }
+    /// Asks whether to replace an earlier export at the target (a message box); a test may answer instead.
+    void setReplaceAnswer(std::function<bool(const QString &question)> answer) { m_replaceAnswer = std::move(answer); }
     /// The preview images currently shown (augmented copies of a labelled image).
     int previewCount() const;
 
@@ -70,7 +73,10 @@ private:
     void updatePreview();
     void chooseOut();
 
+    bool mayWriteTargets(datasets::DatasetExport &request);
+
     QString m_storePath;
+    std::function<bool(const QString &)> m_replaceAnswer;
     QComboBox *m_job = nullptr, *m_format = nullptr;
     QLabel *m_description = nullptr;
     QLineEdit *m_out = nullptr, *m_name = nullptr;

@@ -1,12 +1,12 @@
 #include "ui/edareport.h"
 
 #include "datasets/media.h"
+#include "datasets/output.h"
 #include "ui/edacharts.h"
 
 #include <QBuffer>
 #include <QDateTime>
 #include <QFileInfo>
-#include <QSaveFile>
 
 namespace gw::ui {
 
@@ -56,7 +56,7 @@ td:first-child, th:first-child { text-align: left; }
 } // namespace
 
 Result<> writeEdaReport(const std::string &path, const ProjectStore &store, const EdaReport &r,
-                        const ImageStats *pixels, const activelearning::ModelInsights *insights)
+                        const ImageStats *pixels, const activelearning::ModelInsights *insights, bool overwrite)
 {
     QString out;
     out += QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
@@ -185,11 +185,9 @@ Result<> writeEdaReport(const std::string &path, const ProjectStore &store, cons
     }
     out += QStringLiteral("</body></html>\n");
 
-    QSaveFile file(QString::fromStdString(path));
     const QByteArray bytes = out.toUtf8();
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        return fail(Error::io(path + ": cannot write: " + file.errorString().toStdString()));
-    return {};
+    return writeOutputFile(path, std::string_view(bytes.constData(), size_t(bytes.size())),
+                           outputRulesFor(store, overwrite));
 }
 
 } // namespace gw::ui

@@ -14,6 +14,6 @@ namespace gw::ui {
 
 Result<> writeEdaReport(const std::string &path, const datasets::ProjectStore &store,
                         const datasets::EdaReport &report, const datasets::ImageStats *pixels,
-                        const activelearning::ModelInsights *insights = nullptr);
+                        const activelearning::ModelInsights *insights = nullptr, bool overwrite = false);
 
 } // namespace gw::ui

@@ -7,6 +7,7 @@
 #include "ui/cheatsheet.h"
 #include "ui/datasetdialogs.h"
 #include "ui/edaview.h"
+#include "ui/filedialogs.h"
 #include "ui/gallerymodel.h"
 #include "ui/galleryview.h"
 #include "ui/imagecanvas.h"
@@ -26,7 +27,6 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDockWidget>
-#include "ui/filedialogs.h"
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHeaderView>

@@ -4,13 +4,13 @@
 #include "ui/mainwindow.h"
 
 #include "labeling/labelingsession.h"
+#include "ui/filedialogs.h"
 #include "ui/imagecanvas.h"
 #include "ui/labelingpane.h"
 
 #include <QAbstractItemView>
 #include <QActionGroup>
 #include <QComboBox>
-#include "ui/filedialogs.h"
 #include <QLabel>
 #include <QMenuBar>
 #include <QSlider>

@@ -73,6 +73,8 @@ private:
 
 void printJson(const json::Value &v);
 const QCommandLineOption &jsonOption();
+/// --overwrite: outputs replace an earlier output at their target (datasets/output.h).
+const QCommandLineOption &overwriteOption();
 void printImportReport(const std::string &path, const datasets::ImportReport &r, bool asJson);
 
 /// The options of `gw import --format` and `gw export`: format, job, splits, format settings.

@@ -5,6 +5,7 @@
 #include "datasets/eda.h"
 #include "datasets/formats/format.h"
 #include "datasets/imagestats.h"
+#include "datasets/output.h"
 #include "datasets/splits.h"
 #include "activelearning/insights.h"
 #include "datasets/versions.h"
@@ -142,11 +143,14 @@ void printVersionLine(const DatasetVersion &v)
         for (const auto &[source, n] : l->toObject())
             labels += (labels.empty() ? "" : ", ") + json::toString(n) + " " + source;
     const json::Value *format = settings.find("format");
-    std::printf("version %lld  %s  %s  %lld items  %s  sha256 %.12s%s%s\n", static_cast<long long>(v.id),
+    std::string written;
+    for (const std::string &path : versionOutputs(v))
+        written += (written.empty() ? "  written to " : ", ") + path;
+    std::printf("version %lld  %s  %s  %lld items  %s  sha256 %.12s%s%s%s\n", static_cast<long long>(v.id),
                 QDateTime::fromMSecsSinceEpoch(v.createdUs / 1000, Qt::UTC).toString(Qt::ISODate).toUtf8().constData(),
                 format ? format->toString().c_str() : "?", static_cast<long long>(v.items),
                 labels.empty() ? "no labels" : labels.c_str(), v.contentHash.c_str(), v.name.empty() ? "" : "  ",
-                v.name.c_str());
+                v.name.c_str(), written.c_str());
 }
 
 } // namespace
@@ -155,7 +159,8 @@ int cmdExport(const QStringList &args)
 {
     QCommandLineParser p;
     const QCommandLineOption out({QStringLiteral("o"), QStringLiteral("out")},
-                                 QStringLiteral("The file or folder to write (replaced only when complete)."),
+                                 QStringLiteral("The file or folder to write: a new one, or an empty folder (an "
+                                                "earlier export's with --overwrite). It appears whole or not at all."),
                                  QStringLiteral("path"));
     const QCommandLineOption version(QStringLiteral("version"),
                                      QStringLiteral("Write a recorded dataset version again, byte for byte (gw versions "
@@ -164,7 +169,7 @@ int cmdExport(const QStringList &args)
     const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("A name for the version this export records."),
                                   QStringLiteral("text"));
     const FormatArgs a(true);
-    p.addOptions({out, version, name, jsonOption()});
+    p.addOptions({out, version, name, overwriteOption(), jsonOption()});
     a.add(p);
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT --out PATH [--format ID --job NAME]"),
@@ -188,7 +193,7 @@ int cmdExport(const QStringList &args)
         const int64_t id = p.value(version).toLongLong(&ok);
         if (!ok)
             return usageError(p, "--version takes a version number");
-        r = exportVersion(**store, id, outPath, std::ref(progress));
+        r = exportVersion(**store, id, outPath, std::ref(progress), p.isSet(overwriteOption()));
     } else {
         auto format = formatOf(p, a);
         if (!format)
@@ -205,6 +210,7 @@ int cmdExport(const QStringList &args)
         for (const QString &j : jobs)
             request.jobs.push_back(str(j));
         request.versionName = str(p.value(name));
+        request.overwrite = p.isSet(overwriteOption());
         request.options.outPath = outPath;
         request.options.settings = *settings;
         request.options.onlyLabeled = manifest ? p.isSet(a.onlyLabeled) : !p.isSet(a.includeUnlabeled);
@@ -252,6 +258,8 @@ int cmdVersions(const QStringList &args)
     auto store = openProject(p.positionalArguments().at(0));
     if (!store)
         return report(store.error());
+    if (auto settled = settlePendingVersions(**store); !settled)
+        return report(settled.error());
     auto versions = (*store)->datasetVersions();
     if (!versions)
         return report(versions.error());
@@ -266,6 +274,10 @@ int cmdVersions(const QStringList &args)
         o.set("sha256", v.contentHash);
         o.set("created_us", v.createdUs);
         o.set("items", v.items);
+        json::Array outputs;
+        for (const std::string &path : versionOutputs(v))
+            outputs.emplace_back(path);
+        o.set("outputs", std::move(outputs));
         json::Value settings, lineage;
         json::parse(v.settings, settings);
         json::parse(v.lineage, lineage);
@@ -430,7 +442,7 @@ int cmdEda(const QStringList &args)
                                    QStringLiteral("Also train a model on people's labels, k-fold, to list suspected "
                                                   "label errors (items it contradicts with confidence) and map the "
                                                   "items by its class scores (single-label classification)."));
-    p.addOptions({job, bins, images, distance, model, out, jsonOption()});
+    p.addOptions({job, bins, images, distance, model, out, overwriteOption(), jsonOption()});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT [--job NAME]"),
                    QStringLiteral("Exploratory statistics: class balance by source and split, labels per item, box "
@@ -442,6 +454,10 @@ int cmdEda(const QStringList &args)
     auto store = openProject(p.positionalArguments().at(0));
     if (!store)
         return report(store.error());
+    const OutputRules outputRules = outputRulesFor(**store, p.isSet(overwriteOption()));
+    if (p.isSet(out))
+        if (auto allowed = checkTarget(str(p.value(out)), false, outputRules); !allowed)
+            return report(allowed.error()); // before any work
     EdaOptions o;
     o.job = str(p.value(job));
     bool ok = false;
@@ -483,7 +499,8 @@ int cmdEda(const QStringList &args)
     }
     if (p.isSet(out)) {
         const std::string file = str(p.value(out));
-        if (auto w = ui::writeEdaReport(file, **store, *r, pixels ? &*pixels : nullptr, insights ? &*insights : nullptr);
+        if (auto w = ui::writeEdaReport(file, **store, *r, pixels ? &*pixels : nullptr, insights ? &*insights : nullptr,
+                                        outputRules.overwrite);
             !w)
             return report(w.error());
         std::fprintf(stderr, "gw: wrote %s\n", file.c_str());

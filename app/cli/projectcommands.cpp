@@ -20,6 +20,16 @@ const QCommandLineOption &jsonOption()
     return option;
 }
 
+const QCommandLineOption &overwriteOption()
+{
+    static const QCommandLineOption option(
+        QStringLiteral("overwrite"),
+        QStringLiteral("Replace an earlier output at the target: a file, or a folder an earlier export wrote (its "
+                       ".groundwork-output lists every file in it). Without it an existing target is refused; the "
+                       "project, its files and its images never are targets."));
+    return option;
+}
+
 namespace {
 
 json::Value reportJson(const ImportReport &r)

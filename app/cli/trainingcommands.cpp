@@ -6,7 +6,7 @@
 #include "activelearning/sagemaker.h"
 #include "activelearning/scriptrun.h"
 #include "datasets/versions.h"
-#include "datasets/formats/formatutil.h"
+#include "datasets/output.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -72,7 +72,7 @@ int cmdRequest(const QStringList &args)
                                          QStringLiteral("type"), QStringLiteral("application/x-recordio"));
     const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Write the request there (default: stdout)."),
                                  QStringLiteral("file"));
-    p.addOptions({name, role, image, output, channel, attributes, hp, metric, instance, contentType, out});
+    p.addOptions({name, role, image, output, channel, attributes, hp, metric, instance, contentType, out, overwriteOption()});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("--name N --role ARN --image URI --output s3://... --channel train=s3://... "
                                            "--attributes source-ref,LABEL"),
@@ -111,7 +111,9 @@ int cmdRequest(const QStringList &args)
         std::fputs(text.c_str(), stdout);
         return ExitOk;
     }
-    if (auto w = datasets::formats::writeFileAtomically(str(p.value(out)), text); !w)
+    datasets::OutputRules rules;
+    rules.overwrite = p.isSet(overwriteOption());
+    if (auto w = datasets::writeOutputFile(str(p.value(out)), text, rules); !w)
         return report(w.error());
     std::fprintf(stderr, "gw: wrote %s\n", str(p.value(out)).c_str());
     return ExitOk;
@@ -123,7 +125,7 @@ int cmdPipe(const QStringList &args)
     const QCommandLineOption attributes(QStringLiteral("attributes"), QStringLiteral("The keys streamed, in order."),
                                         QStringLiteral("a,b"));
     const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("The RecordIO file to write."), QStringLiteral("file"));
-    p.addOptions({attributes, out});
+    p.addOptions({attributes, out, overwriteOption()});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("MANIFEST --attributes source-ref,LABEL --out train_0"),
                    QStringLiteral("Writes what SageMaker streams into a Pipe-mode channel for this augmented manifest "
@@ -136,7 +138,9 @@ int cmdPipe(const QStringList &args)
     auto stream = sagemaker::pipeStream(str(p.positionalArguments().at(0)), commaList(p.value(attributes)));
     if (!stream)
         return report(stream.error());
-    if (auto w = datasets::formats::writeFileAtomically(str(p.value(out)), *stream); !w)
+    datasets::OutputRules rules;
+    rules.overwrite = p.isSet(overwriteOption());
+    if (auto w = datasets::writeOutputFile(str(p.value(out)), *stream, rules); !w)
         return report(w.error());
     std::fprintf(stderr, "gw: wrote %s (%zu bytes)\n", str(p.value(out)).c_str(), stream->size());
     return ExitOk;

@@ -3,6 +3,7 @@
 
 #include "datasets/formats/builtin.h"
 #include "datasets/formats/formatutil.h"
+#include "datasets/formats/imagefiles.h"
 #include "datasets/media.h"
 
 #include <QDirIterator>
@@ -54,16 +55,8 @@ Result<std::string> placeFile(const StagedFolder &out, const std::string &folder
         taken.insert(folder + "/" + name);
     }
     const std::string relative = folder + "/" + name;
-    auto dest = out.path(relative);
-    if (!dest)
-        return fail(dest.error());
-    std::error_code ec;
-    if (link)
-        fs::create_symlink(fs::absolute(src), *dest, ec);
-    else
-        fs::copy_file(src, *dest, fs::copy_options::overwrite_existing, ec);
-    if (ec)
-        return fail(Error::io(source + ": cannot " + (link ? "link" : "copy") + " to " + *dest + ": " + ec.message()));
+    if (auto placed = placeImageFile(out, relative, source, link); !placed)
+        return fail(placed.error());
     return relative;
 }
 
@@ -85,7 +78,8 @@ Result<ExportReport> writeFolders(const Format &format, const ProjectStore &stor
         });
         !r)
         return fail(r.error());
-    auto out = StagedFolder::create(o.outPath);
+    WriterOutput output(o.output, o.overwrite);
+    auto out = output.folder(o.outPath);
     if (!out)
         return fail(out.error());
     const bool link = format.setting(o.settings, "files") == "link";
@@ -107,7 +101,7 @@ Result<ExportReport> writeFolders(const Format &format, const ProjectStore &stor
             return fail(folder.error());
         if (anySplit)
             *folder = (e.item->split.empty() ? std::string("unassigned") : e.item->split) + "/" + *folder;
-        if (auto placed = placeFile(**out, *folder, e.mediaPath, e.item->id, link, taken); !placed)
+        if (auto placed = placeFile(*out, *folder, e.mediaPath, e.item->id, link, taken); !placed)
             return fail(placed.error());
         ++report.lines;
         ++report.labels;
@@ -115,7 +109,7 @@ Result<ExportReport> writeFolders(const Format &format, const ProjectStore &stor
     });
     if (!r)
         return fail(r.error());
-    if (auto c = (*out)->commit(); !c)
+    if (auto c = output.finish(); !c)
         return fail(c.error());
     return report;
 }

@@ -7,13 +7,14 @@
 // annotation wins where two overlap).
 
 #include "datasets/formats/builtin.h"
+#include "datasets/fileerrors.h"
 #include "datasets/formats/formatutil.h"
 #include "datasets/formats/jsonfile.h"
 #include "datasets/formats/raster.h"
 #include "datasets/mask.h"
 #include "datasets/media.h"
 
-#include <QSaveFile>
+#include <QFile>
 #include <QTemporaryFile>
 
 #include <algorithm>
@@ -83,10 +84,10 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
     auto job = exportJob(store, format, o);
     if (!job)
         return fail(job.error());
-    std::error_code ec;
-    if (fs::is_directory(o.outPath, ec))
-        return fail(Error::invalid(o.outPath + ": is a folder; COCO is written to one .json file (e.g. " +
-                                   (fs::path(o.outPath) / "annotations.json").string() + ")"));
+    WriterOutput output(o.output, o.overwrite);
+    auto staged = output.file(o.outPath); // refused here, before any work, when the target may not be written
+    if (!staged)
+        return fail(staged.error());
     const bool segmentation = job->type == TaskType::SemanticSegmentation;
     const std::string maskForm = format.setting(o.settings, "masks");
     const bool compressed = maskForm == "rle-string", polygons = maskForm == "polygons";
@@ -219,13 +220,11 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
              "Groundwork job '" + job->name + "' (" + std::string(taskInfo(job->type).id) + ")");
     info.set("version", "1.0");
     info.set("contributor", "Groundwork");
-    fs::create_directories(outDir, ec);
-    if (ec)
-        return fail(Error::io(outDir + ": cannot create: " + ec.message()));
-    // Written piece by piece (no second copy of a million annotations), atomically.
-    QSaveFile file(QString::fromStdString(o.outPath));
+    // Written piece by piece (no second copy of a million annotations), staged.
+    QFile file(QString::fromStdString(*staged));
+    errno = 0;
     if (!file.open(QIODevice::WriteOnly))
-        return fail(Error::io(o.outPath + ": cannot write: " + file.errorString().toStdString()));
+        return fail(Error::io(o.outPath + ": cannot write: " + describeLastFileError(file.errorString().toStdString())));
     bool ok = true;
     auto put = [&](const std::string &piece) {
         ok = ok && file.write(piece.data(), qint64(piece.size())) == qint64(piece.size());
@@ -240,8 +239,11 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
         array->writeTo(put);
         put(std::string(array->count ? "\n]" : "]") + (last ? "}\n" : ",\n"));
     }
-    if (!ok || !file.commit())
-        return fail(Error::io(o.outPath + ": write failed: " + file.errorString().toStdString()));
+    if (!ok || !file.flush())
+        return fail(Error::io(o.outPath + ": cannot write: " + describeLastFileError(file.errorString().toStdString())));
+    file.close();
+    if (auto c = output.finish(); !c)
+        return fail(c.error());
     return report;
 }
 

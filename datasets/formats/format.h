@@ -21,6 +21,8 @@
 
 namespace gw::datasets {
 
+class OutputSet;
+
 /// A format's setting, e.g. COCO's mask encoding; values are strings as typed on the command line.
 struct FormatOption
 {
@@ -42,6 +44,8 @@ struct FormatExportOptions
     const std::vector<VersionEntry> *snapshot = nullptr; ///< write exactly these (a recorded version)
     AugmentOptions augment;   ///< copies > 0: each labelled image is followed by its augmented copies
     std::string augmentDir;   ///< where the copies' image files are written (set by exportDataset)
+    OutputSet *output = nullptr; ///< the export's outputs (exportDataset); null: the writer commits its own
+    bool overwrite = false;      ///< without output: replace an earlier output at outPath (output.h)
 };
 
 struct FormatImportOptions : ImportOptions

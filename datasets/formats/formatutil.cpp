@@ -1,5 +1,6 @@
 #include "datasets/formats/formatutil.h"
 
+#include "datasets/fileerrors.h"
 #include "datasets/groundtruth.h"
 #include "datasets/json.h"
 #include "datasets/importers.h"
@@ -32,8 +33,8 @@ Result<> emitAugmented(const Job &job, const FormatExportOptions &options, const
 {
     if (!source.label)
         return {};
-    return forEachAugmentedCopy(job, options.augment, options.augmentDir, *source.item, *source.label,
-                                source.mediaPath,
+    return forEachAugmentedCopy(job, options.augment, options.augmentDir, options.output, *source.item,
+                                *source.label, source.mediaPath,
                                 [&](const Item &item, const Annotation &label, const std::string &path) -> Result<> {
                                     ExportEntry e;
                                     e.item = &item;
@@ -46,7 +47,8 @@ Result<> emitAugmented(const Job &job, const FormatExportOptions &options, const
 } // namespace
 
 Result<> forEachAugmentedCopy(const Job &job, const AugmentOptions &augment, const std::string &augmentDir,
-                              const Item &source, const Annotation &label, const std::string &mediaPath,
+                              const OutputSet *output, const Item &source, const Annotation &label,
+                              const std::string &mediaPath,
                               const std::function<Result<>(const Item &, const Annotation &, const std::string &)> &fn)
 {
     if (augment.copies <= 0 || augmentDir.empty() || source.kind != MediaKind::Image || media::isUri(mediaPath))
@@ -60,11 +62,8 @@ Result<> forEachAugmentedCopy(const Job &job, const AugmentOptions &augment, con
         const std::string name = fs::path(mediaPath).stem().string() + "-aug" + std::to_string(copy) + "-" +
                                  std::to_string(source.id) + a->extension;
         const std::string path = (dir / name).string();
-        QFile file(QString::fromStdString(path));
-        if (!file.open(QIODevice::WriteOnly) ||
-            file.write(a->encoded.data(), qint64(a->encoded.size())) != qint64(a->encoded.size()))
-            return fail(Error::io(path + ": write failed: " + file.errorString().toStdString()));
-        file.close();
+        if (auto w = writeNewFile(output ? output->physical(path) : path, a->encoded, path); !w)
+            return fail(w.error());
         Item item = source;
         item.id = -(source.id * 1000 + copy);
         item.uri = path;
@@ -83,9 +82,12 @@ Result<> forEachAugmentedCopy(const Job &job, const AugmentOptions &augment, con
         json::appendQuoted(lineage, a->transform.describe());
         lineage += "}\n";
     }
-    QFile log(QString::fromStdString((dir / "augmentation.jsonl").string()));
-    if (!log.open(QIODevice::Append) || log.write(lineage.data(), qint64(lineage.size())) != qint64(lineage.size()))
-        return fail(Error::io((dir / "augmentation.jsonl").string() + ": write failed"));
+    const std::string logPath = (dir / "augmentation.jsonl").string();
+    QFile log(QString::fromStdString(output ? output->physical(logPath) : logPath));
+    errno = 0;
+    if (!log.open(QIODevice::Append) || log.write(lineage.data(), qint64(lineage.size())) != qint64(lineage.size())
+        || !log.flush())
+        return fail(Error::io(logPath + ": cannot write: " + describeLastFileError(log.errorString().toStdString())));
     return {};
 }
 
@@ -271,41 +273,13 @@ Result<std::vector<std::vector<std::string>>> readCsv(const std::string &path, c
     return records;
 }
 
-Result<std::unique_ptr<StagedFolder>> StagedFolder::create(const std::string &target)
-{
-    const fs::path t = fs::absolute(target).lexically_normal();
-    std::error_code ec;
-    if (fs::exists(t, ec) && !fs::is_directory(t, ec))
-        return fail(Error::conflict(t.string() + ": exists and is not a folder"));
-    fs::create_directories(t.parent_path(), ec);
-    if (ec)
-        return fail(Error::io(t.parent_path().string() + ": cannot create: " + ec.message()));
-    std::random_device rd;
-    const fs::path staging = t.parent_path() / ("." + t.filename().string() + ".partial-" + std::to_string(rd() % 1000000));
-    fs::create_directory(staging, ec);
-    if (ec)
-        return fail(Error::io(staging.string() + ": cannot create: " + ec.message()));
-    auto folder = std::unique_ptr<StagedFolder>(new StagedFolder);
-    folder->m_target = t.string();
-    folder->m_staging = staging.string();
-    return folder;
-}
-
-StagedFolder::~StagedFolder()
-{
-    if (!m_committed) {
-        std::error_code ec;
-        fs::remove_all(m_staging, ec);
-    }
-}
-
 Result<std::string> StagedFolder::path(const std::string &relative) const
 {
     const fs::path p = fs::path(m_staging) / relative;
     std::error_code ec;
     fs::create_directories(p.parent_path(), ec);
     if (ec)
-        return fail(Error::io(p.parent_path().string() + ": cannot create: " + ec.message()));
+        return fail(Error::io(p.parent_path().string() + ": cannot create: " + describeFileError(ec.value())));
     return p.string();
 }
 
@@ -314,35 +288,49 @@ Result<> StagedFolder::write(const std::string &relative, std::string_view bytes
     auto p = path(relative);
     if (!p)
         return fail(p.error());
-    QFile file(QString::fromStdString(*p));
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size())
-        || !file.flush())
-        return fail(Error::io(*p + ": write failed: " + file.errorString().toStdString()));
-    return {};
+    return writeNewFile(*p, bytes, (fs::path(m_target) / relative).string());
 }
 
-Result<> StagedFolder::commit()
+std::string StagedFolder::physical(const std::string &finalPath) const
 {
-    std::error_code ec;
-    const fs::path target(m_target);
-    fs::path old;
-    if (fs::exists(target, ec)) {
-        old = m_staging + ".old";
-        fs::rename(target, old, ec);
-        if (ec)
-            return fail(Error::io(m_target + ": cannot replace: " + ec.message()));
-    }
-    fs::rename(m_staging, target, ec);
-    if (ec) {
-        if (!old.empty())
-            fs::rename(old, target, ec); // put the previous output back
-        return fail(Error::io(m_target + ": cannot write: " + ec.message()));
-    }
-    m_committed = true;
-    if (!old.empty())
-        fs::remove_all(old, ec);
-    return {};
+    return m_set ? m_set->physical(finalPath) : finalPath;
 }
+
+WriterOutput::WriterOutput(OutputSet *shared, bool overwrite)
+    : m_set(shared)
+{
+    if (!m_set) {
+        OutputRules rules;
+        rules.overwrite = overwrite;
+        m_own = std::make_unique<OutputSet>(std::move(rules));
+        m_set = m_own.get();
+    }
+}
+
+WriterOutput::~WriterOutput() = default;
+
+Result<StagedFolder> WriterOutput::folder(const std::string &target)
+{
+    auto staged = m_set->addFolder(target);
+    if (!staged)
+        return fail(staged.error());
+    StagedFolder f;
+    f.m_target = OutputSet::finalPath(target);
+    f.m_staging = *staged;
+    f.m_set = m_set;
+    return f;
+}
+
+Result<std::string> WriterOutput::file(const std::string &target)
+{
+    return m_set->addFile(target);
+}
+
+Result<> WriterOutput::finish()
+{
+    return m_own ? m_own->commit() : Result<>();
+}
+
 
 // ---- imports ----
 

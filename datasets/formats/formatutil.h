@@ -4,6 +4,7 @@
 // appear whole or not at all, and writing imported labels into a job in one transaction.
 
 #include "datasets/formats/format.h"
+#include "datasets/output.h"
 
 #include <functional>
 #include <memory>
@@ -36,30 +37,53 @@ Result<int64_t> forEachEntry(const ProjectStore &store, const Job &job, const Fo
 
 /// Writes the augmented copies of a labelled image into augmentDir (with a line each in augmentation.jsonl
 /// saying where it came from) and calls fn with each copy as an item of its own (a negative id derived from
-/// the source item and the copy), its label moved with the pixels, and the copy's file.
+/// the source item and the copy), its label moved with the pixels, and the copy's file. augmentDir is the final
+/// path; while it is staged in `output`, the files go to its staging copy.
 Result<> forEachAugmentedCopy(const Job &job, const AugmentOptions &augment, const std::string &augmentDir,
-                              const Item &source, const Annotation &label, const std::string &mediaPath,
+                              const OutputSet *output, const Item &source, const Annotation &label,
+                              const std::string &mediaPath,
                               const std::function<Result<>(const Item &, const Annotation &, const std::string &)> &fn);
 
-/// An output folder that appears whole or not at all: files are written below staging(), and commit() puts the
-/// folder in place of the target (an existing target is replaced only then). Without commit() the staging
-/// folder is removed.
+/// A folder output being staged: files are written below staging() and appear at target() when the
+/// export's outputs are committed.
 class StagedFolder
 {
 public:
-    static Result<std::unique_ptr<StagedFolder>> create(const std::string &target);
-    ~StagedFolder();
     const std::string &staging() const { return m_staging; }
+    const std::string &target() const { return m_target; }
     /// staging()/relative, with its parent folders created.
     Result<std::string> path(const std::string &relative) const;
     /// Writes a whole file below staging().
     Result<> write(const std::string &relative, std::string_view bytes) const;
-    Result<> commit();
+    /// Where a file given by its final path is while staged (to read back an augmented copy).
+    std::string physical(const std::string &finalPath) const;
 
 private:
+    friend class WriterOutput;
     std::string m_target, m_staging;
-    bool m_committed = false;
+    const OutputSet *m_set = nullptr;
 };
+
+/// A writer's outputs: the export's OutputSet when it runs inside exportDataset (which commits them together
+/// with the version record), else a set of the writer's own that finish() commits. Either way the one output
+/// policy of output.h holds: nothing that is there is replaced unless it is an earlier output and the rules
+/// allow it.
+class WriterOutput
+{
+public:
+    explicit WriterOutput(OutputSet *shared, bool overwrite = false);
+    ~WriterOutput();
+    Result<StagedFolder> folder(const std::string &target);
+    /// The staging path to write the file at.
+    Result<std::string> file(const std::string &target);
+    /// Commits the writer's own set (nothing to do with a shared one).
+    Result<> finish();
+
+private:
+    std::unique_ptr<OutputSet> m_own;
+    OutputSet *m_set = nullptr;
+};
+
 
 /// Writes a file atomically (QSaveFile).
 Result<> writeFileAtomically(const std::string &path, std::string_view bytes);

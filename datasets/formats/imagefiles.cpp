@@ -1,5 +1,6 @@
 #include "datasets/formats/imagefiles.h"
 
+#include "datasets/fileerrors.h"
 #include "datasets/media.h"
 
 #include <algorithm>
@@ -37,18 +38,25 @@ Result<ImagePlacer::Placed> ImagePlacer::place(const StagedFolder &out, const st
         m_stems.insert(prefix + p.stem);
     }
     p.fileName = p.stem + src.extension().string();
-    auto dest = out.path(prefix + p.fileName);
+    if (auto placed = placeImageFile(out, prefix + p.fileName, source, m_link); !placed)
+        return fail(placed.error());
+    return p;
+}
+
+Result<> placeImageFile(const StagedFolder &out, const std::string &relative, const std::string &source, bool link)
+{
+    auto dest = out.path(relative);
     if (!dest)
         return fail(dest.error());
     std::error_code ec;
-    if (m_link)
-        fs::create_symlink(fs::absolute(src), *dest, ec);
+    if (link)
+        fs::create_symlink(fs::absolute(source), *dest, ec);
     else
-        fs::copy_file(src, *dest, fs::copy_options::overwrite_existing, ec);
+        fs::copy_file(out.physical(source), *dest, fs::copy_options::none, ec);
     if (ec)
-        return fail(Error::io(source + ": cannot " + (m_link ? "link" : "copy") + " to " + *dest + ": " +
-                              ec.message()));
-    return p;
+        return fail(Error::io(source + ": cannot " + (link ? "link" : "copy") + " it to " + *dest + ": " +
+                              describeFileError(ec.value())));
+    return {};
 }
 
 std::optional<std::string> findImage(const std::string &folder, const std::string &stem)

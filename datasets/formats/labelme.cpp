@@ -144,7 +144,8 @@ Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &stor
         return fail(job.error());
     const bool boxes = job->type == TaskType::BoundingBox;
     const bool segmentation = job->type == TaskType::SemanticSegmentation;
-    auto out = StagedFolder::create(o.outPath);
+    WriterOutput output(o.output, o.overwrite);
+    auto out = output.folder(o.outPath);
     if (!out)
         return fail(out.error());
     const std::string finalDir = fs::absolute(o.outPath).lexically_normal().string();
@@ -209,7 +210,7 @@ Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &stor
             name = stem + "-" + std::to_string(e.item->id) + ".json";
             taken.insert(name);
         }
-        if (auto w = (*out)->write(name, text); !w)
+        if (auto w = out->write(name, text); !w)
             return fail(w.error());
         ++report.lines;
         report.labels += e.label ? 1 : 0;
@@ -217,7 +218,7 @@ Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &stor
     });
     if (!r)
         return fail(r.error());
-    if (auto c = (*out)->commit(); !c)
+    if (auto c = output.finish(); !c)
         return fail(c.error());
     return report;
 }

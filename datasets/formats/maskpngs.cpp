@@ -24,7 +24,8 @@ Result<ExportReport> writeMasks(const Format &format, const ProjectStore &store,
     auto job = exportJob(store, format, o);
     if (!job)
         return fail(job.error());
-    auto out = StagedFolder::create(o.outPath);
+    WriterOutput output(o.output, o.overwrite);
+    auto out = output.folder(o.outPath);
     if (!out)
         return fail(out.error());
     const std::string finalDir = fs::absolute(o.outPath).lexically_normal().string();
@@ -50,7 +51,7 @@ Result<ExportReport> writeMasks(const Format &format, const ProjectStore &store,
             name = "masks/" + image.stem().string() + "-" + std::to_string(e.item->id) + ".png";
             taken.insert(name);
         }
-        if (auto w = (*out)->write(name, *png); !w)
+        if (auto w = out->write(name, *png); !w)
             return fail(w.error());
         // Local images relative to the output folder (with ../ when outside it), so the two can move together.
         const std::string imageRef =
@@ -64,11 +65,11 @@ Result<ExportReport> writeMasks(const Format &format, const ProjectStore &store,
     });
     if (!r)
         return fail(r.error());
-    if (auto w = (*out)->write("classes.csv", classes); !w)
+    if (auto w = out->write("classes.csv", classes); !w)
         return fail(w.error());
-    if (auto w = (*out)->write("index.csv", index); !w)
+    if (auto w = out->write("index.csv", index); !w)
         return fail(w.error());
-    if (auto c = (*out)->commit(); !c)
+    if (auto c = output.finish(); !c)
         return fail(c.error());
     return report;
 }

@@ -75,6 +75,8 @@ Format groundTruthManifest()
         e.snapshot = o.snapshot;
         e.augment = o.augment;
         e.augmentDir = o.augmentDir;
+        e.output = o.output;
+        e.overwrite = o.overwrite;
         return exportManifest(store, e);
     };
     return f;

@@ -54,6 +54,10 @@ Result<ExportReport> writeTable(const Format &format, const ProjectStore &store,
     auto job = exportJob(store, format, o);
     if (!job)
         return fail(job.error());
+    WriterOutput output(o.output, o.overwrite);
+    auto staged = output.file(o.outPath);
+    if (!staged)
+        return fail(staged.error());
     auto kind = tableKind(o.outPath);
     if (!kind)
         return fail(kind.error());
@@ -109,8 +113,10 @@ Result<ExportReport> writeTable(const Format &format, const ProjectStore &store,
     });
     if (!r)
         return fail(r.error());
-    if (auto w = writeFileAtomically(o.outPath, out); !w)
+    if (auto w = writeNewFile(*staged, out, OutputSet::finalPath(o.outPath)); !w)
         return fail(w.error());
+    if (auto c = output.finish(); !c)
+        return fail(c.error());
     return report;
 }
 
@@ -312,6 +318,10 @@ Result<ExportReport> writeNer(const Format &format, const ProjectStore &store, c
     auto job = exportJob(store, format, o);
     if (!job)
         return fail(job.error());
+    WriterOutput output(o.output, o.overwrite);
+    auto staged = output.file(o.outPath);
+    if (!staged)
+        return fail(staged.error());
     std::string out;
     ExportReport report;
     auto r = forEachEntry(store, *job, o, [&](const ExportEntry &e) -> Result<> {
@@ -346,8 +356,10 @@ Result<ExportReport> writeNer(const Format &format, const ProjectStore &store, c
     });
     if (!r)
         return fail(r.error());
-    if (auto w = writeFileAtomically(o.outPath, out); !w)
+    if (auto w = writeNewFile(*staged, out, OutputSet::finalPath(o.outPath)); !w)
         return fail(w.error());
+    if (auto c = output.finish(); !c)
+        return fail(c.error());
     return report;
 }
 

@@ -141,7 +141,8 @@ Result<ExportReport> writeVoc(const Format &format, const ProjectStore &store, c
     if (masks && job->classes.size() > 254)
         return fail(Error::invalid("job '" + job->name + "' has " + std::to_string(job->classes.size()) +
                                    " classes; VOC masks hold 254 (255 is void)"));
-    auto out = StagedFolder::create(o.outPath);
+    WriterOutput output(o.output, o.overwrite);
+    auto out = output.folder(o.outPath);
     if (!out)
         return fail(out.error());
     ImagePlacer placer(format.setting(o.settings, "files") == "link");
@@ -151,7 +152,7 @@ Result<ExportReport> writeVoc(const Format &format, const ProjectStore &store, c
     auto r = forEachEntry(store, *job, o, [&](const ExportEntry &e) -> Result<> {
         if (media::isUri(e.mediaPath))
             return fail(Error::invalid(e.mediaPath + ": only local files can be placed in a VOC folder"));
-        auto placed = placer.place(**out, "JPEGImages", e.mediaPath, e.item->id);
+        auto placed = placer.place(*out, "JPEGImages", e.mediaPath, e.item->id);
         if (!placed)
             return fail(placed.error());
         if (!e.label)
@@ -173,7 +174,7 @@ Result<ExportReport> writeVoc(const Format &format, const ProjectStore &store, c
             auto png = mask::encode(*m, vocPalette());
             if (!png)
                 return fail(png.error());
-            if (auto w = (*out)->write("SegmentationClass/" + placed->stem + ".png", *png); !w)
+            if (auto w = out->write("SegmentationClass/" + placed->stem + ".png", *png); !w)
                 return fail(w.error());
             ++report.masksWritten;
         } else {
@@ -190,7 +191,7 @@ Result<ExportReport> writeVoc(const Format &format, const ProjectStore &store, c
                                                 "' does not have"));
             const std::string xml =
                 annotationXml(placed->fileName, w, h, p.imageDepth > 0 ? p.imageDepth : 3, *job, p.boxes);
-            if (auto wr = (*out)->write("Annotations/" + placed->stem + ".xml", xml); !wr)
+            if (auto wr = out->write("Annotations/" + placed->stem + ".xml", xml); !wr)
                 return fail(wr.error());
         }
         listed.emplace_back(e.item->split, placed->stem);
@@ -214,14 +215,14 @@ Result<ExportReport> writeVoc(const Format &format, const ProjectStore &store, c
     }
     const std::string setsDir = masks ? "ImageSets/Segmentation/" : "ImageSets/Main/";
     for (const auto &[name, text] : lists)
-        if (auto w = (*out)->write(setsDir + name + ".txt", text); !w)
+        if (auto w = out->write(setsDir + name + ".txt", text); !w)
             return fail(w.error());
     std::string classNames = "_background_\n";
     for (const LabelClass &c : job->classes)
         classNames += c.name + "\n";
-    if (auto w = (*out)->write("class_names.txt", classNames); !w)
+    if (auto w = out->write("class_names.txt", classNames); !w)
         return fail(w.error());
-    if (auto c = (*out)->commit(); !c)
+    if (auto c = output.finish(); !c)
         return fail(c.error());
     return report;
 }

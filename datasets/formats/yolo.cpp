@@ -90,7 +90,8 @@ Result<ExportReport> writeYolo(const Format &format, const ProjectStore &store, 
                               });
         !r)
         return fail(r.error());
-    auto out = StagedFolder::create(o.outPath);
+    WriterOutput output(o.output, o.overwrite);
+    auto out = output.folder(o.outPath);
     if (!out)
         return fail(out.error());
     ImagePlacer placer(format.setting(o.settings, "files") == "link");
@@ -114,7 +115,7 @@ Result<ExportReport> writeYolo(const Format &format, const ProjectStore &store, 
             splitsWritten.insert(split);
         }
         const std::string sub = split.empty() ? std::string() : "/" + split;
-        auto placed = placer.place(**out, "images" + sub, e.mediaPath, e.item->id);
+        auto placed = placer.place(*out, "images" + sub, e.mediaPath, e.item->id);
         if (!placed)
             return fail(placed.error());
         if (!p)
@@ -142,7 +143,7 @@ Result<ExportReport> writeYolo(const Format &format, const ProjectStore &store, 
                     fixedDecimals((y0 + y1) / 2 / h, 6) + " " + fixedDecimals((x1 - x0) / w, 6) + " " +
                     fixedDecimals((y1 - y0) / h, 6) + "\n";
         }
-        if (auto wr = (*out)->write("labels" + sub + "/" + placed->stem + ".txt", text); !wr)
+        if (auto wr = out->write("labels" + sub + "/" + placed->stem + ".txt", text); !wr)
             return fail(wr.error());
         ++report.lines;
         ++report.labels;
@@ -168,11 +169,11 @@ Result<ExportReport> writeYolo(const Format &format, const ProjectStore &store, 
     yaml += "nc: " + std::to_string(job->classes.size()) + "\nnames:\n";
     for (size_t i = 0; i < job->classes.size(); ++i)
         yaml += "  " + std::to_string(i) + ": " + yamlName(job->classes[i].name) + "\n";
-    if (auto wr = (*out)->write("classes.txt", classes); !wr)
+    if (auto wr = out->write("classes.txt", classes); !wr)
         return fail(wr.error());
-    if (auto wr = (*out)->write("data.yaml", yaml); !wr)
+    if (auto wr = out->write("data.yaml", yaml); !wr)
         return fail(wr.error());
-    if (auto c = (*out)->commit(); !c)
+    if (auto c = output.finish(); !c)
         return fail(c.error());
     return report;
 }

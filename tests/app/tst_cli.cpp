@@ -1,6 +1,7 @@
 // The gw program as a user runs it: real processes, real files, exit codes and messages.
 
 #include "datasets/projectstore.h"
+#include "app/cliutil.h"
 #include "testutil.h"
 
 #include <QDir>
@@ -12,36 +13,10 @@
 
 using namespace gw;
 using namespace gw::datasets;
+using gw::test::CliRun;
+using gw::test::runGw;
 
 namespace {
-
-struct CliRun
-{
-    int code = -1;
-    QString out, err;
-};
-
-CliRun runGw(const QStringList &args, const QString &cwd = {},
-             const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
-{
-    QProcess p;
-    p.setProcessEnvironment(env);
-    if (!cwd.isEmpty())
-        p.setWorkingDirectory(cwd);
-    p.start(QStringLiteral(GW_BINARY_DIR "/app/gw"), args);
-    p.waitForFinished(120000);
-    CliRun r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-#define GW_RUN_OK(run)                                                                                            \
-    do {                                                                                                          \
-        const CliRun &r_ = (run);                                                                                    \
-        QVERIFY2(r_.code == 0, qPrintable(r_.err));                                                               \
-    } while (false)
 
 void makeImages(const QString &dir, int n)
 {

@@ -253,7 +253,7 @@ private Q_SLOTS:
         QCOMPARE(std::count(lines.begin(), lines.end(), '\n'), 9L);
         QVERIFY(lines.find("\"source-ref\":\"x-augmented/img0-aug2-1.png\"") != std::string::npos);
         QCOMPARE(manifest->version.items, int64_t(3)); // the version holds the originals; the copies follow
-        auto manifestAgain = exportVersion(*s, manifest->version.id, test::path(dir, "x.manifest"));
+        auto manifestAgain = exportVersion(*s, manifest->version.id, test::path(dir, "x.manifest"), {}, /*overwrite=*/true);
         GW_VERIFY_OK(manifestAgain);
         QCOMPARE(test::readFile(test::path(dir, "x.manifest")), lines);
     }

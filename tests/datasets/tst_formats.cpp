@@ -6,6 +6,8 @@
 #include "datasets/importers.h"
 #include "datasets/json.h"
 #include "datasets/mask.h"
+#include "datasets/output.h"
+#include "datasets/processinfo.h"
 #include "datasets/media.h"
 #include "datasets/splits.h"
 #include "datasets/versions.h"
@@ -13,6 +15,9 @@
 
 #include <QDir>
 #include <QDirIterator>
+
+#include <sys/stat.h>
+#include <unistd.h>
 #include <QImage>
 #include <QTest>
 
@@ -116,13 +121,16 @@ Result<ImportReport> importAs(ProjectStore &s, const char *id, const std::string
     return format(id).read(s, path, o);
 }
 
-/// Every file below a folder, relative, sorted.
+/// Every file below a folder, relative, sorted; the export's marker file (output.h) is left out.
 QStringList filesBelow(const QString &dir)
 {
     QStringList out;
     QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        out << QDir(dir).relativeFilePath(it.next());
+    while (it.hasNext()) {
+        const QString rel = QDir(dir).relativeFilePath(it.next());
+        if (rel != QLatin1String(kOutputMarker))
+            out << rel;
+    }
     out.sort();
     return out;
 }
@@ -442,13 +450,12 @@ private Q_SLOTS:
         put(*s, job, item, referenced);
         const QString out = dir.path() + QStringLiteral("/out");
         QDir().mkpath(out);
-        test::writeFile((out + QStringLiteral("/previous.txt")).toStdString(), "kept");
         auto r = exportAs(*s, "mask-pngs", "scene-ref", out.toStdString());
         QVERIFY(!r);
         QVERIFY2(r.error().message.find("only referenced") != std::string::npos, r.error().message.c_str());
-        // The earlier output is untouched and no staging folder is left.
-        QCOMPARE(filesBelow(out), QStringList{QStringLiteral("previous.txt")});
-        QCOMPARE(QDir(dir.path()).entryList(QStringList{QStringLiteral(".out*")}, QDir::AllEntries | QDir::Hidden),
+        // The empty folder stays empty and no staging folder is left.
+        QCOMPARE(filesBelow(out), QStringList());
+        QCOMPARE(QDir(dir.path()).entryList(QStringList{QStringLiteral(".gw-staging*")}, QDir::AllEntries | QDir::Hidden),
                  QStringList());
         // A wrong job type or format option is refused before anything is written.
         r = exportAs(*s, "text-table", "scene-ref", test::path(dir, "t.csv"));
@@ -522,7 +529,10 @@ private Q_SLOTS:
         auto again2 = exportVersion(*s, v2->version.id, test::path(dir, "again2.manifest"));
         GW_VERIFY_OK(again2);
         QCOMPARE(test::readFile(test::path(dir, "again2.manifest")), manifest1);
-        // Today's export differs, and is a version of its own with another hash.
+        // Today's export differs, and is a version of its own with another hash (replacing the first one's
+        // file needs overwrite).
+        QVERIFY(!exportDataset(*s, table));
+        table.overwrite = true;
         auto v3 = exportDataset(*s, table);
         GW_VERIFY_OK(v3);
         QVERIFY(test::readFile(test::path(dir, "v1.csv")) != csv1);
@@ -533,6 +543,46 @@ private Q_SLOTS:
         QCOMPARE(versions->front().name, std::string("first"));
         QCOMPARE(versions->front().items, int64_t(2));
         QVERIFY(!exportVersion(*s, 99, test::path(dir, "x.csv")));
+    }
+
+    // A version is recorded (pending) before its outputs move into place; what a killed export left is settled
+    // by the next one: kept when the outputs are there (same inode), dropped when they are not, left alone
+    // while the export that wrote it still runs.
+    void pendingVersionsAreSettled()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        const std::string there = test::path(dir, "there.csv");
+        test::writeFile(there, "x\n");
+        struct stat st{};
+        QCOMPARE(::stat(there.c_str(), &st), 0);
+        auto pending = [&](const std::string &path, uint64_t inode, int64_t pid, int64_t start) {
+            DatasetVersion v;
+            v.pending = true;
+            v.output = "{\"pid\":" + std::to_string(pid) + ",\"start\":" + std::to_string(start) + ",\"host\":\"" +
+                       hostName() + "\",\"outputs\":[{\"path\":\"" + path + "\",\"device\":" +
+                       std::to_string(st.st_dev) + ",\"inode\":" + std::to_string(inode) + "}]}";
+            return *s->addDatasetVersion(v, {{1, "", 0}});
+        };
+        const int64_t kept = pending(there, st.st_ino, 999999, 1);
+        const int64_t replaced = pending(there, st.st_ino + 1, 999999, 1); // something else is there now
+        const int64_t missing = pending(test::path(dir, "gone.csv"), 1, 999999, 1);
+        const int64_t running = pending(test::path(dir, "soon.csv"), 1, ::getpid(), processStartTicks(::getpid()));
+        QCOMPARE(s->datasetVersions()->size(), size_t(0)); // pending versions are not listed
+        GW_VERIFY_OK(settlePendingVersions(*s));
+        auto all = s->datasetVersions(true);
+        GW_VERIFY_OK(all);
+        std::map<int64_t, bool> pendingById;
+        for (const DatasetVersion &v : *all)
+            pendingById[v.id] = v.pending;
+        QCOMPARE(pendingById.count(kept), size_t(1));
+        QCOMPARE(pendingById[kept], false);
+        QCOMPARE(pendingById.count(replaced), size_t(0));
+        QCOMPARE(pendingById.count(missing), size_t(0));
+        QCOMPARE(pendingById.count(running), size_t(1));
+        QCOMPARE(pendingById[running], true);
+        QVERIFY(s->datasetVersionEntries(missing)->empty()); // its entries went with it
+        QCOMPARE(versionOutputs(s->datasetVersions()->front()), std::vector<std::string>{there});
     }
 
     void splitsAreStratifiedGroupedAndSeeded()

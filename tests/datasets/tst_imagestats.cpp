@@ -119,6 +119,7 @@ private Q_SLOTS:
         // Keep one: the JPEG copy is set aside — out of exports — and comes back on restore.
         ExportOptions e;
         e.outPath = test::path(dir, "all.manifest");
+        e.overwrite = true; // written again after each change below
         GW_VERIFY_OK(exportManifest(*s, e));
         QCOMPARE(test::readFile(e.outPath).size() > 0, true);
         auto lines = [&] {

@@ -5,6 +5,7 @@
 // import wrote nothing.
 
 #include "datasets/formats/format.h"
+#include "datasets/output.h"
 #include "datasets/mask.h"
 #include "datasets/media.h"
 #include "testutil.h"
@@ -189,7 +190,7 @@ inline std::map<std::string, std::string> filesBelow(const std::string &dir)
 {
     std::map<std::string, std::string> files;
     for (const auto &e : fs::recursive_directory_iterator(dir))
-        if (!e.is_directory())
+        if (!e.is_directory() && e.path().filename() != datasets::kOutputMarker) // the export's marker (output.h)
             files[fs::relative(e.path(), dir).generic_string()] = e.path().string();
     return files;
 }

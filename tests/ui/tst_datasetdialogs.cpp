@@ -119,8 +119,48 @@ private Q_SLOTS:
         dialog.setOutPath(dir.path()); // a folder where COCO writes a file
         QVERIFY(!dialog.runExport());
         QVERIFY2(dialog.outcomeText().contains(QStringLiteral("is a folder")), qPrintable(dialog.outcomeText()));
+        // The project's own folder is refused before anything runs, without asking.
+        dialog.setFormat(QStringLiteral("yolo"));
+        dialog.setReplaceAnswer([](const QString &) {
+            qFatal("asked to replace a folder that must be refused");
+            return true;
+        });
+        QVERIFY(!dialog.runExport());
+        QVERIFY2(dialog.outcomeText().contains(QStringLiteral("holds the project")), qPrintable(dialog.outcomeText()));
         auto store = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
         QCOMPARE((*store)->datasetVersions()->size(), size_t(0));
+        QVERIFY(QFile::exists(QString::fromStdString(project)));
+    }
+
+    // An earlier export at the target is replaced only when the user agrees; nothing else is ever asked about.
+    void anEarlierExportIsReplacedOnlyWhenTheUserAgrees()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        ui::ExportDialog dialog(QString::fromStdString(project), QStringLiteral("objects"));
+        dialog.setFormat(QStringLiteral("yolo"));
+        const QString out = dir.path() + QStringLiteral("/yolo");
+        dialog.setOutPath(out);
+        int asked = 0;
+        bool answer = false;
+        dialog.setReplaceAnswer([&](const QString &question) {
+            ++asked;
+            return question.contains(out) && answer;
+        });
+        QVERIFY2(dialog.runExport(), qPrintable(dialog.outcomeText()));
+        QCOMPARE(asked, 0); // a new folder: nothing to ask
+        const QByteArray first = test::readFile((out + QStringLiteral("/.groundwork-output")).toStdString()).c_str();
+        QVERIFY(!dialog.runExport());
+        QCOMPARE(asked, 1);
+        QVERIFY2(dialog.outcomeText().contains(QStringLiteral("Nothing was written")), qPrintable(dialog.outcomeText()));
+        QCOMPARE(QByteArray(test::readFile((out + QStringLiteral("/.groundwork-output")).toStdString()).c_str()), first);
+        answer = true;
+        QTest::qWait(2); // a later marker
+        QVERIFY2(dialog.runExport(), qPrintable(dialog.outcomeText()));
+        QCOMPARE(asked, 2);
+        QVERIFY(QByteArray(test::readFile((out + QStringLiteral("/.groundwork-output")).toStdString()).c_str()) != first);
+        auto store = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
+        QCOMPARE((*store)->datasetVersions()->size(), size_t(2));
     }
 };
 

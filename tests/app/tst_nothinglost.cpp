@@ -1,0 +1,350 @@
+// Issue 14, as a hostile-but-ordinary user meets it with the gw program: every case here lost or damaged
+// something before the one output policy (datasets/output.h) and the other guards existed.
+
+#include "app/cliutil.h"
+#include "datasets/projectstore.h"
+#include "datasets/schema.h"
+#include "testutil.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <QImage>
+
+#include <QRegularExpression>
+
+#include <sys/stat.h>
+
+#include <csignal>
+
+using namespace gw;
+using namespace gw::datasets;
+using gw::test::CliRun;
+using gw::test::runGw;
+
+namespace {
+
+QString qs(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+/// Every file below a folder with its content hash: what a user would notice missing or changed.
+QMap<QString, QByteArray> snapshot(const QString &dir)
+{
+    QMap<QString, QByteArray> out;
+    QDir root(dir);
+    const QFileInfoList entries = root.entryInfoList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot | QDir::System);
+    for (const QFileInfo &e : entries) {
+        if (e.isSymLink()) {
+            out[e.fileName()] = "-> " + e.symLinkTarget().toUtf8();
+        } else if (e.isDir()) {
+            const auto sub = snapshot(e.filePath());
+            for (auto it = sub.begin(); it != sub.end(); ++it)
+                out[e.fileName() + QLatin1Char('/') + it.key()] = it.value();
+        } else if (!e.fileName().endsWith(QLatin1String("-wal")) && !e.fileName().endsWith(QLatin1String("-shm"))) {
+            QFile f(e.filePath());
+            f.open(QIODevice::ReadOnly);
+            out[e.fileName()] = QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex();
+        }
+    }
+    return out;
+}
+
+/// A folder `w` with a project, two images labelled with boxes and the user's notes.
+struct Workspace
+{
+    QTemporaryDir tmp;
+    QString dir, project, images;
+
+    Workspace()
+    {
+        dir = tmp.path() + QStringLiteral("/w");
+        images = dir + QStringLiteral("/photos");
+        project = dir + QStringLiteral("/w.gwproj");
+        QDir().mkpath(images);
+        for (int i = 0; i < 2; ++i) {
+            QImage img(40, 30, QImage::Format_RGB32);
+            img.fill(QColor::fromHsv(i * 100, 200, 200));
+            img.save(images + QStringLiteral("/p%1.png").arg(i));
+        }
+        test::writeFile((dir + QStringLiteral("/notes.txt")).toStdString(), "my notes\n");
+        const QString p = project;
+        QVERIFY(runGw({QStringLiteral("init"), p}).code == 0);
+        QVERIFY(runGw({QStringLiteral("import"), p, images}).code == 0);
+        QVERIFY(runGw({QStringLiteral("job"), QStringLiteral("create"), p, QStringLiteral("--name"), QStringLiteral("boxes"),
+                       QStringLiteral("--type"), QStringLiteral("bounding-box"), QStringLiteral("--classes"),
+                       QStringLiteral("car,person")})
+                    .code
+                == 0);
+        for (int item : {1, 2})
+            QVERIFY(runGw({QStringLiteral("label"), p, QStringLiteral("--job"), QStringLiteral("boxes"),
+                           QStringLiteral("--item"), QString::number(item), QStringLiteral("--box"),
+                           QStringLiteral("car,2,3,10,8")})
+                        .code
+                    == 0);
+    }
+
+    CliRun exportTo(const QString &out, const QStringList &extra = {}, const QString &cwd = {}) const
+    {
+        return runGw(QStringList{QStringLiteral("export"), project, QStringLiteral("--format"), QStringLiteral("yolo"),
+                                 QStringLiteral("--job"), QStringLiteral("boxes"), QStringLiteral("--out"), out}
+                         + extra,
+                     cwd);
+    }
+};
+
+int versionCount(const QString &project)
+{
+    const CliRun r = runGw({QStringLiteral("versions"), project});
+    return int(r.out.count(QRegularExpression(QStringLiteral("^version "), QRegularExpression::MultilineOption)));
+}
+
+} // namespace
+
+class TestNothingLost : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    // 2. `cd w && gw export w.gwproj --format yolo --job boxes --out ../w` deleted the project, images, notes.
+    void aFolderExportNeverReplacesTheProjectsFolder()
+    {
+        Workspace w;
+        const auto before = snapshot(w.dir);
+        const CliRun r = w.exportTo(QStringLiteral("../w"), {}, w.dir);
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains(QLatin1String("holds the project")), qPrintable(r.err));
+        QCOMPARE(snapshot(w.dir), before);
+        // Even when asked to overwrite.
+        QCOMPARE(w.exportTo(QStringLiteral("../w"), {QStringLiteral("--overwrite")}, w.dir).code, 3);
+        QCOMPARE(snapshot(w.dir), before);
+        QCOMPARE(versionCount(w.project), 0);
+    }
+
+    // 2. `--option files=link --out <the images' folder>` left the source images as dangling links.
+    void anExportNeverWritesOverImportedImages()
+    {
+        Workspace w;
+        const auto before = snapshot(w.dir);
+        for (const QStringList &extra : {QStringList{QStringLiteral("--option"), QStringLiteral("files=link")},
+                                         QStringList{QStringLiteral("--option"), QStringLiteral("files=link"),
+                                                     QStringLiteral("--overwrite")}}) {
+            const CliRun r = w.exportTo(w.images, extra);
+            QCOMPARE(r.code, 3);
+            QVERIFY2(r.err.contains(QLatin1String("images of the project")), qPrintable(r.err));
+        }
+        QCOMPARE(snapshot(w.dir), before);
+        // A folder above the images (but not holding the project) is refused for the same reason.
+        QTemporaryDir other;
+        const QString media = other.path() + QStringLiteral("/media");
+        QDir().mkpath(media);
+        QImage(8, 8, QImage::Format_RGB32).save(media + QStringLiteral("/x.png"));
+        GW_RUN_OK(runGw({QStringLiteral("import"), w.project, media}));
+        const CliRun r = w.exportTo(other.path(), {QStringLiteral("--overwrite")});
+        QCOMPARE(r.code, 3);
+        QVERIFY(QFileInfo::exists(media + QStringLiteral("/x.png")));
+    }
+
+    // 3. `gw export P --out P` replaced the project with a manifest.
+    void theProjectIsNeverATarget()
+    {
+        Workspace w;
+        const auto before = snapshot(w.dir);
+        for (const QString &target : {w.project, w.project + QStringLiteral("-wal"), w.project + QStringLiteral(".runs")}) {
+            for (const QStringList &extra : {QStringList{}, QStringList{QStringLiteral("--overwrite")}}) {
+                const CliRun r = runGw(QStringList{QStringLiteral("export"), w.project, QStringLiteral("--out"), target}
+                                       + extra);
+                QCOMPARE(r.code, 3);
+                QVERIFY2(r.err.contains(QLatin1String("the project or one of its files")), qPrintable(r.err));
+            }
+        }
+        QCOMPARE(snapshot(w.dir), before);
+        GW_RUN_OK(runGw({QStringLiteral("info"), w.project}));
+    }
+
+    // 4. `--out yolo/` and `--out .` failed with "cannot replace: Invalid argument".
+    void trailingSlashesAndDotNameTheFolder()
+    {
+        Workspace w;
+        GW_RUN_OK(w.exportTo(QStringLiteral("yolo/"), {}, w.tmp.path()));
+        QVERIFY(QFileInfo::exists(w.tmp.path() + QStringLiteral("/yolo/data.yaml")));
+        // "." in an empty folder: written into it, the folder itself (the shell's working directory) kept.
+        const QString empty = w.tmp.path() + QStringLiteral("/empty");
+        QDir().mkpath(empty);
+        struct stat before{}, after{};
+        ::stat(empty.toLocal8Bit().constData(), &before);
+        GW_RUN_OK(w.exportTo(QStringLiteral("."), {}, empty));
+        ::stat(empty.toLocal8Bit().constData(), &after);
+        QCOMPARE(after.st_ino, before.st_ino);
+        QVERIFY(QFileInfo::exists(empty + QStringLiteral("/data.yaml")));
+        QVERIFY(QFileInfo::exists(empty + QStringLiteral("/.groundwork-output")));
+        // "." where the user's files are: refused, nothing touched.
+        const auto mine = snapshot(w.dir);
+        const CliRun r = w.exportTo(QStringLiteral("."), {}, w.dir);
+        QCOMPARE(r.code, 3);
+        QCOMPARE(snapshot(w.dir), mine);
+        QCOMPARE(versionCount(w.project), 2);
+    }
+
+    // The one policy: a non-empty folder only when an earlier export wrote everything in it, and only with
+    // --overwrite; a file only with --overwrite; never an SQLite database.
+    void earlierOutputsAreReplacedOnlyWhenAsked()
+    {
+        Workspace w;
+        const QString out = w.tmp.path() + QStringLiteral("/yolo");
+        GW_RUN_OK(w.exportTo(out));
+        CliRun again = w.exportTo(out);
+        QCOMPARE(again.code, 5);
+        QVERIFY2(again.err.contains(QLatin1String("--overwrite")), qPrintable(again.err));
+        GW_RUN_OK(w.exportTo(out, {QStringLiteral("--overwrite")}));
+        // A file the user put into the export folder is never deleted with it.
+        test::writeFile((out + QStringLiteral("/README.md")).toStdString(), "what this dataset is\n");
+        again = w.exportTo(out, {QStringLiteral("--overwrite")});
+        QCOMPARE(again.code, 3);
+        QVERIFY2(again.err.contains(QLatin1String("README.md")), qPrintable(again.err));
+        QCOMPARE(test::readFile((out + QStringLiteral("/README.md")).toStdString()), std::string("what this dataset is\n"));
+        // A folder of someone else's files.
+        const QString theirs = w.tmp.path() + QStringLiteral("/theirs");
+        QDir().mkpath(theirs);
+        test::writeFile((theirs + QStringLiteral("/keep.txt")).toStdString(), "keep");
+        QCOMPARE(w.exportTo(theirs, {QStringLiteral("--overwrite")}).code, 3);
+        QCOMPARE(test::readFile((theirs + QStringLiteral("/keep.txt")).toStdString()), std::string("keep"));
+        // Files: an existing manifest is replaced only with --overwrite; a database never.
+        const QString manifest = w.tmp.path() + QStringLiteral("/out.manifest");
+        GW_RUN_OK(runGw({QStringLiteral("export"), w.project, QStringLiteral("--out"), manifest}));
+        QCOMPARE(runGw({QStringLiteral("export"), w.project, QStringLiteral("--out"), manifest}).code, 5);
+        GW_RUN_OK(runGw({QStringLiteral("export"), w.project, QStringLiteral("--out"), manifest, QStringLiteral("--overwrite")}));
+        const QString other = w.tmp.path() + QStringLiteral("/other.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), other}));
+        const CliRun db = runGw({QStringLiteral("export"), w.project, QStringLiteral("--out"), other, QStringLiteral("--overwrite")});
+        QCOMPARE(db.code, 3);
+        QVERIFY2(db.err.contains(QLatin1String("SQLite database")), qPrintable(db.err));
+        GW_RUN_OK(runGw({QStringLiteral("info"), other}));
+        // Reports and requests follow the same policy.
+        const QString report = w.tmp.path() + QStringLiteral("/notes.html");
+        test::writeFile(report.toStdString(), "<p>mine</p>");
+        QCOMPARE(runGw({QStringLiteral("eda"), w.project, QStringLiteral("--out"), report}).code, 5);
+        QCOMPARE(test::readFile(report.toStdString()), std::string("<p>mine</p>"));
+    }
+
+    // 10. A kill -9 left .OUT.partial-N folders forever: stale staging folders are removed by the next output
+    // beside them; a live export's are not.
+    void staleStagingFoldersAreRemoved()
+    {
+        Workspace w;
+        const QString stale = w.tmp.path() + QStringLiteral("/.gw-staging-999999-1-1");
+        const QString live = w.tmp.path() + QStringLiteral("/.gw-staging-1-1-1"); // pid 1 with another start time
+        const QString lookalike = w.tmp.path() + QStringLiteral("/.gw-staging-999998-1-1"); // not tagged: not ours
+        for (const QString &d : {stale, live, lookalike}) {
+            QDir().mkpath(d + QStringLiteral("/half"));
+            test::writeFile((d + QStringLiteral("/half/x.txt")).toStdString(), "x");
+        }
+        test::writeFile((stale + QStringLiteral("/.gw-staging")).toStdString(), "");
+        test::writeFile((live + QStringLiteral("/.gw-staging")).toStdString(), "");
+        GW_RUN_OK(w.exportTo(w.tmp.path() + QStringLiteral("/yolo")));
+        QVERIFY(!QFileInfo::exists(stale));
+        QVERIFY(!QFileInfo::exists(live)); // pid 1 started at boot, not at tick 1: gone as well
+        QVERIFY(QFileInfo::exists(lookalike + QStringLiteral("/half/x.txt")));
+        QCOMPARE(QDir(w.tmp.path()).entryList({QStringLiteral(".gw-staging*")}, QDir::Dirs | QDir::Hidden).size(), 1);
+    }
+
+    // 10. An export killed at any moment: its output and its version record appear together or not at all.
+    void aKilledExportLeavesOutputAndVersionTogether()
+    {
+        Workspace w;
+        // More images, so that the export takes long enough to be killed in every phase.
+        {
+            QImage img(64, 48, QImage::Format_RGB32);
+            img.fill(Qt::darkGreen);
+            for (int i = 0; i < 400; ++i)
+                img.save(w.images + QStringLiteral("/more%1.png").arg(i));
+            GW_RUN_OK(runGw({QStringLiteral("import"), w.project, w.images}));
+        }
+        int complete = 0, absent = 0;
+        for (int attempt = 0; attempt < 12; ++attempt) {
+            const QString out = w.tmp.path() + QStringLiteral("/k%1").arg(attempt);
+            QProcess p;
+            p.start(QStringLiteral(GW_BINARY_DIR "/app/gw"),
+                    {QStringLiteral("export"), w.project, QStringLiteral("--format"), QStringLiteral("yolo"),
+                     QStringLiteral("--job"), QStringLiteral("boxes"), QStringLiteral("--out"), out,
+                     QStringLiteral("--include-unlabeled")});
+            QVERIFY(p.waitForStarted());
+            QTest::qWait(40 + attempt * 25);
+            if (p.state() == QProcess::Running && p.processId() > 0) // never kill(0, ...): that is our group
+                ::kill(pid_t(p.processId()), SIGKILL);
+            p.waitForFinished();
+            // The next command settles what the killed one left.
+            const CliRun versions = runGw({QStringLiteral("versions"), w.project});
+            QCOMPARE(versions.code, 0);
+            const bool recorded = versions.out.contains(out);
+            const bool written = QFileInfo::exists(out);
+            QVERIFY2(recorded == written, qPrintable(QStringLiteral("attempt %1: output %2, version %3")
+                                                         .arg(attempt).arg(written).arg(recorded)));
+            if (written)
+                QVERIFY(QFileInfo::exists(out + QStringLiteral("/.groundwork-output"))); // whole
+            (written ? complete : absent) += 1;
+        }
+        qInfo("killed exports: %d complete, %d absent", complete, absent);
+        QVERIFY(absent > 0);
+    }
+
+    // 10. Another program's SQLite file, or an empty file, opened as a project: refused with nothing written.
+    void aFileThatIsNoProjectIsNotTouched()
+    {
+        QTemporaryDir dir;
+        const std::string other = test::path(dir, "other.db");
+        {
+            sqlite3 *db = nullptr;
+            sqlite3_open(other.c_str(), &db);
+            sqlite3_exec(db, "PRAGMA journal_mode=DELETE; CREATE TABLE t(x); INSERT INTO t VALUES(1);", nullptr, nullptr,
+                         nullptr);
+            sqlite3_close(db);
+        }
+        const std::string empty = test::path(dir, "empty.gwproj");
+        test::writeFile(empty, "");
+        const std::string text = test::path(dir, "text.gwproj");
+        test::writeFile(text, "not a database at all, just some text that is long enough\n");
+        const auto before = snapshot(dir.path());
+        for (const std::string &f : {other, empty, text}) {
+            const CliRun r = runGw({QStringLiteral("info"), qs(f)});
+            QCOMPARE(r.code, 3);
+            QVERIFY2(r.err.contains(QLatin1String("not a Groundwork project")), qPrintable(r.err));
+            QVERIFY2(r.code != 134, "crashed");
+        }
+        QCOMPARE(snapshot(dir.path()), before);
+        QVERIFY(!QFileInfo::exists(qs(other) + QStringLiteral("-wal")));
+        // A new project says what it is in SQLite's header.
+        const std::string mine = test::path(dir, "mine.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), qs(mine)}));
+        sqlite3 *db = nullptr;
+        sqlite3_open_v2(mine.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+        sqlite3_stmt *s = nullptr;
+        sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &s, nullptr);
+        QCOMPARE(sqlite3_step(s), SQLITE_ROW);
+        QCOMPARE(sqlite3_column_int(s, 0), schema::kApplicationId);
+        sqlite3_finalize(s);
+        sqlite3_close(db);
+    }
+
+    // 5. A non-numeric schema_version aborted gw (uncaught std::stoi, exit 134).
+    void aDamagedSchemaVersionIsAnError()
+    {
+        QTemporaryDir dir;
+        const std::string p = test::path(dir, "p.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), qs(p)}));
+        for (const char *value : {"x", "", "6abc", "99999999999999999999"}) {
+            sqlite3 *db = nullptr;
+            sqlite3_open(p.c_str(), &db);
+            const std::string sql = std::string("UPDATE meta SET value='") + value + "' WHERE key='schema_version'";
+            sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+            sqlite3_close(db);
+            const CliRun r = runGw({QStringLiteral("info"), qs(p)});
+            QCOMPARE(r.code, 3);
+            QVERIFY2(r.err.contains(QLatin1String("schema version")), qPrintable(r.err));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNothingLost)
+#include "tst_nothinglost.moc"
