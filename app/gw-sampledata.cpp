@@ -17,6 +17,8 @@
 // stack does not. Outputs are written to a temporary name and renamed, so a
 // reader never sees half a file.
 
+#include "datasets/text/csv.h"
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
@@ -129,21 +131,6 @@ std::string validUtf8(std::string_view s)
             ++i;
         }
     }
-    return out;
-}
-
-// RFC 4180 field: quoted (with quotes doubled) only when it has to be.
-std::string csvField(std::string_view s)
-{
-    if (s.find_first_of(",\"\r\n") == std::string_view::npos)
-        return std::string(s);
-    std::string out = "\"";
-    for (const char c : s) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    out += '"';
     return out;
 }
 
@@ -334,7 +321,7 @@ int cmdPackages(const fs::path &outDir)
     for (const PackageRow &r : rows) {
         jsonl.stream() << "{\"source\":" << jsonString(r.text) << ",\"section\":" << jsonString(r.section)
                        << ",\"package\":" << jsonString(r.package) << "}\n";
-        csv.stream() << csvField(r.package) << ',' << csvField(r.section) << ',' << csvField(r.text) << '\n';
+        csv.stream() << gw::datasets::csv::field(r.package) << ',' << gw::datasets::csv::field(r.section) << ',' << gw::datasets::csv::field(r.text) << '\n';
     }
     jsonl.commit();
     csv.commit();

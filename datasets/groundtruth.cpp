@@ -802,7 +802,14 @@ std::string validatePayload(const Job &job, const Item &item, const Payload &p)
             return "a multi-label label needs at least one class";
         break;
     case TaskType::BoundingBox: {
-        const double w = p.imageWidth ? p.imageWidth : item.width, h = p.imageHeight ? p.imageHeight : item.height;
+        // The image's own size (read from the file) is the truth; a declared image_size must agree with it
+        // (or be its transpose: EXIF orientation), and only stands in for it when the file could not be read.
+        if (item.width > 0 && p.imageWidth > 0
+            && !(p.imageWidth == item.width && p.imageHeight == item.height)
+            && !(p.imageWidth == item.height && p.imageHeight == item.width))
+            return "image_size says " + std::to_string(p.imageWidth) + "x" + std::to_string(p.imageHeight) +
+                   ", but the image is " + std::to_string(item.width) + "x" + std::to_string(item.height);
+        const double w = item.width > 0 ? item.width : p.imageWidth, h = item.height > 0 ? item.height : p.imageHeight;
         for (size_t i = 0; i < p.boxes.size(); ++i) {
             const Box &b = p.boxes[i];
             const std::string which = "box " + std::to_string(i + 1);

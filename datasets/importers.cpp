@@ -1,8 +1,11 @@
 #include "datasets/importers.h"
 
+#include "datasets/importpolicy.h"
 #include "datasets/json.h"
 #include "datasets/linereader.h"
 #include "datasets/media.h"
+#include "datasets/text/csv.h"
+#include "datasets/text/utf8.h"
 
 #include <QList>
 #include <QtConcurrent/QtConcurrentMap>
@@ -98,11 +101,15 @@ Result<std::vector<std::string>> listFiles(const std::string &dir, bool images, 
     return files;
 }
 
-/// Adds text items in one transaction; extras are kept keys (JSON object text) per item.
+/// Adds text items in one transaction; extras are kept keys (JSON object text) per item. A text the project
+/// (or this file) already has is not added again unless duplicates are asked for.
 class TextWriter
 {
 public:
-    TextWriter(ProjectStore &store, const std::string &path) : m_store(store), m_path(path) {}
+    TextWriter(ProjectStore &store, const std::string &path, bool keepDuplicates = false)
+        : m_store(store), m_path(path), m_keepDuplicates(keepDuplicates), m_texts(store)
+    {
+    }
 
     Result<> begin()
     {
@@ -119,6 +126,15 @@ public:
 
     Result<> add(std::string text, std::string extra = {})
     {
+        if (!m_keepDuplicates) {
+            auto found = m_texts.find(text);
+            if (!found)
+                return fail(found.error());
+            if (*found) {
+                ++report.itemsMatched;
+                return {};
+            }
+        }
         Item item;
         item.kind = MediaKind::Text;
         item.text = std::move(text);
@@ -126,6 +142,8 @@ public:
         item.batch = m_batch;
         if (auto r = m_tx->addItem(item); !r)
             return r;
+        if (!m_keepDuplicates)
+            m_texts.add(item.text, item.id);
         ++report.itemsAdded;
         return {};
     }
@@ -142,6 +160,8 @@ public:
 private:
     ProjectStore &m_store;
     std::string m_path;
+    bool m_keepDuplicates = false;
+    TextIndex m_texts;
     std::unique_ptr<WriteTransaction> m_tx;
     int64_t m_batch = 0;
 };
@@ -163,7 +183,7 @@ Result<> badLine(ImportReport &report, const ImportOptions &opt, const std::stri
 
 Result<ImportReport> importTxt(ProjectStore &store, const std::string &path, const SourceOptions &opt)
 {
-    TextWriter w(store, path);
+    TextWriter w(store, path, opt.keepDuplicates);
     if (auto r = w.begin(); !r)
         return fail(r.error());
     if (opt.txtMode == SourceOptions::TxtMode::File) {
@@ -175,6 +195,11 @@ Result<ImportReport> importTxt(ProjectStore &store, const std::string &path, con
         std::string text = ss.str();
         if (text.starts_with("\xEF\xBB\xBF"))
             text.erase(0, 3);
+        if (const size_t bad = utf8::firstInvalid(text); bad != std::string::npos) {
+            const auto where = utf8::positionOf(text, bad);
+            return fail(Error::invalid(at(path, int64_t(where.line)) + "invalid UTF-8 at byte " +
+                                       std::to_string(where.byte) + " (the file must be UTF-8 text)"));
+        }
         json::Object extra;
         extra.set("file", path);
         if (auto r = w.add(std::move(text), json::toString(json::Value(std::move(extra)))); !r)
@@ -200,28 +225,15 @@ Result<ImportReport> importTxt(ProjectStore &store, const std::string &path, con
 
 Result<ImportReport> importCsv(ProjectStore &store, const std::string &path, const SourceOptions &opt, char delim)
 {
-    LineReader reader;
-    if (auto r = reader.open(path); !r)
+    csv::Reader reader;
+    if (auto r = reader.open(path, delim); !r)
         return fail(r.error());
-    TextWriter w(store, path);
+    TextWriter w(store, path, opt.keepDuplicates);
     if (auto r = w.begin(); !r)
         return fail(r.error());
     std::vector<std::string> header, fields;
-    std::string record;
-    std::string_view line;
-    int64_t lineNo = 0, recordStart = 0;
     int textColumn = -1;
-    while (reader.next(line)) {
-        ++lineNo;
-        if (record.empty())
-            recordStart = lineNo;
-        else
-            record += '\n';
-        record.append(line);
-        if (!splitCsvRecord(record, delim, fields))
-            continue; // a quoted field goes on over the next line
-        const std::string current = std::move(record);
-        record.clear();
+    while (reader.next(fields)) {
         if (header.empty()) {
             header = fields;
             for (size_t i = 0; i < header.size(); ++i)
@@ -232,18 +244,16 @@ Result<ImportReport> importCsv(ProjectStore &store, const std::string &path, con
                 std::string cols;
                 for (const std::string &h : header)
                     cols += (cols.empty() ? "" : ", ") + h;
-                return fail(Error::invalid(at(path, recordStart)
+                return fail(Error::invalid(at(path, reader.recordLine())
                                            + (opt.column.empty() ? "choose the text column with --column"
                                                                  : "no column named '" + opt.column + "'")
                                            + " (columns: " + cols + ")"));
             }
             continue;
         }
-        if (current.find_first_not_of(" \t") == std::string::npos)
-            continue;
         ++w.report.lines;
         if (fields.size() != header.size()) {
-            if (auto r = badLine(w.report, opt, path, recordStart,
+            if (auto r = badLine(w.report, opt, path, reader.recordLine(),
                                  "expected " + std::to_string(header.size()) + " fields, found "
                                      + std::to_string(fields.size()));
                 !r)
@@ -258,10 +268,9 @@ Result<ImportReport> importCsv(ProjectStore &store, const std::string &path, con
                            extra.empty() ? std::string() : json::toString(json::Value(std::move(extra))));
             !r)
             return fail(r.error());
+        if (opt.progress && (w.report.lines & 0x3fff) == 0 && !opt.progress(reader.bytesRead(), reader.size()))
+            return fail(Error::cancelled());
     }
-    if (!record.empty())
-        if (auto r = badLine(w.report, opt, path, recordStart, "a quoted field is not closed before the end of the file"); !r)
-            return fail(r.error());
     if (auto r = reader.status(); !r)
         return fail(r.error());
     if (header.empty())
@@ -274,7 +283,7 @@ Result<ImportReport> importJsonlTexts(ProjectStore &store, const std::string &pa
     LineReader reader;
     if (auto r = reader.open(path); !r)
         return fail(r.error());
-    TextWriter w(store, path);
+    TextWriter w(store, path, opt.keepDuplicates);
     if (auto r = w.begin(); !r)
         return fail(r.error());
     std::string_view line;
@@ -314,40 +323,6 @@ Result<ImportReport> importJsonlTexts(ProjectStore &store, const std::string &pa
 }
 
 } // namespace
-
-bool splitCsvRecord(std::string_view rec, char delim, std::vector<std::string> &fields)
-{
-    fields.clear();
-    std::string field;
-    bool quoted = false, wasQuoted = false;
-    for (size_t i = 0; i < rec.size(); ++i) {
-        const char c = rec[i];
-        if (quoted) {
-            if (c == '"') {
-                if (i + 1 < rec.size() && rec[i + 1] == '"') {
-                    field += '"';
-                    ++i;
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field += c;
-            }
-        } else if (c == '"' && field.empty() && !wasQuoted) {
-            quoted = wasQuoted = true;
-        } else if (c == delim) {
-            fields.push_back(std::move(field));
-            field.clear();
-            wasQuoted = false;
-        } else if (c != '\r') {
-            field += c;
-        }
-    }
-    if (quoted)
-        return false;
-    fields.push_back(std::move(field));
-    return true;
-}
 
 Result<ImportReport> importImageFiles(ProjectStore &store, const std::vector<std::string> &files,
                                       const std::string &description, const ImportOptions &opt)

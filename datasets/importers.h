@@ -23,8 +23,4 @@ Result<ImportReport> importImageFiles(ProjectStore &store, const std::vector<std
                                       const std::string &description, const ImportOptions &options);
 Result<ImportReport> importTextFile(ProjectStore &store, const std::string &path, const SourceOptions &options);
 
-/// Splits one CSV/TSV record; quoted fields may hold the delimiter, doubled quotes and newlines.
-/// Returns false while the record is incomplete (a quote is still open) so the caller appends the next line.
-bool splitCsvRecord(std::string_view record, char delimiter, std::vector<std::string> &fields);
-
 } // namespace gw::datasets

@@ -1,5 +1,7 @@
 #include "datasets/json.h"
 
+#include "datasets/text/utf8.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -364,6 +366,13 @@ private:
                 break;
             if (static_cast<unsigned char>(c) < 0x20)
                 return error("control character in string");
+            if (static_cast<unsigned char>(c) >= 0x80) {
+                const size_t len = datasets::utf8::sequenceLength(m_s, m_pos);
+                if (len == 0)
+                    return error("invalid UTF-8 in string");
+                m_pos += len;
+                continue;
+            }
             ++m_pos;
         }
         out.assign(m_s.data() + start, m_pos - start);
@@ -373,6 +382,16 @@ private:
                 return true;
             if (static_cast<unsigned char>(c) < 0x20)
                 return error("control character in string");
+            if (static_cast<unsigned char>(c) >= 0x80) {
+                const size_t len = datasets::utf8::sequenceLength(m_s, m_pos - 1);
+                if (len == 0) {
+                    --m_pos;
+                    return error("invalid UTF-8 in string");
+                }
+                out.append(m_s.data() + m_pos - 1, len);
+                m_pos += len - 1;
+                continue;
+            }
             if (c != '\\') {
                 out += c;
                 continue;
@@ -492,6 +511,18 @@ void appendQuoted(std::string &out, std::string_view s)
     const size_t n = s.size();
     for (size_t i = 0; i < n; ++i) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            // Whatever a project holds, what is written is valid JSON: an ill-formed byte becomes U+FFFD.
+            const size_t len = datasets::utf8::sequenceLength(s, i);
+            if (len > 0) {
+                i += len - 1;
+                continue;
+            }
+            out.append(s.data() + run, i - run);
+            out += "\xEF\xBF\xBD";
+            run = i + 1;
+            continue;
+        }
         if (!kEscape.needs[c])
             continue;
         out.append(s.data() + run, i - run);

@@ -1,5 +1,8 @@
 #include "datasets/linereader.h"
 
+#include "datasets/fileerrors.h"
+#include "datasets/text/utf8.h"
+
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
@@ -20,7 +23,8 @@ Result<> LineReader::open(const std::string &path)
         return fail(Error::invalid(path + ": is a folder, not a file"));
     m_file = std::fopen(path.c_str(), "rb");
     if (!m_file)
-        return fail(Error::notFound(path + ": " + std::strerror(errno)));
+        return fail(errno == ENOENT ? Error::notFound(path + ": no such file")
+                                    : Error::io(path + ": cannot open: " + describeFileError(errno)));
     m_size = int64_t(st.st_size);
     m_buf.resize(1 << 20);
     return {};
@@ -85,13 +89,25 @@ bool LineReader::next(std::string_view &line)
         if (line.starts_with("\xEF\xBB\xBF"))
             line.remove_prefix(3);
     }
+    ++m_line;
+    if (const size_t bad = utf8::firstInvalid(line); bad != std::string_view::npos) {
+        m_invalid = m_path + ":" + std::to_string(m_line) + ": invalid UTF-8 at byte " + std::to_string(bad + 1) +
+                    " (the file must be UTF-8 text)";
+        m_begin = m_end = 0;
+        m_eof = true;
+        std::fclose(m_file);
+        m_file = nullptr;
+        return false;
+    }
     return true;
 }
 
 Result<> LineReader::status() const
 {
+    if (!m_invalid.empty())
+        return fail(Error::invalid(m_invalid));
     if (m_error)
-        return fail(Error::io(m_path + ": read error"));
+        return fail(Error::io(m_path + ": cannot read: " + describeLastFileError("read error")));
     return {};
 }
 

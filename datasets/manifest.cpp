@@ -2,6 +2,7 @@
 
 #include "datasets/fileerrors.h"
 #include "datasets/groundtruth.h"
+#include "datasets/importpolicy.h"
 #include "datasets/json.h"
 #include "datasets/linereader.h"
 #include "datasets/media.h"
@@ -152,15 +153,20 @@ private:
         if (isText) {
             item.kind = MediaKind::Text;
             item.text = source->toString();
-            if (m_opt.labelsOnly) {
-                auto id = textItem(item.text);
+            if (m_opt.labelsOnly || !m_opt.keepDuplicates) {
+                // A text already in the project is that item (like an image by its path).
+                auto id = m_texts.find(item.text);
                 if (!id)
                     return fail(id.error());
-                auto found = m_store.item(*id);
-                if (!found)
-                    return fail(found.error());
-                item = *found;
-                existing = true;
+                if (*id) {
+                    auto found = m_store.item(**id);
+                    if (!found)
+                        return fail(found.error());
+                    item = *found;
+                    existing = true;
+                } else if (m_opt.labelsOnly) {
+                    return fail(Error::invalid("no text item with this 'source' in the project"));
+                }
             }
         } else {
             absolute = media::fromManifest(m_manifestDir, sourceRef->toString());
@@ -231,12 +237,15 @@ private:
             if (auto r = m_tx->addItem(item); !r)
                 return r;
             ++m_report.itemsAdded;
+            if (isText)
+                m_texts.add(item.text, item.id);
         }
         for (Annotation &a : annotations) {
             a.itemId = item.id;
-            if (auto r = m_tx->putAnnotation(a); !r)
-                return r;
-            ++m_report.labels;
+            auto outcome = putImportedLabel(m_store, *m_tx, a, existing, m_opt.replace);
+            if (!outcome)
+                return fail(outcome.error());
+            countLabel(m_report, *outcome);
         }
         return {};
     }
@@ -263,25 +272,6 @@ private:
         return &m_jobs.emplace(f.attribute, std::move(job)).first->second;
     }
 
-    Result<int64_t> textItem(const std::string &text)
-    {
-        if (!m_textsLoaded) {
-            ItemFilter f;
-            f.kind = MediaKind::Text;
-            auto r = m_store.forEachItem(f, [&](const Item &i) {
-                m_texts.emplace(i.text, i.id);
-                return true;
-            });
-            if (!r)
-                return fail(r.error());
-            m_textsLoaded = true;
-        }
-        auto it = m_texts.find(text);
-        if (it == m_texts.end())
-            return fail(Error::invalid("no text item with this 'source' in the project"));
-        return it->second;
-    }
-
     ProjectStore &m_store;
     std::string m_path;
     const ImportOptions &m_opt;
@@ -292,8 +282,7 @@ private:
     bool m_projectHadItems = false;
     std::map<std::string, Job> m_jobs;
     std::set<std::string> m_created;
-    bool m_textsLoaded = false;
-    std::unordered_multimap<std::string, int64_t> m_texts;
+    TextIndex m_texts{m_store};
 };
 
 } // namespace

@@ -24,6 +24,8 @@ struct ImportOptions
     bool labelsOnly = false;     ///< import-labels: lines must match items already in the project
     std::vector<std::string> jobs; ///< label attributes to take (empty: every one found)
     bool checkMedia = true;      ///< read image headers of local files (size, missing, corrupt)
+    bool replace = false;        ///< an imported label becomes current even over a newer or a person's label
+    bool keepDuplicates = false; ///< add a text again although the project (or the file) already has it
     ProgressFn progress;
 };
 
@@ -32,7 +34,10 @@ struct ImportReport
     int64_t lines = 0;
     int64_t itemsAdded = 0;
     int64_t itemsMatched = 0; ///< lines that went to items already in the project
-    int64_t labels = 0;
+    int64_t labels = 0;          ///< labels made current (new or replacing the project's)
+    int64_t labelsReplaced = 0;  ///< of those, the ones that superseded a label of the project
+    int64_t labelsKept = 0;      ///< not made current: the project's label is newer or a person's (see --replace)
+    int64_t labelsUnchanged = 0; ///< the same as the project's current label: no new version
     int64_t flagged = 0;      ///< missing or unreadable images
     std::vector<std::string> skipped;  ///< "file:line: message" for lines left out (--skip-bad)
     std::vector<std::string> warnings; ///< "file:line: message"

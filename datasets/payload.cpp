@@ -1,6 +1,7 @@
 #include "datasets/payload.h"
 
 #include "datasets/json.h"
+#include "datasets/mask.h"
 
 #include <algorithm>
 #include <charconv>
@@ -149,6 +150,30 @@ std::vector<int> payloadClassIds(const Payload &p)
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     return ids;
+}
+
+bool sameLabel(const Payload &a, const Payload &b)
+{
+    std::vector<int> ca = a.classes, cb = b.classes;
+    std::sort(ca.begin(), ca.end());
+    std::sort(cb.begin(), cb.end());
+    if (ca != cb || a.boxes.size() != b.boxes.size() || a.spans.size() != b.spans.size())
+        return false;
+    for (size_t i = 0; i < a.boxes.size(); ++i) {
+        const Box &x = a.boxes[i], &y = b.boxes[i];
+        if (x.classId != y.classId || x.left != y.left || x.top != y.top || x.width != y.width || x.height != y.height)
+            return false;
+    }
+    for (size_t i = 0; i < a.spans.size(); ++i)
+        if (a.spans[i].classId != b.spans[i].classId || a.spans[i].start != b.spans[i].start
+            || a.spans[i].end != b.spans[i].end)
+            return false;
+    if (a.mask.empty() || b.mask.empty())
+        return a.mask.empty() && b.mask.empty() && a.maskUri == b.maskUri;
+    if (a.mask == b.mask)
+        return true;
+    auto ma = mask::decode(a.mask), mb = mask::decode(b.mask);
+    return ma && mb && ma->width == mb->width && ma->height == mb->height && ma->pixels == mb->pixels;
 }
 
 } // namespace gw::datasets

@@ -34,4 +34,8 @@ bool allClassIds(const Payload &p, Pred pred)
 /// Class ids a payload refers to (boxes, spans, classes), each once.
 std::vector<int> payloadClassIds(const Payload &p);
 
+/// Whether two payloads say the same thing: the same classes, boxes and spans (in order), the same mask pixels;
+/// confidences and the image size written back are metadata, not the label.
+bool sameLabel(const Payload &a, const Payload &b);
+
 } // namespace gw::datasets

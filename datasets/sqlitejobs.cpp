@@ -66,6 +66,13 @@ Result<Job> SqliteStore::job(const std::string &name) const
 
 Result<> SqliteStore::writeJob(Job &j)
 {
+    for (size_t i = 0; i < j.classes.size(); ++i) {
+        if (const std::string problem = classNameProblem(j.classes[i].name); !problem.empty())
+            return fail(Error::invalid("job '" + j.name + "': " + problem));
+        for (size_t k = 0; k < i; ++k)
+            if (j.classes[k].name == j.classes[i].name)
+                return fail(Error::conflict("job '" + j.name + "' has two classes named '" + j.classes[i].name + "'"));
+    }
     json::Object settings;
     settings.set("allowOverlap", j.allowOverlap);
     const std::string settingsText = json::toString(json::Value(std::move(settings)));
@@ -133,6 +140,8 @@ Result<Job> SqliteStore::createJob(Job j)
 
 Result<> SqliteStore::renameClass(int64_t jobId, int classId, const std::string &newName)
 {
+    if (const std::string problem = classNameProblem(newName); !problem.empty())
+        return fail(Error::invalid(problem));
     return inTransaction([&](SqliteTransaction &) -> Result<> {
         auto s = prepared("SELECT name FROM classes WHERE job=? AND id=?");
         if (!s)

@@ -132,6 +132,30 @@ std::string validateLabelAttributeName(std::string_view name, TaskType type)
     return {};
 }
 
+std::string classNameProblem(std::string_view name)
+{
+    const std::string quoted = "'" + std::string(name) + "'";
+    if (name.empty())
+        return "a class needs a name";
+    if (name.front() == ' ' || name.back() == ' ')
+        return "class name " + quoted + " starts or ends with a space";
+    if (name.find(',') != std::string_view::npos)
+        return "class name " + quoted + " holds a comma, which separates classes in lists (--classes, CSV)";
+    for (unsigned char c : name)
+        if (c < 0x20 || c == 0x7f)
+            return "class name " + quoted + " holds a control character (a line break or a tab)";
+    return {};
+}
+
+std::string trimmedName(std::string_view name)
+{
+    const size_t b = name.find_first_not_of(" \t");
+    if (b == std::string_view::npos)
+        return {};
+    const size_t e = name.find_last_not_of(" \t");
+    return std::string(name.substr(b, e - b + 1));
+}
+
 std::string defaultClassColor(int position)
 {
     static const char *const palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",

@@ -158,4 +158,11 @@ std::string validateLabelAttributeName(std::string_view name, TaskType type);
 /// Default colours (category10) for the class at a position.
 std::string defaultClassColor(int position);
 
+/// What is wrong with a class name, or "" when it is fine: not empty, no space at either end (callers trim
+/// what a person typed), no comma (it separates classes in --classes and in CSV lists) and no control
+/// characters (line breaks, tabs). Checked by the store for every job it writes.
+std::string classNameProblem(std::string_view name);
+/// A name as typed, without spaces at either end.
+std::string trimmedName(std::string_view name);
+
 } // namespace gw::datasets

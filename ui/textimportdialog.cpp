@@ -1,6 +1,7 @@
 #include "ui/textimportdialog.h"
 
 #include "datasets/json.h"
+#include "datasets/text/csv.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -92,9 +93,12 @@ void TextImportDialog::readHead()
             if (!record.empty())
                 record += '\n';
             record += line.toStdString();
-            if (!datasets::splitCsvRecord(record, delim, fields))
+            const auto split = datasets::csv::split(record, delim, fields);
+            if (split.state == datasets::csv::Split::State::Incomplete)
                 continue;
             record.clear();
+            if (split.state == datasets::csv::Split::State::Invalid)
+                continue; // the import names it with file and line; the preview shows the rows it can
             QStringList row;
             for (const auto &field : fields)
                 row << QString::fromStdString(field);

@@ -73,6 +73,9 @@ private:
 
 void printJson(const json::Value &v);
 const QCommandLineOption &jsonOption();
+/// --replace and --keep-duplicates of the imports (datasets/importpolicy.h).
+const QCommandLineOption &replaceOption();
+const QCommandLineOption &keepDuplicatesOption();
 /// --overwrite: outputs replace an earlier output at their target (datasets/output.h).
 const QCommandLineOption &overwriteOption();
 void printImportReport(const std::string &path, const datasets::ImportReport &r, bool asJson);

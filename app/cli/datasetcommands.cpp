@@ -117,6 +117,8 @@ int importWithFormat(const QCommandLineParser &p, const FormatArgs &a)
     opt.settings = *settings;
     opt.skipBad = p.isSet(QStringLiteral("skip-bad"));
     opt.checkMedia = !p.isSet(QStringLiteral("no-media-check"));
+    opt.replace = p.isSet(replaceOption());
+    opt.keepDuplicates = p.isSet(keepDuplicatesOption());
     int worst = ExitOk;
     for (const QString &path : p.positionalArguments().mid(1)) {
         Progress progress("importing " + str(path));

@@ -194,7 +194,7 @@ int jobClassCommand(const QString &which, const QStringList &args)
         return report(opened.error());
     auto *store = &opened->store;
     const Job *j = &opened->job;
-    const std::string className = str(p.value(cls));
+    const std::string className = trimmedName(str(p.value(cls)));
     if (which == QStringLiteral("add-class")) {
         LabelClass c;
         c.name = className;
@@ -212,9 +212,10 @@ int jobClassCommand(const QString &which, const QStringList &args)
     if (which == QStringLiteral("rename-class")) {
         if (!p.isSet(to))
             return usageError(p, "--to is required");
-        if (auto r = (*store)->renameClass(j->id, c->id, str(p.value(to))); !r)
+        const std::string newName = trimmedName(str(p.value(to)));
+        if (auto r = (*store)->renameClass(j->id, c->id, newName); !r)
             return report(r.error());
-        std::printf("renamed class '%s' to '%s'\n", className.c_str(), str(p.value(to)).c_str());
+        std::printf("renamed class '%s' to '%s'\n", className.c_str(), newName.c_str());
         return ExitOk;
     }
     if (p.isSet(reassign) && p.isSet(drop))

@@ -20,6 +20,24 @@ const QCommandLineOption &jsonOption()
     return option;
 }
 
+const QCommandLineOption &replaceOption()
+{
+    static const QCommandLineOption option(
+        QStringLiteral("replace"),
+        QStringLiteral("Make every imported label current, even where the project's label is newer or a person's "
+                       "and the file's is automatic (default: those are kept; the summary counts them)."));
+    return option;
+}
+
+const QCommandLineOption &keepDuplicatesOption()
+{
+    static const QCommandLineOption option(
+        QStringLiteral("keep-duplicates"),
+        QStringLiteral("Add a text again although the project or the file already has exactly that text (default: "
+                       "an identical text is the same item, as an image is by its path)."));
+    return option;
+}
+
 const QCommandLineOption &overwriteOption()
 {
     static const QCommandLineOption option(
@@ -39,6 +57,9 @@ json::Value reportJson(const ImportReport &r)
     o.set("items_added", r.itemsAdded);
     o.set("items_matched", r.itemsMatched);
     o.set("labels", r.labels);
+    o.set("labels_replaced", r.labelsReplaced);
+    o.set("labels_kept", r.labelsKept);
+    o.set("labels_unchanged", r.labelsUnchanged);
     o.set("flagged", r.flagged);
     json::Array skipped, warnings, jobs;
     for (const auto &s : r.skipped)
@@ -70,6 +91,14 @@ void printImportReport(const std::string &path, const ImportReport &r, bool asJs
     std::printf("%s: %lld items added, %lld already in the project, %lld labels", path.c_str(),
                 static_cast<long long>(r.itemsAdded), static_cast<long long>(r.itemsMatched),
                 static_cast<long long>(r.labels));
+    if (r.labelsReplaced)
+        std::printf(" (%lld replacing the project's)", static_cast<long long>(r.labelsReplaced));
+    if (r.labelsUnchanged)
+        std::printf(", %lld unchanged", static_cast<long long>(r.labelsUnchanged));
+    if (r.labelsKept)
+        std::printf(", %lld kept as they were (the project's label is newer, or a person's where the file's is "
+                    "automatic; --replace takes the file's)",
+                    static_cast<long long>(r.labelsKept));
     if (r.flagged)
         std::printf(", %lld flagged (missing or unreadable)", static_cast<long long>(r.flagged));
     if (!r.skipped.empty())
@@ -118,7 +147,7 @@ int cmdImport(const QStringList &args)
     const QCommandLineOption noMedia(QStringLiteral("no-media-check"),
                                      QStringLiteral("Do not open local images to read their size."));
     const FormatArgs formatArgs(false);
-    p.addOptions({skipBad, textMode, column, field, noMedia, jsonOption()});
+    p.addOptions({skipBad, textMode, column, field, noMedia, replaceOption(), keepDuplicatesOption(), jsonOption()});
     formatArgs.add(p);
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT PATH..."),
@@ -133,6 +162,8 @@ int cmdImport(const QStringList &args)
     SourceOptions opt;
     opt.skipBad = p.isSet(skipBad);
     opt.checkMedia = !p.isSet(noMedia);
+    opt.replace = p.isSet(replaceOption());
+    opt.keepDuplicates = p.isSet(keepDuplicatesOption());
     opt.column = str(p.value(column));
     opt.field = str(p.value(field));
     if (p.value(textMode) == QStringLiteral("file"))
@@ -165,7 +196,7 @@ int cmdImportLabels(const QStringList &args)
     const QCommandLineOption job(QStringLiteral("job"),
                                  QStringLiteral("Take only this label attribute (repeatable; default: all)."),
                                  QStringLiteral("name"));
-    p.addOptions({skipBad, job, jsonOption()});
+    p.addOptions({skipBad, job, replaceOption(), jsonOption()});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT MANIFEST"),
                    QStringLiteral("Import labels from a Ground Truth output (augmented) manifest onto items already "
@@ -179,6 +210,7 @@ int cmdImportLabels(const QStringList &args)
     ImportOptions opt;
     opt.skipBad = p.isSet(skipBad);
     opt.labelsOnly = true;
+    opt.replace = p.isSet(replaceOption());
     for (const QString &j : p.values(job))
         opt.jobs.push_back(str(j));
     const std::string path = str(p.positionalArguments().at(1));

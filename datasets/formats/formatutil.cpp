@@ -2,10 +2,12 @@
 
 #include "datasets/fileerrors.h"
 #include "datasets/groundtruth.h"
+#include "datasets/importpolicy.h"
 #include "datasets/json.h"
 #include "datasets/importers.h"
 #include "datasets/linereader.h"
 #include "datasets/media.h"
+#include "datasets/text/csv.h"
 #include "datasets/versions.h"
 
 #include <QFile>
@@ -13,6 +15,7 @@
 #include <QString>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <random>
 
@@ -228,48 +231,18 @@ Result<std::string> readFile(const std::string &path)
     return bytes.toStdString();
 }
 
-std::string csvField(std::string_view s, char delimiter)
-{
-    if (s.find_first_of(std::string{delimiter, '"', '\n', '\r'}) == std::string_view::npos)
-        return std::string(s);
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
 
 Result<std::vector<std::vector<std::string>>> readCsv(const std::string &path, char delimiter)
 {
-    LineReader reader;
-    if (auto r = reader.open(path); !r)
+    csv::Reader reader;
+    if (auto r = reader.open(path, delimiter); !r)
         return fail(r.error());
     std::vector<std::vector<std::string>> records;
-    std::string record;
-    std::string_view line;
-    int64_t lineNo = 0, startLine = 0;
-    while (reader.next(line)) {
-        ++lineNo;
-        if (record.empty()) {
-            startLine = lineNo;
-            if (line.find_first_not_of(" \t\r") == std::string_view::npos)
-                continue;
-        } else {
-            record += '\n';
-        }
-        record += line;
-        std::vector<std::string> fields;
-        if (!splitCsvRecord(record, delimiter, fields))
-            continue; // a quoted field goes on on the next line
-        records.push_back(std::move(fields));
-        record.clear();
-    }
+    std::vector<std::string> fields;
+    while (reader.next(fields))
+        records.push_back(fields);
     if (auto r = reader.status(); !r)
         return fail(r.error());
-    if (!record.empty())
-        return fail(Error::invalid(at(path, startLine) + "a quoted field is not closed"));
     return records;
 }
 
@@ -337,11 +310,20 @@ Result<> WriterOutput::finish()
 Result<std::unique_ptr<LabelWriter>> LabelWriter::begin(ProjectStore &store, TaskType type,
                                                         const FormatImportOptions &options,
                                                         const std::string &defaultJobName,
-                                                        const std::string &description)
+                                                        const std::string &source)
 {
     auto w = std::unique_ptr<LabelWriter>(new LabelWriter(store));
     w->m_addClasses = options.addClasses;
     w->m_checkMedia = options.checkMedia;
+    w->m_replace = options.replace;
+    w->m_keepDuplicates = options.keepDuplicates;
+    // These formats carry no date per label: the labels are as old as the file (or folder) that holds them.
+    std::error_code ec;
+    const auto written = fs::last_write_time(source, ec);
+    if (!ec)
+        w->m_labelTimeUs = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::file_clock::to_sys(written).time_since_epoch())
+                               .count();
     const std::string name = options.job.empty() ? defaultJobName : options.job;
     auto tx = store.begin();
     if (!tx)
@@ -366,7 +348,7 @@ Result<std::unique_ptr<LabelWriter>> LabelWriter::begin(ProjectStore &store, Tas
     } else {
         return fail(existing.error());
     }
-    auto batch = store.newImportBatch(description);
+    auto batch = store.newImportBatch(source);
     if (!batch)
         return fail(batch.error());
     w->m_batch = *batch;
@@ -386,6 +368,8 @@ Result<int> LabelWriter::classId(const std::string &name, const std::string &col
         return fail(Error::invalid("class '" + name + "' is not one of job '" + m_job.name + "' (" + known +
                                    "); add it first or import with --add-classes"));
     }
+    if (const std::string problem = classNameProblem(name); !problem.empty())
+        return fail(Error::invalid(problem));
     LabelClass c;
     c.id = 0;
     for (const LabelClass &k : m_job.classes)
@@ -426,26 +410,21 @@ Result<Item> LabelWriter::imageItem(const std::string &pathOrUri)
     if (auto r = m_tx->addItem(item); !r)
         return fail(r.error());
     m_itemsByUri.emplace(uri, item.id);
+    m_newItems.insert(item.id);
     ++m_report.itemsAdded;
     return item;
 }
 
 Result<Item> LabelWriter::textItem(const std::string &text)
 {
-    if (!m_textsIndexed) {
-        ItemFilter f;
-        f.kind = MediaKind::Text;
-        auto r = m_store.forEachItem(f, [&](const Item &it) {
-            m_itemsByText.emplace(it.text, it.id);
-            return true;
-        });
-        if (!r)
-            return fail(r.error());
-        m_textsIndexed = true;
-    }
-    if (auto it = m_itemsByText.find(text); it != m_itemsByText.end()) {
-        ++m_report.itemsMatched;
-        return m_store.item(it->second);
+    if (!m_keepDuplicates) {
+        auto found = m_texts.find(text);
+        if (!found)
+            return fail(found.error());
+        if (*found) {
+            ++m_report.itemsMatched;
+            return m_store.item(**found);
+        }
     }
     Item item;
     item.kind = MediaKind::Text;
@@ -453,7 +432,8 @@ Result<Item> LabelWriter::textItem(const std::string &text)
     item.batch = m_batch;
     if (auto r = m_tx->addItem(item); !r)
         return fail(r.error());
-    m_itemsByText.emplace(text, item.id);
+    m_texts.add(text, item.id);
+    m_newItems.insert(item.id);
     ++m_report.itemsAdded;
     return item;
 }
@@ -467,9 +447,11 @@ Result<> LabelWriter::put(const Item &item, Payload payload)
     a.provenance.source = Source::Imported;
     a.provenance.humanAnnotated = true;
     a.provenance.author = "import";
-    if (auto r = m_tx->putAnnotation(a); !r)
-        return fail(r.error());
-    ++m_report.labels;
+    a.provenance.createdUs = m_labelTimeUs;
+    auto outcome = putImportedLabel(m_store, *m_tx, a, !m_newItems.count(item.id), m_replace);
+    if (!outcome)
+        return fail(outcome.error());
+    countLabel(m_report, *outcome);
     return {};
 }
 

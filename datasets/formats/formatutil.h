@@ -4,7 +4,9 @@
 // appear whole or not at all, and writing imported labels into a job in one transaction.
 
 #include "datasets/formats/format.h"
+#include "datasets/importpolicy.h"
 #include "datasets/output.h"
+#include "datasets/text/csv.h"
 
 #include <functional>
 #include <memory>
@@ -12,6 +14,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace gw::datasets::formats {
@@ -90,8 +93,6 @@ Result<> writeFileAtomically(const std::string &path, std::string_view bytes);
 /// Reads a whole file.
 Result<std::string> readFile(const std::string &path);
 
-/// A CSV field, quoted when it holds the delimiter, a quote or a line break.
-std::string csvField(std::string_view s, char delimiter = ',');
 /// Reads a CSV/TSV file into records (quoted fields may span lines); the first is the header. Errors name
 /// the file and line.
 Result<std::vector<std::vector<std::string>>> readCsv(const std::string &path, char delimiter = ',');
@@ -105,7 +106,7 @@ public:
     static Result<std::unique_ptr<LabelWriter>> begin(ProjectStore &store, TaskType type,
                                                       const FormatImportOptions &options,
                                                       const std::string &defaultJobName,
-                                                      const std::string &description);
+                                                      const std::string &source);
     const Job &job() const { return m_job; }
     /// The class id of a name: a class of the job, or a new one when the job is new or addClasses is set;
     /// otherwise an error listing the job's classes.
@@ -116,14 +117,15 @@ public:
     Result<Item> textItem(const std::string &text);
     /// Puts an item in a split.
     Result<> setSplit(int64_t itemId, const std::string &split) { return m_tx->setSplit(itemId, split); }
-    /// Puts a label on an item (source "imported").
+    /// Puts a label on an item (source "imported", as old as the file it came from), under the import rule of
+    /// importpolicy.h: an older label does not replace the project's newer one unless options.replace.
     Result<> put(const Item &item, Payload payload);
     ImportReport &report() { return m_report; }
     /// Saves the job (with any new classes) and commits.
     Result<ImportReport> commit();
 
 private:
-    LabelWriter(ProjectStore &store) : m_store(store) {}
+    LabelWriter(ProjectStore &store) : m_store(store), m_texts(store) {}
     ProjectStore &m_store;
     std::unique_ptr<WriteTransaction> m_tx;
     Job m_job;
@@ -132,8 +134,10 @@ private:
     bool m_checkMedia = true;
     int64_t m_batch = 0;
     std::unordered_map<std::string, int64_t> m_itemsByUri;
-    std::unordered_map<std::string, int64_t> m_itemsByText;
-    bool m_textsIndexed = false;
+    TextIndex m_texts;
+    std::unordered_set<int64_t> m_newItems; ///< items this import added (no earlier label to compare with)
+    bool m_replace = false, m_keepDuplicates = false;
+    int64_t m_labelTimeUs = 0;
     ImportReport m_report;
 };
 

@@ -31,7 +31,7 @@ Result<ExportReport> writeMasks(const Format &format, const ProjectStore &store,
     const std::string finalDir = fs::absolute(o.outPath).lexically_normal().string();
     std::string classes = "value,name,color\n0,background,#000000\n";
     for (size_t i = 0; i < job->classes.size(); ++i)
-        classes += std::to_string(i + 1) + "," + csvField(job->classes[i].name) + "," + job->classes[i].color + "\n";
+        classes += std::to_string(i + 1) + "," + csv::field(job->classes[i].name) + "," + job->classes[i].color + "\n";
     std::string index = "image,mask,split\n";
     std::set<std::string> taken;
     ExportReport report;
@@ -56,8 +56,8 @@ Result<ExportReport> writeMasks(const Format &format, const ProjectStore &store,
         // Local images relative to the output folder (with ../ when outside it), so the two can move together.
         const std::string imageRef =
             media::isUri(e.mediaPath) ? e.mediaPath : fs::path(e.mediaPath).lexically_relative(finalDir).string();
-        index += csvField(imageRef) + "," +
-                 name + "," + csvField(e.item->split) + "\n";
+        index += csv::field(imageRef) + "," +
+                 name + "," + csv::field(e.item->split) + "\n";
         ++report.lines;
         ++report.labels;
         ++report.masksWritten;

@@ -70,7 +70,7 @@ Result<ExportReport> writeTable(const Format &format, const ProjectStore &store,
         out += "text";
         if (oneHot)
             for (const LabelClass &c : job->classes)
-                out += delim + csvField(c.name, delim);
+                out += delim + csv::field(c.name, delim);
         else
             out += delim + std::string(multi ? "labels" : "label");
         out += delim + std::string("split\n");
@@ -99,13 +99,13 @@ Result<ExportReport> writeTable(const Format &format, const ProjectStore &store,
             out += json::toString(json::Value(std::move(line)));
             out += '\n';
         } else {
-            out += csvField(e.item->text, delim);
+            out += csv::field(e.item->text, delim);
             if (oneHot)
                 for (const LabelClass &c : job->classes)
                     out += delim + std::string(std::count(ids.begin(), ids.end(), c.id) ? "1" : "0");
             else
-                out += delim + csvField(joinNames(*job, ids, separator), delim);
-            out += delim + csvField(e.item->split, delim) + "\n";
+                out += delim + csv::field(joinNames(*job, ids, separator), delim);
+            out += delim + csv::field(e.item->split, delim) + "\n";
         }
         ++report.lines;
         report.labels += e.label ? 1 : 0;

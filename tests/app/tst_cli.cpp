@@ -134,10 +134,12 @@ private Q_SLOTS:
         GW_RUN_OK(runGw({QStringLiteral("export"), proj2, QStringLiteral("--out"), manifest2}));
         QCOMPARE(test::readFile(manifest2.toStdString()), text);
 
-        // import-labels onto the first project's items: matched, not duplicated.
+        // import-labels onto the first project's items: matched, not duplicated; the same labels add no version.
         const CliRun il = runGw({QStringLiteral("import-labels"), proj, manifest, QStringLiteral("--json")});
         GW_RUN_OK(il);
-        QVERIFY2(il.out.contains(QStringLiteral("\"items_added\":0,\"items_matched\":6,\"labels\":3")), qPrintable(il.out));
+        QVERIFY2(il.out.contains(QStringLiteral("\"items_added\":0,\"items_matched\":6,\"labels\":0,\"labels_replaced\":0,"
+                                                "\"labels_kept\":0,\"labels_unchanged\":3")),
+                 qPrintable(il.out));
     }
 
     void removingAClassInUseNeedsAChoice()

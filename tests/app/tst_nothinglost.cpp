@@ -3,7 +3,9 @@
 
 #include "app/cliutil.h"
 #include "datasets/projectstore.h"
+#include "datasets/json.h"
 #include "datasets/schema.h"
+#include "datasets/text/utf8.h"
 #include "testutil.h"
 
 #include <QCryptographicHash>
@@ -325,6 +327,205 @@ private Q_SLOTS:
         QCOMPARE(sqlite3_column_int(s, 0), schema::kApplicationId);
         sqlite3_finalize(s);
         sqlite3_close(db);
+    }
+
+    // 6. Invalid UTF-8 was stored as it was and exported as invalid JSON.
+    void invalidUtf8IsRefusedWithFileAndLine()
+    {
+        QTemporaryDir dir;
+        const QString p = dir.path() + QStringLiteral("/p.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), p}));
+        const std::string bad = "caf\xC3 au lait"; // a lone lead byte
+        struct Case
+        {
+            const char *file;
+            std::string content;
+            QStringList extra;
+            int line;
+            int byte;
+        };
+        const Case cases[] = {
+            {"t.txt", "fine\nalso fine\n" + bad + "\n", {}, 3, 4},
+            {"t.csv", "text,label\nok,a\n\"" + bad + "\",b\n", {}, 3, 5},
+            {"t.jsonl", "{\"text\":\"ok\"}\n{\"text\":\"" + bad + "\"}\n", {QStringLiteral("--field"), QStringLiteral("text")}, 2, 13},
+            {"t.manifest", "{\"source\":\"ok\"}\n{\"source\":\"" + bad + "\"}\n", {}, 2, 15},
+            {"f.txt", "one\n" + bad, {QStringLiteral("--text-mode"), QStringLiteral("file")}, 2, 4},
+        };
+        for (const Case &c : cases) {
+            const QString file = dir.path() + QLatin1Char('/') + QLatin1String(c.file);
+            test::writeFile(file.toStdString(), c.content);
+            const CliRun r = runGw(QStringList{QStringLiteral("import"), p, file} + c.extra);
+            QCOMPARE(r.code, 3);
+            const QString want = QStringLiteral("%1:%2: invalid UTF-8 at byte %3").arg(file).arg(c.line).arg(c.byte);
+            QVERIFY2(r.err.contains(want), qPrintable(QStringLiteral("want '%1' in: %2").arg(want, r.err)));
+        }
+        const CliRun info = runGw({QStringLiteral("info"), p, QStringLiteral("--json")});
+        QVERIFY2(info.out.contains(QLatin1String("\"items\":0")), qPrintable(info.out));
+        // Whatever a project holds (written before this check existed), an export is valid JSON and UTF-8.
+        {
+            sqlite3 *db = nullptr;
+            sqlite3_open(p.toLocal8Bit().constData(), &db);
+            sqlite3_exec(db, "INSERT INTO items(kind, text) VALUES(1, CAST(x'636166c32061' AS TEXT))", nullptr,
+                         nullptr, nullptr);
+            sqlite3_close(db);
+        }
+        const QString out = dir.path() + QStringLiteral("/out.manifest");
+        GW_RUN_OK(runGw({QStringLiteral("export"), p, QStringLiteral("--out"), out}));
+        const std::string written = test::readFile(out.toStdString());
+        QVERIFY(!written.empty());
+        QCOMPARE(utf8::firstInvalid(written), std::string::npos);
+        json::Value v;
+        QVERIFY(json::parse(std::string_view(written).substr(0, written.find('\n')), v));
+        QCOMPARE(v.find("source")->toString(), std::string("caf\xEF\xBF\xBD a"));
+    }
+
+    // 7. A CSV with an unbalanced quote merged rows silently.
+    void anUnbalancedQuoteIsNamedNotMerged()
+    {
+        QTemporaryDir dir;
+        const QString p = dir.path() + QStringLiteral("/p.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), p}));
+        const QString csv = dir.path() + QStringLiteral("/reviews.csv");
+        // Row 2 opens a quote it never closes; row 4's quote closes it, and the rows between would be one text.
+        test::writeFile(csv.toStdString(), "text,stars\n\"great,5\nbad,1\n\"ok\",3\n");
+        CliRun r = runGw({QStringLiteral("import"), p, csv});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains(csv + QStringLiteral(":4: text after the closing quote")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("starts on line 2")), qPrintable(r.err));
+        test::writeFile(csv.toStdString(), "text,stars\nok,3\n\"never closed,1\nmore,2\n");
+        r = runGw({QStringLiteral("import"), p, csv});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains(csv + QStringLiteral(":3: a quoted field opened on this line is not closed")), qPrintable(r.err));
+        test::writeFile(csv.toStdString(), "text,stars\nthe 5\" screen,3\n");
+        r = runGw({QStringLiteral("import"), p, csv});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains(csv + QStringLiteral(":2: a quote inside a field")), qPrintable(r.err));
+        QVERIFY(runGw({QStringLiteral("info"), p, QStringLiteral("--json")}).out.contains(QLatin1String("\"items\":0")));
+        // The same rows written correctly import.
+        test::writeFile(csv.toStdString(), "text,stars\n\"great,\nreally\",5\n\"the 5\"\" screen\",3\n");
+        GW_RUN_OK(runGw({QStringLiteral("import"), p, csv}));
+        QVERIFY(runGw({QStringLiteral("info"), p, QStringLiteral("--json")}).out.contains(QLatin1String("\"items\":2")));
+    }
+
+    // 8. An older automatic label re-imported became current over a newer human one; every re-import added an
+    // identical version; a text file imported twice duplicated its texts.
+    void importsNeverDemoteSilently()
+    {
+        QTemporaryDir dir;
+        const QString p = dir.path() + QStringLiteral("/p.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), p}));
+        QImage(20, 20, QImage::Format_RGB32).save(dir.path() + QStringLiteral("/a.png"));
+        const QString old = dir.path() + QStringLiteral("/old.manifest");
+        test::writeFile(old.toStdString(),
+                        R"({"source-ref":"a.png","animal":1,"animal-metadata":{"confidence":0.61,"job-name":"labeling-job/animal","class-name":"dog","human-annotated":"no","creation-date":"2020-03-01T10:00:00.000000","type":"groundtruth/image-classification"}})"
+                        "\n");
+        GW_RUN_OK(runGw({QStringLiteral("import"), p, old}));
+        // A person corrects it today.
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("add-class"), p, QStringLiteral("--job"),
+                         QStringLiteral("animal"), QStringLiteral("--class"), QStringLiteral("cat")}));
+        GW_RUN_OK(runGw({QStringLiteral("label"), p, QStringLiteral("--job"), QStringLiteral("animal"),
+                         QStringLiteral("--item"), QStringLiteral("1"), QStringLiteral("--class"), QStringLiteral("cat")}));
+        auto history = [&] {
+            return runGw({QStringLiteral("history"), p, QStringLiteral("--job"), QStringLiteral("animal"),
+                          QStringLiteral("--item"), QStringLiteral("1")})
+                .out.count(QLatin1Char('\n'));
+        };
+        const int versions = history();
+        // The old automatic label comes back: kept out, and said so.
+        CliRun again = runGw({QStringLiteral("import-labels"), p, old});
+        GW_RUN_OK(again);
+        QVERIFY2(again.out.contains(QLatin1String("1 kept as they were")), qPrintable(again.out));
+        QVERIFY(runGw({QStringLiteral("items"), p, QStringLiteral("--job"), QStringLiteral("animal"), QStringLiteral("--class"),
+                       QStringLiteral("cat")})
+                    .out.contains(QLatin1String("a.png")));
+        QCOMPARE(history(), versions);
+        // The same through `gw import` (the item is found by its path).
+        GW_RUN_OK(runGw({QStringLiteral("import"), p, old}));
+        QCOMPARE(history(), versions);
+        // --replace takes the file's label.
+        again = runGw({QStringLiteral("import-labels"), p, old, QStringLiteral("--replace")});
+        GW_RUN_OK(again);
+        QVERIFY2(again.out.contains(QLatin1String("1 replacing the project's")), qPrintable(again.out));
+        QCOMPARE(history(), versions + 1);
+        // The identical label again: no new version.
+        again = runGw({QStringLiteral("import-labels"), p, old, QStringLiteral("--replace")});
+        QVERIFY2(again.out.contains(QLatin1String("1 unchanged")), qPrintable(again.out));
+        QCOMPARE(history(), versions + 1);
+        // Texts: a file imported twice adds nothing the second time; --keep-duplicates adds them.
+        const QString texts = dir.path() + QStringLiteral("/t.txt");
+        test::writeFile(texts.toStdString(), "first\nsecond\nfirst\n");
+        CliRun t = runGw({QStringLiteral("import"), p, texts});
+        QVERIFY2(t.out.contains(QLatin1String("2 items added, 1 already in the project")), qPrintable(t.out));
+        t = runGw({QStringLiteral("import"), p, texts});
+        QVERIFY2(t.out.contains(QLatin1String("0 items added, 3 already in the project")), qPrintable(t.out));
+        t = runGw({QStringLiteral("import"), p, texts, QStringLiteral("--keep-duplicates")});
+        QVERIFY2(t.out.contains(QLatin1String("3 items added")), qPrintable(t.out));
+    }
+
+    // 9. A manifest's image_size was trusted over the file (a box at 500,500 on a 20x20 image imported, and the
+    // YOLO export dropped it without a word).
+    void declaredSizesAreCheckedAgainstTheImage()
+    {
+        QTemporaryDir dir;
+        const QString p = dir.path() + QStringLiteral("/p.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), p}));
+        QImage(20, 20, QImage::Format_RGB32).save(dir.path() + QStringLiteral("/small.png"));
+        const QString m = dir.path() + QStringLiteral("/boxes.manifest");
+        auto manifest = [&](int size, int at) {
+            test::writeFile(m.toStdString(),
+                            "{\"source-ref\":\"small.png\",\"boxes\":{\"image_size\":[{\"width\":" + std::to_string(size) +
+                                ",\"height\":" + std::to_string(size) + ",\"depth\":3}],\"annotations\":[{\"class_id\":0,"
+                                "\"top\":" + std::to_string(at) + ",\"left\":" + std::to_string(at) +
+                                ",\"height\":10,\"width\":10}]},\"boxes-metadata\":{\"objects\":[{\"confidence\":0}],"
+                                "\"class-map\":{\"0\":\"car\"},\"type\":\"groundtruth/object-detection\",\"human-annotated\":"
+                                "\"yes\",\"creation-date\":\"2024-01-01T00:00:00.000000\",\"job-name\":\"labeling-job/boxes\"}}\n");
+        };
+        manifest(1000, 500);
+        CliRun r = runGw({QStringLiteral("import"), p, m});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains(m + QStringLiteral(":1: ")) && r.err.contains(QLatin1String("image_size says 1000x1000, but the image is 20x20")),
+                 qPrintable(r.err));
+        manifest(20, 15); // the right size, a box that leaves the image
+        r = runGw({QStringLiteral("import"), p, m});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains(QLatin1String("outside the 20x20 image")), qPrintable(r.err));
+        QVERIFY(runGw({QStringLiteral("info"), p, QStringLiteral("--json")}).out.contains(QLatin1String("\"items\":0")));
+        manifest(20, 5);
+        GW_RUN_OK(runGw({QStringLiteral("import"), p, m}));
+    }
+
+    // 11. `gw job rename-class --to "x,y"` and `--to ""` were accepted.
+    void classNamesAreChecked()
+    {
+        QTemporaryDir dir;
+        const QString p = dir.path() + QStringLiteral("/p.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), p}));
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("create"), p, QStringLiteral("--name"), QStringLiteral("animal"),
+                         QStringLiteral("--type"), QStringLiteral("image-classification"), QStringLiteral("--classes"),
+                         QStringLiteral(" cat , dog")}));
+        auto rename = [&](const QString &to) {
+            return runGw({QStringLiteral("job"), QStringLiteral("rename-class"), p, QStringLiteral("--job"),
+                          QStringLiteral("animal"), QStringLiteral("--class"), QStringLiteral("cat"), QStringLiteral("--to"), to});
+        };
+        for (const QString &bad : {QStringLiteral("x,y"), QString(), QStringLiteral("   "), QStringLiteral("a\tb")}) {
+            const CliRun r = rename(bad);
+            QVERIFY2(r.code == 3, qPrintable(bad + QStringLiteral(": ") + r.err));
+        }
+        QCOMPARE(rename(QStringLiteral("dog")).code, 5); // taken
+        const CliRun trimmed = rename(QStringLiteral("  kitten "));
+        GW_RUN_OK(trimmed);
+        QVERIFY(trimmed.out.contains(QLatin1String("to 'kitten'")));
+        QCOMPARE(runGw({QStringLiteral("job"), QStringLiteral("add-class"), p, QStringLiteral("--job"), QStringLiteral("animal"),
+                        QStringLiteral("--class"), QStringLiteral("a,b")})
+                     .code,
+                 3);
+        QCOMPARE(runGw({QStringLiteral("job"), QStringLiteral("create"), p, QStringLiteral("--name"), QStringLiteral("twice"),
+                        QStringLiteral("--type"), QStringLiteral("image-classification"), QStringLiteral("--classes"),
+                        QStringLiteral("a,a")})
+                     .code,
+                 3);
+        const CliRun list = runGw({QStringLiteral("info"), p, QStringLiteral("--json")});
+        QVERIFY2(list.out.contains(QLatin1String("\"by_class\":{\"kitten\":0,\"dog\":0}")), qPrintable(list.out));
     }
 
     // 5. A non-numeric schema_version aborted gw (uncaught std::stoi, exit 134).

@@ -2,6 +2,7 @@
 // texts from .txt/.csv/.tsv/.jsonl, manifests all-or-nothing unless --skip-bad.
 
 #include "datasets/importers.h"
+#include "datasets/text/csv.h"
 #include "datasets/media.h"
 #include "testutil.h"
 
@@ -206,21 +207,29 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("record");
         QTest::addColumn<QStringList>("fields");
-        QTest::addColumn<bool>("complete");
-        QTest::newRow("plain") << QStringLiteral("a,b,c") << strings({"a", "b", "c"}) << true;
-        QTest::newRow("empty fields") << QStringLiteral(",,") << strings({"", "", ""}) << true;
-        QTest::newRow("quoted comma") << QStringLiteral("\"a,b\",c") << strings({"a,b", "c"}) << true;
-        QTest::newRow("doubled quote") << QStringLiteral("\"say \"\"hi\"\"\"") << strings({"say \"hi\""}) << true;
-        QTest::newRow("open quote") << QStringLiteral("\"unfinished,") << QStringList{} << false;
+        QTest::addColumn<int>("state"); // csv::Split::State
+        const int ok = int(csv::Split::State::Complete), open = int(csv::Split::State::Incomplete),
+                  bad = int(csv::Split::State::Invalid);
+        QTest::newRow("plain") << QStringLiteral("a,b,c") << strings({"a", "b", "c"}) << ok;
+        QTest::newRow("empty fields") << QStringLiteral(",,") << strings({"", "", ""}) << ok;
+        QTest::newRow("quoted comma") << QStringLiteral("\"a,b\",c") << strings({"a,b", "c"}) << ok;
+        QTest::newRow("doubled quote") << QStringLiteral("\"say \"\"hi\"\"\"") << strings({"say \"hi\""}) << ok;
+        QTest::newRow("quoted line break") << QStringLiteral("\"a\nb\",c") << strings({"a\nb", "c"}) << ok;
+        QTest::newRow("crlf") << QStringLiteral("a,\"b\"\r") << strings({"a", "b"}) << ok;
+        QTest::newRow("open quote") << QStringLiteral("\"unfinished,") << QStringList{} << open;
+        QTest::newRow("quote inside a plain field") << QStringLiteral("5\" screen,b") << QStringList{} << bad;
+        QTest::newRow("text after the closing quote") << QStringLiteral("\"a\"b,c") << QStringList{} << bad;
+        // Two rows merged by a stray quote: the second row's quote closes the first one's, text follows.
+        QTest::newRow("merged rows") << QStringLiteral("a,\"b\nc,\"d") << QStringList{} << bad;
     }
     void csvRecordSplitting()
     {
         QFETCH(QString, record);
         QFETCH(QStringList, fields);
-        QFETCH(bool, complete);
+        QFETCH(int, state);
         std::vector<std::string> out;
-        QCOMPARE(splitCsvRecord(record.toStdString(), ',', out), complete);
-        if (!complete)
+        QCOMPARE(int(csv::split(record.toStdString(), ',', out).state), state);
+        if (state != int(csv::Split::State::Complete))
             return;
         QStringList got;
         for (const auto &f : out)
