@@ -4,6 +4,7 @@
 #include "datasets/json.h"
 #include "datasets/linereader.h"
 #include "datasets/media.h"
+#include "datasets/output.h"
 #include "datasets/text/csv.h"
 #include "datasets/text/utf8.h"
 
@@ -397,6 +398,8 @@ Result<ImportReport> importTextFile(ProjectStore &store, const std::string &path
 
 Result<ImportReport> importPath(ProjectStore &store, const std::string &path, const SourceOptions &opt)
 {
+    if (auto own = refuseProjectFileAsInput(store.path(), path); !own)
+        return fail(own.error());
     std::error_code ec;
     if (!fs::exists(path, ec))
         return fail(Error::notFound(path + ": no such file or folder"));

@@ -6,6 +6,7 @@
 #include "datasets/json.h"
 #include "datasets/linereader.h"
 #include "datasets/media.h"
+#include "datasets/output.h"
 #include "datasets/formats/formatutil.h"
 #include "datasets/versions.h"
 
@@ -289,6 +290,8 @@ private:
 
 Result<ImportReport> importManifest(ProjectStore &store, const std::string &path, const ImportOptions &options)
 {
+    if (auto own = refuseProjectFileAsInput(store.path(), path); !own)
+        return fail(own.error());
     ManifestImporter importer(store, path, options);
     return importer.run();
 }

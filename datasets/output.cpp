@@ -128,6 +128,25 @@ std::string OutputSet::finalPath(const std::string &target)
     return p.string();
 }
 
+bool isProjectFile(const std::string &projectPath, const std::string &path)
+{
+    const fs::path project = fs::absolute(projectPath).lexically_normal();
+    const fs::path p = fs::absolute(path).lexically_normal();
+    auto sameFamily = [](const fs::path &a, const fs::path &proj) {
+        return a.parent_path() == proj.parent_path() && a.filename().string().starts_with(proj.filename().string());
+    };
+    std::error_code ec;
+    return sameFamily(p, project) || sameFamily(canonicalOr(p), canonicalOr(project)) || fs::equivalent(p, project, ec);
+}
+
+Result<> refuseProjectFileAsInput(const std::string &projectPath, const std::string &path)
+{
+    if (!isProjectFile(projectPath, path))
+        return {};
+    return fail(Error::invalid(path + ": is the project itself (or one of its files); it cannot be imported into "
+                                      "itself"));
+}
+
 bool isStagingPath(const std::string &path)
 {
     for (const auto &part : fs::path(path))
@@ -191,10 +210,7 @@ Check check(const fs::path &final, bool folder, const OutputRules &rules)
         const fs::path project = fs::absolute(rules.projectPath).lexically_normal();
         const fs::path cp = canonicalOr(project), cf = canonicalOr(final);
         const std::string base = project.filename().string();
-        auto isProjectFile = [&](const fs::path &p, const fs::path &proj) {
-            return p.parent_path() == proj.parent_path() && p.filename().string().starts_with(proj.filename().string());
-        };
-        if (isProjectFile(final, project) || isProjectFile(cf, cp) || fs::equivalent(final, project, ec))
+        if (isProjectFile(rules.projectPath, final.string()))
             return refuse(name + ": is the project or one of its files (" + base +
                           ", -wal, -shm, .cache, .runs): choose another name");
         if (folder && (within(project, final) || within(cp, cf)))

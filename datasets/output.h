@@ -103,6 +103,12 @@ private:
     bool m_committed = false;
 };
 
+/// Whether path is the project file or one of its own (-wal, -shm, -journal, the .cache and .runs folders),
+/// by name or by inode. No reader may open those: closing any descriptor of them drops SQLite's locks.
+bool isProjectFile(const std::string &projectPath, const std::string &path);
+/// An error naming the file when an import is asked to read the project's own files; nothing otherwise.
+Result<> refuseProjectFileAsInput(const std::string &projectPath, const std::string &path);
+
 /// Whether the path is, or is inside, an output that is being staged right now (a `.gw-staging-*` folder).
 bool isStagingPath(const std::string &path);
 

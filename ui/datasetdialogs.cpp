@@ -672,7 +672,7 @@ bool ImportDatasetDialog::runImport()
                                                         return fail(store.error());
                                                     FormatImportOptions withProgress = o;
                                                     withProgress.progress = progress;
-                                                    return f->read(**store, path, withProgress);
+                                                    return f->import(**store, path, withProgress);
                                                 });
     if (!report) {
         m_outcome = report.error().code == Error::Code::Cancelled ? tr("Import cancelled: nothing was added.")

@@ -123,7 +123,7 @@ int importWithFormat(const QCommandLineParser &p, const FormatArgs &a)
     for (const QString &path : p.positionalArguments().mid(1)) {
         Progress progress("importing " + str(path));
         opt.progress = std::ref(progress);
-        auto r = (*format)->read(**store, str(path), opt);
+        auto r = (*format)->import(**store, str(path), opt);
         if (!r) {
             worst = report(r.error());
             continue;

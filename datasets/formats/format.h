@@ -66,6 +66,8 @@ struct Format
     std::string fileFilter;     ///< import file dialog filter, e.g. "COCO JSON (*.json)"
     std::vector<FormatOption> options;
     std::function<Result<ImportReport>(ProjectStore &, const std::string &path, const FormatImportOptions &)> read;
+    /// read, after refusing the project's own files as input (what callers use).
+    Result<ImportReport> import(ProjectStore &store, const std::string &path, const FormatImportOptions &o) const;
     std::function<Result<ExportReport>(const ProjectStore &, const FormatExportOptions &)> write;
 
     bool carries(TaskType t) const;

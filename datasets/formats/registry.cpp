@@ -2,11 +2,21 @@
 
 #include "datasets/formats/builtin.h"
 #include "datasets/formats/format.h"
+#include "datasets/output.h"
 
 #include <algorithm>
 #include <mutex>
 
 namespace gw::datasets {
+
+Result<ImportReport> Format::import(ProjectStore &store, const std::string &path, const FormatImportOptions &o) const
+{
+    if (!read)
+        return fail(Error::invalid(name + " cannot be imported"));
+    if (auto own = refuseProjectFileAsInput(store.path(), path); !own)
+        return fail(own.error());
+    return read(store, path, o);
+}
 
 bool Format::carries(TaskType t) const
 {

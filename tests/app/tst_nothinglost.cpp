@@ -528,6 +528,20 @@ private Q_SLOTS:
         QVERIFY2(list.out.contains(QLatin1String("\"by_class\":{\"kitten\":0,\"dog\":0}")), qPrintable(list.out));
     }
 
+    // 1. The project's own files are never read as input: closing a descriptor of them drops SQLite's locks.
+    void aProjectIsNeverImportedIntoItself()
+    {
+        Workspace w;
+        for (const QString &f : {w.project, w.project + QStringLiteral("-wal"), w.project + QStringLiteral("-shm")}) {
+            for (const QStringList &extra : {QStringList{}, QStringList{QStringLiteral("--format"), QStringLiteral("coco")}}) {
+                const CliRun r = runGw(QStringList{QStringLiteral("import"), w.project, f} + extra);
+                QCOMPARE(r.code, 3);
+                QVERIFY2(r.err.contains(QLatin1String("is the project itself")), qPrintable(r.err));
+            }
+            QCOMPARE(runGw({QStringLiteral("import-labels"), w.project, f}).code, 3);
+        }
+    }
+
     // 5. A non-numeric schema_version aborted gw (uncaught std::stoi, exit 134).
     void aDamagedSchemaVersionIsAnError()
     {
