@@ -28,12 +28,13 @@ public:
     /// Sets key (replacing an existing value in place, else appending).
     Value &set(std::string key, Value value);
     bool remove(std::string_view key);
-    std::vector<Member> &members() { return m_members; }
-    const std::vector<Member> &members() const { return m_members; }
-    size_t size() const { return m_members.size(); }
-    bool empty() const { return m_members.empty(); }
-    auto begin() const { return m_members.begin(); }
-    auto end() const { return m_members.end(); }
+    // Defined below Value: a vector of pairs holding Value needs Value complete (clang instantiates eagerly).
+    std::vector<Member> &members();
+    const std::vector<Member> &members() const;
+    size_t size() const;
+    bool empty() const;
+    std::vector<Member>::const_iterator begin() const;
+    std::vector<Member>::const_iterator end() const;
 
 private:
     std::vector<Member> m_members;
@@ -85,6 +86,13 @@ private:
                  std::shared_ptr<Object>>
         m_v;
 };
+
+inline std::vector<Member> &Object::members() { return m_members; }
+inline const std::vector<Member> &Object::members() const { return m_members; }
+inline size_t Object::size() const { return m_members.size(); }
+inline bool Object::empty() const { return m_members.empty(); }
+inline std::vector<Member>::const_iterator Object::begin() const { return m_members.begin(); }
+inline std::vector<Member>::const_iterator Object::end() const { return m_members.end(); }
 
 /// Equality of JSON values with object key order ignored (the round-trip tests compare this way).
 bool equalIgnoringOrder(const Value &a, const Value &b);

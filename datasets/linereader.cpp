@@ -3,6 +3,7 @@
 #include "datasets/fileerrors.h"
 #include "datasets/text/utf8.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
@@ -26,7 +27,8 @@ Result<> LineReader::open(const std::string &path)
         return fail(errno == ENOENT ? Error::notFound(path + ": no such file")
                                     : Error::io(path + ": cannot open: " + describeFileError(errno)));
     m_size = int64_t(st.st_size);
-    m_buf.resize(1 << 20);
+    // 1 MB for big files; a small file gets a buffer its size (it grows when a line needs more).
+    m_buf.resize(std::clamp<size_t>(size_t(st.st_size) + 1, 4096, 1 << 20));
     return {};
 }
 
