@@ -348,9 +348,22 @@ Result<> decodeBoxes(const json::Value &label, const json::Value &md, DecodeCont
     const json::Value *size = label.find("image_size");
     if (size && size->isArray() && !size->toArray().empty()) {
         const json::Value &s = size->toArray().front();
-        a.payload.imageWidth = int(s.find("width") ? s.find("width")->toInt() : 0);
-        a.payload.imageHeight = int(s.find("height") ? s.find("height")->toInt() : 0);
-        a.payload.imageDepth = int(s.find("depth") ? s.find("depth")->toInt() : 3);
+        // Sizes as whole numbers a real image can have (a 1e18 would otherwise wrap around in an int).
+        auto dimension = [&](const char *key, int64_t fallback) -> std::optional<int> {
+            const json::Value *v = s.find(key);
+            if (!v)
+                return int(fallback);
+            const int64_t n = v->toInt(-1);
+            if (!v->isNumber() || n < 0 || n > 1000000)
+                return std::nullopt;
+            return int(n);
+        };
+        const auto w = dimension("width", 0), h = dimension("height", 0), d = dimension("depth", 3);
+        if (!w || !h || !d)
+            return fail(lineError("image_size: width, height and depth must be whole numbers from 0 to 1,000,000"));
+        a.payload.imageWidth = *w;
+        a.payload.imageHeight = *h;
+        a.payload.imageDepth = *d;
     } else {
         a.payload.imageWidth = ctx.item->width;
         a.payload.imageHeight = ctx.item->height;

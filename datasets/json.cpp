@@ -52,8 +52,11 @@ int64_t Value::toInt(int64_t def) const
 {
     if (type() == Type::Int)
         return std::get<int64_t>(m_v);
-    if (type() == Type::Double)
-        return int64_t(std::get<double>(m_v));
+    if (type() == Type::Double) {
+        // A double beyond int64's range (1e300 in a file) has no integer value: converting it is undefined.
+        const double d = std::get<double>(m_v);
+        return d >= -9223372036854775808.0 && d < 9223372036854775808.0 ? int64_t(d) : def;
+    }
     return def;
 }
 

@@ -466,14 +466,24 @@ Result<> OutputSet::commit(const std::function<Result<>()> &beforeMove)
             || !marker.flush())
             return fail(Error::io(marker.fileName().toStdString() + ": " + describeFileError(errno)));
     }
-    // Everything written reaches the disk before it is moved into place (one call per file system).
-    for (const auto &[parent, staging] : m_staging) {
-        const int fd = ::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd >= 0) {
-            ::syncfs(fd);
-            ::close(fd);
-        }
+    // What was written reaches the disk before it is moved into place, so that a power cut leaves the earlier
+    // output or the whole new one: a file output is flushed by itself (as QSaveFile would), a folder of many
+    // files with one call for its file system rather than one per file.
+    bool folders = false;
+    for (const auto &t : m_targets) {
+        if (t->folder)
+            folders = true;
+        else
+            syncPath(t->staged, false);
     }
+    if (folders)
+        for (const auto &[parent, staging] : m_staging) {
+            const int fd = ::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (fd >= 0) {
+                ::syncfs(fd);
+                ::close(fd);
+            }
+        }
     // The targets again, just before the move: another process may have written there meanwhile.
     enum class Action { New, IntoEmptyFolder, Replace };
     std::vector<Action> actions;

@@ -99,6 +99,8 @@ mkdir -p "$build/crashes" "$build/logs"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export QT_QPA_PLATFORM=offscreen
+# Reports with file and line (llvm-16's symbolizer).
+[[ -x /usr/lib/llvm-16/bin/llvm-symbolizer ]] && export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-16/bin/llvm-symbolizer
 status=0
 for t in "${targets[@]}"; do
     corpus="tests/fuzz/corpus/$t"
@@ -117,7 +119,8 @@ for t in "${targets[@]}"; do
         echo "$me: FAILED: $t (exit code $rc); the input is in $crashes/, the report:" >&2
         grep -A30 -E 'ERROR: |runtime error|Sanitizer' "$log" | head -60 >&2 || tail -40 "$log" >&2
         status=1
-    elif ((!ci)); then
+    fi
+    if ((!ci)); then # what the run found is kept, crash or not (the crashing input itself is not merged)
         "$build/tests/fuzz/$t" -merge=1 -max_len=262144 "$corpus" "$work" >>"$log" 2>&1 || true
         echo "$me:   corpus now $(ls "$corpus" | wc -l) inputs"
     fi

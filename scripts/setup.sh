@@ -18,7 +18,7 @@ PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config git
     # --- build: the fuzzers (scripts/fuzz.sh): clang 16 with its libFuzzer and sanitizer runtimes (clang 14
     # cannot compile libstdc++ 12's std::expected: it lacks conditionally trivial destructors) ---
-    clang-16 libclang-rt-16-dev
+    clang-16 libclang-rt-16-dev llvm-16
     # --- build: libraries ---
     # qt6-charts-dev's CMake package requires Qt6OpenGL, whose CMake files only
     # libqt6opengl6-dev ships; Qt6Gui's CMake package looks for OpenGL (libgl-dev).

@@ -316,7 +316,7 @@ ExportDialog::ExportDialog(const QString &storePath, const QString &job, QWidget
     connect(exportButton, &QPushButton::clicked, this, [this] {
         if (runExport())
             accept();
-        else
+        else if (!m_declined) // a "No" to replacing needs no second message
             QMessageBox::warning(this, tr("Export"), m_outcome);
     });
     fillFormats();
@@ -496,6 +496,7 @@ int ExportDialog::previewCount() const
 /// export is replaced only when the user agrees.
 bool ExportDialog::mayWriteTargets(DatasetExport &r)
 {
+    m_declined = false;
     auto store = ProjectStore::open(m_storePath.toStdString(), ProjectStore::OpenMode::OpenExisting);
     if (!store) {
         m_outcome = qs(store.error().message);
@@ -523,6 +524,7 @@ bool ExportDialog::mayWriteTargets(DatasetExport &r)
                                            == QMessageBox::Yes;
     if (!yes) {
         m_outcome = tr("Nothing was written: choose another place, or agree to replace the earlier export.");
+        m_declined = true;
         return false;
     }
     r.overwrite = true;

@@ -77,6 +77,7 @@ private:
 
     QString m_storePath;
     std::function<bool(const QString &)> m_replaceAnswer;
+    bool m_declined = false; ///< the user said no to replacing an earlier export
     QComboBox *m_job = nullptr, *m_format = nullptr;
     QLabel *m_description = nullptr;
     QLineEdit *m_out = nullptr, *m_name = nullptr;

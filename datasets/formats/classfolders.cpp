@@ -114,7 +114,7 @@ Result<ExportReport> writeFolders(const Format &format, const ProjectStore &stor
     return report;
 }
 
-Result<ImportReport> readFolders(ProjectStore &store, const std::string &path, const FormatImportOptions &o)
+Result<ParsedLabels> parseFolders(const std::string &path, const FormatImportOptions &o)
 {
     const fs::path root = fs::absolute(path).lexically_normal();
     std::error_code ec;
@@ -162,12 +162,12 @@ Result<ImportReport> readFolders(ProjectStore &store, const std::string &path, c
     if (entries.empty())
         return fail(Error::invalid(root.string() + ": no images in class sub-folders (expected CLASS/IMAGE or "
                                                    "SPLIT/CLASS/IMAGE)"));
-    auto writer = LabelWriter::begin(store, TaskType::ImageClassification, o, "class", root.string());
+    auto writer = LabelCollector::begin(TaskType::ImageClassification, o, "class", root.string());
     if (!writer)
         return fail(writer.error());
     int64_t done = 0;
     for (const Entry &e : entries) {
-        auto cls = (*writer)->classId(e.className);
+        auto cls = (*writer)->classId(e.className, {}, at(e.image));
         if (!cls)
             return fail(Error{cls.error().code, at(e.image) + cls.error().message});
         auto item = (*writer)->imageItem(e.image);
@@ -202,7 +202,7 @@ Format classFolders()
     f.writesFolder = true;
     f.readsFolder = true;
     f.options = {{"files", "copy the images, or make symbolic links to them", "copy", {"copy", "link"}}};
-    f.read = readFolders;
+    f.parse = parseFolders;
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeFolders(f, store, o); };
     return f;
 }

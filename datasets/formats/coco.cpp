@@ -341,8 +341,7 @@ Result<> paintSegmentation(mask::IndexedMask &m, const json::Value &seg, uint8_t
     return {};
 }
 
-Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const std::string &path,
-                              const FormatImportOptions &o)
+Result<ParsedLabels> parseCoco(const Format &format, const std::string &path, const FormatImportOptions &o)
 {
     if (auto r = format.check(o.settings); !r)
         return fail(r.error());
@@ -433,8 +432,8 @@ Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const s
         type = TaskType::SemanticSegmentation;
     } else if (task == "auto") {
         if (!o.job.empty()) {
-            if (auto existing = store.job(o.job))
-                type = existing->type;
+            if (auto existing = existingJobType(o, o.job))
+                type = *existing;
             else if (o.job.ends_with("-ref"))
                 type = TaskType::SemanticSegmentation;
             else if (segmentationOnly)
@@ -448,7 +447,7 @@ Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const s
         return fail(Error::invalid(where +
                                    "no annotation has a segmentation: import the boxes (--option task=boxes "
                                    "and a bounding-box job)"));
-    auto writer = LabelWriter::begin(store, type, o, segmentation ? "coco-ref" : "coco", file);
+    auto writer = LabelCollector::begin(type, o, segmentation ? "coco-ref" : "coco", file);
     if (!writer)
         return fail(writer.error());
 
@@ -458,7 +457,7 @@ Result<ImportReport> readCoco(const Format &format, ProjectStore &store, const s
         Category &c = categories[id];
         if (!c.used && (c.name == "_background_" || c.name == "__ignore__" || c.name == "background"))
             continue;
-        auto cls = (*writer)->classId(c.name);
+        auto cls = (*writer)->classId(c.name, {}, where + element("categories", c.index) + ": ");
         if (!cls && c.used)
             return fail(Error::invalid(where + element("categories", c.index) + ": " + cls.error().message));
         if (cls)
@@ -591,9 +590,7 @@ Format coco()
          {"auto", "boxes", "segmentation"}},
         {"images", "import: the folder file_name is relative to (default: the .json file's folder)", "", {}},
     };
-    f.read = [f](ProjectStore &store, const std::string &path, const FormatImportOptions &o) {
-        return readCoco(f, store, path, o);
-    };
+    f.parse = [f](const std::string &path, const FormatImportOptions &o) { return parseCoco(f, path, o); };
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeCoco(f, store, o); };
     return f;
 }

@@ -10,11 +10,13 @@
 // write and then write in one transaction; errors name the file (and line or element).
 
 #include "datasets/augment.h"
+#include "datasets/formats/parsedlabels.h"
 #include "datasets/manifest.h"
 #include "datasets/types.h"
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +55,9 @@ struct FormatImportOptions : ImportOptions
     std::string job;        ///< the job the labels go to (created when missing; default: the format's own name)
     bool addClasses = false; ///< an existing job gains the classes it lacks, instead of refusing them
     std::map<std::string, std::string> settings;
+    /// The task type of an existing job by name (what the import writes into decides boxes or masks, single or
+    /// multi-label); null or nullopt: no such job. Format::import fills it from the project.
+    std::function<std::optional<TaskType>(const std::string &job)> jobType;
 };
 
 struct Format
@@ -65,6 +70,9 @@ struct Format
     bool readsFolder = false;   ///< import: a folder (else one file)
     std::string fileFilter;     ///< import file dialog filter, e.g. "COCO JSON (*.json)"
     std::vector<FormatOption> options;
+    /// Reads a file or folder without a store: what it holds (parsedlabels.h). Every format but the Ground Truth
+    /// manifest has one; read is then parse + applyParsed.
+    std::function<Result<ParsedLabels>(const std::string &path, const FormatImportOptions &)> parse;
     std::function<Result<ImportReport>(ProjectStore &, const std::string &path, const FormatImportOptions &)> read;
     /// read, after refusing the project's own files as input (what callers use).
     Result<ImportReport> import(ProjectStore &store, const std::string &path, const FormatImportOptions &o) const;

@@ -94,6 +94,11 @@ Result<> forEachAugmentedCopy(const Job &job, const AugmentOptions &augment, con
     return {};
 }
 
+std::optional<TaskType> existingJobType(const FormatImportOptions &options, const std::string &job)
+{
+    return options.jobType && !job.empty() ? options.jobType(job) : std::nullopt;
+}
+
 Result<Job> exportJob(const ProjectStore &store, const Format &format, const FormatExportOptions &options)
 {
     if (options.job.empty())
@@ -380,7 +385,7 @@ Result<int> LabelWriter::classId(const std::string &name, const std::string &col
     return c.id;
 }
 
-Result<Item> LabelWriter::imageItem(const std::string &pathOrUri)
+Result<Item> LabelWriter::imageItem(const std::string &pathOrUri, const media::ImageInfo *known)
 {
     const std::string uri = media::storedUri(m_store.projectDir(), pathOrUri);
     if (auto it = m_itemsByUri.find(uri); it != m_itemsByUri.end())
@@ -398,7 +403,7 @@ Result<Item> LabelWriter::imageItem(const std::string &pathOrUri)
     item.uri = uri;
     item.batch = m_batch;
     if (m_checkMedia && !media::isUri(pathOrUri)) {
-        const media::ImageInfo info = media::readImageInfo(pathOrUri);
+        const media::ImageInfo info = known ? *known : media::readImageInfo(pathOrUri);
         item.width = info.width;
         item.height = info.height;
         item.flags = info.flags;

@@ -4,11 +4,13 @@
 // appear whole or not at all, and writing imported labels into a job in one transaction.
 
 #include "datasets/formats/format.h"
+#include "datasets/formats/parsedlabels.h"
 #include "datasets/importpolicy.h"
 #include "datasets/output.h"
 #include "datasets/text/csv.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -21,6 +23,9 @@ namespace gw::datasets::formats {
 
 /// "file: " or "file:line: " for messages.
 std::string at(const std::string &file, int64_t line = 0);
+
+/// The task type of an existing job by name (FormatImportOptions::jobType), nullopt when there is none.
+std::optional<TaskType> existingJobType(const FormatImportOptions &options, const std::string &job);
 
 /// The job an export writes, refused when the format does not carry its task type.
 Result<Job> exportJob(const ProjectStore &store, const Format &format, const FormatExportOptions &options);
@@ -111,8 +116,9 @@ public:
     /// The class id of a name: a class of the job, or a new one when the job is new or addClasses is set;
     /// otherwise an error listing the job's classes.
     Result<int> classId(const std::string &name, const std::string &color = {});
-    /// The item of an image file (absolute path, or a URI), added to the project when it is not there yet.
-    Result<Item> imageItem(const std::string &pathOrUri);
+    /// The item of an image file (absolute path, or a URI), added to the project when it is not there yet
+    /// (with its header as `known` says, when the reader read it already).
+    Result<Item> imageItem(const std::string &pathOrUri, const media::ImageInfo *known = nullptr);
     /// A text item with this text, added when it is not there yet.
     Result<Item> textItem(const std::string &text);
     /// Puts an item in a split.
@@ -140,5 +146,43 @@ private:
     int64_t m_labelTimeUs = 0;
     ImportReport m_report;
 };
+
+/// The reader's side of an import (the same calls as LabelWriter, without a store). Items get provisional ids
+/// (their position + 1); classes provisional ids (their position).
+class LabelCollector
+{
+public:
+    static Result<std::unique_ptr<LabelCollector>> begin(TaskType type, const FormatImportOptions &options,
+                                                         const std::string &defaultJobName,
+                                                         const std::string &source);
+    /// A job holding the classes met so far (to encode masks with their colours).
+    const Job &job() const { return m_job; }
+    /// The provisional id of a class name (a new one the first time; a name that can be no class is refused).
+    /// `where` ("file:line: ") is where the reader met it: named should the project refuse the class. The
+    /// first non-empty one is kept.
+    Result<int> classId(const std::string &name, const std::string &color = {}, const std::string &where = {});
+    /// The item of an image file (absolute path, or a URI); its size read from the file's header.
+    Result<Item> imageItem(const std::string &pathOrUri);
+    /// The item of a text.
+    Result<Item> textItem(const std::string &text);
+    Result<> setSplit(int64_t itemId, const std::string &split);
+    Result<> put(const Item &item, Payload payload);
+    ImportReport &report() { return m_parsed.report; }
+    /// Ends the reading: what was found.
+    Result<ParsedLabels> commit();
+
+private:
+    LabelCollector() = default;
+    Item itemOf(size_t index) const;
+
+    ParsedLabels m_parsed;
+    Job m_job;
+    std::vector<std::string> m_where; ///< per class: where it was met (see classId)
+    bool m_checkMedia = true;
+    std::map<std::string, size_t> m_images, m_texts; ///< media → entry
+};
+
+/// Writes what a reader found into the project in one transaction (see above); the report counts both.
+Result<ImportReport> applyParsed(ProjectStore &store, ParsedLabels parsed, const FormatImportOptions &options);
 
 } // namespace gw::datasets::formats

@@ -337,7 +337,7 @@ Result<std::vector<std::string>> labelFiles(const std::string &root)
     return files;
 }
 
-Result<ImportReport> readLabelme(const Format &format, ProjectStore &store, const std::string &path,
+Result<ParsedLabels> parseLabelme(const Format &format, const std::string &path,
                                  const FormatImportOptions &o)
 {
     if (auto r = format.check(o.settings); !r)
@@ -375,8 +375,7 @@ Result<ImportReport> readLabelme(const Format &format, ProjectStore &store, cons
     const std::string task = format.setting(o.settings, "task");
     std::optional<TaskType> type;
     if (!o.job.empty())
-        if (auto existing = store.job(o.job))
-            type = existing->type;
+        type = existingJobType(o, o.job);
     if (!type && task == "boxes")
         type = TaskType::BoundingBox;
     if (!type && task == "segmentation")
@@ -402,7 +401,7 @@ Result<ImportReport> readLabelme(const Format &format, ProjectStore &store, cons
         *type != TaskType::ImageClassificationMultiLabel)
         return fail(Error::invalid("job '" + o.job + "' is a " + std::string(taskInfo(*type).id) +
                                    " job; LabelMe files hold boxes, masks or image classes"));
-    auto writer = LabelWriter::begin(store, *type, o, segmentation ? "labelme-ref" : "labelme", root);
+    auto writer = LabelCollector::begin(*type, o, segmentation ? "labelme-ref" : "labelme", root);
     if (!writer)
         return fail(writer.error());
     const bool multi = taskInfo(*type).multiLabel;
@@ -433,7 +432,7 @@ Result<ImportReport> readLabelme(const Format &format, ProjectStore &store, cons
         if (classification) {
             std::vector<int> chosen;
             for (const auto &[name, on] : f.flags) {
-                auto cls = (*writer)->classId(name);
+                auto cls = (*writer)->classId(name, {}, where + "flags." + name + ": ");
                 if (!cls && on)
                     return fail(Error::invalid(where + "flags." + name + ": " + cls.error().message));
                 if (cls && on)
@@ -459,7 +458,7 @@ Result<ImportReport> readLabelme(const Format &format, ProjectStore &store, cons
                     continue;
                 }
                 const std::string at = where + element("shapes", s.index) + ": ";
-                auto cls = (*writer)->classId(s.label);
+                auto cls = (*writer)->classId(s.label, {}, at);
                 if (!cls)
                     return fail(Error::invalid(at + cls.error().message));
                 double x0 = std::min(s.points[0].x, s.points[1].x),
@@ -489,7 +488,7 @@ Result<ImportReport> readLabelme(const Format &format, ProjectStore &store, cons
             mask::IndexedMask m{f.width, f.height,
                                 std::vector<uint8_t>(size_t(f.width) * size_t(f.height), 0)};
             for (const Shape &s : f.shapes) {
-                auto cls = (*writer)->classId(s.label);
+                auto cls = (*writer)->classId(s.label, {}, where + element("shapes", s.index) + ": ");
                 if (!cls)
                     return fail(
                         Error::invalid(where + element("shapes", s.index) + ": " + cls.error().message));
@@ -564,9 +563,7 @@ Format labelme()
          "auto",
          {"auto", "boxes", "segmentation", "classification"}},
     };
-    f.read = [f](ProjectStore &store, const std::string &path, const FormatImportOptions &o) {
-        return readLabelme(f, store, path, o);
-    };
+    f.parse = [f](const std::string &path, const FormatImportOptions &o) { return parseLabelme(f, path, o); };
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) {
         return writeLabelme(f, store, o);
     };

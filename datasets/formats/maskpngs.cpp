@@ -82,7 +82,7 @@ int column(const std::vector<std::string> &header, const std::string &name)
     return -1;
 }
 
-Result<ImportReport> readMasks(ProjectStore &store, const std::string &path, const FormatImportOptions &o)
+Result<ParsedLabels> parseMasks(const std::string &path, const FormatImportOptions &o)
 {
     const fs::path root = fs::absolute(path).lexically_normal();
     const std::string classesPath = (root / "classes.csv").string(), indexPath = (root / "index.csv").string();
@@ -96,7 +96,7 @@ Result<ImportReport> readMasks(ProjectStore &store, const std::string &path, con
         return fail(Error::invalid(at(classesPath, 1) + "expected the columns value,name[,color]"));
     if (indexRows->empty() || column(indexRows->front(), "image") < 0 || column(indexRows->front(), "mask") < 0)
         return fail(Error::invalid(at(indexPath, 1) + "expected the columns image,mask[,split]"));
-    auto writer = LabelWriter::begin(store, TaskType::SemanticSegmentation, o, "mask-ref", root.string());
+    auto writer = LabelCollector::begin(TaskType::SemanticSegmentation, o, "mask-ref", root.string());
     if (!writer)
         return fail(writer.error());
 
@@ -120,7 +120,7 @@ Result<ImportReport> readMasks(ProjectStore &store, const std::string &path, con
         const std::string color = cCol >= 0 && int(row.size()) > cCol ? row[size_t(cCol)] : std::string();
         if (!color.empty() && !mask::parseHexColor(color))
             return fail(Error::invalid(where + "color '" + color + "' is not #rrggbb"));
-        auto id = (*writer)->classId(row[size_t(nCol)], color);
+        auto id = (*writer)->classId(row[size_t(nCol)], color, where);
         if (!id)
             return fail(Error{id.error().code, where + id.error().message});
         lut[size_t(value)] = uint8_t(*id + 1);
@@ -180,7 +180,7 @@ Format maskPngs()
     f.tasks = {TaskType::SemanticSegmentation};
     f.writesFolder = true;
     f.readsFolder = true;
-    f.read = readMasks;
+    f.parse = parseMasks;
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeMasks(f, store, o); };
     return f;
 }

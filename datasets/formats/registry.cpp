@@ -2,6 +2,7 @@
 
 #include "datasets/formats/builtin.h"
 #include "datasets/formats/format.h"
+#include "datasets/formats/formatutil.h"
 #include "datasets/output.h"
 
 #include <algorithm>
@@ -102,7 +103,24 @@ std::vector<Format> &registry()
 
 std::vector<Format> formats::builtinFormats()
 {
-    return {classFolders(), maskPngs(), textTable(), nerJsonl(), coco(), labelme(), yolo(), voc()};
+    std::vector<Format> all = {classFolders(), maskPngs(), textTable(), nerJsonl(), coco(), labelme(), yolo(), voc()};
+    // Reading into a project is parsing (no store), then writing what was found in one transaction.
+    for (Format &f : all)
+        if (f.parse && !f.read)
+            f.read = [parse = f.parse](ProjectStore &store, const std::string &path, const FormatImportOptions &o) {
+                FormatImportOptions withJobs = o;
+                if (!withJobs.jobType)
+                    withJobs.jobType = [&store](const std::string &name) -> std::optional<TaskType> {
+                        if (auto j = store.job(name))
+                            return j->type;
+                        return std::nullopt;
+                    };
+                auto parsed = parse(path, withJobs);
+                if (!parsed)
+                    return Result<ImportReport>(fail(parsed.error()));
+                return formats::applyParsed(store, std::move(*parsed), o);
+            };
+    return all;
 }
 
 const std::vector<Format> &allFormats()

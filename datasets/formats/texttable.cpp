@@ -258,7 +258,7 @@ Result<std::vector<Row>> readRows(const std::string &path, TableKind kind, const
     return rows;
 }
 
-Result<ImportReport> readTable(const Format &format, ProjectStore &store, const std::string &path,
+Result<ParsedLabels> parseTable(const Format &format, const std::string &path,
                                const FormatImportOptions &o)
 {
     if (auto r = format.check(o.settings); !r)
@@ -273,9 +273,9 @@ Result<ImportReport> readTable(const Format &format, ProjectStore &store, const 
     // The job decides single or multi-label when it exists; otherwise the file's layout does.
     TaskType type = multi ? TaskType::TextClassificationMultiLabel : TaskType::TextClassification;
     const std::string jobName = o.job.empty() ? std::string("label") : o.job;
-    if (auto existing = store.job(jobName))
-        type = existing->type;
-    auto writer = LabelWriter::begin(store, type, o, "label", path);
+    if (auto existing = existingJobType(o, jobName))
+        type = *existing;
+    auto writer = LabelCollector::begin(type, o, "label", path);
     if (!writer)
         return fail(writer.error());
     const bool single = !taskInfo(type).multiLabel;
@@ -295,7 +295,7 @@ Result<ImportReport> readTable(const Format &format, ProjectStore &store, const 
                                        " classes for a single-label job"));
         Payload p;
         for (const std::string &name : *row.labels) {
-            auto id = (*writer)->classId(name);
+            auto id = (*writer)->classId(name, {}, at(path, row.line));
             if (!id)
                 return fail(Error{id.error().code, at(path, row.line) + id.error().message});
             if (std::find(p.classes.begin(), p.classes.end(), *id) == p.classes.end()) {
@@ -363,12 +363,12 @@ Result<ExportReport> writeNer(const Format &format, const ProjectStore &store, c
     return report;
 }
 
-Result<ImportReport> readNer(ProjectStore &store, const std::string &path, const FormatImportOptions &o)
+Result<ParsedLabels> parseNer(const std::string &path, const FormatImportOptions &o)
 {
     LineReader reader;
     if (auto r = reader.open(path); !r)
         return fail(r.error());
-    auto writer = LabelWriter::begin(store, TaskType::NamedEntityRecognition, o, "entities", path);
+    auto writer = LabelCollector::begin(TaskType::NamedEntityRecognition, o, "entities", path);
     if (!writer)
         return fail(writer.error());
     std::string_view line;
@@ -417,7 +417,7 @@ Result<ImportReport> readNer(ProjectStore &store, const std::string &path, const
                 return fail(Error::invalid(where + "span [" + std::to_string(span.start) + ", " +
                                            std::to_string(span.end) + ") is outside the text's " +
                                            std::to_string(length) + " code points (end exclusive)"));
-            auto id = (*writer)->classId(label->toString());
+            auto id = (*writer)->classId(label->toString(), {}, where);
             if (!id)
                 return fail(Error{id.error().code, where + id.error().message});
             span.classId = *id;
@@ -462,9 +462,7 @@ Format textTable()
     f.options = {{"classes", "a label column, or one 0/1 column per class", "label", {"label", "onehot"}},
                  {"separator", "between the classes of a multi-label text in a label column", "|", {}},
                  {"text", "import: the column or field that holds the text", "text", {}}};
-    f.read = [f](ProjectStore &store, const std::string &path, const FormatImportOptions &o) {
-        return readTable(f, store, path, o);
-    };
+    f.parse = [f](const std::string &path, const FormatImportOptions &o) { return parseTable(f, path, o); };
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeTable(f, store, o); };
     return f;
 }
@@ -479,7 +477,7 @@ Format nerJsonl()
                     "too)";
     f.tasks = {TaskType::NamedEntityRecognition};
     f.fileFilter = "Entities (*.jsonl *.json)";
-    f.read = readNer;
+    f.parse = parseNer;
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeNer(f, store, o); };
     return f;
 }

@@ -402,7 +402,7 @@ std::vector<fs::path> filesWithExtension(const fs::path &dir, const std::string 
     return files;
 }
 
-Result<ImportReport> readVoc(const Format &format, ProjectStore &store, const std::string &path,
+Result<ParsedLabels> parseVoc(const Format &format, const std::string &path,
                              const FormatImportOptions &o)
 {
     const fs::path root = fs::absolute(path).lexically_normal();
@@ -422,9 +422,9 @@ Result<ImportReport> readVoc(const Format &format, ProjectStore &store, const st
     const std::string labels = format.setting(o.settings, "labels");
     bool masks = labels == "masks";
     if (labels == "auto") {
-        auto existing = o.job.empty() ? Result<Job>(fail(Error::notFound(""))) : store.job(o.job);
+        const auto existing = o.job.empty() ? std::nullopt : existingJobType(o, o.job);
         if (existing)
-            masks = existing->type == TaskType::SemanticSegmentation;
+            masks = *existing == TaskType::SemanticSegmentation;
         else if (!o.job.empty() && o.job.ends_with("-ref"))
             masks = true;
         else
@@ -440,11 +440,11 @@ Result<ImportReport> readVoc(const Format &format, ProjectStore &store, const st
         return fail(splits.error());
     const fs::path jpegs = root / "JPEGImages";
 
-    auto writer = LabelWriter::begin(store, masks ? TaskType::SemanticSegmentation : TaskType::BoundingBox, o,
+    auto writer = LabelCollector::begin(masks ? TaskType::SemanticSegmentation : TaskType::BoundingBox, o,
                                      masks ? "voc-ref" : "voc", root.string());
     if (!writer)
         return fail(writer.error());
-    const bool jobIsNew = !(*writer)->report().jobsCreated.empty();
+    const bool jobIsNew = true; // every name, in order: a new job keeps them all (applyParsed maps an old one's)
     // Class names by value (masks) or in class_names.txt's order (boxes; a new job takes them all, in order).
     std::string namesSource;
     std::vector<std::string> names;
@@ -456,7 +456,7 @@ Result<ImportReport> readVoc(const Format &format, ProjectStore &store, const st
     }
     if (jobIsNew)
         for (size_t v = 1; v < names.size(); ++v)
-            if (auto id = (*writer)->classId(names[v]); !id)
+            if (auto id = (*writer)->classId(names[v], {}, ""); !id)
                 return fail(Error{id.error().code, at(namesSource) + id.error().message});
     auto place = [&](const std::string &image, const std::string &stem,
                      const std::string &where) -> Result<Item> {
@@ -526,7 +526,7 @@ Result<ImportReport> readVoc(const Format &format, ProjectStore &store, const st
                                                    kCoords[c + 2] + " " + fixedDecimals(obj.coord[c + 2], 2) +
                                                    " is less than " + kCoords[c] + " " +
                                                    fixedDecimals(obj.coord[c], 2)));
-                auto cls = (*writer)->classId(obj.name);
+                auto cls = (*writer)->classId(obj.name, {}, where + element(k, "name") + ": ");
                 if (!cls)
                     return fail(
                         Error{cls.error().code, where + element(k, "name") + ": " + cls.error().message});
@@ -581,7 +581,7 @@ Result<ImportReport> readVoc(const Format &format, ProjectStore &store, const st
                                                std::to_string(v) + ", which is no class of " + namesSource +
                                                " (0-" + std::to_string(names.size() - 1) + ", 255 void)"));
                 }
-                auto id = (*writer)->classId(names[v]);
+                auto id = (*writer)->classId(names[v], {}, where + "value " + std::to_string(v) + ": ");
                 if (!id)
                     return fail(Error{id.error().code,
                                       where + "value " + std::to_string(v) + ": " + id.error().message});
@@ -639,9 +639,7 @@ Format voc()
                   "type, else boxes when there are any",
                   "auto",
                   {"auto", "boxes", "masks"}}};
-    f.read = [f](ProjectStore &store, const std::string &path, const FormatImportOptions &o) {
-        return readVoc(f, store, path, o);
-    };
+    f.parse = [f](const std::string &path, const FormatImportOptions &o) { return parseVoc(f, path, o); };
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeVoc(f, store, o); };
     return f;
 }

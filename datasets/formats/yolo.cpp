@@ -335,7 +335,7 @@ bool holdsPolygons(const std::vector<std::string> &labelFiles)
     return false;
 }
 
-Result<ImportReport> readYolo(ProjectStore &store, const std::string &path, const FormatImportOptions &o)
+Result<ParsedLabels> parseYolo(const std::string &path, const FormatImportOptions &o)
 {
     const fs::path root = fs::absolute(path).lexically_normal();
     std::error_code ec;
@@ -429,10 +429,8 @@ Result<ImportReport> readYolo(ProjectStore &store, const std::string &path, cons
     TaskType type = TaskType::BoundingBox;
     const std::string task = o.settings.count("task") ? o.settings.at("task") : std::string("auto");
     const std::string defaultJob = o.job.empty() ? std::string("yolo") : o.job;
-    if (auto existing = store.job(defaultJob); existing && existing->type == TaskType::SemanticSegmentation)
-        type = TaskType::SemanticSegmentation;
-    else if (existing)
-        type = existing->type;
+    if (auto existing = existingJobType(o, defaultJob))
+        type = *existing;
     else if (task == "segmentation")
         type = TaskType::SemanticSegmentation;
     else if (task == "auto") {
@@ -443,17 +441,17 @@ Result<ImportReport> readYolo(ProjectStore &store, const std::string &path, cons
         if (holdsPolygons(labelFiles))
             type = TaskType::SemanticSegmentation;
     }
-    auto writer = LabelWriter::begin(
-        store, type, o, type == TaskType::SemanticSegmentation ? "yolo-ref" : "yolo", root.string());
+    auto writer = LabelCollector::begin(type, o, type == TaskType::SemanticSegmentation ? "yolo-ref" : "yolo",
+                                        root.string());
     if (!writer)
         return fail(writer.error());
-    // A new job gets every name in order, so that positions (YOLO's class indices) are kept; an existing one
-    // maps names as they are met.
+    // Every name in order, so that a new job keeps YOLO's positions (class indices); an existing job maps the
+    // names (applyParsed).
     std::vector<int> classIds(names->names.size(), -1);
-    const bool jobIsNew = !(*writer)->report().jobsCreated.empty();
-    auto classOf = [&](size_t index) -> Result<int> {
-        if (classIds[index] < 0) {
-            auto id = (*writer)->classId(names->names[index]);
+    const bool jobIsNew = true;
+    auto classOf = [&](size_t index, const std::string &where = {}) -> Result<int> {
+        if (classIds[index] < 0 || !where.empty()) {
+            auto id = (*writer)->classId(names->names[index], {}, where);
             if (!id)
                 return fail(id.error());
             classIds[index] = *id;
@@ -482,7 +480,7 @@ Result<ImportReport> readYolo(ProjectStore &store, const std::string &path, cons
                 auto m = readPolygonFile(
                     e.label, *names, item->width, item->height,
                     [&](size_t index, int64_t line) -> Result<uint8_t> {
-                        auto id = classOf(index);
+                        auto id = classOf(index, at(e.label, line));
                         if (!id)
                             return fail(Error{id.error().code, at(e.label, line) + id.error().message});
                         if (*id > 254)
@@ -500,7 +498,7 @@ Result<ImportReport> readYolo(ProjectStore &store, const std::string &path, cons
                 if (!boxes)
                     return fail(boxes.error());
                 for (auto &[b, line] : *boxes) {
-                    auto id = classOf(size_t(b.classId));
+                    auto id = classOf(size_t(b.classId), at(e.label, line));
                     if (!id)
                         return fail(Error{id.error().code, at(e.label, line) + id.error().message});
                     b.classId = *id;
@@ -554,7 +552,7 @@ Format yolo()
                   "auto",
                   {"auto", "boxes", "segmentation"}},
                  {"path", "data.yaml's path: the dataset root its train/val/test are relative to", ".", {}}};
-    f.read = readYolo;
+    f.parse = parseYolo;
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeYolo(f, store, o); };
     return f;
 }

@@ -548,6 +548,49 @@ private Q_SLOTS:
     // A version is recorded (pending) before its outputs move into place; what a killed export left is settled
     // by the next one: kept when the outputs are there (same inode), dropped when they are not, left alone
     // while the export that wrote it still runs.
+    // Readers need no store: a file or folder is parsed into what it holds (classes by name, items, labels),
+    // which is what lets it be checked, previewed and fuzzed on its own; nothing is written anywhere.
+    void readersParseWithoutAStore_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<int>("entries");
+        QTest::addColumn<int>("classes");
+        QTest::addColumn<bool>("media"); // the golden files of COCO and LabelMe name images the tests put elsewhere
+        QTest::newRow("coco") << QStringLiteral("coco") << QStringLiteral("coco/boxes.json") << 2 << 2 << false;
+        QTest::newRow("labelme") << QStringLiteral("labelme") << QStringLiteral("labelme/boxes") << 2 << 2 << false;
+        QTest::newRow("voc") << QStringLiteral("voc") << QStringLiteral("voc/boxes") << 3 << 3 << true;
+        QTest::newRow("yolo") << QStringLiteral("yolo") << QStringLiteral("yolo") << 3 << 3 << true;
+        QTest::newRow("text table") << QStringLiteral("text-table") << QStringLiteral("text-table/single.csv") << 3 << 3
+                                    << true;
+        QTest::newRow("entities") << QStringLiteral("ner-jsonl") << QStringLiteral("ner-jsonl/ner.jsonl") << 2 << 2 << true;
+    }
+    void readersParseWithoutAStore()
+    {
+        QFETCH(QString, format);
+        QFETCH(QString, path);
+        QFETCH(int, entries);
+        QFETCH(int, classes);
+        QFETCH(bool, media);
+        const Format *f = findFormat(format.toStdString());
+        QVERIFY(f && f->parse);
+        FormatImportOptions o;
+        o.checkMedia = media;
+        auto parsed = f->parse((kGolden + QLatin1Char('/') + path).toStdString(), o);
+        GW_VERIFY_OK(parsed);
+        QCOMPARE(int(parsed->entries.size()), entries);
+        QCOMPARE(int(parsed->classes.size()), classes);
+        QVERIFY(std::any_of(parsed->entries.begin(), parsed->entries.end(),
+                            [](const ParsedLabels::Entry &e) { return e.label.has_value(); }));
+        // A broken copy is refused the same way, with its file named, still without a store.
+        QTemporaryDir dir;
+        const std::string bad = test::path(dir, "broken.csv");
+        test::writeFile(bad, "text,label\n\"open,sport\n");
+        auto refused = findFormat("text-table")->parse(bad, o);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.find("broken.csv:2:") != std::string::npos, refused.error().message.c_str());
+    }
+
     void pendingVersionsAreSettled()
     {
         QTemporaryDir dir;

@@ -106,6 +106,18 @@ private Q_SLOTS:
         QVERIFY(!json::equalIgnoringOrder(a, c));
     }
 
+    // Found by fuzz_manifest: a number beyond int64's range read as an integer was undefined behaviour.
+    void hugeNumbersAreNoIntegers()
+    {
+        json::Value v;
+        QVERIFY(json::parse("7.6e101", v));
+        QCOMPARE(v.toInt(-1), int64_t(-1));
+        QVERIFY(json::parse("-1e19", v));
+        QCOMPARE(v.toInt(-1), int64_t(-1));
+        QVERIFY(json::parse("12.75", v));
+        QCOMPARE(v.toInt(-1), int64_t(12));
+    }
+
     void copiesDoNotShareMutations()
     {
         json::Value a;

@@ -3,12 +3,6 @@
 // beside a few real images (fuzz_format.h), or is that one file, and the format reads it.
 #include "fuzz_format.h"
 
-extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    gw::fuzz::init(argc, argv);
-    return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const std::string_view bytes(reinterpret_cast<const char *>(data), size);

@@ -3,16 +3,21 @@
 // One harness per dataset format: the input unpacked into a folder beside a few real images, then read.
 
 #include "datasets/formats/format.h"
+#include "datasets/formats/formatutil.h"
 #include "fuzzutil.h"
 
 namespace gw::fuzz {
 
-/// Reads `input` (a container, see fuzzutil.h) with the format; `file` set: the format reads that one file of
-/// the folder, else the folder itself. Images a.png, b.png and c.png (and under images/, JPEGImages/) exist.
+/// Reads `input` (a container, see fuzzutil.h) with the format: parses it without a store, then writes what
+/// parsed into a fresh project. `file` set: the format reads that one file of the folder, else the folder.
+/// Images a.png, b.png and c.png (and under images/, JPEGImages/, masks/) exist.
 inline void readFormat(const char *id, std::string_view input, const char *file = nullptr)
 {
-    Scratch s;
-    const fs::path root = s.dir / "data";
+    // The files live in a folder of their own; a project is made only for what parsed (most inputs do not).
+    static int n = 0;
+    const fs::path root = base() / ("data" + std::to_string(++n));
+    std::error_code ec;
+    fs::remove_all(root, ec);
     for (const char *sub : {"", "images/", "images/train/", "images/validation/", "JPEGImages/", "masks/"})
         for (const char *name : {"a.png", "b.png", "c.png"})
             writeImage(root / (std::string(sub) + name));
@@ -20,7 +25,13 @@ inline void readFormat(const char *id, std::string_view input, const char *file 
     const datasets::Format *format = datasets::findFormat(id);
     datasets::FormatImportOptions o;
     o.addClasses = true;
-    (void)format->import(*s.store, (file ? root / file : root).string(), o);
+    const std::string path = (file ? root / file : root).string();
+    auto parsed = format->parse(path, o); // no store: what the file holds
+    if (parsed) {
+        Scratch s; // and written into a project in one transaction
+        (void)datasets::formats::applyParsed(*s.store, std::move(*parsed), o);
+    }
+    fs::remove_all(root, ec);
 }
 
 } // namespace gw::fuzz

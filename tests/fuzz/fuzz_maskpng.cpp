@@ -5,12 +5,6 @@
 using namespace gw;
 namespace fs = std::filesystem;
 
-extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    fuzz::init(argc, argv);
-    return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const std::string png(reinterpret_cast<const char *>(data), size);

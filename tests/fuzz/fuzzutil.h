@@ -5,7 +5,7 @@
 //
 // Several-file inputs (a YOLO or VOC folder, LabelMe's JSON files) are one byte string in which each file
 // starts with a line "--gwfile RELATIVE/PATH"; scripts/fuzz.sh packs the golden folders that way for the seed
-// corpora. A path that would leave the folder is dropped.
+// corpora. A path that would leave the folder is dropped. Including this header defines LLVMFuzzerInitialize.
 
 #include "datasets/projectstore.h"
 
@@ -49,9 +49,13 @@ inline void init(int *argc, char ***argv)
         std::abort();
 }
 
+/// Writes a file of the input; a path the folder cannot hold (a file where a folder should be) is skipped.
 inline void writeFile(const fs::path &p, std::string_view bytes)
 {
-    fs::create_directories(p.parent_path());
+    std::error_code ec;
+    fs::create_directories(p.parent_path(), ec);
+    if (ec || fs::is_directory(p, ec))
+        return;
     std::ofstream(p, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
 }
 
@@ -66,8 +70,8 @@ inline void writeImage(const fs::path &p)
         img.save(QString::fromStdString(o.string()));
         return o;
     }();
-    fs::create_directories(p.parent_path());
     std::error_code ec;
+    fs::create_directories(p.parent_path(), ec);
     fs::create_hard_link(original, p, ec);
 }
 
@@ -128,3 +132,10 @@ inline int unpack(std::string_view data, const fs::path &root)
 }
 
 } // namespace gw::fuzz
+
+/// libFuzzer calls this once before the first input (every harness that includes this header).
+extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    gw::fuzz::init(argc, argv);
+    return 0;
+}

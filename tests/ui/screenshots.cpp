@@ -34,6 +34,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QKeyEvent>
+#include <QMessageBox>
 #include <QMouseEvent>
 #include <QScreen>
 #include <QScrollArea>
@@ -357,6 +358,20 @@ int main(int argc, char **argv)
         for (int i = 0; i < 200 && dialog.previewCount() < 4; ++i)
             settle(50);
         save(&dialog, out, "export.png");
+        // Exporting to the same file again: the app asks before it replaces the earlier export.
+        dialog.setAugmentation(QString());
+        if (dialog.runExport()) {
+            dialog.setReplaceAnswer([&](const QString &question) {
+                QMessageBox box(QMessageBox::Question, QObject::tr("Replace the Earlier Export?"), question,
+                                QMessageBox::Yes | QMessageBox::No, &dialog);
+                box.setDefaultButton(QMessageBox::No);
+                box.show();
+                settle(200);
+                save(&box, out, "export-replace.png");
+                return false;
+            });
+            (void)dialog.runExport();
+        }
     }
 
     // Automated labeling: 1,500 real digits, two rounds played by a simulated annotator, then the panel on.
