@@ -18,6 +18,7 @@
 // reader never sees half a file.
 
 #include "datasets/text/csv.h"
+#include "datasets/text/utf8.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -47,43 +48,6 @@ struct Failure : std::runtime_error
     using std::runtime_error::runtime_error;
 };
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is invalid
-// (overlong forms, surrogates and code points past U+10FFFF are invalid).
-std::size_t utf8SequenceLength(std::string_view s, std::size_t i)
-{
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = byte(i);
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF; // allowed range of the second byte
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        if (c == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (i + len > s.size())
-        return 0;
-    if (byte(i + 1) < lo || byte(i + 1) > hi)
-        return 0;
-    for (std::size_t k = 2; k < len; ++k)
-        if (byte(i + k) < 0x80 || byte(i + k) > 0xBF)
-            return 0;
-    return len;
-}
-
 // JSON string literal (with the quotes). UTF-8 passes through; bytes that are
 // not valid UTF-8 become U+FFFD so every line stays valid JSON.
 std::string jsonString(std::string_view s)
@@ -105,7 +69,7 @@ std::string jsonString(std::string_view s)
         } else if (c < 0x80) {
             out += static_cast<char>(c);
             ++i;
-        } else if (const std::size_t len = utf8SequenceLength(s, i); len > 0) {
+        } else if (const std::size_t len = gw::datasets::utf8::sequenceLength(s, i); len > 0) {
             out.append(s.substr(i, len));
             i += len;
         } else {
@@ -120,18 +84,7 @@ std::string jsonString(std::string_view s)
 // `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD.
 std::string validUtf8(std::string_view s)
 {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        if (const std::size_t len = utf8SequenceLength(s, i); len > 0) {
-            out.append(s.substr(i, len));
-            i += len;
-        } else {
-            out += "\xEF\xBF\xBD";
-            ++i;
-        }
-    }
-    return out;
+    return gw::datasets::utf8::sanitized(s);
 }
 
 std::string_view trim(std::string_view s)

@@ -74,6 +74,12 @@ Result<AugmentOptions> AugmentOptions::parse(const std::string &spec)
             auto v = toNumber(value);
             if (!v || *v != std::floor(*v))
                 return fail(Error::invalid("augmentation: " + key + " takes a whole number, not '" + value + "'"));
+            // Beyond these nothing is sensible (and converting a larger number would be undefined).
+            const double most = key == "seed" ? 18446744073709549568.0 : 1000.0;
+            if (*v > most)
+                return fail(Error::invalid("augmentation: " + key + " is at most " +
+                                           (key == "seed" ? std::string("2^64 - 1") : std::string("1000")) +
+                                           ", not '" + value + "'"));
             if (key == "copies")
                 o.copies = int(*v);
             else if (key == "cutout")

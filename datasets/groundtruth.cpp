@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -217,10 +219,16 @@ Error lineError(std::string msg)
 /// Index value as written by Ground Truth: an integer, or (in some AWS examples) a string of digits.
 std::optional<int> readIndex(const json::Value &v)
 {
-    if (v.isInt())
-        return int(v.toInt());
-    if (v.isNumber() && v.toDouble() == double(int(v.toDouble())))
-        return int(v.toDouble());
+    // Beyond int's range there is no class of that index (and converting it would wrap or be undefined).
+    constexpr double kLimit = double(std::numeric_limits<int>::max());
+    if (v.isInt()) {
+        const int64_t i = v.toInt();
+        return i >= -kLimit && i <= kLimit ? std::optional<int>(int(i)) : std::nullopt;
+    }
+    if (v.isNumber()) {
+        const double d = v.toDouble();
+        return d >= -kLimit && d <= kLimit && d == std::floor(d) ? std::optional<int>(int(d)) : std::nullopt;
+    }
     if (v.isString()) {
         int i = 0;
         const std::string &s = v.toString();

@@ -11,6 +11,7 @@
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -504,24 +505,38 @@ bool ExportDialog::mayWriteTargets(DatasetExport &r)
     }
     const OutputRules rules = outputRulesFor(**store, false);
     QStringList replaced;
+    bool anyFolder = false;
     for (const auto &[target, folder] : exportTargets(r)) {
         const TargetState state = inspectTarget(target, folder, rules);
         if (state.kind == TargetState::Kind::Refused) {
             m_outcome = qs(state.message);
             return false;
         }
-        if (state.kind == TargetState::Kind::Replaceable)
-            replaced << qs(target);
+        if (state.kind == TargetState::Kind::Replaceable) {
+            replaced << QDir::toNativeSeparators(qs(target));
+            anyFolder = anyFolder || folder;
+        }
     }
     if (replaced.isEmpty())
         return true;
-    const QString question = tr("%1 already holds an earlier export. Replace it? (Everything in it was written by "
-                                "Groundwork; nothing else is touched.)")
-                                 .arg(replaced.join(tr(" and ")));
-    const bool yes = m_replaceAnswer ? m_replaceAnswer(question)
-                                     : QMessageBox::question(this, tr("Replace the Earlier Export?"), question,
-                                                             QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
-                                           == QMessageBox::Yes;
+    QStringList names;
+    for (const QString &path : replaced)
+        names << QFileInfo(path).fileName();
+    const QString question =
+        replaced.size() > 1 ? tr("“%1” were written by an earlier export. Replace them with this export?")
+                                  .arg(names.join(tr("” and “")))
+        : anyFolder ? tr("The folder “%1” holds an earlier export. Replace it with this export?").arg(names.first())
+                    : tr("“%1” was written by an earlier export. Replace it with this export?").arg(names.first());
+    const QString detail = (anyFolder ? tr("Every file in it was written by Groundwork; nothing else is touched.")
+                                      : tr("Nothing else is touched."))
+                           + QLatin1String("\n\n") + replaced.join(QLatin1Char('\n'));
+    QMessageBox box(QMessageBox::Question, tr("Replace the Earlier Export?"), question,
+                    QMessageBox::Yes | QMessageBox::No, this);
+    box.setInformativeText(detail);
+    box.setDefaultButton(QMessageBox::No);
+    box.button(QMessageBox::Yes)->setText(tr("Replace"));
+    box.button(QMessageBox::No)->setText(tr("Keep It"));
+    const bool yes = m_replaceAnswer ? m_replaceAnswer(box) : box.exec() == QMessageBox::Yes;
     if (!yes) {
         m_outcome = tr("Nothing was written: choose another place, or agree to replace the earlier export.");
         m_declined = true;

@@ -24,6 +24,7 @@ class QFormLayout;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
+class QMessageBox;
 class QSpinBox;
 class QTimer;
 
@@ -62,7 +63,7 @@ public:
     bool runExport();
     QString outcomeText() const { return m_outcome; }
     /// Asks whether to replace an earlier export at the target (a message box); a test may answer instead.
-    void setReplaceAnswer(std::function<bool(const QString &question)> answer) { m_replaceAnswer = std::move(answer); }
+    void setReplaceAnswer(std::function<bool(QMessageBox &question)> answer) { m_replaceAnswer = std::move(answer); }
     /// The preview images currently shown (augmented copies of a labelled image).
     int previewCount() const;
 
@@ -76,7 +77,7 @@ private:
     bool mayWriteTargets(datasets::DatasetExport &request);
 
     QString m_storePath;
-    std::function<bool(const QString &)> m_replaceAnswer;
+    std::function<bool(QMessageBox &)> m_replaceAnswer;
     bool m_declined = false; ///< the user said no to replacing an earlier export
     QComboBox *m_job = nullptr, *m_format = nullptr;
     QLabel *m_description = nullptr;

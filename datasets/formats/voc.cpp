@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 
 namespace gw::datasets::formats {
@@ -291,7 +292,7 @@ Result<VocAnnotation> parseAnnotation(const std::string &path)
                     auto n = number("size/" + stack[2]);
                     if (!n)
                         return fail(n.error());
-                    if (*n < 0 || *n != std::floor(*n))
+                    if (*n < 0 || *n != std::floor(*n) || *n > double(std::numeric_limits<int>::max()))
                         return fail(Error::invalid(at(path) + "size/" + stack[2] + ": '" + value +
                                                    "' is not a number of pixels"));
                     (stack[2] == "width" ? a.width : a.height) = int(*n);

@@ -56,7 +56,7 @@ private Q_SLOTS:
         auto again = AugmentOptions::parse(o->toString());
         GW_VERIFY_OK(again);
         QCOMPARE(again->toString(), o->toString());
-        for (const char *bad : {"rotate", "spin=3", "hflip=2", "copies=1.5", "scale=1.2:0.8", "noise=-1"}) {
+        for (const char *bad : {"rotate", "spin=3", "hflip=2", "copies=1.5", "copies=1e30", "cutout=3e94", "seed=1e20", "scale=1.2:0.8", "noise=-1"}) {
             auto r = AugmentOptions::parse(bad);
             QVERIFY2(!r, bad);
         }

@@ -26,6 +26,7 @@
 #include <set>
 
 using namespace gw;
+namespace fs = std::filesystem;
 using namespace gw::datasets;
 
 namespace {
@@ -545,9 +546,6 @@ private Q_SLOTS:
         QVERIFY(!exportVersion(*s, 99, test::path(dir, "x.csv")));
     }
 
-    // A version is recorded (pending) before its outputs move into place; what a killed export left is settled
-    // by the next one: kept when the outputs are there (same inode), dropped when they are not, left alone
-    // while the export that wrote it still runs.
     // Readers need no store: a file or folder is parsed into what it holds (classes by name, items, labels),
     // which is what lets it be checked, previewed and fuzzed on its own; nothing is written anywhere.
     void readersParseWithoutAStore_data()
@@ -591,6 +589,30 @@ private Q_SLOTS:
         QVERIFY2(refused.error().message.find("broken.csv:2:") != std::string::npos, refused.error().message.c_str());
     }
 
+    // A size no image has (found by fuzz_voc: converting 3e94 to int was undefined) is refused by name.
+    void vocSizesBeyondAnyImageAreRefused()
+    {
+        QTemporaryDir dir;
+        const fs::path root = fs::path(test::path(dir, "voc"));
+        fs::copy((kGolden + QStringLiteral("/voc/boxes")).toStdString(), root, fs::copy_options::recursive);
+        const fs::path xml = root / "Annotations" / "a.xml";
+        std::string text = test::readFile(xml.string());
+        const size_t at = text.find("<width>40</width>");
+        QVERIFY(at != std::string::npos);
+        text.replace(at, 17, "<width>3e94</width>");
+        fs::permissions(xml, fs::perms::owner_write, fs::perm_options::add);
+        test::writeFile(xml.string(), text);
+        FormatImportOptions o;
+        auto parsed = findFormat("voc")->parse(root.string(), o);
+        QVERIFY(!parsed);
+        QVERIFY2(parsed.error().message.find("a.xml") != std::string::npos
+                     && parsed.error().message.find("3e94") != std::string::npos,
+                 parsed.error().message.c_str());
+    }
+
+    // A version is recorded (pending) before its outputs move into place; what a killed export left is settled
+    // by the next one: kept when the outputs are there (same inode), dropped when they are not, left alone
+    // while the export that wrote it still runs.
     void pendingVersionsAreSettled()
     {
         QTemporaryDir dir;

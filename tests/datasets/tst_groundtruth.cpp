@@ -219,6 +219,13 @@ void TestGroundTruth::badLabelsAreClearErrors_data()
         << QStringLiteral(R"({"source-ref":"s3://b/x.jpg","c":0,"c-metadata":{"class-name":"a","type":"groundtruth/image-classification"}})" "\n"
                           R"({"source-ref":"s3://b/y.jpg","c":0,"c-metadata":{"class-name":"b","type":"groundtruth/image-classification"}})")
         << QStringLiteral("m.manifest:2: label 'c': class 0 is named 'b' here but 'a' earlier");
+    // An index beyond int's range is no class (it used to wrap around to class 0, or was undefined).
+    QTest::newRow("class index out of range")
+        << QStringLiteral(R"({"source-ref":"s3://b/x.jpg","c":4294967296,"c-metadata":{"class-name":"a","type":"groundtruth/image-classification"}})")
+        << QStringLiteral("must be a class index");
+    QTest::newRow("class index 1e300")
+        << QStringLiteral(R"({"source-ref":"s3://b/x.jpg","c":1e300,"c-metadata":{"class-name":"a","type":"groundtruth/image-classification"}})")
+        << QStringLiteral("must be a class index");
 }
 #endif
 

@@ -9,6 +9,8 @@
 
 #include "datasets/projectstore.h"
 
+#include <cstdio>
+
 #include <QCoreApplication>
 #include <QImage>
 
@@ -45,8 +47,10 @@ inline void init(int *argc, char ***argv)
     static QCoreApplication app(*argc, *argv); // image plugins, Qt's file engines
     const fs::path tmpl = base() / "template.gwproj";
     auto s = datasets::ProjectStore::open(tmpl.string(), datasets::ProjectStore::OpenMode::Create);
-    if (!s)
+    if (!s) {
+        std::fprintf(stderr, "fuzz: %s: %s\n", tmpl.string().c_str(), s.error().message.c_str());
         std::abort();
+    }
 }
 
 /// Writes a file of the input; a path the folder cannot hold (a file where a folder should be) is skipped.
@@ -91,8 +95,10 @@ struct Scratch
         const fs::path project = dir / "p.gwproj";
         fs::copy_file(base() / "template.gwproj", project, ec);
         auto s = datasets::ProjectStore::open(project.string(), datasets::ProjectStore::OpenMode::OpenExisting);
-        if (!s)
-            std::abort(); // the template itself must open
+        if (!s) { // the template itself must open
+            std::fprintf(stderr, "fuzz: %s: %s\n", project.string().c_str(), s.error().message.c_str());
+            std::abort();
+        }
         store = std::move(*s);
     }
     ~Scratch()

@@ -361,10 +361,7 @@ int main(int argc, char **argv)
         // Exporting to the same file again: the app asks before it replaces the earlier export.
         dialog.setAugmentation(QString());
         if (dialog.runExport()) {
-            dialog.setReplaceAnswer([&](const QString &question) {
-                QMessageBox box(QMessageBox::Question, QObject::tr("Replace the Earlier Export?"), question,
-                                QMessageBox::Yes | QMessageBox::No, &dialog);
-                box.setDefaultButton(QMessageBox::No);
+            dialog.setReplaceAnswer([&](QMessageBox &box) {
                 box.show();
                 settle(200);
                 save(&box, out, "export-replace.png");

@@ -10,6 +10,8 @@
 #include <QComboBox>
 #include <QDir>
 #include <QImage>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QTest>
 
 using namespace gw;
@@ -121,7 +123,7 @@ private Q_SLOTS:
         QVERIFY2(dialog.outcomeText().contains(QStringLiteral("is a folder")), qPrintable(dialog.outcomeText()));
         // The project's own folder is refused before anything runs, without asking.
         dialog.setFormat(QStringLiteral("yolo"));
-        dialog.setReplaceAnswer([](const QString &) {
+        dialog.setReplaceAnswer([](QMessageBox &) {
             qFatal("asked to replace a folder that must be refused");
             return true;
         });
@@ -143,9 +145,12 @@ private Q_SLOTS:
         dialog.setOutPath(out);
         int asked = 0;
         bool answer = false;
-        dialog.setReplaceAnswer([&](const QString &question) {
+        dialog.setReplaceAnswer([&](QMessageBox &question) {
             ++asked;
-            return question.contains(out) && answer;
+            // It names the folder and where it is, and offers "Keep It" as the default.
+            return question.text().contains(QStringLiteral("“yolo”"))
+                   && question.informativeText().contains(QDir::toNativeSeparators(out))
+                   && question.defaultButton() == static_cast<QAbstractButton *>(question.button(QMessageBox::No)) && answer;
         });
         QVERIFY2(dialog.runExport(), qPrintable(dialog.outcomeText()));
         QCOMPARE(asked, 0); // a new folder: nothing to ask
