@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh [--seconds N] [--ci] [TARGET...]
 #     --seconds N  how long each target runs (default 600); new inputs that find new code are merged into
 #                  the corpus (minimised: libFuzzer's -merge), to be committed
-#     --ci         5 s per target on the committed corpus, nothing written back (CI runs this)
+#     --ci         3 s per target on the committed corpus, nothing written back (CI runs this: under 60 s)
 #     --no-build   use the harnesses already built (to run two at once, one per core)
 #     TARGET       fuzz_json fuzz_manifest fuzz_texts fuzz_maskpng fuzz_coco fuzz_labelme fuzz_voc fuzz_yolo
 #                  fuzz_maskpngs fuzz_classfolders (default: all)
@@ -25,7 +25,7 @@ seconds=600 ci=0 build_it=1 targets=()
 while (($#)); do
     case $1 in
         --seconds) seconds=$2; shift ;;
-        --ci) ci=1 seconds=5 ;;
+        --ci) ci=1 seconds=3 ;;
         --no-build) build_it=0 ;;
         -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "$me: unknown option $1" >&2; exit 2 ;;
