@@ -78,15 +78,22 @@ bool isSqliteFile(const fs::path &p)
 }
 
 /// The files (not folders) below `dir`, relative, with '/'.
-std::vector<std::string> filesBelow(const fs::path &dir, std::error_code &ec)
+/// Calls `visit` with the path (relative, '/'-separated) of every file below `dir`, in directory order.
+template<typename Visit>
+void forEachFileBelow(const fs::path &dir, std::error_code &ec, const Visit &visit)
 {
-    std::vector<std::string> out;
     for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
         if (it->is_directory(ec) && !it->is_symlink(ec))
             continue;
-        out.push_back(it->path().lexically_relative(dir).generic_string());
+        visit(it->path().lexically_relative(dir).generic_string());
     }
+}
+
+std::vector<std::string> filesBelow(const fs::path &dir, std::error_code &ec)
+{
+    std::vector<std::string> out;
+    forEachFileBelow(dir, ec, [&](std::string &&f) { out.push_back(std::move(f)); });
     return out;
 }
 
@@ -451,19 +458,27 @@ Result<> OutputSet::commit(const std::function<Result<>()> &beforeMove)
     for (const auto &t : m_targets) {
         if (!t->folder)
             continue;
-        auto files = filesBelow(t->staged, ec);
+        // Streamed, in two walks (a count for the header, then the names): a million files must not cost a
+        // hundred megabytes of names held at once. The order is the directory's; readers take it as a set.
+        size_t count = 0;
+        forEachFileBelow(t->staged, ec, [&](std::string &&) { ++count; });
         if (ec)
             return fail(Error::io(t->staged.string() + ": " + describeFileError(ec.value())));
-        std::sort(files.begin(), files.end());
-        std::string text(kMarkerHeader);
         const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                              std::chrono::system_clock::now().time_since_epoch()).count();
-        text += ",\"written_us\":" + std::to_string(now) + ",\"files\":" + std::to_string(files.size()) + "}\n";
-        for (const std::string &f : files)
-            text += f + "\n";
+        const std::string header = std::string(kMarkerHeader) + ",\"written_us\":" + std::to_string(now)
+                                   + ",\"files\":" + std::to_string(count) + "}\n";
         QFile marker(QString::fromStdString((t->staged / kOutputMarker).string()));
-        if (!marker.open(QIODevice::WriteOnly) || marker.write(text.data(), qint64(text.size())) != qint64(text.size())
-            || !marker.flush())
+        bool ok = marker.open(QIODevice::WriteOnly) && marker.write(header.data(), qint64(header.size())) == qint64(header.size());
+        forEachFileBelow(t->staged, ec, [&](std::string &&f) {
+            if (ok && f != kOutputMarker) {
+                f += '\n';
+                ok = marker.write(f.data(), qint64(f.size())) == qint64(f.size());
+            }
+        });
+        if (ec)
+            return fail(Error::io(t->staged.string() + ": " + describeFileError(ec.value())));
+        if (!ok || !marker.flush())
             return fail(Error::io(marker.fileName().toStdString() + ": " + describeFileError(errno)));
     }
     // What was written reaches the disk before it is moved into place, so that a power cut leaves the earlier
