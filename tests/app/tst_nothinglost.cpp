@@ -10,6 +10,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImage>
 
@@ -263,6 +264,14 @@ private Q_SLOTS:
                 img.save(w.images + QStringLiteral("/more%1.png").arg(i));
             GW_RUN_OK(runGw({QStringLiteral("import"), w.project, w.images}));
         }
+        // How long a whole export takes here: the kills below are spread over it and a little beyond, so that
+        // some land before the output moves into place, some around it and some after the export ended.
+        QElapsedTimer timer;
+        timer.start();
+        GW_RUN_OK(runGw({QStringLiteral("export"), w.project, QStringLiteral("--format"), QStringLiteral("yolo"),
+                         QStringLiteral("--job"), QStringLiteral("boxes"), QStringLiteral("--out"),
+                         w.tmp.path() + QStringLiteral("/whole"), QStringLiteral("--include-unlabeled")}));
+        const qint64 whole = std::max<qint64>(timer.elapsed(), 100);
         int complete = 0, absent = 0;
         for (int attempt = 0; attempt < 12; ++attempt) {
             const QString out = w.tmp.path() + QStringLiteral("/k%1").arg(attempt);
@@ -272,7 +281,7 @@ private Q_SLOTS:
                      QStringLiteral("--job"), QStringLiteral("boxes"), QStringLiteral("--out"), out,
                      QStringLiteral("--include-unlabeled")});
             QVERIFY(p.waitForStarted());
-            QTest::qWait(40 + attempt * 25);
+            QTest::qWait(int(whole * (attempt + 1) / 10));
             if (p.state() == QProcess::Running && p.processId() > 0) // never kill(0, ...): that is our group
                 ::kill(pid_t(p.processId()), SIGKILL);
             p.waitForFinished();
@@ -287,8 +296,9 @@ private Q_SLOTS:
                 QVERIFY(QFileInfo::exists(out + QStringLiteral("/.groundwork-output"))); // whole
             (written ? complete : absent) += 1;
         }
-        qInfo("killed exports: %d complete, %d absent", complete, absent);
+        qInfo("killed exports: %d complete, %d absent (a whole export: %lld ms)", complete, absent, whole);
         QVERIFY(absent > 0);
+        QVERIFY(complete > 0);
     }
 
     // 10. Another program's SQLite file, or an empty file, opened as a project: refused with nothing written.
