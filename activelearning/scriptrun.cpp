@@ -11,6 +11,7 @@
 #include <QThread>
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -235,7 +236,15 @@ Result<ScriptRunResult> runScript(const ScriptRunSpec &s)
     process.setProcessEnvironment(environment);
     process.setWorkingDirectory(QString::fromStdString(root.string()));
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.setChildProcessModifier([] { ::setsid(); }); // its own process group: stop takes the whole tree
+    // Its own process group, so that a stop takes the whole tree; and it dies with this process should that be
+    // killed before it has recorded the group (onStart below): otherwise nothing could find it any more.
+    const pid_t parent = ::getpid();
+    process.setChildProcessModifier([parent] {
+        ::setsid();
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) // the parent died before the line above
+            ::_exit(127);
+    });
     ScriptRunResult result;
     QElapsedTimer timer;
     timer.start();

@@ -209,6 +209,8 @@ private Q_SLOTS:
         QCOMPARE(running.status, std::string("running"));
         QVERIFY(runProcessAlive(running));
         QCOMPARE(*refreshRuns(*store), 0); // alive: left alone
+        // Killed once its command runs (before that, the command dies with it: PR_SET_PDEATHSIG).
+        QTRY_VERIFY_WITH_TIMEOUT(test::processesWithArgument("3073") > 0, 10000);
         ::kill(pid_t(*pid), SIGKILL);
         QTRY_VERIFY_WITH_TIMEOUT(!runProcessAlive(running), 10000);
         QCOMPARE(*refreshRuns(*store), 1);
