@@ -1,4 +1,5 @@
 #include "activelearning/imagecache.h"
+#include "datasets/workpool.h"
 
 #include <QDataStream>
 #include <QFile>
@@ -302,7 +303,7 @@ bool decodeListed(Rows &rows, const std::vector<std::string> &paths, int channel
     for (size_t begin = 0; begin < rows.toDecode.size(); begin += kDecodeChunk) {
         const size_t end = std::min(rows.toDecode.size(), begin + kDecodeChunk);
         const QList<int> part(rows.toDecode.begin() + long(begin), rows.toDecode.begin() + long(end));
-        QtConcurrent::blockingMap(part, [&](int i) {
+        QtConcurrent::blockingMap(workPool(), part, [&](int i) {
             const auto r = size_t(i);
             rows.errors[r] = decodeInto(paths[r], channels, height, width, rows.row(r));
             if (!rows.errors[r].empty()) {

@@ -16,7 +16,7 @@ endfunction()
 # A Qt Test executable registered with ctest; GUI tests run on the offscreen platform.
 function(gw_add_test name)
   cmake_parse_arguments(ARG "GUI" "" "SOURCES;DEPENDS" ${ARGN})
-  add_executable(${name} ${ARG_SOURCES})
+  add_executable(${name} ${ARG_SOURCES} ${PROJECT_SOURCE_DIR}/tests/testmode.cpp)
   target_link_libraries(${name} PRIVATE Qt6::Test ${ARG_DEPENDS})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${name} PRIVATE

@@ -1,4 +1,5 @@
 #include "datasets/importers.h"
+#include "datasets/workpool.h"
 
 #include "datasets/importpolicy.h"
 #include "datasets/json.h"
@@ -350,7 +351,7 @@ Result<ImportReport> importImageFiles(ProjectStore &store, const std::vector<std
     for (size_t begin = 0; begin < paths.size() && opt.checkMedia; begin += chunk) {
         const size_t end = std::min(paths.size(), begin + chunk);
         QList<std::string> part(paths.begin() + long(begin), paths.begin() + long(end));
-        const QList<media::ImageInfo> infos = QtConcurrent::blockingMapped(part, media::readImageInfo);
+        const QList<media::ImageInfo> infos = QtConcurrent::blockingMapped(workPool(), part, media::readImageInfo);
         for (size_t i = begin; i < end; ++i) {
             const media::ImageInfo &info = infos[qsizetype(i - begin)];
             items[i].width = info.width;

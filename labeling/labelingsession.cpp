@@ -109,6 +109,11 @@ Result<> LabelingSession::write(int64_t itemId, const std::optional<Annotation> 
     auto tx = m_store.begin();
     if (!tx)
         return fail(tx.error());
+    // Whether the item had a label, read inside the write: the window counts progress from it.
+    auto before = m_store.currentAnnotation(m_job.id, itemId);
+    if (!before)
+        return fail(before.error());
+    const int delta = (state ? 1 : 0) - (*before ? 1 : 0);
     if (state) {
         Annotation a = *state;
         if (auto r = (*tx)->putAnnotation(a); !r)
@@ -126,7 +131,7 @@ Result<> LabelingSession::write(int64_t itemId, const std::optional<Annotation> 
         if (current)
             m_current = std::move(*current);
     }
-    Q_EMIT labelChanged(itemId);
+    Q_EMIT labelChanged(itemId, delta);
     return {};
 }
 

@@ -53,8 +53,9 @@ public:
     Result<> write(int64_t itemId, const std::optional<datasets::Annotation> &state);
 
 Q_SIGNALS:
-    /// A label was written (by an edit, undo or redo); itemId may differ from the current item.
-    void labelChanged(int64_t itemId);
+    /// A label was written (by an edit, undo or redo); itemId may differ from the current item. labeledDelta
+    /// is +1 when the item had no label in the job before, -1 when its label was cleared, else 0.
+    void labelChanged(int64_t itemId, int labeledDelta);
     /// Undo or redo could not be written (e.g. the disk is full).
     void failed(const QString &message);
 

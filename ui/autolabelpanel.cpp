@@ -1,4 +1,5 @@
 #include "ui/autolabelpanel.h"
+#include "datasets/workpool.h"
 
 #include "datasets/projectstore.h"
 
@@ -320,7 +321,7 @@ void AutoLabelPanel::launch(Work work)
             Qt::QueuedConnection);
         return !cancel->load();
     };
-    watcher->setFuture(QtConcurrent::run([path = m_storePath.toStdString(), job = *m_job, options, work,
+    watcher->setFuture(QtConcurrent::run(workPool(), [path = m_storePath.toStdString(), job = *m_job, options, work,
                                           progress]() {
         auto out = std::make_shared<Outcome>();
         auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);

@@ -1,4 +1,5 @@
 #include "ui/datasetdialogs.h"
+#include "datasets/workpool.h"
 
 #include "datasets/mask.h"
 #include "datasets/media.h"
@@ -59,7 +60,7 @@ Result<T> runWithProgress(QWidget *parent, const QString &label, std::function<R
         }
     });
     poll.start(100);
-    watcher.setFuture(QtConcurrent::run([work, done, total, cancelled] {
+    watcher.setFuture(QtConcurrent::run(workPool(), [work, done, total, cancelled] {
         return work([done, total, cancelled](int64_t d, int64_t t) {
             done->store(d);
             total->store(t);
@@ -483,7 +484,7 @@ void ExportDialog::updatePreview()
         m_previewNote->setText(images.empty() ? tr("Preview: the job has no labelled image to show")
                                               : tr("Preview: copies of the job's first labelled image"));
     });
-    m_previewWatcher->setFuture(QtConcurrent::run(previewImages, m_storePath.toStdString(),
+    m_previewWatcher->setFuture(QtConcurrent::run(workPool(), previewImages, m_storePath.toStdString(),
                                                   m_job->currentData(Qt::UserRole + 1).toString().toStdString(), o, 4));
 }
 

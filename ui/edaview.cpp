@@ -1,4 +1,5 @@
 #include "ui/edaview.h"
+#include "datasets/workpool.h"
 
 #include "datasets/media.h"
 #include "labeling/labelingsession.h"
@@ -188,7 +189,7 @@ void EdaView::setJob(const QString &storePath, const QString &job)
         Q_EMIT computed();
     });
     m_watcher->setFuture(
-        QtConcurrent::run([path = storePath.toStdString(), name = job.toStdString()]() -> Result<EdaReport> {
+        QtConcurrent::run(workPool(), [path = storePath.toStdString(), name = job.toStdString()]() -> Result<EdaReport> {
             auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
             if (!store)
                 return fail(store.error());
@@ -339,7 +340,7 @@ void EdaView::startPixels(const QString &storePath)
         showPixels(p);
         Q_EMIT computed();
     });
-    m_pixelWatcher->setFuture(QtConcurrent::run([path = storePath.toStdString()] {
+    m_pixelWatcher->setFuture(QtConcurrent::run(workPool(), [path = storePath.toStdString()] {
         Pixels out;
         auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
         if (!store) {
@@ -503,7 +504,7 @@ void EdaView::findSuspects()
         Q_EMIT computed();
     });
     m_modelWatcher->setFuture(
-        QtConcurrent::run([path = m_storePath.toStdString(),
+        QtConcurrent::run(workPool(), [path = m_storePath.toStdString(),
                            name = m_job.toStdString()]() -> Result<activelearning::ModelInsights> {
             auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
             if (!store)
@@ -526,7 +527,7 @@ void EdaView::requestItems(const QString &what, EdaMeasure measure, double low, 
             Q_EMIT itemsRequested(what, *ids);
     });
     watcher->setFuture(
-        QtConcurrent::run([path = m_storePath.toStdString(), job = m_job.toStdString(), measure, low, high,
+        QtConcurrent::run(workPool(), [path = m_storePath.toStdString(), job = m_job.toStdString(), measure, low, high,
                            lastBin, column, row, cells]() -> Result<std::vector<int64_t>> {
             auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
             if (!store)
@@ -550,7 +551,7 @@ void EdaView::keepFirst(const std::vector<int64_t> &group, QPushButton *button)
         button->setText(tr("Kept the first; %1 set aside").arg(*r));
         Q_EMIT itemsSetAside(std::vector<int64_t>(group.begin() + 1, group.end()));
     });
-    watcher->setFuture(QtConcurrent::run([path = m_storePath.toStdString(), group]() -> Result<int64_t> {
+    watcher->setFuture(QtConcurrent::run(workPool(), [path = m_storePath.toStdString(), group]() -> Result<int64_t> {
         auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
         if (!store)
             return fail(store.error());

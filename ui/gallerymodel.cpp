@@ -1,4 +1,5 @@
 #include "ui/gallerymodel.h"
+#include "datasets/workpool.h"
 
 #include "datasets/media.h"
 #include "ui/thumbnailcache.h"
@@ -385,7 +386,7 @@ void GalleryModel::startCount()
     });
     m_countWatcher = watcher;
     // Each thread has its own connection; this one lives as long as the count.
-    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), [path = m_storePath, f]() -> int64_t {
+    watcher->setFuture(QtConcurrent::run(workPool(), [path = m_storePath, f]() -> int64_t {
         auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
         if (!store)
             return -1;

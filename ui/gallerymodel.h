@@ -12,6 +12,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -137,7 +138,9 @@ private:
     std::optional<std::string> m_authorFilter;
     bool m_descending = false;
 
-    std::vector<Row> m_rows; ///< in id order (descending when sorted so): rowOfItem is a binary search
+    /// In id order (descending when sorted so): rowOfItem is a binary search. A deque, so that a page appended
+    /// at a million rows never moves the rows already loaded (a vector's doubling stalled scrolling 134 ms).
+    std::deque<Row> m_rows;
     std::vector<int64_t> m_queue;
     std::vector<int64_t> m_selection;
     bool listMode() const { return m_filter == Filter::Queue || m_filter == Filter::Selection; }

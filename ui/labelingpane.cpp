@@ -1,4 +1,5 @@
 #include "ui/labelingpane.h"
+#include "datasets/workpool.h"
 
 #include "datasets/groundtruth.h"
 #include "datasets/media.h"
@@ -73,6 +74,10 @@ LabelingPane::LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent)
       m_brushTool(std::make_unique<labeling::BrushTool>()), m_spanEditor(std::make_unique<labeling::SpanEditor>())
 {
     m_loader = new ImageLoader(this);
+    m_countLater = new QTimer(this);
+    m_countLater->setSingleShot(true);
+    m_countLater->setInterval(1000);
+    connect(m_countLater, &QTimer::timeout, this, &LabelingPane::refreshCounts);
     m_loader->setCapacity(5);
     m_canvas = new ImageCanvas;
     m_text = new TextLabelView;
@@ -410,33 +415,38 @@ void LabelingPane::deleteSelectedSpan()
         applyEdit(m_spanEditor->deleteSelected(job()));
 }
 
-void LabelingPane::onLabelChanged(int64_t itemId)
+void LabelingPane::onLabelChanged(int64_t itemId, int labeledDelta)
 {
     if (m_session && m_session->hasItem() && itemId == m_session->item().id) {
         m_canvas->syncFromSession();
         syncSpans();
         showItemInfo();
     }
-    refreshCounts();
-    Q_EMIT labelChanged(itemId);
+    m_countLater->start(); // counting walks the job's labels: once the annotator pauses
+    Q_EMIT labelChanged(itemId, labeledDelta);
 }
 
 void LabelingPane::refreshCounts()
 {
     if (!m_store || !m_session)
         return;
-    // Counting walks every label of the job: done in the background, at most one at a time.
+    // Counting walks every label of the job: done in the background, at most one at a time, and once more
+    // after it when labels changed meanwhile.
     auto *watcher = findChild<QFutureWatcher<std::map<int, int64_t>> *>();
     if (watcher && watcher->isRunning()) {
-        QTimer::singleShot(500, this, &LabelingPane::refreshCounts);
+        m_countAgain = true;
         return;
     }
+    m_countAgain = false;
     if (!watcher) {
         watcher = new QFutureWatcher<std::map<int, int64_t>>(this);
-        connect(watcher, &QFutureWatcher<std::map<int, int64_t>>::finished, this,
-                [this, watcher] { m_classes->setCounts(watcher->result()); });
+        connect(watcher, &QFutureWatcher<std::map<int, int64_t>>::finished, this, [this, watcher] {
+            m_classes->setCounts(watcher->result());
+            if (m_countAgain)
+                refreshCounts();
+        });
     }
-    watcher->setFuture(QtConcurrent::run(countClasses, m_store->path(), job().name));
+    watcher->setFuture(QtConcurrent::run(workPool(), countClasses, m_store->path(), job().name));
 }
 
 void LabelingPane::showItemInfo()

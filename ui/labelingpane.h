@@ -14,6 +14,7 @@
 class QLabel;
 class QListWidget;
 class QStackedWidget;
+class QTimer;
 
 namespace gw::labeling {
 class BoxTool;
@@ -71,19 +72,20 @@ public:
     /// Removes an automatic label (a person then gives the right one).
     void rejectLabel();
     void clearLabel();
-    /// Re-reads class counts (after labels changed).
+    /// Re-reads class counts in the background (after labels changed): at once, or after the one running.
     void refreshCounts();
 
 Q_SIGNALS:
     /// A single-label class key was used: the window moves to the next item.
     void advanceRequested();
-    void labelChanged(int64_t itemId);
+    /// A label was written; labeledDelta as LabelingSession::labelChanged.
+    void labelChanged(int64_t itemId, int labeledDelta);
     void message(const QString &text);
     void classKeyChangeRequested(int classId);
 
 private:
     void showItemInfo();
-    void onLabelChanged(int64_t itemId);
+    void onLabelChanged(int64_t itemId, int labeledDelta);
     void showImage(int64_t itemId);
     void syncSpans();
     void selectSpan(int index);
@@ -106,6 +108,8 @@ private:
     QListWidget *m_spanList;
     ClassPanel *m_classes;
     QLabel *m_info;
+    QTimer *m_countLater;      ///< class counts after labelling pauses, not after every label
+    bool m_countAgain = false; ///< labels changed while a count ran
 };
 
 } // namespace gw::ui

@@ -1,4 +1,5 @@
 #include "ui/mainwindow.h"
+#include "datasets/workpool.h"
 
 #include "datasets/importers.h"
 #include "datasets/projectstore.h"
@@ -98,6 +99,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_shortcuts(label
     connect(m_pane, &LabelingPane::classKeyChangeRequested, this, &MainWindow::changeClassKey);
     connect(m_pane->canvas(), &ImageCanvas::zoomChanged, this,
             [this](double s) { m_zoom->setText(tr("%1%").arg(qRound(s * 100))); });
+    m_recount = new QTimer(this);
+    m_recount->setSingleShot(true);
+    m_recount->setInterval(3000);
+    connect(m_recount, &QTimer::timeout, this, &MainWindow::countProgress);
     qApp->installEventFilter(this);
     resize(1500, 920);
 }
@@ -229,7 +234,6 @@ bool MainWindow::openProject(const QString &path)
     connect(m_pane->session()->undoStack(), &QUndoStack::canRedoChanged, action(QStringLiteral("edit.redo")), &QAction::setEnabled);
     setWindowTitle(tr("%1 — Groundwork").arg(QFileInfo(path).fileName()));
     rememberRecent(QFileInfo(path).absoluteFilePath());
-    m_totalItems = m_store->countItems({}).value_or(0);
     reloadJobs();
     if (m_trainingWindow && m_trainingWindow->isVisible())
         training(); // the Training window follows the open project
@@ -317,7 +321,7 @@ bool MainWindow::addPaths(const QStringList &paths, const SourceOptions &options
     QTimer poll;
     connect(&poll, &QTimer::timeout, &dialog, [&] { dialog.setValue(permille->load()); });
     connect(&dialog, &QProgressDialog::canceled, &dialog, [cancel] { *cancel = true; });
-    watcher.setFuture(QtConcurrent::run([project, paths, options, cancel, permille]() -> Outcome {
+    watcher.setFuture(QtConcurrent::run(workPool(), [project, paths, options, cancel, permille]() -> Outcome {
         Outcome out;
         auto store = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
         if (!store) {
@@ -348,7 +352,6 @@ bool MainWindow::addPaths(const QStringList &paths, const SourceOptions &options
     poll.stop();
     dialog.reset();
     const Outcome outcome = watcher.result();
-    m_totalItems = m_store->countItems({}).value_or(0);
     onJobChosen(m_jobCombo->currentIndex()); // the lists show the new items
     QStringList summary;
     for (const auto &s : outcome.first)
@@ -471,7 +474,8 @@ void MainWindow::onJobChosen(int index)
     m_autoDock->setVisible(job && activelearning::AutoLabeler::supports(*job).has_value());
     if (itemList()->model()->rowCount() > 0)
         goToRow(0);
-    updateStatus();
+    m_labeled = m_totalItems = -1; // another job or project: "Counting…" until its count is in
+    countProgress();
 }
 
 void MainWindow::applyTextFilters()
@@ -673,7 +677,7 @@ void MainWindow::prefetchAround(int row)
     m_pane->prefetch(ids);
 }
 
-void MainWindow::onLabelChanged(int64_t itemId)
+void MainWindow::onLabelChanged(int64_t itemId, int labeledDelta)
 {
     m_autoPanel->noteHumanLabel(itemId);
     if (m_textJob)
@@ -681,7 +685,62 @@ void MainWindow::onLabelChanged(int64_t itemId)
                                     m_table->index(m_table->rowCount() - 1, ItemTableModel::LabelColumn));
     else
         m_gallery->refreshItem(itemId);
+    if (m_labeled >= 0)
+        m_labeled += labeledDelta;
+    m_labeledSinceCount += labeledDelta;
     updateStatus();
+    m_recount->start();
+}
+
+void MainWindow::countProgress()
+{
+    m_recount->stop();
+    const int generation = ++m_countGeneration;
+    if (!m_store || !m_pane->session() || m_pane->job().id == 0) {
+        updateStatus();
+        return;
+    }
+    m_labeledSinceCount = 0;
+    const std::string path = m_store->path();
+    const int64_t jobId = m_pane->job().id;
+    const MediaKind kind = m_textJob ? MediaKind::Text : MediaKind::Image;
+    // On a connection of its own: at a million items the count takes longer than a frame.
+    auto *watcher = new QFutureWatcher<std::pair<int64_t, int64_t>>(this);
+    connect(watcher, &QFutureWatcher<std::pair<int64_t, int64_t>>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_countGeneration)
+            return; // another project, job or count since
+        const auto [total, labeled] = watcher->result();
+        if (total < 0)
+            return;
+        m_totalItems = total;
+        m_labeled = labeled + m_labeledSinceCount; // labels written while it counted (then counted once more)
+        updateStatus();
+        if (m_labeledSinceCount != 0)
+            m_recount->start();
+    });
+    watcher->setFuture(QtConcurrent::run(workPool(), [path, jobId, kind]() -> std::pair<int64_t, int64_t> {
+        auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
+        if (!store)
+            return {-1, -1};
+        ItemFilter all;
+        all.kind = kind;
+        ItemFilter labeled;
+        labeled.jobId = jobId;
+        labeled.labeled = true;
+        auto n = (*store)->countItems(all);
+        auto l = (*store)->countItems(labeled);
+        if (!n || !l)
+            return {-1, -1};
+        return {*n, *l};
+    }));
+    if (m_labeled < 0)
+        updateStatus(); // "Counting…"
+}
+
+QString MainWindow::progressText() const
+{
+    return m_progressText->text();
 }
 
 void MainWindow::updateStatus()
@@ -691,14 +750,16 @@ void MainWindow::updateStatus()
         m_progress->hide();
         return;
     }
-    ItemFilter f;
-    f.jobId = m_pane->job().id;
-    f.labeled = true;
-    const int64_t labeled = m_store->countItems(f).value_or(0);
-    m_progressText->setText(tr("%1 of %2 labeled").arg(labeled).arg(m_totalItems));
+    if (m_labeled < 0 || m_totalItems < 0) {
+        m_progressText->setText(tr("Counting labels…"));
+        m_progress->hide();
+        return;
+    }
+    m_progressText->setText(tr("%1 of %2 labeled").arg(QLocale().toString(qlonglong(m_labeled)),
+                                                       QLocale().toString(qlonglong(m_totalItems))));
     m_progress->show();
     m_progress->setRange(0, 1000);
-    m_progress->setValue(m_totalItems ? int(labeled * 1000 / m_totalItems) : 0);
+    m_progress->setValue(m_totalItems ? int(std::clamp<int64_t>(m_labeled * 1000 / m_totalItems, 0, 1000)) : 0);
 }
 
 // ---- keys ----
@@ -731,8 +792,9 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
                     event->accept();
                     return true;
                 }
-                if (!key->isAutoRepeat())
-                    m_pane->handleClassKey(seq);
+                // Every press counts, repeats too: X11 flags quick presses of one key that share a timestamp
+                // as auto-repeat, and a held key labels one item per repeat, as it types one letter per repeat.
+                m_pane->handleClassKey(seq);
                 return true;
             }
         }

@@ -64,6 +64,8 @@ public:
     QAction *action(const QString &id) const { return m_actions.value(id); }
     datasets::ProjectStore *store() const { return m_store.get(); }
     labeling::ShortcutMap &shortcuts() { return m_shortcuts; }
+    /// The status bar's progress ("120 of 1,000 labeled"), empty without a job.
+    QString progressText() const;
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -99,7 +101,10 @@ private:
     void reloadJobs(const QString &select = {});
     void onJobChosen(int index);
     void onCurrentItemChanged(const QModelIndex &index);
-    void onLabelChanged(int64_t itemId);
+    void onLabelChanged(int64_t itemId, int labeledDelta);
+    /// Counts the job's items and labels in the background; the status bar follows labels by their deltas
+    /// meanwhile, and counts again a while after labelling pauses (other programs may write too).
+    void countProgress();
     void updateStatus();
     void updateRecentMenu();
     void rememberRecent(const QString &path);
@@ -141,7 +146,11 @@ private:
     QProgressBar *m_progress = nullptr;
     QLabel *m_zoom = nullptr;
     QMenu *m_recentMenu = nullptr;
-    int64_t m_totalItems = 0;
+    int64_t m_totalItems = -1; ///< of the job's kind; -1 while counting
+    int64_t m_labeled = -1;    ///< in the current job; -1 while counting
+    int64_t m_labeledSinceCount = 0; ///< deltas since the running count began
+    int m_countGeneration = 0;       ///< a newer count (or project, or job) makes an older one's result stale
+    class QTimer *m_recount = nullptr;
     bool m_textJob = false;
 };
 

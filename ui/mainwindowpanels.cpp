@@ -86,7 +86,7 @@ void MainWindow::onRoundFinished()
         && !m_pane->session()->current())
         m_pane->openItem(current);
     m_pane->refreshCounts();
-    updateStatus();
+    countProgress();
 }
 
 void MainWindow::exportDataset()

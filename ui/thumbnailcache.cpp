@@ -44,6 +44,7 @@ ThumbnailCache::ThumbnailCache(QObject *parent) : QObject(parent)
 {
     m_cache.setMaxCost(kDefaultBudgetBytes);
     m_maxInFlight = std::clamp(QThread::idealThreadCount(), 2, 4);
+    m_pool.setMaxThreadCount(m_maxInFlight);
 }
 
 // Running decodes keep going on the pool, but their watchers (children) go with this object, so no result
@@ -75,6 +76,7 @@ void ThumbnailCache::setByteBudget(qsizetype bytes)
 void ThumbnailCache::setMaxInFlight(int n)
 {
     m_maxInFlight = std::max(1, n);
+    m_pool.setMaxThreadCount(std::max(m_pool.maxThreadCount(), m_maxInFlight));
     scheduleDispatch();
 }
 
@@ -150,7 +152,7 @@ void ThumbnailCache::dispatch()
         connect(watcher, &QFutureWatcher<QImage>::finished, this, [this, id, watcher] { finished(id, watcher); });
         m_running.insert(id, watcher);
         ++m_stats.decodesStarted;
-        watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), decodeThumbnail, path, m_edge));
+        watcher->setFuture(QtConcurrent::run(&m_pool, decodeThumbnail, path, m_edge));
     }
 }
 

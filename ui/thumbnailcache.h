@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QSet>
 #include <QString>
+#include <QThreadPool>
 
 #include <cstdint>
 #include <functional>
@@ -98,6 +99,8 @@ private:
     QHash<int64_t, QFutureWatcher<QImage> *> m_running;
     mutable bool m_dispatchScheduled = false;
     mutable Stats m_stats;
+    /// Thumbnails decode on threads of their own, never behind long background work (gw::workPool).
+    QThreadPool m_pool;
 };
 
 } // namespace gw::ui

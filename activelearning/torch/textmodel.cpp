@@ -5,6 +5,8 @@
 #include "activelearning/torch/training.h"
 
 #include <QString>
+#include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <torch/script.h>
@@ -150,9 +152,12 @@ class TextClassifier final : public ItemClassifier
 public:
     explicit TextClassifier(const std::vector<std::string> &texts)
     {
-        // Hashing is the expensive part on large corpora: all cores, once.
+        // Hashing is the expensive part on large corpora: all cores, once, on threads of its own (Qt's global
+        // pool is the painting's, see datasets/workpool.h, which this module does not link).
+        QThreadPool pool;
+        pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount()));
         const std::vector<std::vector<uint32_t>> hashed =
-            QtConcurrent::blockingMapped<std::vector<std::vector<uint32_t>>>(texts, hashedFeatures);
+            QtConcurrent::blockingMapped<std::vector<std::vector<uint32_t>>>(&pool, texts, hashedFeatures);
         // Buckets that occur are renumbered densely, so the embedding table holds only those rows: the same
         // collisions as 2^20 buckets at a fraction of the memory.
         std::vector<int32_t> dense(kBuckets, -1);

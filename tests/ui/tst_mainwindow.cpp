@@ -17,9 +17,12 @@
 #include <QProcess>
 #include <QDir>
 #include <QImage>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QTest>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <csignal>
@@ -146,6 +149,105 @@ private Q_SLOTS:
         QCOMPARE(s.item(), int64_t(3));
         QTest::keyClick(s.canvas(), Qt::Key_D);
         QCOMPARE(s.item(), int64_t(4));
+    }
+
+    void keysTypedFasterThanTheWindowAnswersAllLand()
+    {
+        // Five presses queued before the first is handled, as keys typed faster than the window answers
+        // arrive; X11 flags quick presses of one key that share a timestamp as auto-repeat, so those are too.
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        Screen s(project, "animal");
+        QTRY_VERIFY(s.imageShown());
+        const Qt::Key keys[] = {Qt::Key_1, Qt::Key_2, Qt::Key_2, Qt::Key_3, Qt::Key_1};
+        for (size_t i = 0; i < std::size(keys); ++i) {
+            const QString text = QKeySequence(keys[i]).toString();
+            QCoreApplication::postEvent(s.canvas(), new QKeyEvent(QEvent::KeyPress, keys[i], Qt::NoModifier, text, i > 0));
+            QCoreApplication::postEvent(s.canvas(), new QKeyEvent(QEvent::KeyRelease, keys[i], Qt::NoModifier, text, i > 0));
+        }
+        QTRY_COMPARE(s.item(), int64_t(6));
+        // Each on the next item, in the order typed.
+        for (size_t i = 0; i < std::size(keys); ++i) {
+            const auto a = label(s.w.store(), "animal", int64_t(i + 1));
+            QVERIFY2(a, qPrintable(QStringLiteral("item %1 has no label").arg(i + 1)));
+            QCOMPARE(a->payload.classes, std::vector<int>{int(keys[i] - Qt::Key_1)});
+        }
+        QVERIFY(!label(s.w.store(), "animal", 6));
+    }
+
+    void progressFollowsEveryLabelAndOtherWriters()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        {
+            // One label there already, written by another program.
+            auto other = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
+            Annotation a;
+            a.jobId = (*other)->job("animal")->id;
+            a.itemId = 6;
+            a.payload.classes = {0};
+            a.payload.classConfidence = {std::nullopt};
+            a.provenance.author = "someone";
+            auto tx = (*other)->begin();
+            GW_VERIFY_OK((*tx)->putAnnotation(a));
+            GW_VERIFY_OK((*tx)->commit());
+        }
+        Screen s(project, "animal");
+        // Counted off the GUI thread: "Counting…" until then.
+        QTRY_COMPARE(s.w.progressText(), QStringLiteral("1 of 6 labeled"));
+        QTest::keyClick(s.canvas(), Qt::Key_1);
+        QCOMPARE(s.w.progressText(), QStringLiteral("2 of 6 labeled")); // at once, not after a count
+        QTest::keyClick(s.canvas(), Qt::Key_2);
+        QCOMPARE(s.w.progressText(), QStringLiteral("3 of 6 labeled"));
+        QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(s.w.progressText(), QStringLiteral("2 of 6 labeled"));
+        // Relabelling a labelled item adds nothing.
+        QTest::keyClick(s.canvas(), Qt::Key_A);
+        QTest::keyClick(s.canvas(), Qt::Key_A);
+        QCOMPARE(s.item(), int64_t(1));
+        QTest::keyClick(s.canvas(), Qt::Key_3);
+        QCOMPARE(s.w.progressText(), QStringLiteral("2 of 6 labeled"));
+        // Another program labels meanwhile: counted again once labelling pauses.
+        {
+            auto other = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
+            Annotation a;
+            a.jobId = (*other)->job("animal")->id;
+            a.itemId = 5;
+            a.payload.classes = {1};
+            a.payload.classConfidence = {std::nullopt};
+            a.provenance.author = "someone";
+            auto tx = (*other)->begin();
+            GW_VERIFY_OK((*tx)->putAnnotation(a));
+            GW_VERIFY_OK((*tx)->commit());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(s.w.progressText(), QStringLiteral("3 of 6 labeled"), 15000);
+        // Another job: its own count.
+        QVERIFY(s.w.selectJob(QStringLiteral("boxes")));
+        QTRY_COMPARE(s.w.progressText(), QStringLiteral("0 of 6 labeled"));
+    }
+
+    void backgroundWorkLeavesQtsPoolToPainting()
+    {
+        // Qt 6.4 paints large areas on QThreadPool::globalInstance() and waits for it there: counts, queues and
+        // thumbnails queued on it froze the window (2 s to the first image at a million items).
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openProject(QString::fromStdString(project))); // starts counts, the queue, thumbnails
+        QCOMPARE(QThreadPool::globalInstance()->activeThreadCount(), 0);
+        QVERIFY(w.selectJob(QStringLiteral("boxes")));
+        QCOMPARE(QThreadPool::globalInstance()->activeThreadCount(), 0);
+        QTRY_VERIFY(w.labelingPane()->loader()->cached(w.labelingPane()->currentItem()));
+        QCOMPARE(QThreadPool::globalInstance()->activeThreadCount(), 0);
+    }
+
+    void settingsGoToATestLocation()
+    {
+        // Opening projects writes the recent list: never into the user's own settings.
+        QVERIFY(QStandardPaths::isTestModeEnabled());
+        QVERIFY2(QSettings().fileName().contains(QStringLiteral("/.qttest/")), qPrintable(QSettings().fileName()));
     }
 
     void classKeysNeverTriggerGlobalActions()
