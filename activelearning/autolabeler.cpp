@@ -416,7 +416,7 @@ Result<IterationReport> AutoLabeler::runIteration(const TrainProgress &progress,
             rep.estimatedAccuracy = choice.at.lowerBound;
             rep.validationAccuracyAbove = choice.at.accuracy;
         } else {
-            rep.note = "no confidence threshold reaches the target yet: nothing auto-labelled this round";
+            rep.note = "no confidence threshold reaches the target yet: nothing auto-labeled this round";
         }
         // Score what nobody has labelled and nobody is about to label.
         t = std::chrono::steady_clock::now();
@@ -549,13 +549,13 @@ Result<IterationReport> AutoLabeler::runIteration(const TrainProgress &progress,
     const double labeledShare = double(after->labels.size()) / double(std::max<int64_t>(1, rep.items));
     if (rep.unlabeled == 0 && rep.queuedForPeople == 0) {
         rep.stop = true;
-        rep.stopReason = "every item is labelled";
+        rep.stopReason = "every item is labeled";
     } else if (m_opt.humanBudget >= 0 && after->human >= m_opt.humanBudget) {
         rep.stop = true;
         rep.stopReason = "the human-label budget is used up";
     } else if (labeledShare >= m_opt.stopAtLabeledFraction) {
         rep.stop = true;
-        rep.stopReason = "the labelled share reached " + std::to_string(int(m_opt.stopAtLabeledFraction * 100)) + "%";
+        rep.stopReason = "the labeled share reached " + std::to_string(int(m_opt.stopAtLabeledFraction * 100)) + "%";
     } else if (rep.queuedForPeople == 0 && rep.autoLabeledNow == 0) {
         rep.stop = true;
         rep.stopReason = "nothing left to queue or auto-label";

@@ -298,7 +298,7 @@ Result<TrainingResult> trainClassifier(ProjectStore &store, const TrainingSpec &
     r.validationItems = int64_t(data->validation.rows.size());
     r.testItems = int64_t(data->test.rows.size());
     if (r.trainItems == 0)
-        return fail(Error::invalid("dataset version " + std::to_string(spec.versionId) + " has no labelled training items of job " +
+        return fail(Error::invalid("dataset version " + std::to_string(spec.versionId) + " has no labeled training items of job " +
                                    data->job.name));
     auto say = [&](const std::string &line) {
         if (events.log)

@@ -13,7 +13,7 @@ namespace gw::datasets {
 
 namespace {
 
-constexpr const char *kUnlabelled = "(unlabelled)";
+constexpr const char *kUnlabelled = "(unlabeled)";
 
 /// The stratum of a label: what the split should keep in proportion.
 std::string signature(const Job &job, const Payload &p)

@@ -1,6 +1,7 @@
 #include "datasets/types.h"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 namespace gw::datasets {
@@ -154,6 +155,35 @@ std::string trimmedName(std::string_view name)
         return {};
     const size_t e = name.find_last_not_of(" \t");
     return std::string(name.substr(b, e - b + 1));
+}
+
+void assignDefaultKeys(std::vector<LabelClass> &classes)
+{
+    auto taken = [&](const std::string &key) {
+        return std::any_of(classes.begin(), classes.end(), [&](const LabelClass &c) { return c.shortcut == key; });
+    };
+    // Keys are stored as Qt's portable text: letters upper case.
+    for (LabelClass &c : classes) {
+        if (!c.shortcut.empty())
+            continue;
+        std::string name = c.name;
+        name.erase(0, name.find_first_not_of(' '));
+        name.erase(name.find_last_not_of(' ') + 1);
+        if (name.size() != 1 || !std::isalnum(static_cast<unsigned char>(name[0])))
+            continue;
+        const std::string key(1, char(std::toupper(static_cast<unsigned char>(name[0]))));
+        if (!taken(key))
+            c.shortcut = key;
+    }
+    for (LabelClass &c : classes) {
+        if (!c.shortcut.empty())
+            continue;
+        for (const char *digit : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"})
+            if (!taken(digit)) {
+                c.shortcut = digit;
+                break;
+            }
+    }
 }
 
 std::string defaultClassColor(int position)

@@ -157,6 +157,9 @@ std::string validateLabelAttributeName(std::string_view name, TaskType type);
 
 /// Default colours (category10) for the class at a position.
 std::string defaultClassColor(int position);
+/// Keys for the classes that have none: a class whose name is one letter or digit gets that key ("0" labels
+/// class "0", "b" class "b"), the others the digits still free in the order 1…9, 0. Keys given stay.
+void assignDefaultKeys(std::vector<LabelClass> &classes);
 
 /// What is wrong with a class name, or "" when it is fine: not empty, no space at either end (callers trim
 /// what a person typed), no comma (it separates classes in --classes and in CSV lists) and no control

@@ -1,6 +1,7 @@
 #include "labeling/labelingsession.h"
 
 #include "datasets/groundtruth.h"
+#include "datasets/json.h"
 
 #include <QUndoCommand>
 
@@ -20,9 +21,9 @@ namespace {
 class SetLabelCommand : public QUndoCommand
 {
 public:
-    SetLabelCommand(LabelingSession *session, int64_t itemId, std::optional<Annotation> before,
+    SetLabelCommand(LabelingSession *session, int64_t jobId, int64_t itemId, std::optional<Annotation> before,
                     std::optional<Annotation> after, const QString &text, int mergeId)
-        : QUndoCommand(text), m_session(session), m_itemId(itemId), m_before(std::move(before)),
+        : QUndoCommand(text), m_session(session), m_jobId(jobId), m_itemId(itemId), m_before(std::move(before)),
           m_after(std::move(after)), m_mergeId(mergeId)
     {
     }
@@ -31,13 +32,13 @@ public:
     {
         if (std::exchange(m_first, false))
             return;
-        if (auto r = m_session->write(m_itemId, m_after); !r)
+        if (auto r = m_session->write(m_jobId, m_itemId, m_after, "redo"); !r)
             Q_EMIT m_session->failed(QString::fromStdString(r.error().message));
     }
 
     void undo() override
     {
-        if (auto r = m_session->write(m_itemId, m_before); !r)
+        if (auto r = m_session->write(m_jobId, m_itemId, m_before, "undo"); !r)
             Q_EMIT m_session->failed(QString::fromStdString(r.error().message));
     }
 
@@ -54,6 +55,7 @@ public:
 
 private:
     LabelingSession *m_session;
+    int64_t m_jobId;
     int64_t m_itemId;
     std::optional<Annotation> m_before, m_after;
     int m_mergeId;
@@ -79,8 +81,19 @@ LabelingSession::LabelingSession(ProjectStore &store, std::string author, QObjec
 
 void LabelingSession::setJob(const Job &job)
 {
-    m_undo.clear();
+    auto &stack = m_stacks[job.id];
+    if (!stack) {
+        stack = std::make_unique<QUndoStack>();
+        m_undoGroup.addStack(stack.get());
+    }
+    m_undoGroup.setActiveStack(stack.get());
     m_job = job;
+    m_item = {};
+    m_current.reset();
+}
+
+void LabelingSession::closeItem()
+{
     m_item = {};
     m_current.reset();
 }
@@ -104,30 +117,45 @@ Payload LabelingSession::payload() const
     return m_current ? m_current->payload : Payload();
 }
 
-Result<> LabelingSession::write(int64_t itemId, const std::optional<Annotation> &state)
+Result<> LabelingSession::write(int64_t jobId, int64_t itemId, const std::optional<Annotation> &state,
+                                const char *restoring)
 {
     auto tx = m_store.begin();
     if (!tx)
         return fail(tx.error());
     // Whether the item had a label, read inside the write: the window counts progress from it.
-    auto before = m_store.currentAnnotation(m_job.id, itemId);
+    auto before = m_store.currentAnnotation(jobId, itemId);
     if (!before)
         return fail(before.error());
     const int delta = (state ? 1 : 0) - (*before ? 1 : 0);
     if (state) {
         Annotation a = *state;
+        if (restoring) {
+            // A new version, dated now, that names the one it brings back and who did it.
+            json::Value extra;
+            if (a.extra.empty() || !json::parse(a.extra, extra) || !extra.isObject())
+                extra = json::Object();
+            json::Object restored;
+            restored.set("version", json::Value(a.id));
+            restored.set("by", json::Value(m_author));
+            restored.set("how", json::Value(std::string(restoring)));
+            extra.object().set("restored", json::Value(std::move(restored)));
+            a.extra = json::toString(extra);
+            a.id = 0;
+            a.provenance.createdUs = 0;
+        }
         if (auto r = (*tx)->putAnnotation(a); !r)
             return r;
     } else {
         Provenance who;
         who.author = m_author;
-        if (auto r = (*tx)->clearAnnotation(m_job.id, itemId, who); !r)
+        if (auto r = (*tx)->clearAnnotation(jobId, itemId, who); !r)
             return r;
     }
     if (auto r = (*tx)->commit(); !r)
         return r;
-    if (itemId == m_item.id) {
-        auto current = m_store.currentAnnotation(m_job.id, itemId);
+    if (jobId == m_job.id && itemId == m_item.id) {
+        auto current = m_store.currentAnnotation(jobId, itemId);
         if (current)
             m_current = std::move(*current);
     }
@@ -138,11 +166,12 @@ Result<> LabelingSession::write(int64_t itemId, const std::optional<Annotation> 
 Result<> LabelingSession::push(std::optional<Annotation> after, const QString &text, int mergeId)
 {
     std::optional<Annotation> before = m_current;
-    if (auto r = write(m_item.id, after); !r)
+    if (auto r = write(m_job.id, m_item.id, after); !r)
         return r;
     if (after)
         after = m_current; // with the id and time the store gave it
-    m_undo.push(new SetLabelCommand(this, m_item.id, std::move(before), std::move(after), text, mergeId));
+    if (QUndoStack *stack = undoStack())
+        stack->push(new SetLabelCommand(this, m_job.id, m_item.id, std::move(before), std::move(after), text, mergeId));
     return {};
 }
 

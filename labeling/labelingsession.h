@@ -1,14 +1,20 @@
 #pragma once
 
-// An annotator's session on one job: the item being labeled, its current label, and the undo stack. Every
-// edit is committed to the store as it is made and pushed as an undo command; undo and redo commit too, so
-// closing the app (or a crash) loses nothing but a stroke in progress.
+// An annotator's session on one job: the item being labeled, its current label, and the undo stacks (one per
+// job, kept while the annotator switches jobs). Every edit is committed to the store as it is made and pushed
+// as an undo command; undo and redo commit too, each as a new version dated when it is done that says what it
+// restored, so closing the app (or a crash) loses nothing but a stroke in progress and history only moves
+// forward in time.
 
 #include "datasets/projectstore.h"
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QUndoGroup>
 #include <QUndoStack>
+
+#include <map>
+#include <memory>
 
 #include <optional>
 
@@ -23,15 +29,19 @@ public:
     /// Who edits are recorded as by default: GW_AUTHOR, else the login name.
     static std::string defaultAuthor();
 
-    /// Switches to a job; the undo history of the previous job is dropped (its edits are all committed).
+    /// Switches to a job; its undo history comes back with it (each job keeps its own).
     void setJob(const datasets::Job &job);
     const datasets::Job &job() const { return m_job; }
     const std::string &author() const { return m_author; }
     datasets::ProjectStore &store() { return m_store; }
-    QUndoStack *undoStack() { return &m_undo; }
+    /// The current job's undo stack; undoGroup() follows whichever is current (for the window's actions).
+    QUndoStack *undoStack() { return m_undoGroup.activeStack(); }
+    QUndoGroup *undoGroup() { return &m_undoGroup; }
 
     /// Makes an item current and reads its label.
     Result<> openItem(int64_t itemId);
+    /// No item is current (the list shows none): class keys and edits have nothing to act on.
+    void closeItem();
     bool hasItem() const { return m_item.id != 0; }
     const datasets::Item &item() const { return m_item; }
     /// The item's current label in the job, if any.
@@ -49,8 +59,11 @@ public:
     /// Accepts an automatic label as the annotator's own (undoable).
     Result<> acceptCurrent();
 
-    /// Writes a label state for an item (nullopt: no label). Used by undo and redo.
-    Result<> write(int64_t itemId, const std::optional<datasets::Annotation> &state);
+    /// Writes a label state for an item of a job (nullopt: no label). An edit writes its new label as it is;
+    /// undo and redo (restoring = "undo" / "redo") write a copy of the version they bring back, dated now,
+    /// whose extra field says {"restored": {"version": id, "by": author, "how": "undo"}}.
+    Result<> write(int64_t jobId, int64_t itemId, const std::optional<datasets::Annotation> &state,
+                   const char *restoring = nullptr);
 
 Q_SIGNALS:
     /// A label was written (by an edit, undo or redo); itemId may differ from the current item. labeledDelta
@@ -67,7 +80,8 @@ private:
     datasets::Job m_job;
     datasets::Item m_item;
     std::optional<datasets::Annotation> m_current;
-    QUndoStack m_undo;
+    QUndoGroup m_undoGroup;                                 ///< before the stacks: they leave it as they go
+    std::map<int64_t, std::unique_ptr<QUndoStack>> m_stacks; ///< per job id
     QElapsedTimer m_sinceOpen;
 };
 

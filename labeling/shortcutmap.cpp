@@ -59,7 +59,7 @@ ShortcutMap ShortcutMap::defaults()
           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     m.add(QStringLiteral("app.training"), tr("Training runs and experiments"), app,
           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
-    m.add(QStringLiteral("app.importDataset"), tr("Import labelled dataset"), app,
+    m.add(QStringLiteral("app.importDataset"), tr("Import labeled dataset"), app,
           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
     m.add(QStringLiteral("app.settings"), tr("Keyboard settings"), app, QKeySequence(Qt::CTRL | Qt::Key_Comma));
     m.add(QStringLiteral("app.quit"), tr("Quit"), app, QKeySequence(Qt::CTRL | Qt::Key_Q));

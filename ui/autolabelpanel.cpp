@@ -1,3 +1,4 @@
+#include "ui/wording.h"
 #include "ui/autolabelpanel.h"
 #include "datasets/workpool.h"
 
@@ -148,10 +149,10 @@ AutoLabelPanel::AutoLabelPanel(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_progress);
     auto *form = new QFormLayout;
     form->setLabelAlignment(Qt::AlignLeft);
-    form->addRow(tr("Labelled by people"), m_people);
-    form->addRow(tr("Labelled automatically"), m_auto);
+    form->addRow(tr("Labeled by people"), m_people);
+    form->addRow(tr("Labeled automatically"), m_auto);
     form->addRow(tr("Waiting for people"), m_waiting);
-    form->addRow(tr("Not labelled yet"), m_unlabeled);
+    form->addRow(tr("Not labeled yet"), m_unlabeled);
     form->addRow(tr("Confidence threshold"), m_threshold);
     form->addRow(tr("Estimated accuracy"), m_estimated);
     form->addRow(tr("Audited accuracy"), m_audited);
@@ -397,7 +398,7 @@ void AutoLabelPanel::finished()
                             : tr("The round failed: %1").arg(QString::fromStdString(out->error->message)));
     } else if (work == Work::Round) {
         const IterationReport &r = m_report;
-        QString text = tr("Round %1 done at %2: %3 auto-labelled this round, %4.")
+        QString text = tr("Round %1 done at %2: %3 auto-labeled this round, %4.")
                            .arg(r.iteration)
                            .arg(QTime::currentTime().toString(QStringLiteral("HH:mm")))
                            .arg(number(r.autoLabeledNow))
@@ -405,8 +406,8 @@ void AutoLabelPanel::finished()
         if (!r.note.empty())
             text += QLatin1Char(' ') + QString::fromStdString(r.note) + QLatin1Char('.');
         if (r.unreadable)
-            text += QLatin1Char(' ') + tr("%n image(s) could not be read and are left out.", "",
-                                          int(r.unreadable));
+            text += QLatin1Char(' ') + tr("%1 could not be read and are left out.")
+                                          .arg(countText(qint64(r.unreadable), tr("image"), tr("images")));
         if (r.startModelRun)
             text += QLatin1Char(' ') + tr("The model started from run %1's.").arg(r.startModelRun);
         if (!r.startModelNote.empty())
@@ -417,7 +418,7 @@ void AutoLabelPanel::finished()
     } else if (m_report.iteration > 0) {
         setStatus(tr("Round %1 is the latest; %2.").arg(m_report.iteration).arg(waiting));
     } else if (!m_queue.empty()) {
-        setStatus(tr("%1. The first round starts when they are labelled.").arg(waiting));
+        setStatus(tr("%1. The first round starts when they are labeled.").arg(waiting));
     } else {
         setStatus(isOn() ? tr("No round yet.") : tr("Off. Turn it on to queue a random sample for people."));
     }

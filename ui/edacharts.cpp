@@ -116,7 +116,7 @@ QChart *classBalanceChart(const EdaReport &r, bool bySplit)
         series->append(set);
     }
     QChart *chart =
-        baseChart(bySplit ? tr("Items per class, by split") : tr("Items per class, by who labelled them"));
+        baseChart(bySplit ? tr("Items per class, by split") : tr("Items per class, by who labeled them"));
     chart->addSeries(series);
     auto *x = new QBarCategoryAxis;
     for (const ClassBalance &c : r.classes)

@@ -66,13 +66,13 @@ Result<> writeEdaReport(const std::string &path, const ProjectStore &store, cons
     out += QStringLiteral("<h1>%1</h1>\n").arg(html(QFileInfo(QString::fromStdString(store.path())).fileName() +
                                                     (r.job.empty() ? QString() : QStringLiteral(" — job ") +
                                                                                      QString::fromStdString(r.job))));
-    out += QStringLiteral("<p>%1 items, %2 labelled; %3 missing or unreadable. Written %4.</p>\n")
+    out += QStringLiteral("<p>%1 items, %2 labeled; %3 missing or unreadable. Written %4.</p>\n")
                .arg(r.items)
                .arg(r.labelled)
                .arg(r.flagged + (pixels ? pixels->unreadable : 0))
                .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
     if (r.itemsLabelledTwice)
-        out += QStringLiteral("<p>People agree on %1% of the %2 items two of them labelled.</p>\n")
+        out += QStringLiteral("<p>People agree on %1% of the %2 items two of them labeled.</p>\n")
                    .arg(QString::number(100 * r.agreement, 'f', 1))
                    .arg(r.itemsLabelledTwice);
 
@@ -131,7 +131,7 @@ Result<> writeEdaReport(const std::string &path, const ProjectStore &store, cons
         auto job = store.job(r.job);
         if (!job)
             return fail(job.error());
-        out += QStringLiteral("<h2>What the model says</h2>\n<p>Each labelled item scored by a model trained on the "
+        out += QStringLiteral("<h2>What the model says</h2>\n<p>Each labeled item scored by a model trained on the "
                               "others (%1 folds): it agrees with people on %2% of them.</p>\n")
                    .arg(insights->folds)
                    .arg(QString::number(100 * insights->outOfFoldAccuracy, 'f', 1));

@@ -283,11 +283,11 @@ void EdaView::show(const EdaReport &r)
     clearCards();
     QString summary = tr("%1 items").arg(r.items);
     if (!r.job.empty())
-        summary += tr(", %1 labelled in job %2").arg(r.labelled).arg(qs(r.job));
+        summary += tr(", %1 labeled in job %2").arg(r.labelled).arg(qs(r.job));
     if (r.flagged)
         summary += tr("; %1 missing or unreadable").arg(r.flagged);
     if (r.itemsLabelledTwice)
-        summary += tr("; people agree on %1% of the %2 items two of them labelled")
+        summary += tr("; people agree on %1% of the %2 items two of them labeled")
                        .arg(QString::number(100 * r.agreement, 'f', 1))
                        .arg(r.itemsLabelledTwice);
     summary += tr(" (computed in %1 s). Click a class's bar to see its items.")

@@ -496,6 +496,8 @@ void ImageCanvas::keyReleaseEvent(QKeyEvent *event)
 void ImageCanvas::leaveEvent(QEvent *)
 {
     m_cursor.reset();
+    if (m_tool)
+        m_tool->pointerLeft();
     update();
 }
 

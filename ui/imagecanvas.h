@@ -29,6 +29,8 @@ public:
     void setSession(labeling::LabelingSession *session);
     /// The decoded image of the current item (null while it loads).
     void setImage(std::shared_ptr<const LoadedImage> image, const QString &status = {});
+    /// What the canvas says instead of an image ("Loading…", why no item is shown); empty with an image.
+    QString statusText() const { return m_image && m_image->ok() ? QString() : m_status; }
     /// The active tool (not owned); nullptr for classification jobs.
     void setTool(labeling::Tool *tool);
     labeling::Tool *tool() const { return m_tool; }

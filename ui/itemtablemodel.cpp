@@ -1,3 +1,4 @@
+#include "ui/wording.h"
 #include "ui/itemtablemodel.h"
 
 #include "datasets/groundtruth.h"
@@ -67,9 +68,9 @@ QString ItemTableModel::labelText(const Item &item) const
         if (const LabelClass *c = m_job->classById(id))
             parts << QString::fromStdString(c->name);
     if (!p.boxes.empty())
-        parts << tr("%n box(es)", nullptr, int(p.boxes.size()));
+        parts << countText(qint64(p.boxes.size()), tr("box"), tr("boxes"));
     if (!p.spans.empty())
-        parts << tr("%n span(s)", nullptr, int(p.spans.size()));
+        parts << countText(qint64(p.spans.size()), tr("span"), tr("spans"));
     if (!p.mask.empty() || !p.maskUri.empty())
         parts << tr("mask");
     QString text = parts.join(QStringLiteral(", "));

@@ -1,3 +1,4 @@
+#include "ui/wording.h"
 #include "ui/labelingpane.h"
 #include "datasets/workpool.h"
 
@@ -58,9 +59,9 @@ QString describe(const Job &job, const Payload &p)
         if (const LabelClass *c = job.classById(id))
             parts << QString::fromStdString(c->name);
     if (!p.boxes.empty())
-        parts << LabelingPane::tr("%n box(es)", nullptr, int(p.boxes.size()));
+        parts << countText(qint64(p.boxes.size()), LabelingPane::tr("box"), LabelingPane::tr("boxes"));
     if (!p.spans.empty())
-        parts << LabelingPane::tr("%n span(s)", nullptr, int(p.spans.size()));
+        parts << countText(qint64(p.spans.size()), LabelingPane::tr("span"), LabelingPane::tr("spans"));
     if (!p.mask.empty() || !p.maskUri.empty())
         parts << LabelingPane::tr("mask");
     return parts.join(QStringLiteral(", "));
@@ -259,6 +260,18 @@ void LabelingPane::openItem(int64_t itemId)
     showItemInfo();
 }
 
+void LabelingPane::closeItem(const QString &why)
+{
+    if (!m_session)
+        return;
+    m_session->closeItem();
+    m_canvas->setImage(nullptr, why);
+    m_spanEditor->setText(QString());
+    m_text->setPlainText(why);
+    m_spanList->clear();
+    showItemInfo();
+}
+
 void LabelingPane::showImage(int64_t itemId)
 {
     if (m_session && m_session->hasItem() && m_session->item().id == itemId)
@@ -339,7 +352,7 @@ void LabelingPane::copyPreviousBoxes()
     p.imageWidth = int(w);
     p.imageHeight = int(h);
     p.imageDepth = p.imageDepth ? p.imageDepth : 3;
-    if (auto r = m_session->apply(p, tr("Copy %n box(es) from the previous image", nullptr, int(m_previousBoxes.size()))); !r)
+    if (auto r = m_session->apply(p, tr("Copy %1 from the previous image").arg(countText(qint64(m_previousBoxes.size()), tr("box"), tr("boxes")))); !r)
         Q_EMIT message(QString::fromStdString(r.error().message));
 }
 

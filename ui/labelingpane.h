@@ -55,6 +55,8 @@ public:
 
     /// Shows an item and starts decoding its image.
     void openItem(int64_t itemId);
+    /// Shows no item, with why on the canvas (a filter that matches nothing): no key labels a hidden item.
+    void closeItem(const QString &why);
     int64_t currentItem() const;
     /// Decodes these items' images ahead.
     void prefetch(const QList<int64_t> &itemIds);

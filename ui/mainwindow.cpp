@@ -1,3 +1,4 @@
+#include "ui/wording.h"
 #include "ui/mainwindow.h"
 #include "datasets/workpool.h"
 
@@ -86,7 +87,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_shortcuts(label
     m_progress = new QProgressBar;
     m_progress->setMaximumWidth(180);
     m_progress->setTextVisible(false);
-    m_zoom = new QLabel;
+    m_zoom = new QLabel; // "Zoom 100%": beside the progress bar a bare percentage read as progress
+    m_zoom->setObjectName(QStringLiteral("zoom"));
     m_zoom->setMinimumWidth(60);
     statusBar()->addPermanentWidget(m_progressText);
     statusBar()->addPermanentWidget(m_progress);
@@ -98,7 +100,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_shortcuts(label
     connect(m_pane, &LabelingPane::message, this, [this](const QString &m) { statusBar()->showMessage(m, 6000); });
     connect(m_pane, &LabelingPane::classKeyChangeRequested, this, &MainWindow::changeClassKey);
     connect(m_pane->canvas(), &ImageCanvas::zoomChanged, this,
-            [this](double s) { m_zoom->setText(tr("%1%").arg(qRound(s * 100))); });
+            [this](double s) { m_zoom->setText(tr("Zoom %1%").arg(qRound(s * 100))); });
     m_recount = new QTimer(this);
     m_recount->setSingleShot(true);
     m_recount->setInterval(3000);
@@ -139,6 +141,7 @@ void MainWindow::createDocks()
     m_lists->addWidget(m_tableView);
 
     m_filterCombo = new QComboBox;
+    m_filterCombo->setObjectName(QStringLiteral("itemFilter"));
     m_filterCombo->setFocusPolicy(Qt::NoFocus);
     m_filterCombo->addItem(tr("All items"), int(GalleryModel::Filter::All));
     m_filterCombo->addItem(tr("Most useful next (automated labeling)"), int(GalleryModel::Filter::Queue));
@@ -150,8 +153,10 @@ void MainWindow::createDocks()
     m_filterCombo->addItem(tr("Missing, unreadable or set aside"), int(GalleryModel::Filter::Flagged));
     m_count = new QLabel;
     m_classFilter = new QComboBox;
+    m_classFilter->setObjectName(QStringLiteral("classFilter"));
     m_classFilter->setFocusPolicy(Qt::NoFocus);
     m_authorFilter = new QComboBox;
+    m_authorFilter->setObjectName(QStringLiteral("annotatorFilter"));
     m_authorFilter->setFocusPolicy(Qt::NoFocus);
     m_authorFilter->setEditable(true);
     m_authorFilter->lineEdit()->setPlaceholderText(tr("Any annotator"));
@@ -181,34 +186,41 @@ void MainWindow::createDocks()
         if (m_textJob)
             return applyTextFilters();
         m_gallery->setFilter(GalleryModel::Filter(m_filterCombo->currentData().toInt()));
-        if (m_gallery->rowCount() > 0)
-            goToRow(0);
+        showFirstMatch();
     });
     connect(m_classFilter, &QComboBox::currentIndexChanged, this, [this] {
         if (m_textJob)
             return applyTextFilters();
         const QVariant id = m_classFilter->currentData();
         m_gallery->setClassFilter(id.isValid() ? std::optional<int>(id.toInt()) : std::nullopt);
-        if (m_gallery->rowCount() > 0)
-            goToRow(0);
+        showFirstMatch();
     });
     connect(m_authorFilter->lineEdit(), &QLineEdit::editingFinished, this, [this] {
         if (m_textJob)
             return applyTextFilters();
         const QString who = m_authorFilter->currentText().trimmed();
         m_gallery->setAuthorFilter(who.isEmpty() ? std::nullopt : std::optional<std::string>(who.toStdString()));
-        if (m_gallery->rowCount() > 0)
-            goToRow(0);
+        showFirstMatch();
         m_pane->canvas()->setFocus();
     });
     connect(m_newestFirst, &QCheckBox::toggled, this, [this](bool on) {
         m_gallery->setSortDescending(on);
-        if (m_gallery->rowCount() > 0)
-            goToRow(0);
+        showFirstMatch();
     });
     connect(m_gallery, &GalleryModel::filteredCountChanged, this, [this](int64_t n) {
-        if (!m_textJob)
-            m_count->setText(tr("%n item(s)", nullptr, int(n)));
+        if (m_textJob)
+            return;
+        m_count->setText(itemCount(n));
+        if (n == 0 && m_pane->currentItem() == 0)
+            showFirstMatch(); // "Looking…" becomes "No item matches"
+    });
+    // A rare filter's first matches can arrive after the filter changed (pages scan id windows).
+    connect(m_gallery, &GalleryModel::rowsInserted, this, [this] {
+        if (!m_textJob && m_pane->session() && m_pane->job().id != 0 && m_pane->currentItem() == 0)
+            QTimer::singleShot(0, this, [this] {
+                if (m_pane->currentItem() == 0 && m_gallery->rowCount() > 0)
+                    goToRow(0);
+            });
     });
     connect(m_galleryView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &i) { onCurrentItemChanged(i); });
@@ -230,8 +242,9 @@ bool MainWindow::openProject(const QString &path)
     m_pane->setProject(nullptr, {});
     m_store = std::move(*store);
     m_pane->setProject(m_store.get(), labeling::LabelingSession::defaultAuthor());
-    connect(m_pane->session()->undoStack(), &QUndoStack::canUndoChanged, action(QStringLiteral("edit.undo")), &QAction::setEnabled);
-    connect(m_pane->session()->undoStack(), &QUndoStack::canRedoChanged, action(QStringLiteral("edit.redo")), &QAction::setEnabled);
+    // The group follows the current job's stack: each job keeps its own undo history.
+    connect(m_pane->session()->undoGroup(), &QUndoGroup::canUndoChanged, action(QStringLiteral("edit.undo")), &QAction::setEnabled);
+    connect(m_pane->session()->undoGroup(), &QUndoGroup::canRedoChanged, action(QStringLiteral("edit.redo")), &QAction::setEnabled);
     setWindowTitle(tr("%1 — Groundwork").arg(QFileInfo(path).fileName()));
     rememberRecent(QFileInfo(path).absoluteFilePath());
     reloadJobs();
@@ -438,6 +451,10 @@ void MainWindow::onJobChosen(int index)
         a->setVisible(tools.contains(kind));
         a->setChecked(m_pane->toolKind() == kind);
     }
+    m_noTools->setVisible(tools.isEmpty());
+    m_noTools->setText(m_textJob && job && job->type == TaskType::NamedEntityRecognition
+                           ? tr("No drawing tools in this job: select text, then press a class key")
+                           : tr("No drawing tools in this job: press a class key to label (F1 lists the keys)"));
     const bool masks = job && job->type == TaskType::SemanticSegmentation;
     m_opacityLabel->setVisible(masks);
     m_opacityAction->setVisible(masks);
@@ -472,8 +489,7 @@ void MainWindow::onJobChosen(int index)
     m_autoPanel->setJob(QString::fromStdString(m_store->path()), job);
     // The panel where the loop applies; boxes, masks and entities keep the room for the canvas (View menu).
     m_autoDock->setVisible(job && activelearning::AutoLabeler::supports(*job).has_value());
-    if (itemList()->model()->rowCount() > 0)
-        goToRow(0);
+    showFirstMatch();
     m_labeled = m_totalItems = -1; // another job or project: "Counting…" until its count is in
     countProgress();
 }
@@ -507,9 +523,8 @@ void MainWindow::applyTextFilters()
         f.author = who.toStdString();
     }
     m_table->setFilter(f);
-    m_count->setText(tr("%n item(s)", nullptr, int(m_table->totalCount())));
-    if (m_table->rowCount() > 0)
-        goToRow(0);
+    m_count->setText(itemCount(m_table->totalCount()));
+    showFirstMatch();
 }
 
 void MainWindow::createJob()
@@ -592,6 +607,39 @@ void MainWindow::goToRow(int row)
     const QModelIndex index = model->index(row, m_textJob ? ItemTableModel::MediaColumn : 0);
     itemList()->setCurrentIndex(index);
     itemList()->scrollTo(index);
+}
+
+QString MainWindow::itemCount(qint64 n) const
+{
+    return countText(n, tr("item"), tr("items"));
+}
+
+bool MainWindow::hasAnyItem() const
+{
+    bool any = false;
+    ItemFilter first;
+    first.limit = 1;
+    if (m_store)
+        (void)m_store->forEachItem(first, [&](const Item &) { return !(any = true); });
+    return any;
+}
+
+void MainWindow::showFirstMatch()
+{
+    QAbstractItemModel *model = itemList()->model();
+    if (model->rowCount() > 0) {
+        goToRow(0);
+        return;
+    }
+    // Nothing listed: nothing current either, or a class key would label an item the list does not show.
+    if (m_pane->job().id == 0)
+        m_pane->closeItem(tr("Create a job to start labeling (Job › New Job…, Ctrl+J)."));
+    else if (!hasAnyItem())
+        m_pane->closeItem(tr("This project has no items yet.\nAdd images (Ctrl+I) or a folder (File › Add a Folder…)."));
+    else if (model->canFetchMore({}))
+        m_pane->closeItem(tr("Looking for matching items…"));
+    else
+        m_pane->closeItem(tr("No item matches this filter.\nChoose \u201cAll items\u201d above the list to see every item."));
 }
 
 void MainWindow::next()

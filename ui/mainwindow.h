@@ -56,6 +56,11 @@ public:
     void previous();
     void nextUnlabeled();
     void goToRow(int row);
+    /// Opens the list's first row, or shows on the canvas why there is none (no job, no items, a filter that
+    /// matches nothing, or matches still being looked for).
+    void showFirstMatch();
+    bool hasAnyItem() const;
+    QString itemCount(qint64 n) const;
 
     // For tests and scripting.
     LabelingPane *labelingPane() const { return m_pane; }
@@ -120,6 +125,7 @@ private:
     labeling::ShortcutMap m_shortcuts;
     QHash<QString, QAction *> m_actions;
     QActionGroup *m_toolGroup = nullptr;
+    QAction *m_noTools = nullptr; ///< the Tools menu's note when the job has no drawing tools
     LabelingPane *m_pane = nullptr;
     AutoLabelPanel *m_autoPanel = nullptr;
     QDialog *m_explorer = nullptr;

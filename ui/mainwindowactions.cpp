@@ -41,11 +41,11 @@ void MainWindow::createActions()
     makeAction(QStringLiteral("nav.nextUnlabeled"), [this] { nextUnlabeled(); });
     QAction *undo = makeAction(QStringLiteral("edit.undo"), [this] {
         if (m_pane->session())
-            m_pane->session()->undoStack()->undo();
+            m_pane->session()->undoGroup()->undo();
     });
     QAction *redo = makeAction(QStringLiteral("edit.redo"), [this] {
         if (m_pane->session())
-            m_pane->session()->undoStack()->redo();
+            m_pane->session()->undoGroup()->redo();
     });
     undo->setEnabled(false);
     redo->setEnabled(false);
@@ -132,7 +132,11 @@ void MainWindow::createMenus()
     for (const char *id : {"nav.next", "nav.previous", "nav.nextUnlabeled"})
         nav->addAction(action(QString::fromLatin1(id)));
     QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->setObjectName(QStringLiteral("toolsMenu"));
     tools->addActions(m_toolGroup->actions());
+    // Classification jobs draw nothing: the menu says how they are labeled instead of opening empty.
+    m_noTools = tools->addAction(tr("No drawing tools in this job: press a class key to label (F1 lists the keys)"));
+    m_noTools->setEnabled(false);
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (const char *id : {"view.fit", "view.actual", "view.zoomIn", "view.zoomOut", "view.annotations",
                            "view.opacityUp", "view.opacityDown", "view.gallery"})

@@ -69,8 +69,8 @@ void MainWindow::onQueueChanged()
     }
     const bool reload = showingQueue() && queue != m_gallery->queue();
     m_gallery->setQueue(queue);
-    if (reload && m_gallery->rowCount() > 0)
-        goToRow(0);
+    if (reload)
+        showFirstMatch();
 }
 
 void MainWindow::onRoundFinished()
@@ -138,7 +138,7 @@ EdaView *MainWindow::explore()
         connect(m_edaView, &EdaView::itemsSetAside, this, [this](const std::vector<int64_t> &ids) {
             for (int64_t id : ids)
                 m_gallery->refreshItem(id);
-            statusBar()->showMessage(tr("%1 near-duplicates set aside: not exported, not auto-labelled").arg(ids.size()),
+            statusBar()->showMessage(tr("%1 near-duplicates set aside: not exported, not auto-labeled").arg(ids.size()),
                                      8000);
         });
         connect(m_edaView, &EdaView::itemActivated, this, [this](int64_t itemId) {
@@ -191,8 +191,7 @@ void MainWindow::showSelection(const QString &what, const std::vector<int64_t> &
         applyTextFilters();
     } else {
         m_gallery->setFilter(GalleryModel::Filter::Selection);
-        if (m_gallery->rowCount() > 0)
-            goToRow(0);
+        showFirstMatch();
     }
     statusBar()->showMessage(tr("%1: %2 items").arg(what).arg(itemIds.size()), 10000);
 }

@@ -78,11 +78,10 @@ Job NewJobDialog::job() const
         c.name = nameParts.join(QLatin1Char(' ')).toStdString();
         if (c.color.empty())
             c.color = defaultClassColor(id);
-        if (c.shortcut.empty() && id < 10)
-            c.shortcut = std::to_string((id + 1) % 10);
         j.classes.push_back(c);
         ++id;
     }
+    assignDefaultKeys(j.classes);
     return j;
 }
 

@@ -1,3 +1,4 @@
+#include "ui/wording.h"
 #include "ui/trainingview.h"
 
 #include "ui/rundialogs.h"
@@ -471,7 +472,8 @@ void TrainingView::updateStatus()
     int running = 0;
     for (const Run &r : m_runs)
         running += r.status == "running" || r.status == "queued";
-    parts << (running ? tr("%n run(s) in progress; they go on when this window or the app closes.", "", running)
+    parts << (running ? tr("%1 in progress; they go on when this window or the app closes.")
+                            .arg(countText(running, tr("run"), tr("runs")))
                       : tr("No run in progress."));
     if (auto jobs = m_store->jobs())
         for (const Job &j : *jobs)

@@ -93,7 +93,7 @@ Result<> RowClassifier::checkArguments(const std::vector<int> &trainRows, const 
     if (maxEpochs < 1)
         return fail(Error::invalid("training needs at least one epoch"));
     if (trainRows.empty())
-        return fail(Error::invalid("training needs labelled " + what()));
+        return fail(Error::invalid("training needs labeled " + what()));
     if (trainRows.size() != trainLabels.size() || validationRows.size() != validationLabels.size())
         return fail(Error::invalid("every training and validation row needs one label"));
     for (const auto *rows : {&trainRows, &validationRows}) {

@@ -345,7 +345,7 @@ private:
         if (maxEpochs < 1)
             return fail(Error::invalid("training needs at least one epoch"));
         if (trainRows.empty())
-            return fail(Error::invalid("training needs labelled texts"));
+            return fail(Error::invalid("training needs labeled texts"));
         if (trainRows.size() != trainLabels.size() || validationRows.size() != validationLabels.size())
             return fail(Error::invalid("every training and validation row needs one label"));
         for (const auto *rows : {&trainRows, &validationRows}) {

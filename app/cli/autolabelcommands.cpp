@@ -36,7 +36,7 @@ struct LoopArgs
                                   QStringLiteral("Share of items in the random validation sample (default 0.05)."),
                                   QStringLiteral("p"), QStringLiteral("0.05")};
     QCommandLineOption stopAt{QStringLiteral("stop-at"),
-                              QStringLiteral("Stop when this share of items is labelled, by people or automatically "
+                              QStringLiteral("Stop when this share of items is labeled, by people or automatically "
                                              "(default 1: all)."),
                               QStringLiteral("p"), QStringLiteral("1")};
     QCommandLineOption extractor{QStringLiteral("extractor"),
@@ -90,7 +90,7 @@ int cmdAutolabel(const QStringList &args)
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME"),
                    QStringLiteral("One round of automated labeling: the first run queues a random probe and "
-                                  "validation sample for people; once they are labelled, each run trains on the "
+                                  "validation sample for people; once they are labeled, each run trains on the "
                                   "human labels, calibrates on the validation sample, auto-labels the items whose "
                                   "confidence has a 95% lower bound of accuracy at or above the target, queues an "
                                   "audit sample and the most uncertain items for people, and records the round "
@@ -131,7 +131,7 @@ int cmdSimulate(const QStringList &args)
                                     QStringLiteral("file"));
     const QCommandLineOption field(QStringLiteral("field"), QStringLiteral("The oracle's class field (default class)."),
                                    QStringLiteral("name"), QStringLiteral("class"));
-    const QCommandLineOption budget(QStringLiteral("budget"), QStringLiteral("Stop when people have labelled this many."),
+    const QCommandLineOption budget(QStringLiteral("budget"), QStringLiteral("Stop when people have labeled this many."),
                                     QStringLiteral("n"), QStringLiteral("-1"));
     const QCommandLineOption maxIterations(QStringLiteral("max-iterations"), QStringLiteral("Stop after this many rounds."),
                                            QStringLiteral("n"), QStringLiteral("100"));
@@ -140,7 +140,7 @@ int cmdSimulate(const QStringList &args)
     if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME --oracle truth.jsonl"),
                    QStringLiteral("Plays the human from a ground-truth file and runs the automated-labeling loop "
                                   "to the end, printing each round and the totals: labels people gave, items "
-                                  "auto-labelled, accuracy of the auto-labels against the truth, wall time."),
+                                  "auto-labeled, accuracy of the auto-labels against the truth, wall time."),
                    1, code))
         return code;
     if (!p.isSet(loop.job) || !p.isSet(oracle))
@@ -251,7 +251,7 @@ int cmdSimulate(const QStringList &args)
         return true;
     });
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::printf("\ntotal: %lld items; people labelled %lld (%.1f%%); auto-labelled %lld (%.1f%%) with accuracy %.4f "
+    std::printf("\ntotal: %lld items; people labeled %lld (%.1f%%); auto-labeled %lld (%.1f%%) with accuracy %.4f "
                 "against the truth; %.1f s%s%s\n",
                 static_cast<long long>(last.items), static_cast<long long>(human),
                 100.0 * double(human) / double(std::max<int64_t>(1, last.items)), static_cast<long long>(autoTotal),

@@ -36,12 +36,12 @@ FormatArgs::FormatArgs(bool exporting_)
       addClasses(QStringLiteral("add-classes"),
                  QStringLiteral("An existing job gains classes it does not have (default: they are refused).")),
       includeUnlabeled(QStringLiteral("include-unlabeled"),
-                       QStringLiteral("Formats other than manifests: write unlabelled items too, where the format "
+                       QStringLiteral("Formats other than manifests: write unlabeled items too, where the format "
                                       "can hold them.")),
       onlyLabeled(QStringLiteral("only-labeled"), QStringLiteral("Manifests: leave out items with none of the chosen "
                                                                  "labels.")),
       augment(QStringLiteral("augment"),
-              QStringLiteral("Add augmented copies of each labelled image, written to <out>-augmented/ with "
+              QStringLiteral("Add augmented copies of each labeled image, written to <out>-augmented/ with "
                              "augmentation.jsonl: copies=N,seed=N,hflip=P,vflip=P,rotate=DEG,scale=MIN:MAX,crop=F,"
                              "brightness=F,contrast=F,gamma=F,blur=SIGMA,noise=F,cutout=N,cutout-size=F,"
                              "min-visible=F (boxes keeping less of their area are dropped)."),
@@ -179,7 +179,7 @@ int cmdExport(const QStringList &args)
                                   "dataset version (gw versions). The default, a Ground Truth augmented manifest, has "
                                   "one line per item in import order with the kept keys and a label attribute plus "
                                   "'-metadata' per job; segmentation masks are written beside it in <name>.masks/. "
-                                  "Other formats write one job's labelled items."),
+                                  "Other formats write one job's labeled items."),
                    1, code))
         return code;
     if (!p.isSet(out))
@@ -552,7 +552,7 @@ int cmdEda(const QStringList &args)
         return ExitOk;
     }
     if (insights) {
-        std::printf("model (%d folds, out of fold): agrees with people on %.1f%% of the labelled items; suspected "
+        std::printf("model (%d folds, out of fold): agrees with people on %.1f%% of the labeled items; suspected "
                     "label errors, most confident first:\n",
                     insights->folds, 100 * insights->outOfFoldAccuracy);
         auto j = (*store)->job(o.job);
@@ -587,7 +587,7 @@ int cmdEda(const QStringList &args)
             std::printf("  %s\n", line.c_str());
         }
     }
-    std::printf("%lld items, %lld labelled in job '%s'; %lld missing or unreadable (%.2f s)\n",
+    std::printf("%lld items, %lld labeled in job '%s'; %lld missing or unreadable (%.2f s)\n",
                 static_cast<long long>(r->items), static_cast<long long>(r->labelled), r->job.c_str(),
                 static_cast<long long>(r->flagged), r->seconds);
     if (!r->classes.empty()) {
@@ -622,7 +622,7 @@ int cmdEda(const QStringList &args)
         std::printf("annotator %s: %lld labels, %.1f per hour\n", a.name.c_str(), static_cast<long long>(a.labels),
                     a.itemsPerHour);
     if (r->itemsLabelledTwice)
-        std::printf("agreement: %.1f%% of %lld items labelled by two people or more\n", 100 * r->agreement,
+        std::printf("agreement: %.1f%% of %lld items labeled by two people or more\n", 100 * r->agreement,
                     static_cast<long long>(r->itemsLabelledTwice));
     return ExitOk;
 }

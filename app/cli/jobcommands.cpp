@@ -88,7 +88,7 @@ int jobCreate(const QStringList &args)
         c.color = colorList.isEmpty() ? defaultClassColor(i) : str(colorList[i]);
         if (!mask::parseHexColor(c.color))
             return report(Error::invalid("colour '" + c.color + "' is not #rrggbb"));
-        c.shortcut = keyList.isEmpty() ? (i < 10 ? std::to_string((i + 1) % 10) : std::string()) : str(keyList[i]);
+        c.shortcut = keyList.isEmpty() ? std::string() : str(keyList[i]); // defaults once every class is in
         for (const LabelClass &other : job.classes)
             if (!c.shortcut.empty() && other.shortcut == c.shortcut)
                 return report(Error::invalid("key '" + c.shortcut + "' is given to both '" + other.name + "' and '"
@@ -99,6 +99,8 @@ int jobCreate(const QStringList &args)
         return report(Error::invalid("a single-label classification job needs at least two classes"));
     if (job.type == TaskType::SemanticSegmentation && job.classes.size() > 255)
         return report(Error::invalid("a segmentation job has at most 255 classes (8-bit masks)"));
+    if (keyList.isEmpty())
+        assignDefaultKeys(job.classes);
     job.instructions = str(p.value(instructions));
     bool ok = false;
     job.annotatorsPerItem = p.value(annotators).toInt(&ok);
@@ -374,6 +376,20 @@ int cmdHistory(const QStringList &args)
         return report(h.error());
     for (const auto &e : *h) {
         const Annotation &a = e.annotation;
+        // Undo and redo write a new version that names the one it brings back.
+        std::string restored;
+        json::Value extra;
+        if (!a.extra.empty() && json::parse(a.extra, extra))
+            if (const json::Value *r = extra.find("restored"); r && r->isObject()) {
+                const json::Value *how = r->find("how"), *by = r->find("by"), *version = r->find("version");
+                restored = "  (" + (how ? how->toString() : std::string("restored")) + " by "
+                           + (by ? by->toString() : std::string("?"));
+                for (const auto &older : *h)
+                    if (version && older.annotation.id == version->toInt())
+                        restored += ": the label of " + gt::formatCreationDate(older.annotation.provenance.createdUs)
+                                    + " again";
+                restored += ")";
+            }
         std::string what;
         if (e.deleted) {
             what = "(label removed)";
@@ -388,9 +404,9 @@ int cmdHistory(const QStringList &args)
             if (!a.payload.mask.empty() || !a.payload.maskUri.empty())
                 what += " mask";
         }
-        std::printf("%s  %-12s %-10s %s%s\n", gt::formatCreationDate(a.provenance.createdUs).c_str(),
+        std::printf("%s  %-12s %-10s %s%s%s\n", gt::formatCreationDate(a.provenance.createdUs).c_str(),
                     std::string(sourceName(a.provenance.source)).c_str(), a.provenance.author.c_str(), what.c_str(),
-                    e.supersededUs ? "" : "  (current)");
+                    restored.c_str(), e.supersededUs ? "" : "  (current)");
     }
     return ExitOk;
 }

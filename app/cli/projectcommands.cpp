@@ -154,7 +154,7 @@ int cmdImport(const QStringList &args)
                    QStringLiteral("Add media to a project: folders (images, recursively: jpg jpeg png bmp tif tiff "
                                   "webp), images, Ground Truth manifests (.manifest, .jsonl with source-ref or "
                                   "source; labels in them are imported too), and texts (.txt, .csv, .tsv, .jsonl). "
-                                  "With --format, labelled datasets of other tools (gw formats lists them)."),
+                                  "With --format, labeled datasets of other tools (gw formats lists them)."),
                    2, code))
         return code;
     if (p.isSet(formatArgs.format))

@@ -33,7 +33,8 @@ public:
     void setRadius(double radius);
     /// Grows (steps > 0) or shrinks the radius by kRadiusStep per step.
     void adjustRadius(int steps);
-    /// The last pointer position (image coordinates), for the view's brush outline.
+    bool pointerLeft() override { return std::exchange(m_cursor, std::nullopt).has_value(); }
+    /// The last pointer position (image coordinates), for the view's brush outline; none once it left.
     std::optional<QPointF> cursor() const { return m_cursor; }
     /// The working mask including the stroke in progress (Format_Indexed8, stored values).
     const QImage &mask() const { return m_mask; }

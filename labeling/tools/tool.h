@@ -56,6 +56,9 @@ public:
     virtual bool pointer(const PointerEvent &event, const ToolContext &ctx) = 0;
     /// Handles a key (Qt::Key); true when the tool used it. Escape cancels an edit in progress.
     virtual bool key(int key, Qt::KeyboardModifiers modifiers, const ToolContext &ctx) = 0;
+    /// The pointer left the view: hover feedback goes (a brush outline must not stay where the mouse was).
+    /// True when the preview changed.
+    virtual bool pointerLeft() { return false; }
     /// The finished edit, once: the caller pushes it as an undo command.
     std::optional<ToolEdit> takeEdit() { return std::exchange(m_edit, std::nullopt); }
 

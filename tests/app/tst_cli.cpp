@@ -2,6 +2,7 @@
 
 #include "datasets/projectstore.h"
 #include "app/cliutil.h"
+#include "labeling/labelingsession.h"
 #include "testutil.h"
 
 #include <QDir>
@@ -173,6 +174,42 @@ private Q_SLOTS:
         QVERIFY(history.out.contains(QStringLiteral("neg  (current)")));
     }
 
+    void historySaysWhatAnUndoBroughtBack()
+    {
+        QTemporaryDir dir;
+        const QString proj = dir.path() + QStringLiteral("/p.gwproj");
+        {
+            auto store = test::newProject(proj.toStdString());
+            auto tx = store->begin();
+            Item it;
+            it.kind = MediaKind::Text;
+            it.text = "fine";
+            GW_VERIFY_OK((*tx)->addItem(it));
+            GW_VERIFY_OK((*tx)->commit());
+            Job j;
+            j.name = "tone";
+            j.type = TaskType::TextClassification;
+            j.classes = {{0, "pos", defaultClassColor(0), "1", {}}, {1, "neg", defaultClassColor(1), "2", {}}};
+            auto job = store->createJob(j);
+            GW_VERIFY_OK(job);
+            labeling::LabelingSession s(*store, "ann");
+            s.setJob(*job);
+            GW_VERIFY_OK(s.openItem(1));
+            GW_VERIFY_OK(s.pressClass(0));
+            GW_VERIFY_OK(s.pressClass(1));
+            s.undoStack()->undo();
+        }
+        const CliRun history = runGw({QStringLiteral("history"), proj, QStringLiteral("--job"), QStringLiteral("tone"),
+                                      QStringLiteral("--item"), QStringLiteral("1")});
+        GW_RUN_OK(history);
+        const QStringList lines = history.out.trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 3);
+        const QString first = lines[0].left(lines[0].indexOf(QLatin1Char(' ')));
+        QVERIFY2(lines[2].contains(QStringLiteral("pos  (undo by ann: the label of %1 again)  (current)").arg(first)),
+                 qPrintable(history.out));
+        QVERIFY(lines[2] > lines[1]); // dated after what it undid: history reads forward
+    }
+
     void badManifestLinesAreNamed()
     {
         QTemporaryDir dir;
@@ -242,7 +279,7 @@ private Q_SLOTS:
         QVERIFY2(run.code == 0, qPrintable(run.err));
         // "total: 600 items; people labelled H (x%); auto-labelled A (y%) with accuracy P against the truth; ..."
         const QRegularExpression total(QStringLiteral(
-            "total: 600 items; people labelled (\\d+) .*auto-labelled (\\d+) .* with accuracy ([0-9.]+) against"));
+            "total: 600 items; people labeled (\\d+) .*auto-labeled (\\d+) .* with accuracy ([0-9.]+) against"));
         const auto m = total.match(run.out);
         QVERIFY2(m.hasMatch(), qPrintable(run.out));
         const int human = m.captured(1).toInt(), autoLabelled = m.captured(2).toInt();
@@ -333,7 +370,7 @@ private Q_SLOTS:
         stopEarly << QStringLiteral("--stop-at") << QStringLiteral("0.5");
         const CliRun early = runGw(stopEarly);
         QVERIFY2(early.code == 0, qPrintable(early.err));
-        QVERIFY2(early.out.contains(QStringLiteral("stopped: the labelled share reached 50%")), qPrintable(early.out));
+        QVERIFY2(early.out.contains(QStringLiteral("stopped: the labeled share reached 50%")), qPrintable(early.out));
         const auto e = total.match(early.out);
         QVERIFY2(e.hasMatch(), qPrintable(early.out));
         const int labelledEarly = e.captured(1).toInt() + e.captured(2).toInt();

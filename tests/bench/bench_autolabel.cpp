@@ -459,9 +459,9 @@ bool report(const Dataset &d, const Figures &ours, const Figures &base, double t
     const bool speed = ours.maxRound <= maxRound;
     std::printf("  target: auto-label accuracy >= %.2f: %.4f %s (baseline %.4f: %s)\n", target, ours.accuracy(),
                 mark(accuracy), base.accuracy(), base.accuracy() >= target ? "meets it" : "misses it");
-    std::printf("  target: auto-labelled >= %.0f%%: %.1f%% %s\n", 100 * minAuto, 100 * ours.autoShare(), mark(share));
+    std::printf("  target: auto-labeled >= %.0f%%: %.1f%% %s\n", 100 * minAuto, 100 * ours.autoShare(), mark(share));
     if (maxHuman < 1)
-        std::printf("  target: labelled by people <= %.0f%%: %.1f%% %s\n", 100 * maxHuman, 100 * ours.humanShare(),
+        std::printf("  target: labeled by people <= %.0f%%: %.1f%% %s\n", 100 * maxHuman, 100 * ours.humanShare(),
                     mark(people));
     std::printf("  target: one round (train + score everything) <= %.0f s: %.1f s %s (first round with reading the "
                 "inputs: %.1f s)\n",
@@ -469,9 +469,9 @@ bool report(const Dataset &d, const Figures &ours, const Figures &base, double t
     using gw::bench::Better;
     const std::string n = d.name;
     gw::bench::figure("autolabel", (n + ": auto-label accuracy").c_str(), ours.accuracy(), "", Better::Higher, target);
-    gw::bench::figure("autolabel", (n + ": auto-labelled").c_str(), 100 * ours.autoShare(), "%", Better::Higher,
+    gw::bench::figure("autolabel", (n + ": auto-labeled").c_str(), 100 * ours.autoShare(), "%", Better::Higher,
                   100 * minAuto);
-    gw::bench::figure("autolabel", (n + ": labelled by people").c_str(), 100 * ours.humanShare(), "%", Better::Lower,
+    gw::bench::figure("autolabel", (n + ": labeled by people").c_str(), 100 * ours.humanShare(), "%", Better::Lower,
                   maxHuman < 1 ? std::optional<double>(100 * maxHuman) : std::nullopt);
     gw::bench::figure("autolabel", (n + ": longest round").c_str(), ours.maxRound, "s", Better::Lower, maxRound);
     gw::bench::figure("autolabel", (n + ": baseline accuracy").c_str(), base.accuracy(), "", Better::Higher);

@@ -113,7 +113,7 @@ int main(int argc, char **argv)
     std::printf("  floor: read items + labels   %6.2f s\n", floor);
     std::printf("  eda statistics               %6.2f s  (%.1f× the floor; target ≤ 5 s: %s)  peak RSS %.0f MB\n", eda,
                 eda / floor, eda <= 5 ? "met" : "MISSED", double(u.ru_maxrss) / 1024);
-    std::printf("  %lld boxes, %zu annotators, %lld labelled\n", static_cast<long long>(r->boxWidth.total),
+    std::printf("  %lld boxes, %zu annotators, %lld labeled\n", static_cast<long long>(r->boxWidth.total),
                 r->annotators.size(), static_cast<long long>(r->labelled));
     double pixelSeconds[2] = {0, 0};
     for (int run = 0; run < 2; ++run) {

@@ -95,7 +95,7 @@ int main(int argc, char **argv)
     const auto version = exportDataset(store, request);
     if (!version)
         return 1;
-    std::printf("bench_train: 5,000 digits labelled, split 80/10/10, version %lld (%.1f s of set-up)\n",
+    std::printf("bench_train: 5,000 digits labeled, split 80/10/10, version %lld (%.1f s of set-up)\n",
                 static_cast<long long>(version->version.id), since(setupStart));
 
     TrainingSpec spec;

@@ -100,7 +100,7 @@ private Q_SLOTS:
             for (int i = 0; i < 3; ++i)
                 label(**tx, job, addItem(**tx, MediaKind::Image, "d" + std::to_string(i), "validation", 32, 32),
                       classes({1}), Source::Human, "bob", kHour * 480000 + i);
-            addItem(**tx, MediaKind::Image, "unlabelled", "");
+            addItem(**tx, MediaKind::Image, "unlabeled", "");
             Item missing;
             missing.uri = "gone.png";
             missing.flags = ItemMissing;

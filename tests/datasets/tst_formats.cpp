@@ -194,7 +194,7 @@ private Q_SLOTS:
         put(*s, job, addImage(*s, media, QStringLiteral("b/x.png"), 4, 3, Qt::green, "train"), classes({0}));
         put(*s, job, addImage(*s, media, QStringLiteral("y.png"), 4, 3, Qt::blue, "validation"), classes({1}));
         put(*s, job, addImage(*s, media, QStringLiteral("z.png"), 4, 3, Qt::gray), classes({1}));
-        addImage(*s, media, QStringLiteral("unlabelled.png"), 4, 3, Qt::black);
+        addImage(*s, media, QStringLiteral("unlabeled.png"), 4, 3, Qt::black);
         const QString out = dir.path() + QStringLiteral("/out");
         auto r = exportAs(*s, "class-folders", "animal", out.toStdString());
         GW_VERIFY_OK(r);
@@ -472,7 +472,7 @@ private Q_SLOTS:
         const Job topic = *s->createJob(makeJob("topic", TaskType::TextClassification, {"sport", "music"}));
         const Job ner = *s->createJob(makeJob("entities", TaskType::NamedEntityRecognition, {"PER"}));
         const int64_t a = addText(*s, "Ada scores", "train"), b = addText(*s, "Bo sings", "test");
-        addText(*s, "unlabelled");
+        addText(*s, "unlabeled");
         put(*s, topic, a, classes({0}));
         Annotation autoLabel;
         autoLabel.jobId = topic.id;

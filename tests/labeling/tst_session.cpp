@@ -1,5 +1,6 @@
 // The labeling session: every edit, undo and redo is committed to the store at once.
 
+#include "datasets/json.h"
 #include "labeling/labelingsession.h"
 #include "testutil.h"
 
@@ -188,6 +189,62 @@ private Q_SLOTS:
         QCOMPARE(restored->provenance.source, Source::Auto);
         QCOMPARE(restored->provenance.author, std::string("model-run-3"));
         QCOMPARE(restored->provenance.confidence.value_or(0), 0.97);
+    }
+
+    void undoAndRedoAreNewVersionsDatedNow()
+    {
+        // History only moves forward: an undo writes the old label again as a new version, dated when it was
+        // undone, that says which version it brings back and who undid it; a redo likewise.
+        Fixture f(TaskType::ImageClassification);
+        LabelingSession s(*f.store, "ann");
+        s.setJob(f.job);
+        GW_VERIFY_OK(s.openItem(1));
+        GW_VERIFY_OK(s.pressClass(0));
+        GW_VERIFY_OK(s.pressClass(1));
+        QTest::qWait(2); // distinct microseconds at the least
+        s.undoStack()->undo();
+        QCOMPARE(f.storedClasses(1), std::vector<int>{0});
+        s.undoStack()->redo();
+        QCOMPARE(f.storedClasses(1), std::vector<int>{1});
+        const auto h = *f.store->history(f.job.id, 1);
+        QCOMPARE(h.size(), size_t(4));
+        for (size_t i = 1; i < h.size(); ++i)
+            QVERIFY2(h[i].annotation.provenance.createdUs > h[i - 1].annotation.provenance.createdUs,
+                     qPrintable(QStringLiteral("version %1 is dated before version %2").arg(i + 1).arg(i)));
+        auto restored = [&](size_t i) {
+            json::Value extra;
+            json::parse(h[i].annotation.extra, extra);
+            return extra.find("restored") ? *extra.find("restored") : json::Value();
+        };
+        QVERIFY(restored(0).isNull() && restored(1).isNull());
+        QCOMPARE(restored(2).find("how")->toString(), std::string("undo"));
+        QCOMPARE(restored(2).find("by")->toString(), std::string("ann"));
+        QCOMPARE(restored(2).find("version")->toInt(), h[0].annotation.id);
+        QCOMPARE(h[2].annotation.payload.classes, std::vector<int>{0});
+        QCOMPARE(restored(3).find("how")->toString(), std::string("redo"));
+        QCOMPARE(restored(3).find("version")->toInt(), h[1].annotation.id);
+    }
+
+    void eachJobKeepsItsUndoHistory()
+    {
+        Fixture f(TaskType::ImageClassification);
+        Job other = f.job;
+        other.id = 0;
+        other.name = "second";
+        other = *f.store->createJob(other);
+        LabelingSession s(*f.store, "ann");
+        s.setJob(f.job);
+        GW_VERIFY_OK(s.openItem(1));
+        GW_VERIFY_OK(s.pressClass(2));
+        s.setJob(other);
+        QCOMPARE(s.undoStack()->count(), 0);
+        GW_VERIFY_OK(s.openItem(1));
+        GW_VERIFY_OK(s.pressClass(1));
+        s.setJob(f.job); // back: its edit can still be undone, and only its own
+        QCOMPARE(s.undoStack()->count(), 1);
+        s.undoGroup()->undo();
+        QCOMPARE(f.storedClasses(1), std::vector<int>{});
+        QCOMPARE((*f.store->currentAnnotation(other.id, 1))->payload.classes, std::vector<int>{1});
     }
 
     void editsSurviveReopening()

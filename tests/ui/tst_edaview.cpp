@@ -72,7 +72,7 @@ private Q_SLOTS:
         QCOMPARE(view->imageStats()->unreadable, int64_t(6));
         QVERIFY(view->imageStats()->duplicateGroups.empty());
         const QStringList titles = view->chartTitles();
-        for (const char *t : {"Items per class, by who labelled them", "Items per class, by split", "Objects per image",
+        for (const char *t : {"Items per class, by who labeled them", "Items per class, by split", "Objects per image",
                               "Box area (share of the image)", "Box aspect ratio (width / height)"})
             QVERIFY2(view->chart(QString::fromUtf8(t)), qPrintable(titles.join(QStringLiteral(" | "))));
         // Clicking the "person" bar: the gallery shows people only.

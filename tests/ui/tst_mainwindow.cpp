@@ -10,10 +10,15 @@
 #include "ui/imagecanvas.h"
 #include "ui/labelingpane.h"
 #include "ui/mainwindow.h"
+#include "ui/newjobdialog.h"
 #include "ui/shortcutsdialog.h"
 
 #include <QAbstractItemView>
 #include <QApplication>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QDir>
 #include <QImage>
@@ -427,6 +432,96 @@ private Q_SLOTS:
         gallery->setClassFilter(std::nullopt);
         gallery->setFilter(ui::GalleryModel::Filter::Unlabeled);
         QCOMPARE(model->rowCount(), 3);
+    }
+
+    void aFilterThatMatchesNothingShowsNoItem()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        Screen s(project, "animal");
+        QTRY_VERIFY(s.imageShown());
+        auto *filter = s.w.findChild<QComboBox *>(QStringLiteral("itemFilter"));
+        QVERIFY(filter);
+        // Nothing is labelled automatically: the list is empty, and so is the canvas, which says why.
+        filter->setCurrentIndex(filter->findData(int(ui::GalleryModel::Filter::Auto)));
+        QTRY_COMPARE(s.w.itemList()->model()->rowCount(), 0);
+        QCOMPARE(s.item(), int64_t(0));
+        QTRY_VERIFY(s.canvas()->statusText().contains(QStringLiteral("No item matches this filter")));
+        // A class key now labels nothing (before, it labelled the item still shown, which the list hid).
+        QTest::keyClick(s.canvas(), Qt::Key_2);
+        for (int64_t item = 1; item <= 6; ++item)
+            QVERIFY(!label(s.w.store(), "animal", item));
+        // Back to every item: the first one is open again.
+        filter->setCurrentIndex(filter->findData(int(ui::GalleryModel::Filter::All)));
+        QCOMPARE(s.item(), int64_t(1));
+    }
+
+    void oneCharacterClassesGetTheirOwnKey()
+    {
+        // Classes 0-9 used to get keys 1…9, 0: pressing "1" labelled "0".
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        ui::NewJobDialog dialog;
+        dialog.findChild<QLineEdit *>()->setText(QStringLiteral("digits"));
+        dialog.findChild<QPlainTextEdit *>()->setPlainText(QStringLiteral("0\n1\n2\n3\n4\n5\n6\n7\n8\n9\nx\nother"));
+        Job job = dialog.job();
+        QCOMPARE(job.classes.size(), size_t(12));
+        for (int i = 0; i < 10; ++i)
+            QCOMPARE(job.classes[size_t(i)].shortcut, std::to_string(i));
+        QCOMPARE(job.classes[10].shortcut, std::string("X"));
+        QCOMPARE(job.classes[11].shortcut, std::string()); // every digit is taken
+        {
+            auto store = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
+            GW_VERIFY_OK((*store)->createJob(job));
+        }
+        Screen s(project, "digits");
+        QTest::keyClick(s.canvas(), Qt::Key_1);
+        QCOMPARE(label(s.w.store(), "digits", 1)->payload.classes, std::vector<int>{1});
+        QTest::keyClick(s.canvas(), Qt::Key_X);
+        QCOMPARE(label(s.w.store(), "digits", 2)->payload.classes, std::vector<int>{10});
+        // Names of more than one character keep the digits in order.
+        std::vector<LabelClass> named = {{0, "cat", "", "", {}}, {1, "7", "", "", {}}, {2, "dog", "", "", {}}};
+        assignDefaultKeys(named);
+        QCOMPARE(named[0].shortcut, std::string("1"));
+        QCOMPARE(named[1].shortcut, std::string("7"));
+        QCOMPARE(named[2].shortcut, std::string("2"));
+    }
+
+    void theToolsMenuIsNeverEmpty()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        Screen s(project, "animal");
+        auto *menu = s.w.findChild<QMenu *>(QStringLiteral("toolsMenu"));
+        QVERIFY(menu);
+        auto visible = [&] {
+            QStringList texts;
+            for (QAction *a : menu->actions())
+                if (a->isVisible() && !a->isSeparator())
+                    texts << a->text();
+            return texts;
+        };
+        QCOMPARE(visible().size(), 1); // classification: how to label instead
+        QVERIFY(visible().first().contains(QStringLiteral("class key")));
+        QVERIFY(s.w.selectJob(QStringLiteral("boxes")));
+        QVERIFY(!visible().isEmpty());
+        QVERIFY(!visible().join(QLatin1Char(' ')).contains(QStringLiteral("No drawing tools")));
+    }
+
+    void theBrushOutlineGoesWithThePointer()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        Screen s(project, "seg-ref");
+        QTRY_VERIFY(s.imageShown());
+        QTest::keyClick(s.canvas(), Qt::Key_R);
+        QCOMPARE(s.w.labelingPane()->toolKind(), ui::LabelingPane::ToolKind::Brush);
+        const QImage before = s.canvas()->grab().toImage();
+        mouse(s.canvas(), QEvent::MouseMove, s.canvas()->imageToWidget(QPointF(100, 75)), Qt::NoButton, Qt::NoButton);
+        QVERIFY(s.canvas()->grab().toImage() != before); // the outline follows the pointer
+        QEvent leave(QEvent::Leave);
+        QApplication::sendEvent(s.canvas(), &leave);
+        QCOMPARE(s.canvas()->grab().toImage(), before); // and goes when it leaves
     }
 
     void killDashNineLosesNothing()

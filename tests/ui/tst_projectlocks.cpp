@@ -222,8 +222,8 @@ private Q_SLOTS:
         };
         throughDialog("Export, a file format", QStringLiteral("Export dataset"), false);
         throughDialog("Export, a folder format", QStringLiteral("Export dataset"), true);
-        throughDialog("Import, a file format", QStringLiteral("Import labelled dataset"), false);
-        throughDialog("Import, a folder format", QStringLiteral("Import labelled dataset"), true);
+        throughDialog("Import, a file format", QStringLiteral("Import labeled dataset"), false);
+        throughDialog("Import, a folder format", QStringLiteral("Import labeled dataset"), true);
 
         // The app and `gw` take turns labelling; then the app quits. With its locks gone, the first `gw` to
         // close checkpoints and deletes the WAL the app still writes to, the app's next label goes to that
