@@ -2,11 +2,13 @@
 
 #include "datasets/groundtruth.h"
 #include "datasets/json.h"
+#include "datasets/payload.h"
 
 #include <QUndoCommand>
 
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -159,6 +161,13 @@ Result<> LabelingSession::write(int64_t jobId, int64_t itemId, const std::option
         if (current)
             m_current = std::move(*current);
     }
+    const std::vector<int> was = *before ? payloadClassIds((*before)->payload) : std::vector<int>();
+    const std::vector<int> now = state ? payloadClassIds(state->payload) : std::vector<int>();
+    std::vector<int> removed, added;
+    std::set_difference(was.begin(), was.end(), now.begin(), now.end(), std::back_inserter(removed));
+    std::set_difference(now.begin(), now.end(), was.begin(), was.end(), std::back_inserter(added));
+    if (!removed.empty() || !added.empty())
+        Q_EMIT classesChanged(removed, added);
     Q_EMIT labelChanged(itemId, delta);
     return {};
 }

@@ -69,6 +69,9 @@ Q_SIGNALS:
     /// A label was written (by an edit, undo or redo); itemId may differ from the current item. labeledDelta
     /// is +1 when the item had no label in the job before, -1 when its label was cleared, else 0.
     void labelChanged(int64_t itemId, int labeledDelta);
+    /// The classes the item's label no longer has and the ones it gained (classes, boxes, spans; not masks),
+    /// emitted before labelChanged: class counts follow without walking the job's labels.
+    void classesChanged(const std::vector<int> &removed, const std::vector<int> &added);
     /// Undo or redo could not be written (e.g. the disk is full).
     void failed(const QString &message);
 

@@ -2,6 +2,7 @@
 
 #include <QHeaderView>
 #include <QKeySequence>
+#include <QLocale>
 #include <QPainter>
 #include <QPixmap>
 #include <QTableWidget>
@@ -55,6 +56,8 @@ ClassPanel::ClassPanel(QWidget *parent) : QWidget(parent)
 void ClassPanel::setJob(const datasets::Job &job)
 {
     m_job = job;
+    m_counts.clear();
+    m_counted = false;
     m_table->setRowCount(int(job.classes.size()));
     for (int i = 0; i < int(job.classes.size()); ++i) {
         const datasets::LabelClass &c = job.classes[size_t(i)];
@@ -76,9 +79,28 @@ void ClassPanel::setJob(const datasets::Job &job)
 
 void ClassPanel::setCounts(const std::map<int, int64_t> &itemsPerClass)
 {
+    m_counts = itemsPerClass;
+    m_counted = true;
+    showCounts();
+}
+
+void ClassPanel::adjustCounts(const std::vector<int> &removed, const std::vector<int> &added)
+{
+    if (!m_counted)
+        return;
+    for (int id : removed)
+        m_counts[id] = std::max<int64_t>(0, m_counts[id] - 1);
+    for (int id : added)
+        ++m_counts[id];
+    showCounts();
+}
+
+void ClassPanel::showCounts()
+{
     for (int i = 0; i < int(m_job.classes.size()); ++i) {
-        auto it = itemsPerClass.find(m_job.classes[size_t(i)].id);
-        m_table->item(i, CountColumn)->setText(QString::number(it == itemsPerClass.end() ? 0 : it->second));
+        auto it = m_counts.find(m_job.classes[size_t(i)].id);
+        m_table->item(i, CountColumn)->setText(m_counted ? QLocale().toString(qlonglong(it == m_counts.end() ? 0 : it->second))
+                                                         : QString());
     }
 }
 

@@ -21,6 +21,8 @@ public:
 
     void setJob(const datasets::Job &job);
     void setCounts(const std::map<int, int64_t> &itemsPerClass);
+    /// One item's label lost these classes and gained those (until the next count).
+    void adjustCounts(const std::vector<int> &removed, const std::vector<int> &added);
     void setCurrentClass(int classId);
     int currentClass() const { return m_current; }
 
@@ -29,9 +31,13 @@ Q_SIGNALS:
     void keyChangeRequested(int classId);
 
 private:
+    void showCounts();
+
     datasets::Job m_job;
     QTableWidget *m_table;
     int m_current = -1;
+    std::map<int, int64_t> m_counts;
+    bool m_counted = false; ///< counts are shown once the first count is in
 };
 
 } // namespace gw::ui

@@ -157,6 +157,7 @@ void LabelingPane::setProject(ProjectStore *store, const std::string &author)
         return;
     m_session = std::make_unique<labeling::LabelingSession>(*store, author);
     connect(m_session.get(), &labeling::LabelingSession::labelChanged, this, &LabelingPane::onLabelChanged);
+    connect(m_session.get(), &labeling::LabelingSession::classesChanged, m_classes, &ClassPanel::adjustCounts);
     connect(m_session.get(), &labeling::LabelingSession::failed, this, &LabelingPane::message);
     m_canvas->setSession(m_session.get());
 }

@@ -20,6 +20,7 @@
 #include "ui/textimportdialog.h"
 #include "ui/textlabelview.h"
 #include "ui/trainingview.h"
+#include "ui/welcomepage.h"
 
 #include <QAbstractSpinBox>
 #include <QActionGroup>
@@ -28,6 +29,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -75,7 +77,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_shortcuts(label
     m_shortcuts.applyOverrides(saved);
 
     m_pane = new LabelingPane(m_shortcuts);
-    setCentralWidget(m_pane);
+    m_welcome = new WelcomePage;
+    m_central = new QStackedWidget;
+    m_central->addWidget(m_welcome);
+    m_central->addWidget(m_pane);
+    setCentralWidget(m_central); // the welcome page until a project is open
     createActions();
     createMenus();
     createToolBar();
@@ -105,6 +111,21 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_shortcuts(label
     m_recount->setSingleShot(true);
     m_recount->setInterval(3000);
     connect(m_recount, &QTimer::timeout, this, &MainWindow::countProgress);
+    connect(m_welcome, &WelcomePage::newRequested, this, &MainWindow::chooseNewProject);
+    connect(m_welcome, &WelcomePage::openRequested, this, &MainWindow::chooseProject);
+    connect(m_welcome, &WelcomePage::openFolderRequested, this, [this] {
+        const QString dir = filedialogs::folder(this, tr("Open a Folder of Images or Texts"));
+        if (!dir.isEmpty())
+            openFolder(dir);
+    });
+    connect(m_welcome, &WelcomePage::recentChosen, this, [this](const QString &p) { openProject(p); });
+    connect(m_welcome, &WelcomePage::recentRemoved, this, &MainWindow::forgetRecent);
+    // Until a project is open: the welcome page alone, no labeling tools or progress that mean nothing yet.
+    m_itemsDock->hide();
+    m_autoDock->hide();
+    m_toolBar->hide();
+    m_progress->hide();
+    updateRecentMenu();
     qApp->installEventFilter(this);
     resize(1500, 920);
 }
@@ -176,6 +197,7 @@ void MainWindow::createDocks()
     layout->addLayout(second);
     layout->addWidget(m_lists);
     auto *dock = new QDockWidget(tr("Items"));
+    m_itemsDock = dock;
     dock->setObjectName(QStringLiteral("itemsDock"));
     dock->setFeatures(QDockWidget::DockWidgetMovable);
     dock->setWidget(panel);
@@ -246,12 +268,20 @@ bool MainWindow::openProject(const QString &path)
     connect(m_pane->session()->undoGroup(), &QUndoGroup::canUndoChanged, action(QStringLiteral("edit.undo")), &QAction::setEnabled);
     connect(m_pane->session()->undoGroup(), &QUndoGroup::canRedoChanged, action(QStringLiteral("edit.redo")), &QAction::setEnabled);
     setWindowTitle(tr("%1 — Groundwork").arg(QFileInfo(path).fileName()));
+    m_central->setCurrentWidget(m_pane);
+    m_itemsDock->show();
+    m_toolBar->show();
     rememberRecent(QFileInfo(path).absoluteFilePath());
     reloadJobs();
     if (m_trainingWindow && m_trainingWindow->isVisible())
         training(); // the Training window follows the open project
     statusBar()->showMessage(tr("Opened %1").arg(path), 4000);
     return true;
+}
+
+bool MainWindow::showingWelcome() const
+{
+    return m_central->currentWidget() == m_welcome;
 }
 
 bool MainWindow::newProject(const QString &path)
@@ -393,13 +423,43 @@ void MainWindow::rememberRecent(const QString &path)
     updateRecentMenu();
 }
 
+void MainWindow::forgetRecent(const QString &path)
+{
+    QSettings s;
+    QStringList recent = s.value(QStringLiteral("recentProjects")).toStringList();
+    recent.removeAll(path);
+    s.setValue(QStringLiteral("recentProjects"), recent);
+    updateRecentMenu();
+}
+
 void MainWindow::updateRecentMenu()
 {
+    if (!m_recentMenu)
+        return;
     m_recentMenu->clear();
     const QStringList recent = QSettings().value(QStringLiteral("recentProjects")).toStringList();
-    for (const QString &p : recent)
-        m_recentMenu->addAction(p, this, [this, p] { openProject(p); });
+    for (const QString &p : recent) {
+        QAction *a = m_recentMenu->addAction(p, this, [this, p] { openProject(p); });
+        if (!QFileInfo(p).isFile()) {
+            a->setText(tr("%1 — not found").arg(p));
+            a->setEnabled(false);
+        }
+    }
     m_recentMenu->setEnabled(!recent.isEmpty());
+    if (m_welcome)
+        m_welcome->setRecent(recent);
+}
+
+bool MainWindow::openFolder(const QString &dir)
+{
+    // The project lives in the folder, named after it; a folder opened before opens its project again.
+    const QDir folder(dir);
+    const QString project = folder.absoluteFilePath(folder.dirName() + QStringLiteral(".gwproj"));
+    if (QFileInfo::exists(project))
+        return openProject(project);
+    if (!newProject(project))
+        return false;
+    return addPaths({folder.absolutePath()});
 }
 
 // ---- jobs ----
@@ -627,15 +687,17 @@ bool MainWindow::hasAnyItem() const
 void MainWindow::showFirstMatch()
 {
     QAbstractItemModel *model = itemList()->model();
-    if (model->rowCount() > 0) {
+    if (model->rowCount() > 0 && m_pane->job().id != 0) {
         goToRow(0);
         return;
     }
     // Nothing listed: nothing current either, or a class key would label an item the list does not show.
-    if (m_pane->job().id == 0)
-        m_pane->closeItem(tr("Create a job to start labeling (Job › New Job…, Ctrl+J)."));
-    else if (!hasAnyItem())
-        m_pane->closeItem(tr("This project has no items yet.\nAdd images (Ctrl+I) or a folder (File › Add a Folder…)."));
+    if (!hasAnyItem())
+        m_pane->closeItem(tr("This project has no items yet.\nAdd images (Ctrl+I), a folder (File › Add a Folder…) "
+                             "or texts (File › Add Texts…)."));
+    else if (m_pane->job().id == 0)
+        m_pane->closeItem(tr("Next, create a job: what to label and with which classes (Job › New Job…, %1).")
+                              .arg(action(QStringLiteral("app.newJob"))->shortcut().toString(QKeySequence::NativeText)));
     else if (model->canFetchMore({}))
         m_pane->closeItem(tr("Looking for matching items…"));
     else

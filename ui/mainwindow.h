@@ -45,6 +45,12 @@ public:
     bool openProject(const QString &path);
     /// Creates a project file and opens it.
     bool newProject(const QString &path);
+    /// A folder of images or texts as a project in one step: FOLDER/FOLDER-NAME.gwproj with everything in
+    /// the folder, or that project when it exists.
+    bool openFolder(const QString &dir);
+    /// The welcome page (shown until a project is open).
+    class WelcomePage *welcomePage() const { return m_welcome; }
+    bool showingWelcome() const;
     /// Makes a job current by name.
     bool selectJob(const QString &name);
     /// Adds media (folders, images, manifests, text files) with progress; returns when done or cancelled.
@@ -112,6 +118,7 @@ private:
     void countProgress();
     void updateStatus();
     void updateRecentMenu();
+    void forgetRecent(const QString &path);
     void rememberRecent(const QString &path);
     void showCheatSheet();
     void showShortcutSettings();
@@ -127,6 +134,10 @@ private:
     QActionGroup *m_toolGroup = nullptr;
     QAction *m_noTools = nullptr; ///< the Tools menu's note when the job has no drawing tools
     LabelingPane *m_pane = nullptr;
+    class WelcomePage *m_welcome = nullptr;
+    QStackedWidget *m_central = nullptr;
+    QDockWidget *m_itemsDock = nullptr;
+    class QToolBar *m_toolBar = nullptr;
     AutoLabelPanel *m_autoPanel = nullptr;
     QDialog *m_explorer = nullptr;
     QDialog *m_trainingWindow = nullptr;

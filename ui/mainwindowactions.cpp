@@ -153,6 +153,7 @@ void MainWindow::createMenus()
 void MainWindow::createToolBar()
 {
     QToolBar *bar = addToolBar(tr("Labeling"));
+    m_toolBar = bar;
     bar->setObjectName(QStringLiteral("labelingToolBar"));
     bar->setMovable(false);
     bar->addWidget(new QLabel(tr(" Job: ")));

@@ -41,6 +41,8 @@
 #include <QScrollBar>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QThread>
 
@@ -183,6 +185,7 @@ bool makeDigitsProject(const std::string &path, const QString &dir)
 
 int main(int argc, char **argv)
 {
+    QStandardPaths::setTestModeEnabled(true); // its recent list and settings stay out of the user's
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("GroundworkScreenshots"));
     const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("docs/screenshots");
@@ -222,6 +225,9 @@ int main(int argc, char **argv)
         (void)(*tx)->commit();
     }
 
+    // The welcome page as a returning user sees it: this project, and one that was moved away since.
+    QSettings().setValue(QStringLiteral("recentProjects"),
+                         QStringList{QString::fromStdString(project), tmp.path() + QStringLiteral("/last-year/birds.gwproj")});
     ui::MainWindow w;
     const QRect screen = QApplication::primaryScreen()->availableGeometry();
     w.resize(std::min(1600, screen.width()), std::min(1000, screen.height()));
@@ -230,6 +236,7 @@ int main(int argc, char **argv)
     w.activateWindow();
     QApplication::setActiveWindow(&w); // Xvfb has no window manager to activate it
     settle(200);
+    save(&w, out, "welcome.png");
     w.openProject(QString::fromStdString(project));
     ui::ImageCanvas *canvas = w.labelingPane()->canvas();
     auto waitImage = [&] {

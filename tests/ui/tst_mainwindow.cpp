@@ -11,12 +11,17 @@
 #include "ui/labelingpane.h"
 #include "ui/mainwindow.h"
 #include "ui/newjobdialog.h"
+#include "ui/welcomepage.h"
 #include "ui/shortcutsdialog.h"
 
 #include <QAbstractItemView>
 #include <QApplication>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QTableWidget>
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QProcess>
@@ -200,18 +205,25 @@ private Q_SLOTS:
         Screen s(project, "animal");
         // Counted off the GUI thread: "Counting…" until then.
         QTRY_COMPARE(s.w.progressText(), QStringLiteral("1 of 6 labeled"));
+        auto *classes = s.w.labelingPane()->findChild<QTableWidget *>();
+        QVERIFY(classes);
+        auto itemsOf = [&](int row) { return classes->item(row, 2)->text(); };
+        QTRY_COMPARE(itemsOf(0), QStringLiteral("1")); // cat: the other program's label
         QTest::keyClick(s.canvas(), Qt::Key_1);
         QCOMPARE(s.w.progressText(), QStringLiteral("2 of 6 labeled")); // at once, not after a count
+        QCOMPARE(itemsOf(0), QStringLiteral("2"));                      // the class panel too
         QTest::keyClick(s.canvas(), Qt::Key_2);
         QCOMPARE(s.w.progressText(), QStringLiteral("3 of 6 labeled"));
         QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier);
         QCOMPARE(s.w.progressText(), QStringLiteral("2 of 6 labeled"));
-        // Relabelling a labelled item adds nothing.
+        // Relabelling a labelled item adds nothing; its class moves.
         QTest::keyClick(s.canvas(), Qt::Key_A);
         QTest::keyClick(s.canvas(), Qt::Key_A);
         QCOMPARE(s.item(), int64_t(1));
         QTest::keyClick(s.canvas(), Qt::Key_3);
         QCOMPARE(s.w.progressText(), QStringLiteral("2 of 6 labeled"));
+        QCOMPARE(itemsOf(0), QStringLiteral("1"));
+        QCOMPARE(itemsOf(2), QStringLiteral("1"));
         // Another program labels meanwhile: counted again once labelling pauses.
         {
             auto other = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
@@ -454,6 +466,62 @@ private Q_SLOTS:
         // Back to every item: the first one is open again.
         filter->setCurrentIndex(filter->findData(int(ui::GalleryModel::Filter::All)));
         QCOMPARE(s.item(), int64_t(1));
+    }
+
+    void welcomeListsRecentProjectsAndMarksMissingOnes()
+    {
+        QTemporaryDir dir;
+        const QString project = QFileInfo(QString::fromStdString(makeProject(dir))).absoluteFilePath();
+        const QString gone = dir.path() + QStringLiteral("/moved-away.gwproj");
+        QSettings().setValue(QStringLiteral("recentProjects"), QStringList{gone, project});
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(w.showingWelcome());
+        QListWidget *list = w.welcomePage()->recentList();
+        QCOMPARE(list->count(), 2);
+        QVERIFY(w.welcomePage()->isMarkedMissing(gone));
+        QVERIFY(!w.welcomePage()->isMarkedMissing(project));
+        QVERIFY(list->item(0)->text().contains(QStringLiteral("not found")));
+        // Removing the missing entry forgets it; nothing on disk is touched.
+        list->setCurrentRow(0);
+        QPushButton *remove = nullptr;
+        for (QPushButton *b : w.welcomePage()->findChildren<QPushButton *>())
+            if (b->text() == QStringLiteral("Remove from List"))
+                remove = b;
+        QVERIFY(remove && remove->isEnabled());
+        remove->click();
+        QCOMPARE(QSettings().value(QStringLiteral("recentProjects")).toStringList(), QStringList{project});
+        QCOMPARE(list->count(), 1);
+        QVERIFY(QFileInfo::exists(project));
+        // The one that is there opens.
+        Q_EMIT list->itemActivated(list->item(0));
+        QVERIFY(!w.showingWelcome());
+        QCOMPARE(QString::fromStdString(w.store()->path()), project);
+    }
+
+    void openAFolderAsAProjectInOneStep()
+    {
+        QTemporaryDir dir;
+        const QString shots = dir.path() + QStringLiteral("/shots");
+        QDir().mkpath(shots);
+        for (int i = 0; i < 3; ++i) {
+            QImage img(40, 30, QImage::Format_RGB32);
+            img.fill(QColor::fromHsv(i * 90, 200, 200));
+            QVERIFY(img.save(shots + QStringLiteral("/%1.png").arg(i)));
+        }
+        {
+            ui::MainWindow w;
+            w.show();
+            QVERIFY(w.openFolder(shots));
+            QCOMPARE(QString::fromStdString(w.store()->path()), shots + QStringLiteral("/shots.gwproj"));
+            QCOMPARE(*w.store()->countItems({}), int64_t(3));
+            // What to do next is on the canvas.
+            QVERIFY2(w.labelingPane()->canvas()->statusText().contains(QStringLiteral("create a job")),
+                     qPrintable(w.labelingPane()->canvas()->statusText()));
+        }
+        ui::MainWindow again;
+        QVERIFY(again.openFolder(shots)); // the same project, nothing added twice
+        QCOMPARE(*again.store()->countItems({}), int64_t(3));
     }
 
     void oneCharacterClassesGetTheirOwnKey()
