@@ -159,6 +159,8 @@ public:
         int64_t supersededUs = 0;
     };
     virtual Result<std::vector<HistoryEntry>> history(int64_t jobId, int64_t itemId) const = 0;
+    /// Who made the job's current labels (people and models), sorted; one index probe per name.
+    virtual Result<std::vector<std::string>> authors(int64_t jobId) const = 0;
     /// Streams the current annotations of a job in item order.
     virtual Result<> forEachAnnotation(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const = 0;
 

@@ -290,6 +290,7 @@ public:
     static Result<Annotation> readAnnotation(const Statement &s);
     Result<std::optional<Annotation>> currentAnnotation(int64_t jobId, int64_t itemId) const override;
     Result<std::vector<HistoryEntry>> history(int64_t jobId, int64_t itemId) const override;
+    Result<std::vector<std::string>> authors(int64_t jobId) const override;
     Result<std::unique_ptr<Cursor<Annotation>>> annotationCursor(int64_t jobId) const override;
     Result<> forEachAnnotation(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const override;
     Result<> forEachHumanVersion(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const override;

@@ -181,6 +181,9 @@ void MainWindow::createDocks()
     m_authorFilter->setFocusPolicy(Qt::NoFocus);
     m_authorFilter->setEditable(true);
     m_authorFilter->lineEdit()->setPlaceholderText(tr("Any annotator"));
+    m_classFilter->setToolTip(tr("Show only items whose label has this class"));
+    m_authorFilter->setToolTip(tr("Show only items whose current label is by this person or model "
+                                  "(pick one, or type a name and press Enter)"));
     m_newestFirst = new QCheckBox(tr("Newest first"));
     m_newestFirst->setFocusPolicy(Qt::NoFocus);
     auto *panel = new QWidget;
@@ -205,6 +208,7 @@ void MainWindow::createDocks()
     addDockWidget(Qt::LeftDockWidgetArea, dock);
 
     connect(m_filterCombo, &QComboBox::currentIndexChanged, this, [this] {
+        updateFilterControls();
         if (m_textJob)
             return applyTextFilters();
         m_gallery->setFilter(GalleryModel::Filter(m_filterCombo->currentData().toInt()));
@@ -217,14 +221,16 @@ void MainWindow::createDocks()
         m_gallery->setClassFilter(id.isValid() ? std::optional<int>(id.toInt()) : std::nullopt);
         showFirstMatch();
     });
-    connect(m_authorFilter->lineEdit(), &QLineEdit::editingFinished, this, [this] {
+    auto applyAuthor = [this] {
         if (m_textJob)
             return applyTextFilters();
         const QString who = m_authorFilter->currentText().trimmed();
         m_gallery->setAuthorFilter(who.isEmpty() ? std::nullopt : std::optional<std::string>(who.toStdString()));
         showFirstMatch();
         m_pane->canvas()->setFocus();
-    });
+    };
+    connect(m_authorFilter->lineEdit(), &QLineEdit::editingFinished, this, applyAuthor);
+    connect(m_authorFilter, &QComboBox::activated, this, applyAuthor); // picked from the list
     connect(m_newestFirst, &QCheckBox::toggled, this, [this](bool on) {
         m_gallery->setSortDescending(on);
         showFirstMatch();
@@ -530,11 +536,18 @@ void MainWindow::onJobChosen(int index)
             for (const LabelClass &c : job->classes)
                 m_classFilter->addItem(QString::fromStdString(c.name), c.id);
         const QSignalBlocker blockAuthor(m_authorFilter);
+        m_authorFilter->clear();
+        if (job)
+            if (auto who = m_store->authors(job->id))
+                for (const std::string &name : *who)
+                    m_authorFilter->addItem(QString::fromStdString(name));
+        m_authorFilter->setCurrentIndex(-1);
         m_authorFilter->clearEditText();
         m_gallery->setClassFilter(std::nullopt);
         m_gallery->setAuthorFilter(std::nullopt);
     }
     m_newestFirst->setEnabled(!m_textJob);
+    updateFilterControls();
     if (m_textJob) {
         m_lists->setCurrentWidget(m_tableView);
         m_table->setStore(m_store.get(), job ? &*job : nullptr);
@@ -552,6 +565,25 @@ void MainWindow::onJobChosen(int index)
     showFirstMatch();
     m_labeled = m_totalItems = -1; // another job or project: "Counting…" until its count is in
     countProgress();
+}
+
+void MainWindow::updateFilterControls()
+{
+    // Unlabeled items have no class and no annotator: say so instead of greying the filters out silently.
+    const bool unlabeled = GalleryModel::Filter(m_filterCombo->currentData().toInt()) == GalleryModel::Filter::Unlabeled;
+    for (QComboBox *c : {m_classFilter, m_authorFilter}) {
+        c->setEnabled(!unlabeled);
+        if (unlabeled)
+            c->setToolTip(tr("Unlabeled items have no class or annotator yet: choose another list above to "
+                             "filter by them."));
+    }
+    if (!unlabeled) {
+        m_classFilter->setToolTip(tr("Show only items whose label has this class"));
+        m_authorFilter->setToolTip(tr("Show only items whose current label is by this person or model "
+                                      "(pick one, or type a name and press Enter)"));
+    }
+    m_newestFirst->setToolTip(m_textJob ? tr("Texts are listed in the order they were added")
+                                        : tr("Newest items first"));
 }
 
 void MainWindow::applyTextFilters()

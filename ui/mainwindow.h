@@ -105,6 +105,7 @@ public:
 private:
     void importDataset();
     void applyTextFilters();
+    void updateFilterControls();
     void createAutoLabelDock();
     void onQueueChanged();
     bool showingQueue() const;

@@ -555,6 +555,43 @@ private Q_SLOTS:
         QCOMPARE(named[2].shortcut, std::string("2"));
     }
 
+    void theAnnotatorFilterListsWhoLabeledAndSaysWhenItDoesNotApply()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        {
+            auto store = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
+            const int64_t job = (*store)->job("animal")->id;
+            auto tx = (*store)->begin();
+            for (const auto &[item, who] : std::vector<std::pair<int64_t, const char *>>{{1, "bob"}, {2, "alice"}, {3, "bob"}}) {
+                Annotation a;
+                a.jobId = job;
+                a.itemId = item;
+                a.payload.classes = {0};
+                a.payload.classConfidence = {std::nullopt};
+                a.provenance.author = who;
+                GW_VERIFY_OK((*tx)->putAnnotation(a));
+            }
+            GW_VERIFY_OK((*tx)->commit());
+            QCOMPARE(*(*store)->authors(job), (std::vector<std::string>{"alice", "bob"}));
+        }
+        Screen s(project, "animal");
+        auto *who = s.w.findChild<QComboBox *>(QStringLiteral("annotatorFilter"));
+        QCOMPARE(who->count(), 2);
+        QCOMPARE(who->itemText(0), QStringLiteral("alice"));
+        // Picking a name filters the list.
+        who->setCurrentIndex(1);
+        Q_EMIT who->activated(1);
+        QCOMPARE(s.w.itemList()->model()->rowCount(), 2);
+        // With the unlabeled list it cannot apply: disabled, and its tooltip says why.
+        auto *filter = s.w.findChild<QComboBox *>(QStringLiteral("itemFilter"));
+        filter->setCurrentIndex(filter->findData(int(ui::GalleryModel::Filter::Unlabeled)));
+        QVERIFY(!who->isEnabled());
+        QVERIFY(who->toolTip().contains(QStringLiteral("Unlabeled items have no class or annotator")));
+        filter->setCurrentIndex(filter->findData(int(ui::GalleryModel::Filter::All)));
+        QVERIFY(who->isEnabled());
+    }
+
     void theToolsMenuIsNeverEmpty()
     {
         QTemporaryDir dir;
