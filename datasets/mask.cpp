@@ -85,6 +85,17 @@ Result<std::vector<int>> classIds(const std::string &pngBytes)
     return ids;
 }
 
+Result<std::string> classIdsJson(const std::string &pngBytes)
+{
+    auto ids = classIds(pngBytes);
+    if (!ids)
+        return fail(ids.error());
+    std::string json = "[";
+    for (int id : *ids)
+        json += (json.size() > 1 ? "," : "") + std::to_string(id);
+    return json + "]";
+}
+
 Result<std::string> remapClass(const std::string &pngBytes, int classId, std::optional<int> to)
 {
     QImage img;

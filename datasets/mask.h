@@ -29,6 +29,9 @@ void applyLut(IndexedMask &m, const std::vector<uint8_t> &lut);
 
 /// Class ids present in a stored mask (pixel - 1 for every non-zero pixel value).
 Result<std::vector<int>> classIds(const std::string &pngBytes);
+/// classIds as the JSON array stored beside the mask ("[0,3]"), which class filters search instead of
+/// decoding every mask.
+Result<std::string> classIdsJson(const std::string &pngBytes);
 /// Stored masks: moves the pixels of classId to class to, or to background; keeps the palette.
 Result<std::string> remapClass(const std::string &pngBytes, int classId, std::optional<int> to);
 
