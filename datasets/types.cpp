@@ -1,6 +1,7 @@
 #include "datasets/types.h"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 namespace gw::datasets {
@@ -145,6 +146,17 @@ std::string classNameProblem(std::string_view name)
         if (c < 0x20 || c == 0x7f)
             return "class name " + quoted + " holds a control character (a line break or a tab)";
     return {};
+}
+
+std::string classNameProblem(std::string_view name, TaskType type)
+{
+    std::string folded = trimmedName(name);
+    std::transform(folded.begin(), folded.end(), folded.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    if (type == TaskType::SemanticSegmentation && folded == "background")
+        return "class name '" + std::string(name) + "' is taken by the background of segmentation masks (pixel "
+               "value 0, which needs no class): give the class another name";
+    return classNameProblem(name);
 }
 
 std::string trimmedName(std::string_view name)

@@ -213,6 +213,33 @@ private Q_SLOTS:
         QVERIFY2(info.out.contains(QStringLiteral("\"by_class\":{\"road\":2,\"car\":1}")), qPrintable(info.out));
     }
 
+    void segmentationJobsRefuseABackgroundClass()
+    {
+        // Mask value 0 is the background: a class named so would be a second one, whatever its case or spaces.
+        QTemporaryDir dir;
+        const QString proj = dir.path() + QStringLiteral("/p.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
+        const std::pair<const char *, const char *> refused[] = {
+            {"road, Background ", "Background"}, {"BACKGROUND,road", "BACKGROUND"}, {"road,background", "background"}};
+        for (const auto &[classes, name] : refused) {
+            const CliRun r = runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"),
+                                    QStringLiteral("scene-ref"), QStringLiteral("--type"),
+                                    QStringLiteral("semantic-segmentation"), QStringLiteral("--classes"),
+                                    QLatin1String(classes)});
+            QCOMPARE(r.code, 3);
+            QVERIFY2(r.err.contains(QStringLiteral("class name '%1' is taken by the background").arg(QLatin1String(name))),
+                     qPrintable(r.err));
+        }
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"),
+                         QStringLiteral("scene-ref"), QStringLiteral("--type"), QStringLiteral("semantic-segmentation"),
+                         QStringLiteral("--classes"), QStringLiteral("road,car")}));
+        const CliRun renamed = runGw({QStringLiteral("job"), QStringLiteral("rename-class"), proj,
+                                      QStringLiteral("--job"), QStringLiteral("scene-ref"), QStringLiteral("--class"),
+                                      QStringLiteral("car"), QStringLiteral("--to"), QStringLiteral("Background")});
+        QCOMPARE(renamed.code, 3);
+        QVERIFY2(renamed.err.contains(QStringLiteral("'Background'")), qPrintable(renamed.err));
+    }
+
     void badManifestLinesAreNamed()
     {
         QTemporaryDir dir;

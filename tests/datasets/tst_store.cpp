@@ -381,6 +381,35 @@ private Q_SLOTS:
         QCOMPARE(itemsOfClass(**s, job, 0), (Listed{{1, 2}, 2}));
     }
 
+    void segmentationJobsRefuseABackgroundClass()
+    {
+        // Mask value 0 is the background already: a class of that name would be a second one (mask-pngs'
+        // classes.csv listed both as "background").
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        for (const char *name : {"Background", "BACKGROUND", "background"}) {
+            auto r = s->createJob(classificationJob("scene-ref", {"road", name}, TaskType::SemanticSegmentation));
+            QVERIFY(!r);
+            QCOMPARE(r.error().code, Error::Code::Invalid);
+            QVERIFY2(r.error().message.find("class name '" + std::string(name) + "'") != std::string::npos,
+                     r.error().message.c_str());
+            QVERIFY2(r.error().message.find("background of segmentation masks") != std::string::npos,
+                     r.error().message.c_str());
+        }
+        QVERIFY(s->jobs()->empty());
+        auto job = s->createJob(classificationJob("scene-ref", {"road", "car"}, TaskType::SemanticSegmentation));
+        GW_VERIFY_OK(job);
+        auto renamed = s->renameClass(job->id, 1, "Background");
+        QVERIFY(!renamed);
+        QVERIFY2(renamed.error().message.find("'Background'") != std::string::npos, renamed.error().message.c_str());
+        auto added = s->addClass(job->id, LabelClass{0, "background", "#000000", "", {}});
+        QVERIFY(!added);
+        QCOMPARE(s->job("scene-ref")->classes.size(), size_t(2));
+        QCOMPARE(s->job("scene-ref")->classes[1].name, std::string("car"));
+        // Elsewhere "background" is a class like any other (a photo's scenery, say).
+        GW_VERIFY_OK(s->createJob(classificationJob("shot", {"portrait", "background"})));
+    }
+
     void filtersAndSummary()
     {
         QTemporaryDir dir;
