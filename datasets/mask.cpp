@@ -85,6 +85,17 @@ Result<std::vector<int>> classIds(const std::string &pngBytes)
     return ids;
 }
 
+Result<std::string> classIdsJson(const std::string &pngBytes)
+{
+    auto ids = classIds(pngBytes);
+    if (!ids)
+        return fail(ids.error());
+    std::string json = "[";
+    for (int id : *ids)
+        json += (json.size() > 1 ? "," : "") + std::to_string(id);
+    return json + "]";
+}
+
 Result<std::string> remapClass(const std::string &pngBytes, int classId, std::optional<int> to)
 {
     QImage img;
@@ -135,13 +146,15 @@ Result<std::string> storedFromGroundTruth(IndexedMask m, const std::vector<Label
     return encodeStored(m, classes);
 }
 
-Result<std::string> groundTruthFromStored(const std::string &png, const std::vector<LabelClass> &classes)
+Result<std::string> groundTruthFromStored(const std::string &png, const std::vector<LabelClass> &classes,
+                                          uint32_t backgroundRgb)
 {
     auto m = decode(png);
     if (!m)
         return fail(m.error());
     std::vector<uint8_t> lut(256, 0);
     std::vector<uint32_t> palette(256, 0xffffff);
+    palette[0] = backgroundRgb;
     for (size_t pos = 0; pos < classes.size() && pos < 255; ++pos) {
         const LabelClass &c = classes[pos];
         if (c.id + 1 < 256)

@@ -29,6 +29,9 @@ void applyLut(IndexedMask &m, const std::vector<uint8_t> &lut);
 
 /// Class ids present in a stored mask (pixel - 1 for every non-zero pixel value).
 Result<std::vector<int>> classIds(const std::string &pngBytes);
+/// classIds as the JSON array stored beside the mask ("[0,3]"), which class filters search instead of
+/// decoding every mask.
+Result<std::string> classIdsJson(const std::string &pngBytes);
 /// Stored masks: moves the pixels of classId to class to, or to background; keeps the palette.
 Result<std::string> remapClass(const std::string &pngBytes, int classId, std::optional<int> to);
 
@@ -37,8 +40,10 @@ Result<std::string> encodeStored(const IndexedMask &m, const std::vector<LabelCl
 /// A mask in Ground Truth values (class position + 1) to the stored form; a value that is no class is an
 /// error naming the pixel.
 Result<std::string> storedFromGroundTruth(IndexedMask m, const std::vector<LabelClass> &classes);
-/// A stored mask PNG to a Ground Truth palette PNG (value = position + 1, palette = class colours).
-Result<std::string> groundTruthFromStored(const std::string &png, const std::vector<LabelClass> &classes);
+/// A stored mask PNG to a Ground Truth palette PNG (value = position + 1, palette = class colours, and
+/// backgroundRgb for value 0: white in Ground Truth's internal-color-map, black in mask-pngs' classes.csv).
+Result<std::string> groundTruthFromStored(const std::string &png, const std::vector<LabelClass> &classes,
+                                          uint32_t backgroundRgb = 0xffffff);
 /// An error when the mask's size differs from a known image size (0 × 0: unknown).
 Result<> checkSize(const IndexedMask &m, int imageWidth, int imageHeight);
 

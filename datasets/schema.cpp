@@ -1,5 +1,6 @@
 #include "datasets/schema.h"
 
+#include "datasets/mask.h"
 #include "datasets/sqlite.h"
 
 #include <charconv>
@@ -120,6 +121,28 @@ ALTER TABLE dataset_versions ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
 PRAGMA application_id = 1196903217;
 )sql";
 
+// Version 7: the classes a segmentation mask's pixels hold, as a JSON array beside the mask (the PNG itself
+// cannot be searched), so that filtering by class finds masks as quickly as boxes and agrees with the class
+// counts. Current labels get theirs here (gw_mask_classes decodes the PNG, see migrate()), every label written
+// later in putAnnotation; superseded versions are left without, as no filter looks at them.
+const char *const kV7 = R"sql(
+ALTER TABLE annotations ADD COLUMN mask_classes TEXT;
+UPDATE annotations SET mask_classes=gw_mask_classes(mask) WHERE mask IS NOT NULL AND superseded_us IS NULL;
+)sql";
+
+/// gw_mask_classes(mask) for the migrations: mask::classIdsJson, or NULL for a mask that does not decode (a
+/// damaged label should not keep the whole project closed).
+void maskClassesFunction(sqlite3_context *ctx, int, sqlite3_value **argv)
+{
+    const auto *bytes = static_cast<const char *>(sqlite3_value_blob(argv[0]));
+    const int size = sqlite3_value_bytes(argv[0]);
+    auto json = mask::classIdsJson(bytes ? std::string(bytes, size_t(size)) : std::string());
+    if (json)
+        sqlite3_result_text(ctx, json->data(), int(json->size()), SQLITE_TRANSIENT);
+    else
+        sqlite3_result_null(ctx);
+}
+
 bool hasTable(sqlite3 *db, const char *name)
 {
     sql::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
@@ -137,7 +160,7 @@ int tableCount(sqlite3 *db)
 
 const std::vector<const char *> &migrations()
 {
-    static const std::vector<const char *> all = {kV1, kV2, kV3, kV4, kV5, kV6};
+    static const std::vector<const char *> all = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
     return all;
 }
 
@@ -185,6 +208,10 @@ Result<> migrate(sqlite3 *db, bool create, int targetVersion)
         return rollback(Error::invalid("this project was written by a newer Groundwork (schema version "
                                        + std::to_string(current) + "; this program knows up to "
                                        + std::to_string(latestVersion()) + ")"));
+    if (sqlite3_create_function_v2(db, "gw_mask_classes", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                                   nullptr, maskClassesFunction, nullptr, nullptr, nullptr)
+        != SQLITE_OK)
+        return rollback(Error::internal(std::string("cannot register gw_mask_classes: ") + sqlite3_errmsg(db)));
     for (int v = current; v < target; ++v) {
         if (auto r = sql::exec(db, migrations()[size_t(v)]); !r)
             return rollback(Error::internal("migration to schema version " + std::to_string(v + 1)

@@ -67,7 +67,7 @@ Result<Job> SqliteStore::job(const std::string &name) const
 Result<> SqliteStore::writeJob(Job &j)
 {
     for (size_t i = 0; i < j.classes.size(); ++i) {
-        if (const std::string problem = classNameProblem(j.classes[i].name); !problem.empty())
+        if (const std::string problem = classNameProblem(j.classes[i].name, j.type); !problem.empty())
             return fail(Error::invalid("job '" + j.name + "': " + problem));
         for (size_t k = 0; k < i; ++k)
             if (j.classes[k].name == j.classes[i].name)
@@ -140,7 +140,10 @@ Result<Job> SqliteStore::createJob(Job j)
 
 Result<> SqliteStore::renameClass(int64_t jobId, int classId, const std::string &newName)
 {
-    if (const std::string problem = classNameProblem(newName); !problem.empty())
+    auto j = jobById(jobId);
+    if (!j)
+        return fail(j.error());
+    if (const std::string problem = classNameProblem(newName, j->type); !problem.empty())
         return fail(Error::invalid(problem));
     return inTransaction([&](SqliteTransaction &) -> Result<> {
         auto s = prepared("SELECT name FROM classes WHERE job=? AND id=?");

@@ -95,14 +95,15 @@ std::string SqliteStore::whereClause(const ItemFilter &f, std::string &key)
     if (f.author)
         cond += " AND a.author=?4";
     if (f.classId) {
-        // instr() first: the class id's digits are in the payload text whenever the class is, and it costs
-        // far less than walking the JSON of every label.
+        // instr() first: the class id's digits are in the payload text, or in a mask's list of classes, whenever
+        // the class is, and it costs far less than walking the JSON of every label.
         const std::string c = std::to_string(*f.classId);
-        cond += " AND instr(a.payload,'" + c + "')>0"
+        cond += " AND ((instr(a.payload,'" + c + "')>0"
                 " AND (EXISTS(SELECT 1 FROM json_each(a.payload,'$.c') WHERE value=" + c
                 + ") OR EXISTS(SELECT 1 FROM json_each(a.payload,'$.b') WHERE json_extract(value,'$[0]')=" + c
                 + ") OR EXISTS(SELECT 1 FROM json_each(a.payload,'$.s') WHERE json_extract(value,'$[0]')=" + c
-                + "))";
+                + "))) OR (instr(a.mask_classes,'" + c + "')>0"
+                  " AND EXISTS(SELECT 1 FROM json_each(a.mask_classes) WHERE value=" + c + ")))";
     }
     std::string w = join ? " FROM items JOIN annotations a ON a.item=items.id WHERE " + cond + " AND "
                          : std::string(" FROM items WHERE ");
@@ -394,22 +395,14 @@ Result<ProjectSummary> SqliteStore::summary() const
             "  WHERE a.job=?1 AND a.superseded_us IS NULL AND a.deleted=0"
             " UNION ALL SELECT a.item, json_extract(e.value,'$[0]') FROM annotations a, json_each(a.payload,'$.s') e"
             "  WHERE a.job=?1 AND a.superseded_us IS NULL AND a.deleted=0"
+            " UNION ALL SELECT a.item, e.value FROM annotations a, json_each(a.mask_classes) e"
+            "  WHERE a.job=?1 AND a.superseded_us IS NULL AND a.deleted=0"
             ") GROUP BY cls");
         if (!c)
             return fail(c.error());
         (*c)->bind(1, j.id);
         while ((*c)->step())
             perClass[int((*c)->columnInt(0))] = (*c)->columnInt(1);
-        if (j.type == TaskType::SemanticSegmentation) {
-            auto e = forEachAnnotation(j.id, [&](const Annotation &a) {
-                if (auto ids = mask::classIds(a.payload.mask))
-                    for (int id : *ids)
-                        ++perClass[id];
-                return true;
-            });
-            if (!e)
-                return fail(e.error());
-        }
         for (const LabelClass &cls : j.classes)
             jc.byClass.emplace_back(cls.name, perClass.count(cls.id) ? perClass[cls.id] : 0);
         sum.jobs.push_back(std::move(jc));
@@ -444,6 +437,14 @@ Result<> SqliteTransaction::addItem(Item &item)
 Result<> SqliteTransaction::putAnnotation(Annotation &a)
 {
     const Provenance &p = a.provenance;
+    // The classes a mask holds go beside it: class filters search that list rather than decode every mask.
+    std::string maskClasses;
+    if (!a.payload.mask.empty()) {
+        auto ids = mask::classIdsJson(a.payload.mask);
+        if (!ids)
+            return fail(Error::invalid("the mask of item " + std::to_string(a.itemId) + ": " + ids.error().message));
+        maskClasses = std::move(*ids);
+    }
     // Superseded now; created when the label says (an imported or restored label keeps its own time).
     const int64_t supersededAt = nowUs();
     const int64_t now = p.createdUs ? p.createdUs : supersededAt;
@@ -451,7 +452,7 @@ Result<> SqliteTransaction::putAnnotation(Annotation &a)
     if (auto r = u.bind(1, supersededAt).bind(2, a.jobId).bind(3, a.itemId).exec(); !r)
         return r;
     Statement &s = m_store.stmt("INSERT INTO annotations(job, item, source, human, author, payload, mask, confidence, "
-                                "time_spent_ms, created_us, extra) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+                                "time_spent_ms, created_us, extra, mask_classes) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, a.jobId).bind(2, a.itemId).bind(3, int64_t(p.source)).bind(4, int64_t(p.humanAnnotated ? 1 : 0));
     s.bind(5, std::string_view(p.author)).bind(6, std::string_view(encodePayload(a.payload)));
     if (a.payload.mask.empty())
@@ -460,7 +461,7 @@ Result<> SqliteTransaction::putAnnotation(Annotation &a)
         s.bindBlob(7, a.payload.mask);
     if (p.confidence)
         s.bind(8, *p.confidence);
-    s.bind(9, p.timeSpentMs).bind(10, now).bindTextOrNull(11, a.extra);
+    s.bind(9, p.timeSpentMs).bind(10, now).bindTextOrNull(11, a.extra).bindTextOrNull(12, maskClasses);
     if (auto r = s.exec(); !r)
         return r;
     a.id = sqlite3_last_insert_rowid(m_store.m_db);

@@ -148,6 +148,17 @@ std::string classNameProblem(std::string_view name)
     return {};
 }
 
+std::string classNameProblem(std::string_view name, TaskType type)
+{
+    std::string folded = trimmedName(name);
+    std::transform(folded.begin(), folded.end(), folded.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    if (type == TaskType::SemanticSegmentation && folded == "background")
+        return "class name '" + std::string(name) + "' is taken by the background of segmentation masks (pixel "
+               "value 0, which needs no class): give the class another name";
+    return classNameProblem(name);
+}
+
 std::string trimmedName(std::string_view name)
 {
     const size_t b = name.find_first_not_of(" \t");

@@ -165,6 +165,10 @@ void assignDefaultKeys(std::vector<LabelClass> &classes);
 /// what a person typed), no comma (it separates classes in --classes and in CSV lists) and no control
 /// characters (line breaks, tabs). Checked by the store for every job it writes.
 std::string classNameProblem(std::string_view name);
+/// classNameProblem, and in a semantic segmentation job also a name for the background ("Background",
+/// " background "): mask value 0 is the background without being a class, and every mask format writes it
+/// under that name already, so a class of that name would be a second, different background.
+std::string classNameProblem(std::string_view name, TaskType type);
 /// A name as typed, without spaces at either end.
 std::string trimmedName(std::string_view name);
 

@@ -41,6 +41,26 @@ QChart *baseChart(const QString &title)
     return chart;
 }
 
+/// A count axis from least to at least most with whole-number ticks: 1, 2 or 5 times a power of ten apart, at
+/// most eight intervals, the top rounded up to a tick. Qt's default five ticks over a range of 1 print
+/// "0, 0, 0, 0, 1" through "%d".
+void setCountAxis(QValueAxis *axis, double most, double least = 0)
+{
+    constexpr int kMaxIntervals = 8;
+    const double span = std::max(1.0, std::ceil(most) - least);
+    double step = 1;
+    for (int i = 0; span / step > kMaxIntervals; ++i)
+        step *= i % 3 == 1 ? 2.5 : 2; // 1, 2, 5, 10, 20, 50, ...
+    const double top = least + std::ceil(span / step) * step;
+    axis->setRange(least, top);
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(least);
+    axis->setTickInterval(step);
+    axis->setTickCount(int(std::lround((top - least) / step)) + 1);
+    axis->setMinorTickCount(0);
+    axis->setLabelFormat(QStringLiteral("%d"));
+}
+
 QString shortNumber(double v)
 {
     if (std::abs(v) >= 100)
@@ -73,11 +93,11 @@ QChart *histogramChart(const QString &title, const Histogram &h, const QString &
         chart->setTitle(tr("%1 (%2: %3 to %4)").arg(title, unit, shortNumber(h.min), shortNumber(h.max)));
     }
     auto *y = new QValueAxis;
-    y->setLabelFormat(QStringLiteral("%d"));
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
+    setCountAxis(y, h.counts.empty() ? 0 : double(*std::max_element(h.counts.begin(), h.counts.end())));
     chart->legend()->hide();
     return chart;
 }
@@ -102,16 +122,18 @@ QChart *classBalanceChart(const EdaReport &r, bool bySplit)
         parts.push_back({tr("imported"), {"imported"}, QColor(0x7f, 0x7f, 0x7f)});
     }
     auto *series = new QStackedBarSeries;
+    std::vector<int64_t> stacked(r.classes.size(), 0);
     for (const Part &part : parts) {
         auto *set = new QBarSet(part.name);
         set->setColor(part.color);
-        for (const ClassBalance &c : r.classes) {
+        for (size_t i = 0; i < r.classes.size(); ++i) {
             int64_t n = 0;
-            const auto &m = bySplit ? c.bySplit : c.bySource;
+            const auto &m = bySplit ? r.classes[i].bySplit : r.classes[i].bySource;
             for (const char *key : part.keys)
                 if (auto it = m.find(key); it != m.end())
                     n += it->second;
             *set << double(n);
+            stacked[i] += n;
         }
         series->append(set);
     }
@@ -122,11 +144,11 @@ QChart *classBalanceChart(const EdaReport &r, bool bySplit)
     for (const ClassBalance &c : r.classes)
         x->append(qs(c.name));
     auto *y = new QValueAxis;
-    y->setLabelFormat(QStringLiteral("%d"));
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
+    setCountAxis(y, stacked.empty() ? 0 : double(*std::max_element(stacked.begin(), stacked.end())));
     return chart;
 }
 
@@ -151,10 +173,7 @@ QChart *roundsChart(const EdaReport &r)
     chart->addSeries(estimated);
     chart->addSeries(audited);
     auto *x = new QValueAxis;
-    const int last = std::max(2, r.rounds.back().iteration);
-    x->setRange(1, last);
-    x->setTickCount(std::min(last, 11));
-    x->setLabelFormat(QStringLiteral("%d"));
+    setCountAxis(x, std::max(2, r.rounds.back().iteration), 1);
     x->setTitleText(tr("round"));
     auto *y = new QValueAxis;
     y->setRange(std::max(0.0, std::floor((low - 0.01) * 20) / 20), 1);

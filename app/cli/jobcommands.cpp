@@ -83,8 +83,8 @@ int jobCreate(const QStringList &args)
             return report(Error::invalid("class '" + c.name.substr(0, 20) + "...' is longer than 256 characters"));
         if (job.classByName(c.name))
             return report(Error::invalid("class '" + c.name + "' is listed twice"));
-        if (c.name == "BACKGROUND" && job.type == TaskType::SemanticSegmentation)
-            return report(Error::invalid("'BACKGROUND' is the reserved class 0 of segmentation masks"));
+        if (const std::string problem = classNameProblem(c.name, job.type); !problem.empty())
+            return report(Error::invalid(problem));
         c.color = colorList.isEmpty() ? defaultClassColor(i) : str(colorList[i]);
         if (!mask::parseHexColor(c.color))
             return report(Error::invalid("colour '" + c.color + "' is not #rrggbb"));

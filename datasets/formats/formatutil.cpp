@@ -373,7 +373,7 @@ Result<int> LabelWriter::classId(const std::string &name, const std::string &col
         return fail(Error::invalid("class '" + name + "' is not one of job '" + m_job.name + "' (" + known +
                                    "); add it first or import with --add-classes"));
     }
-    if (const std::string problem = classNameProblem(name); !problem.empty())
+    if (const std::string problem = classNameProblem(name, m_job.type); !problem.empty())
         return fail(Error::invalid(problem));
     LabelClass c;
     c.id = 0;

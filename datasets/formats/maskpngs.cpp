@@ -19,6 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// Value 0 in the masks' palette and in classes.csv: black, as most segmentation tools draw it.
+constexpr uint32_t kBackgroundRgb = 0x000000;
+
 Result<ExportReport> writeMasks(const Format &format, const ProjectStore &store, const FormatExportOptions &o)
 {
     auto job = exportJob(store, format, o);
@@ -29,7 +32,7 @@ Result<ExportReport> writeMasks(const Format &format, const ProjectStore &store,
     if (!out)
         return fail(out.error());
     const std::string finalDir = fs::absolute(o.outPath).lexically_normal().string();
-    std::string classes = "value,name,color\n0,background,#000000\n";
+    std::string classes = "value,name,color\n0,background," + mask::hexColor(kBackgroundRgb) + "\n";
     for (size_t i = 0; i < job->classes.size(); ++i)
         classes += std::to_string(i + 1) + "," + csv::field(job->classes[i].name) + "," + job->classes[i].color + "\n";
     std::string index = "image,mask,split\n";
@@ -42,7 +45,7 @@ Result<ExportReport> writeMasks(const Format &format, const ProjectStore &store,
         if (p.mask.empty())
             return fail(Error::invalid("the mask of item " + std::to_string(e.item->id) + " (" + e.item->uri +
                                        ") is only referenced (" + p.maskUri + "), its pixels are not in the project"));
-        auto png = mask::groundTruthFromStored(p.mask, job->classes);
+        auto png = mask::groundTruthFromStored(p.mask, job->classes, kBackgroundRgb);
         if (!png)
             return fail(png.error());
         const fs::path image(e.mediaPath);

@@ -28,7 +28,7 @@ Result<int> LabelCollector::classId(const std::string &name, const std::string &
             m_where[size_t(c->id)] = where;
         return c->id;
     }
-    if (const std::string problem = classNameProblem(name); !problem.empty())
+    if (const std::string problem = classNameProblem(name, m_job.type); !problem.empty())
         return fail(Error::invalid(problem));
     LabelClass c;
     c.id = int(m_job.classes.size());

@@ -210,6 +210,73 @@ private Q_SLOTS:
         QVERIFY(lines[2] > lines[1]); // dated after what it undid: history reads forward
     }
 
+    void itemsByClassFindMasks()
+    {
+        // gw items --class lists the images whose mask holds the class, the ones gw info counts for it.
+        QTemporaryDir dir;
+        const QString root = dir.path();
+        makeImages(root + QStringLiteral("/media"), 3); // 16x12, 17x12, 18x12
+        const QString proj = root + QStringLiteral("/p.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
+        GW_RUN_OK(runGw({QStringLiteral("import"), proj, root + QStringLiteral("/media")}));
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"),
+                         QStringLiteral("scene-ref"), QStringLiteral("--type"), QStringLiteral("semantic-segmentation"),
+                         QStringLiteral("--classes"), QStringLiteral("road,car")}));
+        // Grey masks: 0 background, k the job's k-th class.
+        const auto label = [&](const char *image, int width, std::vector<int> values) {
+            QImage m(width, 12, QImage::Format_Grayscale8);
+            m.fill(0);
+            for (size_t x = 0; x < values.size(); ++x)
+                m.scanLine(0)[x] = uchar(values[x]);
+            const QString file = root + QStringLiteral("/mask-") + QLatin1String(image);
+            m.save(file);
+            return runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), QStringLiteral("scene-ref"),
+                          QStringLiteral("--uri"), QStringLiteral("media/") + QLatin1String(image),
+                          QStringLiteral("--mask"), file},
+                         root);
+        };
+        GW_RUN_OK(label("img000.png", 16, {1, 2, 2})); // road and car
+        GW_RUN_OK(label("img001.png", 17, {1, 1}));    // road
+        const CliRun cars = runGw({QStringLiteral("items"), proj, QStringLiteral("--job"), QStringLiteral("scene-ref"),
+                                   QStringLiteral("--class"), QStringLiteral("car")});
+        GW_RUN_OK(cars);
+        QCOMPARE(cars.out.count(QLatin1Char('\n')), 1);
+        QVERIFY2(cars.out.contains(QStringLiteral("img000.png")), qPrintable(cars.out));
+        const CliRun roads = runGw({QStringLiteral("items"), proj, QStringLiteral("--job"), QStringLiteral("scene-ref"),
+                                    QStringLiteral("--class"), QStringLiteral("road")});
+        QCOMPARE(roads.out.count(QLatin1Char('\n')), 2);
+        QVERIFY(!roads.out.contains(QStringLiteral("img002.png")));
+        const CliRun info = runGw({QStringLiteral("info"), proj, QStringLiteral("--json")});
+        QVERIFY2(info.out.contains(QStringLiteral("\"by_class\":{\"road\":2,\"car\":1}")), qPrintable(info.out));
+    }
+
+    void segmentationJobsRefuseABackgroundClass()
+    {
+        // Mask value 0 is the background: a class named so would be a second one, whatever its case or spaces.
+        QTemporaryDir dir;
+        const QString proj = dir.path() + QStringLiteral("/p.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
+        const std::pair<const char *, const char *> refused[] = {
+            {"road, Background ", "Background"}, {"BACKGROUND,road", "BACKGROUND"}, {"road,background", "background"}};
+        for (const auto &[classes, name] : refused) {
+            const CliRun r = runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"),
+                                    QStringLiteral("scene-ref"), QStringLiteral("--type"),
+                                    QStringLiteral("semantic-segmentation"), QStringLiteral("--classes"),
+                                    QLatin1String(classes)});
+            QCOMPARE(r.code, 3);
+            QVERIFY2(r.err.contains(QStringLiteral("class name '%1' is taken by the background").arg(QLatin1String(name))),
+                     qPrintable(r.err));
+        }
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("create"), proj, QStringLiteral("--name"),
+                         QStringLiteral("scene-ref"), QStringLiteral("--type"), QStringLiteral("semantic-segmentation"),
+                         QStringLiteral("--classes"), QStringLiteral("road,car")}));
+        const CliRun renamed = runGw({QStringLiteral("job"), QStringLiteral("rename-class"), proj,
+                                      QStringLiteral("--job"), QStringLiteral("scene-ref"), QStringLiteral("--class"),
+                                      QStringLiteral("car"), QStringLiteral("--to"), QStringLiteral("Background")});
+        QCOMPARE(renamed.code, 3);
+        QVERIFY2(renamed.err.contains(QStringLiteral("'Background'")), qPrintable(renamed.err));
+    }
+
     void badManifestLinesAreNamed()
     {
         QTemporaryDir dir;

@@ -3,6 +3,7 @@
 // honour them; bad input named by file and line with nothing written; outputs that appear whole or not at all.
 
 #include "datasets/formats/format.h"
+#include "datasets/formats/formatutil.h"
 #include "datasets/importers.h"
 #include "datasets/json.h"
 #include "datasets/mask.h"
@@ -286,6 +287,61 @@ private Q_SLOTS:
         });
         QCOMPARE(pixels, (std::vector<uint8_t>{0, 1, 1, 0, 2, 2, 1, 0, 0, 0, 0, 2})); // new ids 0, 1
         QCOMPARE(split, std::string("train"));
+    }
+
+    void maskPaletteAgreesWithTheClassTable()
+    {
+        // A mask opened in an image viewer shows each value in the colour classes.csv gives it, background too.
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        const Job job = *s->createJob(makeJob("scene-ref", TaskType::SemanticSegmentation, {"road", "sky"}));
+        const int64_t item = addImage(*s, dir.path(), QStringLiteral("street.png"), 3, 2, Qt::gray);
+        Payload p;
+        p.mask = *mask::encodeStored(mask::IndexedMask{3, 2, {0, 1, 2, 0, 0, 1}}, job.classes);
+        put(*s, job, item, p);
+        const QString out = dir.path() + QStringLiteral("/masks-out");
+        GW_VERIFY_OK(exportAs(*s, "mask-pngs", "scene-ref", out.toStdString()));
+        const QImage png(out + QStringLiteral("/masks/street.png"));
+        QCOMPARE(png.format(), QImage::Format_Indexed8);
+        const QList<QRgb> palette = png.colorTable();
+        auto rows = formats::readCsv((out + QStringLiteral("/classes.csv")).toStdString());
+        GW_VERIFY_OK(rows);
+        QCOMPARE(rows->size(), size_t(4)); // header, background, road, sky
+        for (size_t r = 1; r < rows->size(); ++r) {
+            const auto &row = (*rows)[r];
+            const int value = std::stoi(row.at(0));
+            QVERIFY(value < palette.size());
+            QCOMPARE(mask::hexColor(palette[value] & 0xffffffu), row.at(2));
+        }
+        QCOMPARE(rows->at(1), (std::vector<std::string>{"0", "background", "#000000"}));
+        QCOMPARE(png.pixelIndex(0, 0), 0);
+        QCOMPARE(QColor(png.pixel(0, 0)), QColor(Qt::black));
+    }
+
+    void aBackgroundClassInAMaskTableIsRefused()
+    {
+        // Value 0 is the background; a class named so at another value would be a second, different one.
+        QTemporaryDir dir;
+        const QString root = dir.path() + QStringLiteral("/m");
+        QDir().mkpath(root + QStringLiteral("/masks"));
+        QImage img(2, 2, QImage::Format_RGB32);
+        img.fill(Qt::white);
+        img.save(dir.path() + QStringLiteral("/img.png"));
+        mask::IndexedMask m{2, 2, {0, 1, 2, 1}};
+        test::writeFile((root + QStringLiteral("/masks/img.png")).toStdString(),
+                        *mask::encode(m, {0, 0xff0000, 0x00ff00}));
+        test::writeFile((root + QStringLiteral("/classes.csv")).toStdString(),
+                        "value,name,color\n0,background,#000000\n1,road,#ff0000\n2, Background ,#00ff00\n");
+        test::writeFile((root + QStringLiteral("/index.csv")).toStdString(), "image,mask,split\n../img.png,masks/img.png,\n");
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        const Unchanged before(*s);
+        auto r = importAs(*s, "mask-pngs", root.toStdString());
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.find("classes.csv:4: ") != std::string::npos, r.error().message.c_str());
+        QVERIFY2(r.error().message.find("' Background '") != std::string::npos, r.error().message.c_str());
+        QVERIFY2(r.error().message.find("background of segmentation masks") != std::string::npos,
+                 r.error().message.c_str());
+        QVERIFY(before.holds());
     }
 
     void maskValuesNotInTheClassTableAreNamed()

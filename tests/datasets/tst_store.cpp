@@ -64,6 +64,36 @@ Payload classes(std::initializer_list<int> ids)
     return p;
 }
 
+/// A 2 × 2 mask in stored values (class id + 1, 0 = background), as the brush and the importers store it.
+Payload maskOf(const Job &j, std::vector<uint8_t> stored)
+{
+    Payload p;
+    p.mask = *mask::encodeStored(mask::IndexedMask{2, 2, std::move(stored)}, j.classes);
+    return p;
+}
+
+/// The items the class filter lists, and what countItems says of the same filter.
+std::pair<std::vector<int64_t>, int64_t> itemsOfClass(const ProjectStore &s, const Job &j, int classId)
+{
+    ItemFilter f;
+    f.jobId = j.id;
+    f.labeled = true;
+    f.classId = classId;
+    std::vector<int64_t> seen;
+    if (auto r = s.forEachItem(f, [&](const Item &it) {
+            seen.push_back(it.id);
+            return true;
+        });
+        !r)
+        qFatal("%s", r.error().message.c_str());
+    auto n = s.countItems(f);
+    if (!n)
+        qFatal("%s", n.error().message.c_str());
+    return {seen, *n};
+}
+
+using Listed = std::pair<std::vector<int64_t>, int64_t>;
+
 } // namespace
 
 class TestStore : public QObject
@@ -290,6 +320,94 @@ private Q_SLOTS:
         auto a = s->currentAnnotation(job->id, item);
         auto decoded = mask::decode((*a)->payload.mask);
         QCOMPARE(decoded->pixels, (std::vector<uint8_t>{1, 1}));
+    }
+
+    void classFilterFindsMasks()
+    {
+        // A mask holds its classes in its pixels. The class filter (the gallery's, gw items --class), its count
+        // and the class panel's figures all have to see them.
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        const Job job =
+            *s->createJob(classificationJob("scene-ref", {"road", "car", "sky"}, TaskType::SemanticSegmentation));
+        std::vector<int64_t> ids;
+        for (int i = 0; i < 4; ++i)
+            ids.push_back(addImage(*s, std::to_string(i) + ".png"));
+        put(*s, job, ids[0], maskOf(job, {1, 2, 2, 0})); // road, car
+        put(*s, job, ids[1], maskOf(job, {1, 1, 0, 0})); // road
+        put(*s, job, ids[2], maskOf(job, {0, 0, 0, 0})); // background only; ids[3] is not labelled
+        QCOMPARE(itemsOfClass(*s, job, 1), (Listed{{ids[0]}, 1}));
+        QCOMPARE(itemsOfClass(*s, job, 0), (Listed{{ids[0], ids[1]}, 2}));
+        QCOMPARE(itemsOfClass(*s, job, 2), (Listed{{}, 0}));
+        auto sum = s->summary();
+        GW_VERIFY_OK(sum);
+        using Count = std::pair<std::string, int64_t>;
+        QCOMPARE(sum->jobs.at(0).byClass, (std::vector<Count>{{"road", 2}, {"car", 1}, {"sky", 0}}));
+        // Only the current label counts: the car painted over with road leaves "car" empty.
+        put(*s, job, ids[0], maskOf(job, {1, 1, 1, 0}));
+        QCOMPARE(itemsOfClass(*s, job, 1), (Listed{{}, 0}));
+        QCOMPARE(itemsOfClass(*s, job, 0), (Listed{{ids[0], ids[1]}, 2}));
+        QCOMPARE(s->summary()->jobs.at(0).byClass.at(1), (Count{"car", 0}));
+    }
+
+    void classFilterFindsMasksLabelledBeforeSchema7()
+    {
+        // Schema 7 keeps each mask's classes beside it; masks stored before it get theirs when the project is
+        // opened.
+        QTemporaryDir dir;
+        const std::string file = test::path(dir, "old.gwproj");
+        Job job = classificationJob("scene-ref", {"road", "car"}, TaskType::SemanticSegmentation);
+        {
+            sqlite3 *db = nullptr;
+            sqlite3_open(file.c_str(), &db);
+            GW_VERIFY_OK(schema::migrate(db, true, 6));
+            GW_VERIFY_OK(sql::exec(db, "INSERT INTO jobs(name, task, created_us) VALUES('scene-ref', "
+                                       "'semantic-segmentation', 1);"
+                                       "INSERT INTO classes(job, id, position, name, color) VALUES"
+                                       " (1, 0, 0, 'road', '#1f77b4'), (1, 1, 1, 'car', '#ff7f0e');"
+                                       "INSERT INTO items(kind, uri) VALUES(0, 'a.png'), (0, 'b.png');"));
+            for (auto [item, pixels] : {std::pair<int, std::vector<uint8_t>>{1, {1, 2, 0, 0}}, {2, {1, 1, 1, 0}}}) {
+                sql::Statement ins(db, "INSERT INTO annotations(job, item, source, human, author, payload, mask, "
+                                       "created_us) VALUES(1, ?, 0, 1, 'ann', '{}', ?, 1)");
+                ins.bind(1, item).bindBlob(2, maskOf(job, pixels).mask);
+                GW_VERIFY_OK(ins.exec());
+            }
+            sqlite3_close(db);
+        }
+        auto s = ProjectStore::open(file, ProjectStore::OpenMode::OpenExisting);
+        GW_VERIFY_OK(s);
+        job = *(*s)->job("scene-ref");
+        QCOMPARE(itemsOfClass(**s, job, 1), (Listed{{1}, 1}));
+        QCOMPARE(itemsOfClass(**s, job, 0), (Listed{{1, 2}, 2}));
+    }
+
+    void segmentationJobsRefuseABackgroundClass()
+    {
+        // Mask value 0 is the background already: a class of that name would be a second one (mask-pngs'
+        // classes.csv listed both as "background").
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        for (const char *name : {"Background", "BACKGROUND", "background"}) {
+            auto r = s->createJob(classificationJob("scene-ref", {"road", name}, TaskType::SemanticSegmentation));
+            QVERIFY(!r);
+            QCOMPARE(r.error().code, Error::Code::Invalid);
+            QVERIFY2(r.error().message.find("class name '" + std::string(name) + "'") != std::string::npos,
+                     r.error().message.c_str());
+            QVERIFY2(r.error().message.find("background of segmentation masks") != std::string::npos,
+                     r.error().message.c_str());
+        }
+        QVERIFY(s->jobs()->empty());
+        auto job = s->createJob(classificationJob("scene-ref", {"road", "car"}, TaskType::SemanticSegmentation));
+        GW_VERIFY_OK(job);
+        auto renamed = s->renameClass(job->id, 1, "Background");
+        QVERIFY(!renamed);
+        QVERIFY2(renamed.error().message.find("'Background'") != std::string::npos, renamed.error().message.c_str());
+        auto added = s->addClass(job->id, LabelClass{0, "background", "#000000", "", {}});
+        QVERIFY(!added);
+        QCOMPARE(s->job("scene-ref")->classes.size(), size_t(2));
+        QCOMPARE(s->job("scene-ref")->classes[1].name, std::string("car"));
+        // Elsewhere "background" is a class like any other (a photo's scenery, say).
+        GW_VERIFY_OK(s->createJob(classificationJob("shot", {"portrait", "background"})));
     }
 
     void filtersAndSummary()

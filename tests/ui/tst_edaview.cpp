@@ -1,7 +1,9 @@
 // The EDA view in the main window: the charts of a job fill in from the background, and clicking a class's
 // bar shows that class's items in the gallery.
 
+#include "datasets/eda.h"
 #include "testutil.h"
+#include "ui/edacharts.h"
 #include "ui/edaview.h"
 #include "ui/labelingpane.h"
 #include "ui/mainwindow.h"
@@ -18,9 +20,52 @@
 #include <QStackedBarSeries>
 #include <QTableWidget>
 #include <QTest>
+#include <QValueAxis>
+
+#include <cmath>
+#include <set>
 
 using namespace gw;
 using namespace gw::datasets;
+
+namespace {
+
+/// The values an axis puts ticks at, whichever way its ticks are set.
+std::vector<double> tickValues(const QValueAxis &axis)
+{
+    std::vector<double> ticks;
+    if (axis.tickType() == QValueAxis::TicksDynamic) {
+        const double step = axis.tickInterval();
+        for (double v = axis.tickAnchor() + std::ceil((axis.min() - axis.tickAnchor()) / step - 1e-9) * step;
+             v <= axis.max() + 1e-9 * step; v += step)
+            ticks.push_back(v);
+    } else {
+        for (int i = 0; i < axis.tickCount(); ++i)
+            ticks.push_back(axis.min() + (axis.max() - axis.min()) * i / (axis.tickCount() - 1));
+    }
+    return ticks;
+}
+
+/// The tallest bar of a chart (stacked bars add up).
+double tallestBar(const QChart &chart)
+{
+    std::map<int, double> heights;
+    for (QAbstractSeries *series : chart.series())
+        if (auto *bars = qobject_cast<QAbstractBarSeries *>(series))
+            for (QBarSet *set : bars->barSets())
+                for (int i = 0; i < set->count(); ++i) {
+                    if (bars->type() == QAbstractSeries::SeriesTypeStackedBar)
+                        heights[i] += set->at(i);
+                    else
+                        heights[i] = std::max(heights[i], set->at(i));
+                }
+    double most = 0;
+    for (const auto &[i, h] : heights)
+        most = std::max(most, h);
+    return most;
+}
+
+} // namespace
 
 class TestEdaView : public QObject
 {
@@ -119,6 +164,74 @@ private Q_SLOTS:
         auto *author = w.findChildren<QComboBox *>().at(3);
         QCOMPARE(author->currentText(), QStringLiteral("ann"));
         QTRY_COMPARE(w.itemList()->model()->rowCount(), 6);
+    }
+
+    void countAxesShowWholeNumbers_data()
+    {
+        QTest::addColumn<int>("labels");
+        QTest::newRow("one label") << 1;
+        QTest::newRow("three labels") << 3;
+        QTest::newRow("seven labels") << 7;
+        QTest::newRow("230 labels") << 230;
+    }
+    void countAxesShowWholeNumbers()
+    {
+        // A count axis labelled "1, 0, 0, 0" (fractional ticks printed as whole numbers) says nothing: every
+        // tick is a distinct whole number, and the tallest bar fits.
+        QFETCH(int, labels);
+        QTemporaryDir dir;
+        const std::string path = test::path(dir, "p.gwproj");
+        auto s = test::newProject(path);
+        Job j;
+        j.name = "topic";
+        j.type = TaskType::TextClassification;
+        j.classes = {{0, "sport", "#1f77b4", "1", {}}, {1, "music", "#ff7f0e", "2", {}}};
+        const Job job = *s->createJob(j);
+        auto tx = s->begin();
+        for (int i = 0; i < labels; ++i) {
+            Item it;
+            it.kind = MediaKind::Text;
+            it.text = "text number " + std::to_string(i) + std::string(size_t(i % 7), '!');
+            it.split = i % 3 ? "train" : "test";
+            (void)(*tx)->addItem(it);
+            Annotation a;
+            a.jobId = job.id;
+            a.itemId = it.id;
+            a.payload.classes = {i % 3 == 2 ? 1 : 0};
+            a.payload.classConfidence = {std::nullopt};
+            a.provenance.author = "ann";
+            (void)(*tx)->putAnnotation(a);
+        }
+        QVERIFY((*tx)->commit());
+        EdaOptions o;
+        o.job = "topic";
+        auto report = computeEda(*s, o);
+        GW_VERIFY_OK(report);
+        std::vector<ui::EdaFigure> figures = ui::edaFigures(*report, nullptr);
+        int countAxes = 0;
+        for (ui::EdaFigure &f : figures) {
+            const std::unique_ptr<QChart> chart(f.chart);
+            if (!chart || (!f.classBars && !f.measure))
+                continue; // bars per class and histograms have counts up the side
+            const auto vertical = chart->axes(Qt::Vertical);
+            QCOMPARE(vertical.size(), 1);
+            auto *axis = qobject_cast<QValueAxis *>(vertical.front());
+            QVERIFY(axis);
+            ++countAxes;
+            const QString what = f.title + QStringLiteral(": ");
+            const std::vector<double> ticks = tickValues(*axis);
+            QVERIFY2(ticks.size() >= 2 && ticks.size() <= 11, qPrintable(what + QString::number(ticks.size())));
+            QCOMPARE(axis->min(), 0.0);
+            QVERIFY2(axis->max() >= tallestBar(*chart), qPrintable(what + QString::number(axis->max())));
+            std::set<QString> shown;
+            for (double v : ticks) {
+                QVERIFY2(std::abs(v - std::round(v)) < 1e-9, qPrintable(what + QString::number(v)));
+                shown.insert(QString::asprintf(axis->labelFormat().toLatin1().constData(), int(std::lround(v))));
+            }
+            QVERIFY2(shown.size() == ticks.size(), qPrintable(what + QString::number(ticks.size())));
+            QCOMPARE(axis->labelFormat(), QStringLiteral("%d"));
+        }
+        QCOMPARE(countAxes, 4); // items per class by source and by split, labels per item, text length
     }
 
     void suspectedLabelErrorsFromAModel()
