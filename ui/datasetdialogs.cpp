@@ -6,6 +6,7 @@
 #include "datasets/output.h"
 #include "datasets/splits.h"
 #include "ui/filedialogs.h"
+#include "ui/plural.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -134,15 +135,43 @@ QDoubleSpinBox *spin(double max, double step, double value, const QString &suffi
     s->setDecimals(step < 0.1 ? 2 : 1);
     s->setValue(value);
     s->setSuffix(suffix);
-    s->setMaximumWidth(120);
     return s;
+}
+
+/// A form whose fields keep the width they ask for: a spin box stretched across the dialog reads as a text
+/// field, and one squeezed below its size hint cuts its number off.
+QFormLayout *compactForm()
+{
+    auto *form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
+    return form;
+}
+
+/// An option's command-line help as a tooltip: the dialog already shows whether it is for export or import.
+QString optionTip(const std::string &description)
+{
+    for (std::string_view use : {"export: ", "import: "})
+        if (description.starts_with(use))
+            return qs(description.substr(use.size()));
+    return qs(description);
 }
 
 } // namespace
 
 // ---- options ----
 
-void FormatOptionsForm::show(const Format *format, bool importing)
+void FormatOptionsForm::showExport(const Format *format, TaskType job)
+{
+    show(format,
+         [job](const FormatOption &o) { return o.use != FormatOption::Use::Import && o.appliesTo(job); });
+}
+
+void FormatOptionsForm::showImport(const Format *format)
+{
+    show(format, [](const FormatOption &o) { return o.use != FormatOption::Use::Export; });
+}
+
+void FormatOptionsForm::show(const Format *format, const std::function<bool(const FormatOption &)> &wanted)
 {
     for (QWidget *w : m_rows)
         m_layout->removeRow(w);
@@ -151,22 +180,22 @@ void FormatOptionsForm::show(const Format *format, bool importing)
     if (!format)
         return;
     for (const FormatOption &o : format->options) {
-        const bool importOnly = o.description.rfind("import:", 0) == 0;
-        if (importOnly && !importing)
+        if (!wanted(o))
             continue;
         QWidget *field = nullptr;
         if (!o.choices.empty()) {
             auto *combo = new QComboBox;
-            for (const std::string &c : o.choices)
-                combo->addItem(qs(c));
-            combo->setCurrentText(qs(o.defaultValue));
+            for (size_t i = 0; i < o.choices.size(); ++i)
+                combo->addItem(qs(i < o.choiceLabels.size() ? o.choiceLabels[i] : o.choices[i]),
+                               qs(o.choices[i]));
+            combo->setCurrentIndex(std::max(0, combo->findData(qs(o.defaultValue))));
             field = combo;
         } else {
-            auto *edit = new QLineEdit(qs(o.defaultValue));
-            field = edit;
+            field = new QLineEdit(qs(o.defaultValue));
         }
-        field->setToolTip(qs(o.description));
-        m_layout->addRow(qs(o.key), field);
+        field->setToolTip(optionTip(o.description));
+        m_layout->insertRow(m_at < 0 ? -1 : m_at + int(m_rows.size()), qs(o.label.empty() ? o.key : o.label),
+                            field);
         m_rows.push_back(field);
         m_fields.emplace_back(o.key, field);
     }
@@ -177,7 +206,7 @@ std::map<std::string, std::string> FormatOptionsForm::values() const
     std::map<std::string, std::string> out;
     for (const auto &[key, w] : m_fields) {
         if (auto *c = qobject_cast<QComboBox *>(w))
-            out[key] = c->currentText().toStdString();
+            out[key] = c->currentData().toString().toStdString();
         else if (auto *e = qobject_cast<QLineEdit *>(w))
             out[key] = e->text().toStdString();
     }
@@ -191,6 +220,7 @@ ExportDialog::ExportDialog(const QString &storePath, const QString &job, QWidget
 {
     setWindowTitle(tr("Export Dataset"));
     m_job = new QComboBox;
+    m_job->setObjectName(QStringLiteral("job"));
     if (auto store = ProjectStore::open(storePath.toStdString(), ProjectStore::OpenMode::OpenExisting))
         if (auto jobs = (*store)->jobs())
             for (const Job &j : *jobs) {
@@ -200,11 +230,12 @@ ExportDialog::ExportDialog(const QString &storePath, const QString &job, QWidget
             }
     m_job->setCurrentIndex(std::max(0, m_job->findData(job, Qt::UserRole + 1)));
     m_format = new QComboBox;
+    m_format->setObjectName(QStringLiteral("format"));
     m_description = new QLabel;
     m_description->setWordWrap(true);
-    m_description->setMinimumHeight(48);
     m_out = new QLineEdit;
-    m_out->setPlaceholderText(tr("Where to write it"));
+    // Room for a path a person can check at a glance, in the user's font rather than in pixels.
+    m_out->setMinimumWidth(m_out->fontMetrics().averageCharWidth() * 48);
     auto *choose = new QPushButton(tr("Choose…"));
     auto *outRow = new QHBoxLayout;
     outRow->addWidget(m_out, 1);
@@ -217,85 +248,46 @@ ExportDialog::ExportDialog(const QString &storePath, const QString &job, QWidget
         splitRow->addWidget(m_splits[i]);
     }
     splitRow->addStretch();
-    m_unlabeled = new QCheckBox(tr("Include unlabelled items where the format can hold them"));
+    m_unlabeled = new QCheckBox(tr("Include unlabeled items"));
+    m_unlabeled->setObjectName(QStringLiteral("unlabeled"));
+    m_unlabeledNote = new QLabel(tr("(this format holds only labeled items)"));
+    m_unlabeledNote->setObjectName(QStringLiteral("unlabeledReason"));
+    m_unlabeledNote->setEnabled(false); // greyed like the box it explains
+    auto *unlabeledRow = new QHBoxLayout;
+    unlabeledRow->addWidget(m_unlabeled);
+    unlabeledRow->addWidget(m_unlabeledNote);
+    unlabeledRow->addStretch();
     m_name = new QLineEdit;
     m_name->setPlaceholderText(tr("optional, e.g. \"first release\""));
 
+    // The description shares the format's field: QFormLayout gives a row with an empty label no height for
+    // its width, so a row of its own kept the lines the text needs at its narrow size hint, blank lines in a
+    // dialog as wide as its preview.
+    auto *formatColumn = new QVBoxLayout;
+    formatColumn->addWidget(m_format);
+    formatColumn->addWidget(m_description);
     auto *form = new QFormLayout;
     form->addRow(tr("Job"), m_job);
-    form->addRow(tr("Format"), m_format);
-    form->addRow(QString(), m_description);
+    form->addRow(tr("Format"), formatColumn);
     form->addRow(tr("Write to"), outRow);
     form->addRow(tr("Splits"), splitRow);
-    form->addRow(QString(), m_unlabeled);
+    form->addRow(QString(), unlabeledRow);
     m_optionRows = form;
-    m_options = std::make_unique<FormatOptionsForm>(form);
-
-    // Augmentation: the usual settings, and what they do to a real image of the job.
-    m_augment = new QGroupBox(tr("Augmented copies"));
-    m_augment->setCheckable(true);
-    m_augment->setChecked(false);
-    m_copies = new QSpinBox;
-    m_copies->setRange(1, 50);
-    m_copies->setValue(2);
-    m_copies->setMaximumWidth(120);
-    m_hflip = new QCheckBox(tr("Horizontal flip"));
-    m_hflip->setChecked(true);
-    m_vflip = new QCheckBox(tr("Vertical flip"));
-    m_rotate = spin(180, 1, 10, tr("°"));
-    m_scaleMin = spin(4, 0.05, 0.9);
-    m_scaleMax = spin(4, 0.05, 1.1);
-    m_crop = spin(0.5, 0.05, 0.05);
-    m_brightness = spin(1, 0.05, 0.1);
-    m_contrast = spin(1, 0.05, 0.1);
-    m_blur = spin(10, 0.5, 0, tr(" px"));
-    m_noise = spin(0.5, 0.01, 0);
-    m_cutout = new QSpinBox;
-    m_cutout->setRange(0, 10);
-    m_cutout->setMaximumWidth(120);
-    auto *aug = new QFormLayout;
-    auto *flips = new QHBoxLayout;
-    flips->addWidget(m_hflip);
-    flips->addWidget(m_vflip);
-    flips->addStretch();
-    auto *scale = new QHBoxLayout;
-    scale->addWidget(m_scaleMin);
-    scale->addWidget(new QLabel(tr("to")));
-    scale->addWidget(m_scaleMax);
-    scale->addStretch();
-    aug->addRow(tr("Copies per image"), m_copies);
-    aug->addRow(tr("Flips"), flips);
-    aug->addRow(tr("Rotation up to"), m_rotate);
-    aug->addRow(tr("Scale"), scale);
-    aug->addRow(tr("Shift (share of size)"), m_crop);
-    aug->addRow(tr("Brightness ±"), m_brightness);
-    aug->addRow(tr("Contrast ±"), m_contrast);
-    aug->addRow(tr("Blur up to"), m_blur);
-    aug->addRow(tr("Noise"), m_noise);
-    aug->addRow(tr("Cutout boxes"), m_cutout);
-    auto *previewRow = new QHBoxLayout;
-    for (QLabel *&l : m_preview) {
-        l = new QLabel;
-        l->setFixedSize(164, 164);
-        l->setAlignment(Qt::AlignCenter);
-        l->setFrameShape(QFrame::StyledPanel);
-        previewRow->addWidget(l);
-    }
-    m_previewNote = new QLabel(tr("Preview: copies of the job's first labelled image"));
-    auto *augLayout = new QVBoxLayout(m_augment);
-    augLayout->addLayout(aug);
-    augLayout->addWidget(m_previewNote);
-    augLayout->addLayout(previewRow);
+    m_options = std::make_unique<FormatOptionsForm>(form, form->rowCount()); // above the version name
+    form->addRow(tr("Version name"), m_name);
+    m_augment = makeAugmentation();
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     QPushButton *exportButton = buttons->addButton(tr("Export"), QDialogButtonBox::AcceptRole);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
-    auto *nameForm = new QFormLayout;
-    nameForm->addRow(tr("Version name"), m_name);
     layout->addWidget(m_augment);
-    layout->addLayout(nameForm);
     layout->addWidget(buttons);
+    // The dialog takes the size its rows ask for, again whenever they change (another format's description
+    // and options, the preview appearing). Resizable, it opened at most two thirds of the screen high, down
+    // to its layout's minimum height, which leaves the wrapped description's lines out of account: the rows
+    // below were squeezed and the spin boxes' numbers cut off.
+    layout->setSizeConstraint(QLayout::SetFixedSize);
 
     m_previewTimer = new QTimer(this);
     m_previewTimer->setSingleShot(true);
@@ -322,7 +314,70 @@ ExportDialog::ExportDialog(const QString &storePath, const QString &job, QWidget
             QMessageBox::warning(this, tr("Export"), m_outcome);
     });
     fillFormats();
-    setMinimumWidth(720);
+    updatePreview(); // hides the preview's empty frames until copies are asked for
+}
+
+/// Augmentation: the usual settings, side by side in two short columns (where and how the picture moves;
+/// what happens to its pixels) to keep the dialog low, and what they do to a real image of the job.
+QGroupBox *ExportDialog::makeAugmentation()
+{
+    auto *group = new QGroupBox(tr("Augmented copies"));
+    group->setCheckable(true);
+    group->setChecked(false);
+    m_copies = new QSpinBox;
+    m_copies->setRange(1, 50);
+    m_copies->setValue(2);
+    m_hflip = new QCheckBox(tr("Horizontal"));
+    m_hflip->setChecked(true);
+    m_vflip = new QCheckBox(tr("Vertical"));
+    m_rotate = spin(180, 1, 10, tr("°"));
+    m_scaleMin = spin(4, 0.05, 0.9);
+    m_scaleMax = spin(4, 0.05, 1.1);
+    m_crop = spin(0.5, 0.05, 0.05);
+    m_brightness = spin(1, 0.05, 0.1);
+    m_contrast = spin(1, 0.05, 0.1);
+    m_blur = spin(10, 0.5, 0, tr(" px"));
+    m_noise = spin(0.5, 0.01, 0);
+    m_cutout = new QSpinBox;
+    m_cutout->setRange(0, 10);
+    auto *flips = new QHBoxLayout;
+    flips->addWidget(m_hflip);
+    flips->addWidget(m_vflip);
+    auto *scale = new QHBoxLayout;
+    scale->addWidget(m_scaleMin);
+    scale->addWidget(new QLabel(tr("to")));
+    scale->addWidget(m_scaleMax);
+    QFormLayout *geometry = compactForm();
+    geometry->addRow(tr("Copies per image"), m_copies);
+    geometry->addRow(tr("Flips"), flips);
+    geometry->addRow(tr("Rotation up to"), m_rotate);
+    geometry->addRow(tr("Scale"), scale);
+    geometry->addRow(tr("Shift (share of size)"), m_crop);
+    QFormLayout *pixels = compactForm();
+    pixels->addRow(tr("Brightness ±"), m_brightness);
+    pixels->addRow(tr("Contrast ±"), m_contrast);
+    pixels->addRow(tr("Blur up to"), m_blur);
+    pixels->addRow(tr("Noise"), m_noise);
+    pixels->addRow(tr("Cutout boxes"), m_cutout);
+    auto *settings = new QHBoxLayout;
+    settings->addLayout(geometry);
+    settings->addSpacing(3 * fontMetrics().averageCharWidth());
+    settings->addLayout(pixels);
+    settings->addStretch();
+    auto *previewRow = new QHBoxLayout;
+    for (QLabel *&l : m_preview) {
+        l = new QLabel;
+        l->setFixedSize(164, 164); // previewImages() scales copies to 160 px, plus the frame
+        l->setAlignment(Qt::AlignCenter);
+        l->setFrameShape(QFrame::StyledPanel);
+        previewRow->addWidget(l);
+    }
+    m_previewNote = new QLabel(tr("Preview: copies of the job's first labeled image"));
+    auto *augLayout = new QVBoxLayout(group);
+    augLayout->addLayout(settings);
+    augLayout->addWidget(m_previewNote);
+    augLayout->addLayout(previewRow);
+    return group;
 }
 
 ExportDialog::~ExportDialog()
@@ -331,14 +386,24 @@ ExportDialog::~ExportDialog()
         m_previewWatcher->waitForFinished();
 }
 
+TaskType ExportDialog::jobType() const
+{
+    return TaskType(m_job->currentData().toInt());
+}
+
+/// Augmented copies are of images: for a text job the whole group goes rather than sitting greyed out.
+bool ExportDialog::augmentApplies() const
+{
+    return m_job->count() > 0 && taskInfo(jobType()).image;
+}
+
 void ExportDialog::fillFormats()
 {
     const QSignalBlocker block(m_format);
     const QString previous = m_format->currentData().toString();
     m_format->clear();
-    const auto type = TaskType(m_job->currentData().toInt());
     for (const Format &f : allFormats())
-        if (f.write && f.carries(type))
+        if (f.write && f.carries(jobType()))
             m_format->addItem(qs(f.name), qs(f.id));
     m_format->setCurrentIndex(std::max(0, m_format->findData(previous)));
     formatChanged();
@@ -347,13 +412,16 @@ void ExportDialog::fillFormats()
 void ExportDialog::formatChanged()
 {
     const Format *f = findFormat(m_format->currentData().toString().toStdString());
-    m_description->setText(f ? qs(f->description) : QString());
-    m_options->show(f, false);
-    // Augmentation applies to image jobs.
-    const bool images = f && taskInfo(TaskType(m_job->currentData().toInt())).image;
-    m_augment->setEnabled(images);
-    if (!images)
-        m_augment->setChecked(false);
+    m_description->setText(f ? qs(f->summaryFor(jobType())) : QString());
+    m_out->setPlaceholderText(f && f->writesFolder ? tr("A new folder to write it into")
+                                                   : tr("The file to write"));
+    m_options->showExport(f, jobType());
+    const bool unlabeled = !f || f->writesUnlabeled;
+    if (!unlabeled)
+        m_unlabeled->setChecked(false); // a ticked box beside "only labeled items" would contradict it
+    m_unlabeled->setEnabled(unlabeled);
+    m_unlabeledNote->setVisible(!unlabeled);
+    m_augment->setVisible(augmentApplies());
 }
 
 void ExportDialog::setFormat(const QString &id)
@@ -419,9 +487,9 @@ Result<DatasetExport> ExportDialog::request() const
         if (r.options.splits.empty())
             return fail(Error::invalid(tr("Choose at least one split.").toStdString()));
     }
-    r.options.onlyLabeled = !m_unlabeled->isChecked();
+    r.options.onlyLabeled = !(m_unlabeled->isEnabled() && m_unlabeled->isChecked());
     r.options.settings = m_options->values();
-    if (m_augment->isEnabled() && m_augment->isChecked()) {
+    if (augmentApplies() && m_augment->isChecked()) {
         auto o = augmentOptions();
         if (!o)
             return fail(o.error());
@@ -458,7 +526,7 @@ void ExportDialog::schedulePreview()
 
 void ExportDialog::updatePreview()
 {
-    const bool on = m_augment->isEnabled() && m_augment->isChecked();
+    const bool on = augmentApplies() && m_augment->isChecked();
     for (QLabel *l : m_preview)
         l->setVisible(on);
     m_previewNote->setVisible(on);
@@ -481,8 +549,8 @@ void ExportDialog::updatePreview()
         m_previewWatcher = nullptr;
         for (size_t i = 0; i < 4; ++i)
             m_preview[i]->setPixmap(i < images.size() ? QPixmap::fromImage(images[i]) : QPixmap());
-        m_previewNote->setText(images.empty() ? tr("Preview: the job has no labelled image to show")
-                                              : tr("Preview: copies of the job's first labelled image"));
+        m_previewNote->setText(images.empty() ? tr("Preview: the job has no labeled image to show")
+                                              : tr("Preview: copies of the job's first labeled image"));
     });
     m_previewWatcher->setFuture(QtConcurrent::run(workPool(), previewImages, m_storePath.toStdString(),
                                                   m_job->currentData(Qt::UserRole + 1).toString().toStdString(), o, 4));
@@ -571,12 +639,11 @@ bool ExportDialog::runExport()
                                                                    : qs(outcome.error().message);
         return false;
     }
-    m_outcome = tr("Wrote %1: %2 items, %3 labels. Recorded as dataset version %4 (sha256 %5…).")
-                    .arg(qs(r->options.outPath))
-                    .arg(outcome->report.lines)
-                    .arg(outcome->report.labels)
-                    .arg(outcome->version.id)
-                    .arg(qs(outcome->version.contentHash.substr(0, 12)));
+    m_outcome =
+        tr("Wrote %1: %2, %3. Recorded as dataset version %4 (sha256 %5…).")
+            .arg(qs(r->options.outPath), plural(outcome->report.lines, tr("%1 item"), tr("%1 items")),
+                 plural(outcome->report.labels, tr("%1 label"), tr("%1 labels")),
+                 QString::number(outcome->version.id), qs(outcome->version.contentHash.substr(0, 12)));
     return true;
 }
 
@@ -585,7 +652,7 @@ bool ExportDialog::runExport()
 ImportDatasetDialog::ImportDatasetDialog(const QString &storePath, QWidget *parent)
     : QDialog(parent), m_storePath(storePath)
 {
-    setWindowTitle(tr("Import Labelled Dataset"));
+    setWindowTitle(tr("Import Labeled Dataset"));
     m_format = new QComboBox;
     for (const Format &f : allFormats())
         if (f.read)
@@ -637,7 +704,7 @@ void ImportDatasetDialog::formatChanged()
 {
     const Format *f = findFormat(m_format->currentData().toString().toStdString());
     m_description->setText(f ? qs(f->description) : QString());
-    m_options->show(f, true);
+    m_options->showImport(f);
 }
 
 void ImportDatasetDialog::setFormat(const QString &id)
@@ -699,11 +766,10 @@ bool ImportDatasetDialog::runImport()
     }
     if (!report->jobsCreated.empty())
         m_job->setCurrentText(qs(report->jobsCreated.front()));
-    m_outcome = tr("%1: %2 items added, %3 already in the project, %4 labels.")
-                    .arg(m_path->text())
-                    .arg(report->itemsAdded)
-                    .arg(report->itemsMatched)
-                    .arg(report->labels);
+    m_outcome = tr("%1: %2 added, %3 already in the project, %4.")
+                    .arg(m_path->text(), plural(report->itemsAdded, tr("%1 item"), tr("%1 items")),
+                         QString::number(report->itemsMatched),
+                         plural(report->labels, tr("%1 label"), tr("%1 labels")));
     for (const std::string &w : report->warnings)
         m_outcome += QLatin1Char('\n') + qs(w);
     return true;

@@ -30,16 +30,23 @@ class QTimer;
 
 namespace gw::ui {
 
-/// Rows for a format's options (a combo box for choices, a line edit otherwise).
+/// Rows for a format's options (a combo box for choices, a line edit otherwise), in the registry's words for
+/// people rather than the command line's; only the options that change what this export or import does.
 class FormatOptionsForm
 {
 public:
-    explicit FormatOptionsForm(QFormLayout *layout) : m_layout(layout) {}
-    void show(const datasets::Format *format, bool importing);
+    /// The rows go in at row `at` of the layout (-1: at its end).
+    explicit FormatOptionsForm(QFormLayout *layout, int at = -1) : m_layout(layout), m_at(at) {}
+    void showExport(const datasets::Format *format, datasets::TaskType job);
+    void showImport(const datasets::Format *format);
     std::map<std::string, std::string> values() const;
 
 private:
+    void show(const datasets::Format *format,
+              const std::function<bool(const datasets::FormatOption &)> &wanted);
+
     QFormLayout *m_layout;
+    int m_at;
     std::vector<std::pair<std::string, QWidget *>> m_fields;
     std::vector<QWidget *> m_rows;
 };
@@ -68,6 +75,9 @@ public:
     int previewCount() const;
 
 private:
+    QGroupBox *makeAugmentation();
+    datasets::TaskType jobType() const;
+    bool augmentApplies() const;
     void fillFormats();
     void formatChanged();
     void schedulePreview();
@@ -84,6 +94,7 @@ private:
     QLineEdit *m_out = nullptr, *m_name = nullptr;
     QCheckBox *m_splits[4] = {};
     QCheckBox *m_unlabeled = nullptr;
+    QLabel *m_unlabeledNote = nullptr; ///< why the box is off, when the format cannot hold unlabeled items
     QFormLayout *m_optionRows = nullptr;
     std::unique_ptr<FormatOptionsForm> m_options;
     QGroupBox *m_augment = nullptr;

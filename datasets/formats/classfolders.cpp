@@ -198,10 +198,13 @@ Format classFolders()
     f.description = "one folder per class holding its images (CLASS/IMAGE), under split folders when items have "
                     "splits (train/, validation/, test/; unassigned/ for the rest), as torchvision's ImageFolder "
                     "reads; import also reads SPLIT/CLASS/IMAGE and sets the splits";
+    f.summary = "A folder per class holding its images, inside train, validation and test folders when items "
+                "have splits. What PyTorch's ImageFolder and most image-classification trainers read.";
     f.tasks = {TaskType::ImageClassification};
     f.writesFolder = true;
     f.readsFolder = true;
-    f.options = {{"files", "copy the images, or make symbolic links to them", "copy", {"copy", "link"}}};
+    f.writesUnlabeled = false; // an image without a class has no folder to go in
+    f.options = {imageFilesOption()};
     f.parse = parseFolders;
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeFolders(f, store, o); };
     return f;

@@ -574,21 +574,38 @@ Format coco()
         "polygons and RLE (counts arrays or compressed "
         "strings); polygons cover the pixels whose centres they hold (even-odd rule); boxes may reach 0.5 px "
         "past the image and are clipped; every listed image gets a label (none: an empty one)";
+    f.summary = "One JSON file listing every image with its boxes. Read by most object-detection trainers.";
+    f.taskSummaries[TaskType::SemanticSegmentation] =
+        "One JSON file listing every image with the pixels of each class in it. Read by most segmentation "
+        "trainers.";
     f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation};
     f.fileFilter = "COCO JSON (*.json)";
     f.options = {
-        {"masks",
-         "export: a class's pixels in an image as one RLE annotation (iscrowd 1; counts arrays, or "
-         "pycocotools's compressed strings), or as one polygon annotation per 4-connected region (iscrowd "
-         "0; outlines along pixel edges, holes joined by zero-width cuts)",
-         "rle",
-         {"rle", "rle-string", "polygons"}},
-        {"task",
-         "import: boxes or masks (auto: the job's type if it exists, masks for a job named *-ref or a "
-         "file whose annotations have segmentation but no bbox, else boxes)",
-         "auto",
-         {"auto", "boxes", "segmentation"}},
-        {"images", "import: the folder file_name is relative to (default: the .json file's folder)", "", {}},
+        {.key = "masks",
+         .description =
+             "export: a class's pixels in an image as one RLE annotation (iscrowd 1; counts arrays, or "
+             "pycocotools's compressed strings), or as one polygon annotation per 4-connected region "
+             "(iscrowd 0; outlines along pixel edges, holes joined by zero-width cuts)",
+         .defaultValue = "rle",
+         .choices = {"rle", "rle-string", "polygons"},
+         .use = FormatOption::Use::Export,
+         .label = "Masks as",
+         .choiceLabels = {"Pixel runs (RLE)", "Pixel runs as compressed text (pycocotools)",
+                          "Outlines, one per region"},
+         .tasks = {TaskType::SemanticSegmentation}},
+        {.key = "task",
+         .description =
+             "import: boxes or masks (auto: the job's type if it exists, masks for a job named *-ref or "
+             "a file whose annotations have segmentation but no bbox, else boxes)",
+         .defaultValue = "auto",
+         .choices = {"auto", "boxes", "segmentation"},
+         .use = FormatOption::Use::Import,
+         .label = "Read as",
+         .choiceLabels = {"Decide from the job or the file", "Boxes", "Masks"}},
+        {.key = "images",
+         .description = "import: the folder file_name is relative to (default: the .json file's folder)",
+         .use = FormatOption::Use::Import,
+         .label = "Images folder"},
     };
     f.parse = [f](const std::string &path, const FormatImportOptions &o) { return parseCoco(f, path, o); };
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeCoco(f, store, o); };

@@ -28,10 +28,27 @@ class OutputSet;
 /// A format's setting, e.g. COCO's mask encoding; values are strings as typed on the command line.
 struct FormatOption
 {
-    std::string key;                  ///< "masks"
-    std::string description;          ///< one line for --help and the dialogs
-    std::string defaultValue;
-    std::vector<std::string> choices; ///< empty: free text
+    enum class Use
+    {
+        ExportAndImport,
+        Export,
+        Import
+    };
+
+    // Every member has a default so that a designated initializer may leave any out (-Wextra).
+    std::string key = {};         ///< "masks"
+    std::string description = {}; ///< one line for --help (and the dialogs' tooltip)
+    std::string defaultValue = {};
+    std::vector<std::string> choices = {}; ///< empty: free text
+    Use use = Use::ExportAndImport;
+    /// The dialogs' words for people who do not know the command line: the field's name ("Masks as") and one
+    /// per choice, in the order of choices ("Outlines, one per region").
+    std::string label = {};
+    std::vector<std::string> choiceLabels = {};
+    /// The jobs whose export it changes (empty: every job the format carries).
+    std::vector<TaskType> tasks = {};
+
+    bool appliesTo(TaskType t) const;
 };
 
 struct FormatExportOptions
@@ -64,11 +81,17 @@ struct Format
 {
     std::string id;          ///< "coco", "yolo", ... (what --format takes)
     std::string name;        ///< "COCO JSON"
-    std::string description; ///< what it holds and how it is laid out, for --help and the dialogs
+    std::string description; ///< what it holds and how it is laid out, in detail, for --help and `gw formats`
+    /// For people choosing a format in the dialogs: what it is for and what it writes, in plain words,
+    /// without command-line syntax. taskSummaries words it for one task type where the general one would
+    /// mislead (a COCO file of masks holds no boxes); summaryFor picks.
+    std::string summary;
+    std::map<TaskType, std::string> taskSummaries;
     std::vector<TaskType> tasks;
-    bool writesFolder = false;  ///< export: a folder (else one file)
-    bool readsFolder = false;   ///< import: a folder (else one file)
-    std::string fileFilter;     ///< import file dialog filter, e.g. "COCO JSON (*.json)"
+    bool writesFolder = false;   ///< export: a folder (else one file)
+    bool writesUnlabeled = true; ///< export: items without a label can be written (onlyLabeled off)
+    bool readsFolder = false;    ///< import: a folder (else one file)
+    std::string fileFilter;      ///< import file dialog filter, e.g. "COCO JSON (*.json)"
     std::vector<FormatOption> options;
     /// Reads a file or folder without a store: what it holds (parsedlabels.h). Every format but the Ground Truth
     /// manifest has one; read is then parse + applyParsed.
@@ -79,6 +102,7 @@ struct Format
     std::function<Result<ExportReport>(const ProjectStore &, const FormatExportOptions &)> write;
 
     bool carries(TaskType t) const;
+    const std::string &summaryFor(TaskType t) const;
     /// The value of an option: the setting when given, else the default. Unknown keys are refused by check().
     std::string setting(const std::map<std::string, std::string> &settings, const std::string &key) const;
     /// Refuses settings the format does not have and values outside an option's choices.

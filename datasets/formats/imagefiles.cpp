@@ -13,6 +13,17 @@ namespace gw::datasets::formats {
 
 namespace fs = std::filesystem;
 
+FormatOption imageFilesOption()
+{
+    return {.key = "files",
+            .description = "copy the images, or make symbolic links to them",
+            .defaultValue = "copy",
+            .choices = {"copy", "link"},
+            .use = FormatOption::Use::Export,
+            .label = "Images",
+            .choiceLabels = {"Copy them into the folder", "Link to the originals (saves space)"}};
+}
+
 std::optional<std::string> splitOfName(std::string_view name)
 {
     if (name == "train" || name == "training")

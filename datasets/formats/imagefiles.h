@@ -20,6 +20,9 @@ std::optional<std::string> splitOfName(std::string_view name);
 /// (an augmented copy being staged is read from its staging copy).
 Result<> placeImageFile(const StagedFolder &out, const std::string &relative, const std::string &source, bool link);
 
+/// The export option "files" of the formats that place images in their folder: copies, or symbolic links.
+FormatOption imageFilesOption();
+
 /// Copies (or links) images into folders of a staged output. An image keeps its file name; when another image
 /// of the same folder already has its stem (a.jpg and a.png, or two a.jpg from different folders), the item
 /// id is added to the stem ("a-17.png"), so that label files named after the stem (a.txt, a.xml) stay apart.

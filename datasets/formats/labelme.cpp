@@ -551,17 +551,32 @@ Format labelme()
         "and "
         "masks as polygons along pixel edges, one per 4-connected region, holes joined to the outline by "
         "zero-width cuts (read back pixel for pixel)";
+    f.summary =
+        "A JSON file per image with its boxes as rectangles, which the LabelMe editor opens to review or "
+        "correct them.";
+    f.taskSummaries[TaskType::SemanticSegmentation] =
+        "A JSON file per image with the outline of each region, which the LabelMe editor opens to review or "
+        "correct them.";
+    f.taskSummaries[TaskType::ImageClassification] =
+        f.taskSummaries[TaskType::ImageClassificationMultiLabel] =
+            "A JSON file per image with its classes ticked, which the LabelMe editor opens to review or "
+            "correct them.";
     f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation, TaskType::ImageClassification,
                TaskType::ImageClassificationMultiLabel};
     f.writesFolder = true;
     f.readsFolder = true;
     f.fileFilter = "LabelMe JSON (*.json)";
     f.options = {
-        {"task",
-         "import: what the shapes become when the job does not exist yet (auto: masks when there are "
-         "polygons or circles, boxes when all shapes are rectangles, classes when there are only flags)",
-         "auto",
-         {"auto", "boxes", "segmentation", "classification"}},
+        {.key = "task",
+         .description =
+             "import: what the shapes become when the job does not exist yet (auto: masks when there "
+             "are polygons or circles, boxes when all shapes are rectangles, classes when there are "
+             "only flags)",
+         .defaultValue = "auto",
+         .choices = {"auto", "boxes", "segmentation", "classification"},
+         .use = FormatOption::Use::Import,
+         .label = "Read as",
+         .choiceLabels = {"Decide from the shapes", "Boxes", "Masks", "Classes"}},
     };
     f.parse = [f](const std::string &path, const FormatImportOptions &o) { return parseLabelme(f, path, o); };
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) {

@@ -180,9 +180,14 @@ Format maskPngs()
     f.name = "Mask PNGs";
     f.description = "semantic masks as palette PNGs (masks/IMAGE.png; 0 = background, k = the job's k-th class), "
                     "classes.csv (value,name,color) and index.csv (image,mask,split)";
+    f.summary =
+        "A mask picture per image in which each pixel's value is its class (0 is background), with a "
+        "list of the classes and their colours and a table pairing each image with its mask. Read by most "
+        "segmentation trainers.";
     f.tasks = {TaskType::SemanticSegmentation};
     f.writesFolder = true;
     f.readsFolder = true;
+    f.writesUnlabeled = false; // an image without a mask has no mask picture
     f.parse = parseMasks;
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeMasks(f, store, o); };
     return f;

@@ -24,6 +24,17 @@ bool Format::carries(TaskType t) const
     return std::find(tasks.begin(), tasks.end(), t) != tasks.end();
 }
 
+const std::string &Format::summaryFor(TaskType t) const
+{
+    const auto it = taskSummaries.find(t);
+    return it != taskSummaries.end() ? it->second : summary;
+}
+
+bool FormatOption::appliesTo(TaskType t) const
+{
+    return tasks.empty() || std::find(tasks.begin(), tasks.end(), t) != tasks.end();
+}
+
 std::string Format::setting(const std::map<std::string, std::string> &settings, const std::string &key) const
 {
     if (auto it = settings.find(key); it != settings.end())
@@ -67,6 +78,13 @@ Format groundTruthManifest()
     f.tasks = {TaskType::ImageClassification, TaskType::ImageClassificationMultiLabel, TaskType::BoundingBox,
                TaskType::SemanticSegmentation, TaskType::TextClassification,
                TaskType::TextClassificationMultiLabel, TaskType::NamedEntityRecognition};
+    f.summary =
+        "One file with a line per item: where its image or text is and its labels, as Amazon SageMaker "
+        "Ground Truth writes them. For training on SageMaker, or to bring the labels into another project.";
+    f.taskSummaries[TaskType::SemanticSegmentation] =
+        "One file with a line per image, as Amazon SageMaker Ground Truth writes them, and a mask picture "
+        "per image in a folder beside it. For training on SageMaker, or to bring the labels into another "
+        "project.";
     f.fileFilter = "Ground Truth manifests (*.manifest *.jsonl *.json)";
     f.read = [](ProjectStore &store, const std::string &path, const FormatImportOptions &o) {
         ImportOptions io = o;

@@ -457,11 +457,31 @@ Format textTable()
     f.name = "Text table";
     f.description = "texts and their classes as CSV, TSV or JSON Lines (chosen by the file name): a label column "
                     "(labels for multi-label jobs) or one 0/1 column per class, and a split column";
+    f.summary =
+        "A table with a row per text and its class: a spreadsheet (.csv or .tsv) or JSON Lines (.jsonl), "
+        "as the file name ends. For text-classification trainers, or to read the labels in a spreadsheet.";
+    f.taskSummaries[TaskType::TextClassificationMultiLabel] =
+        "A table with a row per text and its classes: a spreadsheet (.csv or .tsv) or JSON Lines (.jsonl), "
+        "as the file name ends. For text-classification trainers, or to read the labels in a spreadsheet.";
     f.tasks = {TaskType::TextClassification, TaskType::TextClassificationMultiLabel};
     f.fileFilter = "Text tables (*.csv *.tsv *.jsonl)";
-    f.options = {{"classes", "a label column, or one 0/1 column per class", "label", {"label", "onehot"}},
-                 {"separator", "between the classes of a multi-label text in a label column", "|", {}},
-                 {"text", "import: the column or field that holds the text", "text", {}}};
+    f.options = {{.key = "classes",
+                  .description = "a label column, or one 0/1 column per class",
+                  .defaultValue = "label",
+                  .choices = {"label", "onehot"},
+                  .use = FormatOption::Use::Export,
+                  .label = "Classes as",
+                  .choiceLabels = {"Names in one column", "A column per class (0 or 1)"}},
+                 {.key = "separator",
+                  .description = "between the classes of a multi-label text in a label column",
+                  .defaultValue = "|",
+                  .label = "Between class names",
+                  .tasks = {TaskType::TextClassificationMultiLabel}},
+                 {.key = "text",
+                  .description = "import: the column or field that holds the text",
+                  .defaultValue = "text",
+                  .use = FormatOption::Use::Import,
+                  .label = "Text column"}};
     f.parse = [f](const std::string &path, const FormatImportOptions &o) { return parseTable(f, path, o); };
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeTable(f, store, o); };
     return f;
@@ -475,6 +495,9 @@ Format nerJsonl()
     f.description = "one JSON object per text: {\"text\": ..., \"label\": [[start, end, \"CLASS\"], ...]} with "
                     "offsets in Unicode code points, end exclusive (doccano's layout; entities or spans are read "
                     "too)";
+    f.summary =
+        "A file with a line per text listing where each marked entity starts and ends and its class, as "
+        "doccano writes it. For entity-recognition trainers.";
     f.tasks = {TaskType::NamedEntityRecognition};
     f.fileFilter = "Entities (*.jsonl *.json)";
     f.parse = parseNer;

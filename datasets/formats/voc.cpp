@@ -631,15 +631,24 @@ Format voc()
         "reads labelme's SegmentationClassPNG/; masks without class_names.txt are VOC's 20 classes; "
         "difficult, "
         "truncated and pose are not kept";
+    f.summary = "Pascal VOC's folders: the images, an XML file per image with its boxes, and lists of the "
+                "training, validation and test images. Read by many detection tools.";
+    f.taskSummaries[TaskType::SemanticSegmentation] =
+        "Pascal VOC's folders: the images, a mask picture per image coloured by class, and lists of the "
+        "training, validation and test images. Read by many segmentation tools.";
     f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation};
     f.writesFolder = true;
     f.readsFolder = true;
-    f.options = {{"files", "copy the images, or make symbolic links to them", "copy", {"copy", "link"}},
-                 {"labels",
-                  "import: the boxes (Annotations/) or the masks (SegmentationClass/); auto: the job's "
-                  "type, else boxes when there are any",
-                  "auto",
-                  {"auto", "boxes", "masks"}}};
+    f.options = {imageFilesOption(),
+                 {.key = "labels",
+                  .description =
+                      "import: the boxes (Annotations/) or the masks (SegmentationClass/); auto: the "
+                      "job's type, else boxes when there are any",
+                  .defaultValue = "auto",
+                  .choices = {"auto", "boxes", "masks"},
+                  .use = FormatOption::Use::Import,
+                  .label = "Read",
+                  .choiceLabels = {"Decide from the job or the folder", "The boxes", "The masks"}}};
     f.parse = [f](const std::string &path, const FormatImportOptions &o) { return parseVoc(f, path, o); };
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeVoc(f, store, o); };
     return f;

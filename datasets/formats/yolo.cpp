@@ -543,15 +543,28 @@ Format yolo()
         "obj.names; numbers may stray 1e-6 outside [0, 1]; an edge within 1e-6 of the image size "
         "of a whole pixel "
         "is read as that pixel";
+    f.summary = "The images with a small text file each listing their boxes, and a data.yaml that names the "
+                "classes and splits. What Ultralytics YOLO and darknet train on.";
+    f.taskSummaries[TaskType::SemanticSegmentation] =
+        "The images with a small text file each listing the outline of every region, and a data.yaml that "
+        "names the classes and splits. What Ultralytics YOLO segmentation models train on.";
     f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation};
     f.writesFolder = true;
     f.readsFolder = true;
-    f.options = {{"files", "copy the images, or make symbolic links to them", "copy", {"copy", "link"}},
-                 {"task",
-                  "import: boxes or segmentation polygons (auto: an existing job's type, else the files)",
-                  "auto",
-                  {"auto", "boxes", "segmentation"}},
-                 {"path", "data.yaml's path: the dataset root its train/val/test are relative to", ".", {}}};
+    f.options = {imageFilesOption(),
+                 {.key = "task",
+                  .description =
+                      "import: boxes or segmentation polygons (auto: an existing job's type, else the files)",
+                  .defaultValue = "auto",
+                  .choices = {"auto", "boxes", "segmentation"},
+                  .use = FormatOption::Use::Import,
+                  .label = "Read as",
+                  .choiceLabels = {"Decide from the job or the files", "Boxes", "Outlines (masks)"}},
+                 {.key = "path",
+                  .description = "data.yaml's path: the dataset root its train/val/test are relative to",
+                  .defaultValue = ".",
+                  .use = FormatOption::Use::Export,
+                  .label = "Dataset root in data.yaml"}};
     f.parse = parseYolo;
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeYolo(f, store, o); };
     return f;

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <QImage>
+#include <QRegularExpression>
 #include <QTest>
 
 #include <filesystem>
@@ -183,6 +184,31 @@ private Q_SLOTS:
         std::set<std::string> ids;
         for (const Format &f : allFormats())
             QVERIFY2(ids.insert(f.id).second, f.id.c_str());
+    }
+
+    // The dialogs are generated from the registry, so every format brings words for people beside its
+    // command-line help: a summary for each job it writes, a name for each option and each choice.
+    void registryDescribesFormatsForPeople()
+    {
+        const QRegularExpression cli(QStringLiteral(R"(--\w|\w=\w)"));
+        for (const Format &f : allFormats()) {
+            for (TaskType t : f.tasks) {
+                const QString summary = QString::fromStdString(f.summaryFor(t));
+                QVERIFY2(!summary.isEmpty(), f.id.c_str());
+                QVERIFY2(!cli.match(summary).hasMatch(), qPrintable(summary));
+            }
+            for (const FormatOption &o : f.options) {
+                const std::string where = f.id + " " + o.key;
+                QVERIFY2(!o.label.empty(), where.c_str());
+                QCOMPARE(o.choiceLabels.size(), o.choices.size());
+                // The command line's help says which options only import; the dialogs go by `use`.
+                QCOMPARE(o.description.starts_with("import:"), o.use == FormatOption::Use::Import);
+                for (TaskType t : o.tasks)
+                    QVERIFY2(f.carries(t), where.c_str());
+            }
+        }
+        QVERIFY(format("coco").summaryFor(TaskType::BoundingBox) !=
+                format("coco").summaryFor(TaskType::SemanticSegmentation));
     }
 
     void classFoldersWithSplitsRoundTrip()

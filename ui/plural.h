@@ -1,0 +1,17 @@
+#pragma once
+
+// Counts in words: "1 item", "3 items". Qt's tr("%n item(s)", nullptr, n) reads "1 item(s)" unless a
+// translation supplies the plural forms, and the app ships none; so callers give both forms, translated
+// each on its own.
+
+#include <QString>
+
+namespace gw::ui {
+
+/// n in the form that fits it: plural(n, tr("%1 item"), tr("%1 items")).
+inline QString plural(qint64 n, const QString &one, const QString &many)
+{
+    return (n == 1 ? one : many).arg(n);
+}
+
+} // namespace gw::ui
