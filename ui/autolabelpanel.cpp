@@ -1,4 +1,4 @@
-#include "ui/wording.h"
+#include "ui/plural.h"
 #include "ui/autolabelpanel.h"
 #include "datasets/workpool.h"
 
@@ -407,7 +407,7 @@ void AutoLabelPanel::finished()
             text += QLatin1Char(' ') + QString::fromStdString(r.note) + QLatin1Char('.');
         if (r.unreadable)
             text += QLatin1Char(' ') + tr("%1 could not be read and are left out.")
-                                          .arg(countText(qint64(r.unreadable), tr("image"), tr("images")));
+                                          .arg(plural(qint64(r.unreadable), tr("%1 image"), tr("%1 images")));
         if (r.startModelRun)
             text += QLatin1Char(' ') + tr("The model started from run %1's.").arg(r.startModelRun);
         if (!r.startModelNote.empty())

@@ -1,4 +1,4 @@
-#include "ui/wording.h"
+#include "ui/plural.h"
 #include "ui/itemtablemodel.h"
 
 #include "datasets/groundtruth.h"
@@ -68,9 +68,9 @@ QString ItemTableModel::labelText(const Item &item) const
         if (const LabelClass *c = m_job->classById(id))
             parts << QString::fromStdString(c->name);
     if (!p.boxes.empty())
-        parts << countText(qint64(p.boxes.size()), tr("box"), tr("boxes"));
+        parts << plural(qint64(p.boxes.size()), tr("%1 box"), tr("%1 boxes"));
     if (!p.spans.empty())
-        parts << countText(qint64(p.spans.size()), tr("span"), tr("spans"));
+        parts << plural(qint64(p.spans.size()), tr("%1 span"), tr("%1 spans"));
     if (!p.mask.empty() || !p.maskUri.empty())
         parts << tr("mask");
     QString text = parts.join(QStringLiteral(", "));

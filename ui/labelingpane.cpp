@@ -1,4 +1,4 @@
-#include "ui/wording.h"
+#include "ui/plural.h"
 #include "ui/labelingpane.h"
 #include "datasets/workpool.h"
 
@@ -59,9 +59,9 @@ QString describe(const Job &job, const Payload &p)
         if (const LabelClass *c = job.classById(id))
             parts << QString::fromStdString(c->name);
     if (!p.boxes.empty())
-        parts << countText(qint64(p.boxes.size()), LabelingPane::tr("box"), LabelingPane::tr("boxes"));
+        parts << plural(qint64(p.boxes.size()), LabelingPane::tr("%1 box"), LabelingPane::tr("%1 boxes"));
     if (!p.spans.empty())
-        parts << countText(qint64(p.spans.size()), LabelingPane::tr("span"), LabelingPane::tr("spans"));
+        parts << plural(qint64(p.spans.size()), LabelingPane::tr("%1 span"), LabelingPane::tr("%1 spans"));
     if (!p.mask.empty() || !p.maskUri.empty())
         parts << LabelingPane::tr("mask");
     return parts.join(QStringLiteral(", "));
@@ -353,7 +353,7 @@ void LabelingPane::copyPreviousBoxes()
     p.imageWidth = int(w);
     p.imageHeight = int(h);
     p.imageDepth = p.imageDepth ? p.imageDepth : 3;
-    if (auto r = m_session->apply(p, tr("Copy %1 from the previous image").arg(countText(qint64(m_previousBoxes.size()), tr("box"), tr("boxes")))); !r)
+    if (auto r = m_session->apply(p, tr("Copy %1 from the previous image").arg(plural(qint64(m_previousBoxes.size()), tr("%1 box"), tr("%1 boxes")))); !r)
         Q_EMIT message(QString::fromStdString(r.error().message));
 }
 

@@ -1,4 +1,4 @@
-#include "ui/wording.h"
+#include "ui/plural.h"
 #include "ui/mainwindow.h"
 #include "datasets/workpool.h"
 
@@ -703,7 +703,7 @@ void MainWindow::goToRow(int row)
 
 QString MainWindow::itemCount(qint64 n) const
 {
-    return countText(n, tr("item"), tr("items"));
+    return plural(n, tr("%1 item"), tr("%1 items"));
 }
 
 bool MainWindow::hasAnyItem() const

@@ -1,4 +1,4 @@
-#include "ui/wording.h"
+#include "ui/plural.h"
 #include "ui/trainingview.h"
 
 #include "ui/rundialogs.h"
@@ -473,7 +473,7 @@ void TrainingView::updateStatus()
     for (const Run &r : m_runs)
         running += r.status == "running" || r.status == "queued";
     parts << (running ? tr("%1 in progress; they go on when this window or the app closes.")
-                            .arg(countText(running, tr("run"), tr("runs")))
+                            .arg(plural(running, tr("%1 run"), tr("%1 runs")))
                       : tr("No run in progress."));
     if (auto jobs = m_store->jobs())
         for (const Job &j : *jobs)
