@@ -106,6 +106,26 @@ std::optional<Annotation> label(ProjectStore *s, const char *job, int64_t item)
     return a ? *a : std::nullopt;
 }
 
+/// A label of job "animal" written through a connection of its own, as another program (gw, a colleague) would.
+Result<> labelFromAnotherProgram(const std::string &project, int64_t item, int cls)
+{
+    auto other = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
+    if (!other)
+        return fail(other.error());
+    Annotation a;
+    a.jobId = (*other)->job("animal")->id;
+    a.itemId = item;
+    a.payload.classes = {cls};
+    a.payload.classConfidence = {std::nullopt};
+    a.provenance.author = "someone";
+    auto tx = (*other)->begin();
+    if (!tx)
+        return fail(tx.error());
+    if (auto r = (*tx)->putAnnotation(a); !r)
+        return r;
+    return (*tx)->commit();
+}
+
 /// The window on a project, shown and active, with the canvas focused and the first image decoded.
 struct Screen
 {
@@ -189,19 +209,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const std::string project = makeProject(dir);
-        {
-            // One label there already, written by another program.
-            auto other = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
-            Annotation a;
-            a.jobId = (*other)->job("animal")->id;
-            a.itemId = 6;
-            a.payload.classes = {0};
-            a.payload.classConfidence = {std::nullopt};
-            a.provenance.author = "someone";
-            auto tx = (*other)->begin();
-            GW_VERIFY_OK((*tx)->putAnnotation(a));
-            GW_VERIFY_OK((*tx)->commit());
-        }
+        GW_VERIFY_OK(labelFromAnotherProgram(project, 6, 0)); // one label there already
         Screen s(project, "animal");
         // Counted off the GUI thread: "Counting…" until then.
         QTRY_COMPARE(s.w.progressText(), QStringLiteral("1 of 6 labeled"));
@@ -225,18 +233,7 @@ private Q_SLOTS:
         QCOMPARE(itemsOf(0), QStringLiteral("1"));
         QCOMPARE(itemsOf(2), QStringLiteral("1"));
         // Another program labels meanwhile: counted again once labelling pauses.
-        {
-            auto other = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
-            Annotation a;
-            a.jobId = (*other)->job("animal")->id;
-            a.itemId = 5;
-            a.payload.classes = {1};
-            a.payload.classConfidence = {std::nullopt};
-            a.provenance.author = "someone";
-            auto tx = (*other)->begin();
-            GW_VERIFY_OK((*tx)->putAnnotation(a));
-            GW_VERIFY_OK((*tx)->commit());
-        }
+        GW_VERIFY_OK(labelFromAnotherProgram(project, 5, 1));
         QTRY_COMPARE_WITH_TIMEOUT(s.w.progressText(), QStringLiteral("3 of 6 labeled"), 15000);
         // Another job: its own count.
         QVERIFY(s.w.selectJob(QStringLiteral("boxes")));
