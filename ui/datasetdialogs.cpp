@@ -703,7 +703,7 @@ ImportDatasetDialog::ImportDatasetDialog(const QString &storePath, QWidget *pare
 void ImportDatasetDialog::formatChanged()
 {
     const Format *f = findFormat(m_format->currentData().toString().toStdString());
-    m_description->setText(f ? qs(f->description) : QString());
+    m_description->setText(f ? qs(f->summary) : QString()); // plain words; the CLI's own text is for --help
     m_options->showImport(f);
 }
 

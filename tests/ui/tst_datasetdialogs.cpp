@@ -346,6 +346,16 @@ private Q_SLOTS:
             }
         }
         QVERIFY(formatsSeen >= int(allFormats().size()));
+        // The Import dialog too.
+        ui::ImportDatasetDialog import(QString::fromStdString(project));
+        for (const Format &f : allFormats()) {
+            if (!f.read && !f.parse)
+                continue;
+            import.setFormat(QString::fromStdString(f.id));
+            for (const QString &text : visibleTexts(import))
+                QVERIFY2(!cli.match(text).hasMatch(), qPrintable(QStringLiteral("import, %1: %2").arg(
+                                                          QString::fromStdString(f.id), text)));
+        }
     }
 
     // At the size it opens with, no control is cut off, whichever format's description and options show,
