@@ -121,9 +121,16 @@ Result<ToolEdit> SpanEditor::addSpan(int from, int to, int classId, const Job &j
         if (s.start == span.start && s.end == span.end && s.classId == classId)
             return fail(Error::invalid("this text is already marked as " + className(job, classId).toStdString()));
         if (!job.allowOverlap && s.start < span.end && span.start < s.end)
-            return fail(Error::invalid("the selection overlaps '" + className(job, s.classId).toStdString() + "' ["
-                                       + std::to_string(s.start) + ", " + std::to_string(s.end)
-                                       + "), and this job does not allow overlapping spans"));
+        {
+            // In the words on screen, not in offsets: which marked text is in the way, and what to do.
+            const QString marked = m_text.mid(utf16At(s.start), utf16At(s.end) - utf16At(s.start)).simplified();
+            return fail(Error::invalid(
+                QCoreApplication::translate("SpanEditor", "The selection overlaps \u201c%1\u201d (%2); entities in "
+                                                          "this job may not overlap. Select text outside it, or "
+                                                          "click it and press a key to change its class.")
+                    .arg(marked.size() > 40 ? marked.left(39) + QChar(0x2026) : marked, className(job, s.classId))
+                    .toStdString()));
+        }
     }
     std::vector<Span> spans = m_spans;
     spans.push_back(span);
