@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -140,10 +141,27 @@ public:
     virtual Result<std::vector<Job>> jobs() const = 0;
     virtual Result<Job> job(const std::string &name) const = 0;
     virtual Result<Job> createJob(Job job) = 0;
-    virtual Result<> renameClass(int64_t jobId, int classId, const std::string &newName) = 0;
-    virtual Result<LabelClass> addClass(int64_t jobId, LabelClass cls) = 0;
-    /// Sets a class's shortcut key (portable key text; empty removes it). Another class's key is refused.
-    virtual Result<> setClassShortcut(int64_t jobId, int classId, const std::string &key) = 0;
+    /// What to change about a class; unset fields stay as they are.
+    struct ClassEdit
+    {
+        std::optional<std::string> name;
+        std::optional<std::string> color;    ///< "#rrggbb"
+        std::optional<std::string> shortcut; ///< portable key text; empty removes the key
+        std::optional<int> position;         ///< new place in the list (the Ground Truth class index)
+    };
+    /// Renames, recolours, re-keys or moves a class. Annotations refer to classes by id, so they keep it.
+    /// A name or key another class has is refused. Recorded in the change log under author.
+    virtual Result<> editClass(int64_t jobId, int classId, const ClassEdit &edit, const std::string &author) = 0;
+    Result<> renameClass(int64_t jobId, int classId, const std::string &newName, const std::string &author)
+    {
+        return editClass(jobId, classId, ClassEdit{newName, {}, {}, {}}, author);
+    }
+    Result<> setClassShortcut(int64_t jobId, int classId, const std::string &key, const std::string &author)
+    {
+        return editClass(jobId, classId, ClassEdit{{}, {}, key, {}}, author);
+    }
+    /// Adds a class at the end of the list (a free id; a colour of its own when none is given); logged.
+    virtual Result<LabelClass> addClass(int64_t jobId, LabelClass cls, const std::string &author) = 0;
     /// Removes a class. Annotations that use it are superseded: mapped to reassignTo, or the class is
     /// dropped from them (an item left with no label loses its label). Recorded in the change log.
     virtual Result<int64_t> removeClass(int64_t jobId, int classId, std::optional<int> reassignTo,

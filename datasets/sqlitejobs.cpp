@@ -3,6 +3,8 @@
 
 #include "datasets/sqlitestore_p.h"
 
+#include "datasets/mask.h"
+
 namespace gw::datasets::sqlite_detail {
 
 // ---- jobs ----
@@ -138,60 +140,64 @@ Result<Job> SqliteStore::createJob(Job j)
     return j;
 }
 
-Result<> SqliteStore::renameClass(int64_t jobId, int classId, const std::string &newName)
+Result<> SqliteStore::editClass(int64_t jobId, int classId, const ClassEdit &edit, const std::string &author)
 {
-    auto j = jobById(jobId);
-    if (!j)
-        return fail(j.error());
-    if (const std::string problem = classNameProblem(newName, j->type); !problem.empty())
-        return fail(Error::invalid(problem));
-    return inTransaction([&](SqliteTransaction &) -> Result<> {
-        auto s = prepared("SELECT name FROM classes WHERE job=? AND id=?");
-        if (!s)
-            return fail(s.error());
-        (*s)->bind(1, jobId).bind(2, int64_t(classId));
-        if (!(*s)->step())
-            return fail(Error::notFound("no class with id " + std::to_string(classId)));
-        const std::string oldName((*s)->columnText(0));
-        auto dup = prepared("SELECT 1 FROM classes WHERE job=? AND name=? AND id<>?");
-        if (!dup)
-            return fail(dup.error());
-        (*dup)->bind(1, jobId).bind(2, std::string_view(newName)).bind(3, int64_t(classId));
-        if ((*dup)->step())
-            return fail(Error::conflict("the job already has a class named '" + newName + "'"));
-        auto u = prepared("UPDATE classes SET name=? WHERE job=? AND id=?");
-        if (!u)
-            return fail(u.error());
-        if (auto r = (*u)->bind(1, std::string_view(newName)).bind(2, jobId).bind(3, int64_t(classId)).exec(); !r)
-            return r;
-        return insertChange("", "rename-class", "job " + std::to_string(jobId) + ": '" + oldName + "' -> '" + newName + "'");
-    });
-}
-
-Result<> SqliteStore::setClassShortcut(int64_t jobId, int classId, const std::string &key)
-{
-    return inTransaction([&](SqliteTransaction &) -> Result<> {
-        if (!key.empty()) {
-            auto dup = prepared("SELECT name FROM classes WHERE job=? AND shortcut=? AND id<>?");
-            if (!dup)
-                return fail(dup.error());
-            (*dup)->bind(1, jobId).bind(2, std::string_view(key)).bind(3, int64_t(classId));
-            if ((*dup)->step())
-                return fail(Error::conflict("'" + key + "' is already the key of class '"
-                                            + std::string((*dup)->columnText(0)) + "'"));
+    return inTransaction([&](SqliteTransaction &tx) -> Result<> {
+        auto j = jobById(jobId);
+        if (!j)
+            return fail(j.error());
+        const int from = j->positionOf(classId);
+        if (from < 0)
+            return fail(Error::notFound("job '" + j->name + "' has no class with id " + std::to_string(classId)));
+        LabelClass &c = j->classes[size_t(from)];
+        const std::string oldName = c.name;
+        std::vector<std::string> said;
+        if (edit.name && *edit.name != c.name) {
+            if (const std::string problem = classNameProblem(*edit.name, j->type); !problem.empty())
+                return fail(Error::invalid(problem));
+            if (const LabelClass *other = j->classByName(*edit.name); other && other->id != classId)
+                return fail(Error::conflict("the job already has a class named '" + *edit.name + "'"));
+            said.push_back("-> '" + *edit.name + "'");
+            c.name = *edit.name;
         }
-        auto u = prepared("UPDATE classes SET shortcut=? WHERE job=? AND id=?");
-        if (!u)
-            return fail(u.error());
-        if (auto r = (*u)->bind(1, std::string_view(key)).bind(2, jobId).bind(3, int64_t(classId)).exec(); !r)
+        if (edit.color && *edit.color != c.color) {
+            if (!mask::parseHexColor(*edit.color))
+                return fail(Error::invalid("colour '" + *edit.color + "' is not #rrggbb"));
+            said.push_back("colour " + c.color + " -> " + *edit.color);
+            c.color = *edit.color;
+        }
+        if (edit.shortcut && *edit.shortcut != c.shortcut) {
+            for (const LabelClass &other : j->classes)
+                if (!edit.shortcut->empty() && other.id != classId && other.shortcut == *edit.shortcut)
+                    return fail(Error::conflict("'" + *edit.shortcut + "' is already the key of class '" + other.name + "'"));
+            said.push_back(edit.shortcut->empty() ? "key '" + c.shortcut + "' removed"
+                                                  : "key '" + c.shortcut + "' -> '" + *edit.shortcut + "'");
+            c.shortcut = *edit.shortcut;
+        }
+        if (edit.position && *edit.position != from) {
+            const int to = *edit.position;
+            if (to < 0 || to >= int(j->classes.size()))
+                return fail(Error::invalid("position " + std::to_string(to) + " is outside the list of "
+                                           + std::to_string(j->classes.size()) + " classes"));
+            said.push_back("moved from index " + std::to_string(from) + " to " + std::to_string(to));
+            const LabelClass moved = c;
+            j->classes.erase(j->classes.begin() + from);
+            j->classes.insert(j->classes.begin() + to, moved);
+        }
+        if (said.empty())
+            return {};
+        if (auto r = tx.saveJob(*j); !r)
             return r;
-        if (sqlite3_changes(m_db) == 0)
-            return fail(Error::notFound("no class with id " + std::to_string(classId)));
-        return {};
+        std::string detail = "job '" + j->name + "': class '" + oldName + "' ";
+        for (size_t i = 0; i < said.size(); ++i)
+            detail += (i ? ", " : "") + said[i];
+        // A rename keeps its own name in the log: scripts look for it.
+        return insertChange(author, edit.name && said.front().starts_with("-> ") ? "rename-class" : "edit-class",
+                            detail);
     });
 }
 
-Result<LabelClass> SqliteStore::addClass(int64_t jobId, LabelClass cls)
+Result<LabelClass> SqliteStore::addClass(int64_t jobId, LabelClass cls, const std::string &author)
 {
     Result<> r = inTransaction([&](SqliteTransaction &tx) -> Result<> {
         auto j = jobById(jobId);
@@ -199,11 +205,22 @@ Result<LabelClass> SqliteStore::addClass(int64_t jobId, LabelClass cls)
             return fail(j.error());
         if (j->classByName(cls.name))
             return fail(Error::conflict("the job already has a class named '" + cls.name + "'"));
+        if (j->type == TaskType::SemanticSegmentation && j->classes.size() >= 255)
+            return fail(Error::invalid("a segmentation job has at most 255 classes (8-bit masks)"));
+        if (!cls.shortcut.empty())
+            for (const LabelClass &other : j->classes)
+                if (other.shortcut == cls.shortcut)
+                    return fail(Error::conflict("'" + cls.shortcut + "' is already the key of class '" + other.name + "'"));
         cls.id = j->nextClassId();
         if (cls.color.empty())
             cls.color = defaultClassColor(int(j->classes.size()));
+        if (!mask::parseHexColor(cls.color))
+            return fail(Error::invalid("colour '" + cls.color + "' is not #rrggbb"));
         j->classes.push_back(cls);
-        return tx.saveJob(*j);
+        if (auto s = tx.saveJob(*j); !s)
+            return s;
+        return insertChange(author, "add-class", "job '" + j->name + "': added class '" + cls.name + "' at index "
+                                                     + std::to_string(j->classes.size() - 1));
     });
     if (!r)
         return fail(r.error());

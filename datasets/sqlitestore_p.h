@@ -271,9 +271,8 @@ public:
     /// Runs fn inside one write transaction.
     Result<> inTransaction(const std::function<Result<>(SqliteTransaction &)> &fn);
     Result<Job> createJob(Job j) override;
-    Result<> renameClass(int64_t jobId, int classId, const std::string &newName) override;
-    Result<> setClassShortcut(int64_t jobId, int classId, const std::string &key) override;
-    Result<LabelClass> addClass(int64_t jobId, LabelClass cls) override;
+    Result<> editClass(int64_t jobId, int classId, const ClassEdit &edit, const std::string &author) override;
+    Result<LabelClass> addClass(int64_t jobId, LabelClass cls, const std::string &author) override;
     Result<Job> jobById(int64_t id) const;
     Result<int64_t> removeClass(int64_t jobId, int classId, std::optional<int> reassignTo,
                                 const std::string &author) override;

@@ -94,6 +94,16 @@ void LabelingSession::setJob(const Job &job)
     m_current.reset();
 }
 
+void LabelingSession::jobEdited(const Job &job)
+{
+    if (job.id != m_job.id)
+        return;
+    m_job = job;
+    if (hasItem())
+        if (auto current = m_store.currentAnnotation(m_job.id, m_item.id))
+            m_current = *current;
+}
+
 void LabelingSession::closeItem()
 {
     m_item = {};

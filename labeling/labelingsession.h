@@ -32,6 +32,9 @@ public:
     /// Switches to a job; its undo history comes back with it (each job keeps its own).
     void setJob(const datasets::Job &job);
     const datasets::Job &job() const { return m_job; }
+    /// The current job's classes were edited (renamed, recoloured, moved, merged, removed): the item stays
+    /// open and its label is read again (a merge may have rewritten it).
+    void jobEdited(const datasets::Job &job);
     const std::string &author() const { return m_author; }
     datasets::ProjectStore &store() { return m_store; }
     /// The current job's undo stack; undoGroup() follows whichever is current (for the window's actions).

@@ -54,6 +54,8 @@ ShortcutMap ShortcutMap::defaults()
     m.add(QStringLiteral("app.new"), tr("New project"), app, QKeySequence(Qt::CTRL | Qt::Key_N));
     m.add(QStringLiteral("app.addImages"), tr("Add images"), app, QKeySequence(Qt::CTRL | Qt::Key_I));
     m.add(QStringLiteral("app.newJob"), tr("New labeling job"), app, QKeySequence(Qt::CTRL | Qt::Key_J));
+    m.add(QStringLiteral("app.editClasses"), tr("Edit the job's classes"), app,
+          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_J));
     m.add(QStringLiteral("app.exportDataset"), tr("Export dataset"), app, QKeySequence(Qt::CTRL | Qt::Key_E));
     m.add(QStringLiteral("app.explore"), tr("Explore the dataset (charts)"), app,
           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));

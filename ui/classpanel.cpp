@@ -1,6 +1,8 @@
 #include "ui/classpanel.h"
 
 #include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
 #include <QKeySequence>
 #include <QLocale>
 #include <QPainter>
@@ -40,9 +42,19 @@ ClassPanel::ClassPanel(QWidget *parent) : QWidget(parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setFocusPolicy(Qt::NoFocus); // keys belong to the canvas
+    m_status = new QLabel;
+    m_status->setObjectName(QStringLiteral("classStatus"));
+    m_status->setWordWrap(true);
+    auto *edit = new QPushButton(tr("Edit Classes…"));
+    edit->setObjectName(QStringLiteral("editClasses"));
+    edit->setFocusPolicy(Qt::NoFocus);
+    edit->setToolTip(tr("Add, rename, recolour, re-key, reorder, merge or remove classes"));
+    connect(edit, &QPushButton::clicked, this, &ClassPanel::editRequested);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_status);
     layout->addWidget(m_table);
+    layout->addWidget(edit, 0, Qt::AlignLeft);
     connect(m_table, &QTableWidget::cellClicked, this, [this](int row) {
         if (row >= 0 && row < int(m_job.classes.size()))
             Q_EMIT classClicked(m_job.classes[size_t(row)].id);
@@ -55,9 +67,14 @@ ClassPanel::ClassPanel(QWidget *parent) : QWidget(parent)
 
 void ClassPanel::setJob(const datasets::Job &job)
 {
+    const bool sameJob = job.id != 0 && job.id == m_job.id;
+    const int keep = sameJob && job.classById(m_current) ? m_current : -1;
     m_job = job;
-    m_counts.clear();
-    m_counted = false;
+    if (!sameJob) {
+        m_counts.clear();
+        m_counted = false;
+    }
+    m_selected = -1;
     m_table->setRowCount(int(job.classes.size()));
     for (int i = 0; i < int(job.classes.size()); ++i) {
         const datasets::LabelClass &c = job.classes[size_t(i)];
@@ -74,7 +91,53 @@ void ClassPanel::setJob(const datasets::Job &job)
         count->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         m_table->setItem(i, CountColumn, count);
     }
-    setCurrentClass(job.classes.empty() ? -1 : job.classes.front().id);
+    showCounts();
+    setCurrentClass(keep >= 0 ? keep : job.classes.empty() ? -1 : job.classes.front().id);
+}
+
+std::optional<std::map<int, int64_t>> ClassPanel::counts() const
+{
+    if (!m_counted)
+        return std::nullopt;
+    return m_counts;
+}
+
+void ClassPanel::setSelectedObject(int classId, const QString &what)
+{
+    m_selected = m_job.classById(classId) ? classId : -1;
+    m_selectedWhat = what;
+    for (int i = 0; i < int(m_job.classes.size()); ++i) {
+        QFont f = m_table->item(i, NameColumn)->font();
+        f.setUnderline(m_job.classes[size_t(i)].id == m_selected);
+        m_table->item(i, NameColumn)->setFont(f);
+    }
+    showStatus();
+}
+
+QString ClassPanel::statusText() const
+{
+    return m_status->text();
+}
+
+void ClassPanel::showStatus()
+{
+    using datasets::TaskType;
+    const datasets::LabelClass *current = m_job.classById(m_current);
+    QString next;
+    if (current) {
+        const QString name = QStringLiteral("<b>%1</b>").arg(QString::fromStdString(current->name).toHtmlEscaped());
+        switch (m_job.type) {
+        case TaskType::BoundingBox: next = tr("New boxes: %1").arg(name); break;
+        case TaskType::SemanticSegmentation: next = tr("Polygon and brush paint: %1").arg(name); break;
+        case TaskType::NamedEntityRecognition: next = tr("Class keys mark the selected text; current: %1").arg(name); break;
+        default: next = tr("Class keys label the item; last chosen: %1").arg(name); break;
+        }
+    }
+    if (const datasets::LabelClass *sel = m_job.classById(m_selected))
+        next += QStringLiteral("<br>") + tr("Selected %1: <u>%2</u> (a class key changes it)")
+                                             .arg(m_selectedWhat, QString::fromStdString(sel->name).toHtmlEscaped());
+    m_status->setText(next);
+    m_status->setVisible(!next.isEmpty());
 }
 
 void ClassPanel::setCounts(const std::map<int, int64_t> &itemsPerClass)
@@ -112,6 +175,7 @@ void ClassPanel::setCurrentClass(int classId)
         m_table->selectRow(row);
     else
         m_table->clearSelection();
+    showStatus();
 }
 
 } // namespace gw::ui

@@ -54,6 +54,12 @@ void GalleryModel::setStore(const ProjectStore *store, const Job *job)
     m_storePath = path;
     m_projectDir = store ? store->projectDir() : std::string();
     m_job = job ? std::optional<Job>(*job) : std::nullopt;
+    takeClasses();
+    reset();
+}
+
+void GalleryModel::takeClasses()
+{
     m_classNames.clear();
     m_classColors.clear();
     if (m_job) {
@@ -62,7 +68,16 @@ void GalleryModel::setStore(const ProjectStore *store, const Job *job)
             m_classColors.insert(c.id, QColor(QString::fromStdString(c.color)));
         }
     }
-    reset();
+}
+
+void GalleryModel::setJobClasses(const Job &job)
+{
+    if (!m_job || m_job->id != job.id)
+        return;
+    m_job = job;
+    takeClasses();
+    if (!m_rows.empty())
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1));
 }
 
 void GalleryModel::setFilter(Filter filter)

@@ -52,6 +52,8 @@ public:
     /// be taken away first with setStore(nullptr, nullptr).
     void setStore(const datasets::ProjectStore *store, const datasets::Job *job);
     const datasets::ProjectStore *store() const { return m_store; }
+    /// The job's classes were edited (names, colours): the loaded rows are drawn again, nothing reloads.
+    void setJobClasses(const datasets::Job &job);
 
     void setFilter(Filter filter);
     Filter filter() const { return m_filter; }
@@ -95,6 +97,7 @@ Q_SIGNALS:
     void filteredCountChanged(int64_t count);
 
 private:
+    void takeClasses(); ///< class names and colours of m_job
     enum class LabelKind : uint8_t { None, Empty, Classes, Boxes, Spans, Mask };
 
     /// One loaded image, kept small: a million of them is what scrolling to the end costs.

@@ -401,6 +401,8 @@ void ImageCanvas::forward(QMouseEvent *event, int type)
     m_tool->pointer(e, context());
     takeEdit();
     update();
+    if (e.type != PointerEvent::Type::Move)
+        Q_EMIT toolUsed();
 }
 
 void ImageCanvas::takeEdit()
@@ -478,6 +480,7 @@ void ImageCanvas::keyPressEvent(QKeyEvent *event)
     if (m_tool && m_session && m_session->hasItem() && m_tool->key(event->key(), event->modifiers(), context())) {
         takeEdit();
         update();
+        Q_EMIT toolUsed();
         return;
     }
     QWidget::keyPressEvent(event);

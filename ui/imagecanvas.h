@@ -54,6 +54,8 @@ public:
 Q_SIGNALS:
     void editFailed(const QString &message);
     void zoomChanged(double scale);
+    /// The tool took a click or a key (its selection may have changed).
+    void toolUsed();
 
 protected:
     bool event(QEvent *event) override;

@@ -14,6 +14,7 @@
 #include "ui/classpanel.h"
 #include "ui/imagecanvas.h"
 #include "ui/imageloader.h"
+#include "ui/noticebanner.h"
 #include "ui/textlabelview.h"
 
 #include <QFileInfo>
@@ -124,7 +125,11 @@ LabelingPane::LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent)
     layout->addWidget(split);
 
     connect(m_loader, &ImageLoader::loaded, this, &LabelingPane::showImage);
-    connect(m_canvas, &ImageCanvas::editFailed, this, &LabelingPane::message);
+    m_canvasNotice = new NoticeBanner(m_canvas);
+    m_textNotice = new NoticeBanner(m_text);
+    connect(m_canvas, &ImageCanvas::editFailed, this, &LabelingPane::notify);
+    connect(m_canvas, &ImageCanvas::toolUsed, this, &LabelingPane::showSelection);
+    connect(m_classes, &ClassPanel::editRequested, this, &LabelingPane::classEditorRequested);
     connect(m_classes, &ClassPanel::classClicked, this, [this](int id) {
         setCurrentClass(id);
         if (m_session && (taskInfo(m_session->job().type).id.find("classification") != std::string_view::npos))
@@ -158,7 +163,7 @@ void LabelingPane::setProject(ProjectStore *store, const std::string &author)
     m_session = std::make_unique<labeling::LabelingSession>(*store, author);
     connect(m_session.get(), &labeling::LabelingSession::labelChanged, this, &LabelingPane::onLabelChanged);
     connect(m_session.get(), &labeling::LabelingSession::classesChanged, m_classes, &ClassPanel::adjustCounts);
-    connect(m_session.get(), &labeling::LabelingSession::failed, this, &LabelingPane::message);
+    connect(m_session.get(), &labeling::LabelingSession::failed, this, &LabelingPane::notify);
     m_canvas->setSession(m_session.get());
 }
 
@@ -217,6 +222,54 @@ void LabelingPane::selectTool(ToolKind kind)
     m_canvas->setTool(tool);
 }
 
+void LabelingPane::notify(const QString &text)
+{
+    (m_stack->currentWidget() == m_text ? m_textNotice : m_canvasNotice)->showNotice(text);
+    Q_EMIT message(text);
+}
+
+void LabelingPane::classesEdited(const Job &job, bool labelsChanged)
+{
+    if (!m_session || job.id != m_session->job().id)
+        return;
+    m_session->jobEdited(job);
+    m_shortcuts.setClasses(job.classes);
+    m_classes->setJob(job);
+    if (!job.classById(m_canvas->currentClass()))
+        setCurrentClass(job.classes.empty() ? 0 : job.classes.front().id);
+    else
+        setCurrentClass(m_canvas->currentClass());
+    if (labelsChanged) {
+        if (m_session->hasItem())
+            openItem(m_session->item().id);
+        refreshCounts();
+    } else {
+        m_canvas->update();
+        m_text->update();
+        showItemInfo();
+    }
+}
+
+void LabelingPane::showSelection()
+{
+    if (!m_session)
+        return;
+    int selected = -1;
+    QString what;
+    if (job().type == TaskType::BoundingBox && m_toolKind == ToolKind::Box) {
+        const int i = m_boxTool->selected();
+        if (i >= 0 && i < int(m_boxTool->boxes().size()))
+            selected = m_boxTool->boxes()[size_t(i)].classId;
+        what = tr("box");
+    } else if (job().type == TaskType::NamedEntityRecognition) {
+        const int i = m_spanEditor->selected();
+        if (i >= 0 && i < int(m_spanEditor->spans().size()))
+            selected = m_spanEditor->spans()[size_t(i)].classId;
+        what = tr("entity");
+    }
+    m_classes->setSelectedObject(selected, what);
+}
+
 void LabelingPane::setCurrentClass(int classId)
 {
     m_canvas->setCurrentClass(classId);
@@ -245,7 +298,7 @@ void LabelingPane::openItem(int64_t itemId)
     if (m_session->hasItem() && m_session->item().id != itemId && job().type == TaskType::BoundingBox)
         m_previousBoxes = m_session->payload().boxes;
     if (auto r = m_session->openItem(itemId); !r) {
-        Q_EMIT message(QString::fromStdString(r.error().message));
+        notify(QString::fromStdString(r.error().message));
         return;
     }
     const Item &item = m_session->item();
@@ -259,6 +312,7 @@ void LabelingPane::openItem(int64_t itemId)
     }
     m_canvas->syncFromSession();
     showItemInfo();
+    showSelection();
 }
 
 void LabelingPane::closeItem(const QString &why)
@@ -303,7 +357,7 @@ bool LabelingPane::handleClassKey(const QKeySequence &key)
         if (m_toolKind == ToolKind::Box && m_boxTool->selected() >= 0 && m_boxTool->setSelectedClass(classId)) {
             if (auto edit = m_boxTool->takeEdit())
                 if (auto r = m_session->apply(edit->payload, edit->text); !r)
-                    Q_EMIT message(QString::fromStdString(r.error().message));
+                    notify(QString::fromStdString(r.error().message));
         }
         m_canvas->update();
         return true;
@@ -321,12 +375,12 @@ bool LabelingPane::handleClassKey(const QKeySequence &key)
         else if (m_spanEditor->selected() >= 0)
             applyEdit(m_spanEditor->retypeSelected(classId, job()));
         else
-            Q_EMIT message(tr("Select some text first (drag, or Shift / Ctrl+Shift with the arrow keys)."));
+            notify(tr("Select some text first (drag, or Shift / Ctrl+Shift with the arrow keys)."));
         return true;
     }
     setCurrentClass(classId);
     if (auto r = m_session->pressClass(classId); !r) {
-        Q_EMIT message(QString::fromStdString(r.error().message));
+        notify(QString::fromStdString(r.error().message));
         return true;
     }
     if (!taskInfo(type).multiLabel)
@@ -354,23 +408,23 @@ void LabelingPane::copyPreviousBoxes()
     p.imageHeight = int(h);
     p.imageDepth = p.imageDepth ? p.imageDepth : 3;
     if (auto r = m_session->apply(p, tr("Copy %1 from the previous image").arg(plural(qint64(m_previousBoxes.size()), tr("%1 box"), tr("%1 boxes")))); !r)
-        Q_EMIT message(QString::fromStdString(r.error().message));
+        notify(QString::fromStdString(r.error().message));
 }
 
 void LabelingPane::acceptLabel()
 {
     if (m_session && m_session->current() && m_session->current()->provenance.source != Source::Human)
         if (auto r = m_session->acceptCurrent(); !r)
-            Q_EMIT message(QString::fromStdString(r.error().message));
+            notify(QString::fromStdString(r.error().message));
 }
 
 void LabelingPane::rejectLabel()
 {
     if (m_session && m_session->current() && m_session->current()->provenance.source == Source::Auto) {
         if (auto r = m_session->clearLabel(); !r)
-            Q_EMIT message(QString::fromStdString(r.error().message));
+            notify(QString::fromStdString(r.error().message));
         else
-            Q_EMIT message(tr("Automatic label rejected: press the right class key."));
+            notify(tr("Automatic label rejected: press the right class key."));
     }
 }
 
@@ -378,17 +432,17 @@ void LabelingPane::clearLabel()
 {
     if (m_session)
         if (auto r = m_session->clearLabel(); !r)
-            Q_EMIT message(QString::fromStdString(r.error().message));
+            notify(QString::fromStdString(r.error().message));
 }
 
 void LabelingPane::applyEdit(const Result<labeling::ToolEdit> &edit)
 {
     if (!edit) {
-        Q_EMIT message(QString::fromStdString(edit.error().message));
+        notify(QString::fromStdString(edit.error().message));
         return;
     }
     if (auto r = m_session->apply(edit->payload, edit->text); !r) {
-        Q_EMIT message(QString::fromStdString(r.error().message));
+        notify(QString::fromStdString(r.error().message));
         syncSpans();
     }
 }
@@ -413,6 +467,7 @@ void LabelingPane::syncSpans()
         m_spanList->addItem(row);
     }
     m_spanList->setCurrentRow(m_spanEditor->selected());
+    showSelection();
 }
 
 void LabelingPane::selectSpan(int index)
@@ -421,6 +476,7 @@ void LabelingPane::selectSpan(int index)
     m_text->refreshSpans();
     const QSignalBlocker block(m_spanList);
     m_spanList->setCurrentRow(m_spanEditor->selected());
+    showSelection();
 }
 
 void LabelingPane::deleteSelectedSpan()
@@ -435,6 +491,7 @@ void LabelingPane::onLabelChanged(int64_t itemId, int labeledDelta)
         m_canvas->syncFromSession();
         syncSpans();
         showItemInfo();
+        showSelection();
     }
     m_countLater->start(); // counting walks the job's labels: once the annotator pauses
     Q_EMIT labelChanged(itemId, labeledDelta);

@@ -31,6 +31,7 @@ namespace gw::ui {
 class ClassPanel;
 class ImageCanvas;
 class ImageLoader;
+class NoticeBanner;
 class TextLabelView;
 
 class LabelingPane : public QWidget
@@ -45,7 +46,11 @@ public:
     /// Starts labeling in a project (the store must outlive the pane's use of it) as author.
     void setProject(datasets::ProjectStore *store, const std::string &author);
     void setJob(const datasets::Job &job);
+    /// The job's classes were edited: the item stays, keys, colours and the class panel follow; when labels
+    /// changed too (a merge or removal) the item's label is read again and classes are counted again.
+    void classesEdited(const datasets::Job &job, bool labelsChanged);
     const datasets::Job &job() const;
+    ClassPanel *classPanel() const { return m_classes; }
     labeling::LabelingSession *session() const { return m_session.get(); }
     ImageCanvas *canvas() const { return m_canvas; }
     ImageLoader *loader() const { return m_loader; }
@@ -74,6 +79,8 @@ public:
     /// Removes an automatic label (a person then gives the right one).
     void rejectLabel();
     void clearLabel();
+    /// Shows a refusal or hint on the canvas or text, where the annotator looks (and emits message).
+    void notify(const QString &text);
     /// Re-reads class counts in the background (after labels changed): at once, or after the one running.
     void refreshCounts();
 
@@ -84,9 +91,12 @@ Q_SIGNALS:
     void labelChanged(int64_t itemId, int labeledDelta);
     void message(const QString &text);
     void classKeyChangeRequested(int classId);
+    void classEditorRequested();
 
 private:
     void showItemInfo();
+    /// The class panel's line about the selected box or entity.
+    void showSelection();
     void onLabelChanged(int64_t itemId, int labeledDelta);
     void showImage(int64_t itemId);
     void syncSpans();
@@ -109,6 +119,8 @@ private:
     std::unique_ptr<labeling::SpanEditor> m_spanEditor;
     QListWidget *m_spanList;
     ClassPanel *m_classes;
+    NoticeBanner *m_canvasNotice;
+    NoticeBanner *m_textNotice;
     QLabel *m_info;
     QTimer *m_countLater;      ///< class counts after labelling pauses, not after every label
     bool m_countAgain = false; ///< labels changed while a count ran

@@ -105,6 +105,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_shortcuts(label
     connect(m_pane, &LabelingPane::labelChanged, this, &MainWindow::onLabelChanged);
     connect(m_pane, &LabelingPane::message, this, [this](const QString &m) { statusBar()->showMessage(m, 6000); });
     connect(m_pane, &LabelingPane::classKeyChangeRequested, this, &MainWindow::changeClassKey);
+    connect(m_pane, &LabelingPane::classEditorRequested, this, &MainWindow::editClasses);
     connect(m_pane->canvas(), &ImageCanvas::zoomChanged, this,
             [this](double s) { m_zoom->setText(tr("Zoom %1%").arg(qRound(s * 100))); });
     m_recount = new QTimer(this);
@@ -617,57 +618,6 @@ void MainWindow::applyTextFilters()
     m_table->setFilter(f);
     m_count->setText(itemCount(m_table->totalCount()));
     showFirstMatch();
-}
-
-void MainWindow::createJob()
-{
-    if (!m_store) {
-        statusBar()->showMessage(tr("Open or create a project first."), 5000);
-        return;
-    }
-    NewJobDialog dialog(this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    auto created = m_store->createJob(dialog.job());
-    if (!created) {
-        QMessageBox::warning(this, tr("Cannot create the job"), QString::fromStdString(created.error().message));
-        return;
-    }
-    reloadJobs(QString::fromStdString(created->name));
-}
-
-void MainWindow::changeClassKey(int classId)
-{
-    if (!m_store)
-        return;
-    const Job job = m_pane->job();
-    const LabelClass *cls = job.classById(classId);
-    if (!cls)
-        return;
-    QDialog ask(this);
-    ask.setWindowTitle(tr("Key for %1").arg(QString::fromStdString(cls->name)));
-    auto *edit = new QKeySequenceEdit(QKeySequence(QString::fromStdString(cls->shortcut)), &ask);
-    auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &ask);
-    connect(box, &QDialogButtonBox::accepted, &ask, &QDialog::accept);
-    connect(box, &QDialogButtonBox::rejected, &ask, &QDialog::reject);
-    auto *l = new QVBoxLayout(&ask);
-    l->addWidget(new QLabel(tr("Press the new key for class '%1':").arg(QString::fromStdString(cls->name))));
-    l->addWidget(edit);
-    l->addWidget(box);
-    if (ask.exec() != QDialog::Accepted)
-        return;
-    const QKeySequence typed = edit->keySequence();
-    const QKeySequence key = typed.isEmpty() ? QKeySequence() : QKeySequence(typed[0]);
-    if (auto r = m_shortcuts.setClassKey(classId, key); !r) {
-        QMessageBox::warning(this, tr("Key not assigned"), QString::fromStdString(r.error().message));
-        return;
-    }
-    auto r = m_store->setClassShortcut(job.id, classId, key.toString(QKeySequence::PortableText).toStdString());
-    if (!r) {
-        QMessageBox::warning(this, tr("Key not saved"), QString::fromStdString(r.error().message));
-        return;
-    }
-    selectJob(QString::fromStdString(job.name));
 }
 
 // ---- navigation ----

@@ -124,6 +124,14 @@ private:
     void showCheatSheet();
     void showShortcutSettings();
     void changeClassKey(int classId);
+public:
+    /// Opens the class editor on the current job (Job › Edit Classes…).
+    void editClasses();
+    /// A class editor for the current job, wired to the window (nullptr without a job); for tests too.
+    class ClassEditor *makeClassEditor();
+
+private:
+    void onClassesEdited(const datasets::Job &job, bool labelsChanged);
     void prefetchAround(int row);
     int currentRow() const;
     int64_t itemAt(int row) const;

@@ -82,6 +82,7 @@ void MainWindow::createActions()
     makeAction(QStringLiteral("app.new"), [this] { chooseNewProject(); });
     makeAction(QStringLiteral("app.addImages"), [this] { chooseMedia(false); });
     makeAction(QStringLiteral("app.newJob"), [this] { createJob(); });
+    makeAction(QStringLiteral("app.editClasses"), [this] { editClasses(); });
     makeAction(QStringLiteral("app.exportDataset"), [this] { exportDataset(); });
     makeAction(QStringLiteral("app.explore"), [this] { explore(); });
     makeAction(QStringLiteral("app.training"), [this] { training(); });
@@ -124,6 +125,7 @@ void MainWindow::createMenus()
     file->addAction(action(QStringLiteral("app.quit")));
     QMenu *job = menuBar()->addMenu(tr("&Job"));
     job->addAction(action(QStringLiteral("app.newJob")));
+    job->addAction(action(QStringLiteral("app.editClasses")));
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     for (const char *id : {"edit.undo", "edit.redo", "edit.clear", "edit.accept", "edit.reject", "edit.copyBoxes", "edit.nextClass",
                            "edit.previousClass"})

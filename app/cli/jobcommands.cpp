@@ -162,27 +162,36 @@ int jobList(const QStringList &args)
     return ExitOk;
 }
 
-/// rename-class, add-class, remove-class: all take --job and --class.
+/// rename-class, edit-class, add-class, remove-class: all take --job and --class.
 int jobClassCommand(const QString &which, const QStringList &args)
 {
     QCommandLineParser p;
     const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("The job."), QStringLiteral("name"));
     const QCommandLineOption cls(QStringLiteral("class"), QStringLiteral("The class."), QStringLiteral("name"));
-    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("rename-class: the new name."),
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("rename-class, edit-class: the new name."),
                                 QStringLiteral("name"));
-    const QCommandLineOption color(QStringLiteral("color"), QStringLiteral("add-class: colour #rrggbb."),
+    const QCommandLineOption color(QStringLiteral("color"), QStringLiteral("add-class, edit-class: colour #rrggbb."),
                                    QStringLiteral("hex"));
-    const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("add-class: shortcut key."), QStringLiteral("key"));
+    const QCommandLineOption key(QStringLiteral("key"),
+                                 QStringLiteral("add-class, edit-class: shortcut key (edit-class: \"\" removes it)."),
+                                 QStringLiteral("key"));
+    const QCommandLineOption position(QStringLiteral("position"),
+                                      QStringLiteral("edit-class: move the class to this place in the list, 1 first "
+                                                     "(its Ground Truth class index becomes N-1)."),
+                                      QStringLiteral("N"));
     const QCommandLineOption reassign(QStringLiteral("reassign-to"),
                                       QStringLiteral("remove-class: move its annotations to this class."),
                                       QStringLiteral("name"));
     const QCommandLineOption drop(QStringLiteral("drop"),
                                   QStringLiteral("remove-class: remove the class from its annotations."));
-    p.addOptions({job, cls, to, color, key, reassign, drop});
+    p.addOptions({job, cls, to, color, key, position, reassign, drop});
     int code = 0;
     const QString description =
         which == QStringLiteral("rename-class")
             ? QStringLiteral("Rename a class; its annotations keep it.")
+        : which == QStringLiteral("edit-class")
+            ? QStringLiteral("Change a class's name, colour, key or place in the list; its annotations keep it. "
+                             "The change is recorded (gw changes).")
         : which == QStringLiteral("add-class")
             ? QStringLiteral("Add a class at the end of the list (its index is the next free one).")
             : QStringLiteral("Remove a class. If annotations use it, say what happens to them: --reassign-to "
@@ -202,7 +211,7 @@ int jobClassCommand(const QString &which, const QStringList &args)
         c.name = className;
         c.color = str(p.value(color));
         c.shortcut = str(p.value(key));
-        auto r = (*store)->addClass(j->id, c);
+        auto r = (*store)->addClass(j->id, c, defaultAuthor());
         if (!r)
             return report(r.error());
         std::printf("added class '%s' to job '%s'\n", className.c_str(), j->name.c_str());
@@ -215,9 +224,31 @@ int jobClassCommand(const QString &which, const QStringList &args)
         if (!p.isSet(to))
             return usageError(p, "--to is required");
         const std::string newName = trimmedName(str(p.value(to)));
-        if (auto r = (*store)->renameClass(j->id, c->id, newName); !r)
+        if (auto r = (*store)->renameClass(j->id, c->id, newName, defaultAuthor()); !r)
             return report(r.error());
         std::printf("renamed class '%s' to '%s'\n", className.c_str(), newName.c_str());
+        return ExitOk;
+    }
+    if (which == QStringLiteral("edit-class")) {
+        ProjectStore::ClassEdit edit;
+        if (p.isSet(to))
+            edit.name = trimmedName(str(p.value(to)));
+        if (p.isSet(color))
+            edit.color = str(p.value(color));
+        if (p.isSet(key))
+            edit.shortcut = str(p.value(key));
+        if (p.isSet(position)) {
+            bool ok = false;
+            const int n = p.value(position).toInt(&ok);
+            if (!ok || n < 1 || n > int(j->classes.size()))
+                return usageError(p, "--position must be a number from 1 to " + std::to_string(j->classes.size()));
+            edit.position = n - 1;
+        }
+        if (!edit.name && !edit.color && !edit.shortcut && !edit.position)
+            return usageError(p, "say what to change: --to, --color, --key or --position");
+        if (auto r = (*store)->editClass(j->id, c->id, edit, defaultAuthor()); !r)
+            return report(r.error());
+        std::printf("changed class '%s'\n", className.c_str());
         return ExitOk;
     }
     if (p.isSet(reassign) && p.isSet(drop))
@@ -258,10 +289,10 @@ int cmdJob(const QStringList &args)
         return jobCreate(rest);
     if (sub == QStringLiteral("list"))
         return jobList(rest);
-    if (sub == QStringLiteral("rename-class") || sub == QStringLiteral("add-class")
+    if (sub == QStringLiteral("rename-class") || sub == QStringLiteral("add-class") || sub == QStringLiteral("edit-class")
         || sub == QStringLiteral("remove-class"))
         return jobClassCommand(sub, rest);
-    std::fprintf(stderr, "usage: gw job <create|list|add-class|rename-class|remove-class> PROJECT ... "
+    std::fprintf(stderr, "usage: gw job <create|list|add-class|rename-class|edit-class|remove-class> PROJECT ... "
                          "(--help on each for details)\n");
     return sub == QStringLiteral("--help") || sub == QStringLiteral("-h") ? ExitOk : ExitUsage;
 }

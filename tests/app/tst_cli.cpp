@@ -41,7 +41,7 @@ private Q_SLOTS:
         for (const char *c : {"init", "import", "info", "items", "label", "history", "changes", "export", "import-labels",
                               "train", "run-script", "runs", "stop", "use-model", "run-exec"})
             QTest::newRow(c) << QStringList{QString::fromLatin1(c), QStringLiteral("--help")};
-        for (const char *c : {"create", "list", "add-class", "rename-class", "remove-class"})
+        for (const char *c : {"create", "list", "add-class", "rename-class", "edit-class", "remove-class"})
             QTest::newRow(c) << QStringList{QStringLiteral("job"), QString::fromLatin1(c), QStringLiteral("--help")};
         QTest::newRow("top") << QStringList{QStringLiteral("--help")};
     }
@@ -165,8 +165,23 @@ private Q_SLOTS:
         GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("remove-class"), proj, QStringLiteral("--job"),
                       QStringLiteral("tone"), QStringLiteral("--class"), QStringLiteral("neutral"),
                       QStringLiteral("--reassign-to"), QStringLiteral("neg")}));
+        // Colour, key and place in the list, as the GUI's class editor changes them.
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("edit-class"), proj, QStringLiteral("--job"),
+                      QStringLiteral("tone"), QStringLiteral("--class"), QStringLiteral("neg"), QStringLiteral("--position"),
+                      QStringLiteral("1"), QStringLiteral("--color"), QStringLiteral("#00ff00"), QStringLiteral("--key"),
+                      QStringLiteral("G")}));
+        const CliRun list = runGw({QStringLiteral("job"), QStringLiteral("list"), proj, QStringLiteral("--json")});
+        QVERIFY2(list.out.contains(QStringLiteral("\"name\":\"neg\"")) && list.out.indexOf(QStringLiteral("neg"))
+                                                                                < list.out.indexOf(QStringLiteral("pos")),
+                 qPrintable(list.out));
+        QVERIFY2(list.out.contains(QStringLiteral("#00ff00")), qPrintable(list.out));
+        const CliRun nothing = runGw({QStringLiteral("job"), QStringLiteral("edit-class"), proj, QStringLiteral("--job"),
+                                      QStringLiteral("tone"), QStringLiteral("--class"), QStringLiteral("neg")});
+        QCOMPARE(nothing.code, 2);
         const CliRun changes = runGw({QStringLiteral("changes"), proj});
         QVERIFY(changes.out.contains(QStringLiteral("'meh' -> 'neutral'")));
+        QVERIFY2(changes.out.contains(QStringLiteral("class 'neg' colour")) && changes.out.contains(QStringLiteral("moved from index 1 to 0")),
+                 qPrintable(changes.out));
         QVERIFY(changes.out.contains(QStringLiteral("removed class 'neutral', 1 annotations reassigned to 'neg'")));
         const CliRun history = runGw({QStringLiteral("history"), proj, QStringLiteral("--job"), QStringLiteral("tone"),
                                 QStringLiteral("--item"), QStringLiteral("3")});

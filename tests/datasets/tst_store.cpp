@@ -267,16 +267,66 @@ private Q_SLOTS:
         auto job = s->createJob(classificationJob("animal", {"cat", "dog"}));
         const int64_t item = addImage(*s, "a.png");
         put(*s, *job, item, classes({1}));
-        GW_VERIFY_OK(s->renameClass(job->id, 1, "hound"));
+        GW_VERIFY_OK(s->renameClass(job->id, 1, "hound", "lead"));
         auto j = s->job("animal");
         QCOMPARE(j->classById(1)->name, std::string("hound"));
         QCOMPARE((*s->currentAnnotation(job->id, item))->payload.classes, std::vector<int>{1});
-        auto dup = s->renameClass(job->id, 1, "cat");
+        auto dup = s->renameClass(job->id, 1, "cat", "lead");
         QVERIFY(!dup);
         QCOMPARE(dup.error().code, Error::Code::Conflict);
         auto changes = s->changes();
         QCOMPARE(changes->size(), size_t(1));
         QCOMPARE(changes->front().what, std::string("rename-class"));
+    }
+
+    void editClassMovesRecoloursAndRekeysAndIsRecorded()
+    {
+        QTemporaryDir dir;
+        auto s = test::newProject(test::path(dir, "p.gwproj"));
+        auto job = s->createJob(classificationJob("animal", {"cat", "dog", "bird"}));
+        const int64_t item = addImage(*s, "a.png");
+        put(*s, *job, item, classes({2}));
+        ProjectStore::ClassEdit edit;
+        edit.position = 0;
+        edit.color = "#123456";
+        edit.shortcut = "B";
+        GW_VERIFY_OK(s->editClass(job->id, 2, edit, "lead"));
+        auto j = s->job("animal");
+        QCOMPARE(j->positionOf(2), 0); // "bird" is now Ground Truth class 0
+        QCOMPARE(j->positionOf(0), 1);
+        QCOMPARE(j->classById(2)->color, std::string("#123456"));
+        QCOMPARE(j->classById(2)->shortcut, std::string("B"));
+        QCOMPARE((*s->currentAnnotation(job->id, item))->payload.classes, std::vector<int>{2}); // by id: unchanged
+        auto log = s->changes();
+        QCOMPARE(log->size(), size_t(1));
+        QCOMPARE(log->back().author, std::string("lead"));
+        QVERIFY2(log->back().detail.find("'bird'") != std::string::npos && log->back().detail.find("#123456") != std::string::npos,
+                 log->back().detail.c_str());
+        // Refusals leave the job as it was.
+        ProjectStore::ClassEdit taken;
+        taken.shortcut = "B";
+        auto dupKey = s->editClass(job->id, 0, taken, "lead");
+        QVERIFY(!dupKey);
+        QVERIFY2(dupKey.error().message.find("'bird'") != std::string::npos, dupKey.error().message.c_str());
+        ProjectStore::ClassEdit bad;
+        bad.color = "red";
+        QVERIFY(!s->editClass(job->id, 0, bad, "lead"));
+        ProjectStore::ClassEdit far;
+        far.position = 3;
+        QVERIFY(!s->editClass(job->id, 0, far, "lead"));
+        ProjectStore::ClassEdit both;
+        both.name = "kitten";
+        both.position = 3; // the rename must not land when the move is refused
+        QVERIFY(!s->editClass(job->id, 0, both, "lead"));
+        QCOMPARE(s->job("animal")->classById(0)->name, std::string("cat"));
+        QCOMPARE(s->changes()->size(), size_t(1));
+        // Adding is logged too, with its author, and a taken key is refused.
+        QVERIFY(!s->addClass(job->id, LabelClass{0, "fish", "", "B", {}}, "lead"));
+        auto fish = s->addClass(job->id, LabelClass{0, "fish", "", "F", {}}, "lead");
+        GW_VERIFY_OK(fish);
+        QCOMPARE(fish->id, 3);
+        QCOMPARE(s->changes()->back().what, std::string("add-class"));
+        QCOMPARE(s->changes()->back().author, std::string("lead"));
     }
 
     void removeClassReassignsOrDropsAndIsRecorded()
@@ -399,10 +449,10 @@ private Q_SLOTS:
         QVERIFY(s->jobs()->empty());
         auto job = s->createJob(classificationJob("scene-ref", {"road", "car"}, TaskType::SemanticSegmentation));
         GW_VERIFY_OK(job);
-        auto renamed = s->renameClass(job->id, 1, "Background");
+        auto renamed = s->renameClass(job->id, 1, "Background", "lead");
         QVERIFY(!renamed);
         QVERIFY2(renamed.error().message.find("'Background'") != std::string::npos, renamed.error().message.c_str());
-        auto added = s->addClass(job->id, LabelClass{0, "background", "#000000", "", {}});
+        auto added = s->addClass(job->id, LabelClass{0, "background", "#000000", "", {}}, "lead");
         QVERIFY(!added);
         QCOMPARE(s->job("scene-ref")->classes.size(), size_t(2));
         QCOMPARE(s->job("scene-ref")->classes[1].name, std::string("car"));

@@ -5,6 +5,7 @@
 #include "labeling/labelingsession.h"
 #include "labeling/tools/boxtool.h"
 #include "testutil.h"
+#include "windowtestutil.h"
 #include "ui/cheatsheet.h"
 #include "ui/gallerymodel.h"
 #include "ui/imagecanvas.h"
@@ -39,72 +40,9 @@
 
 using namespace gw;
 using namespace gw::datasets;
+using namespace gw::test;
 
 namespace {
-
-constexpr int kWidth = 200, kHeight = 150;
-
-/// A project with six images and a classification, a box and a segmentation job.
-std::string makeProject(const QTemporaryDir &dir)
-{
-    const std::string path = test::path(dir, "p.gwproj");
-    auto store = test::newProject(path);
-    auto tx = store->begin();
-    for (int i = 0; i < 6; ++i) {
-        QImage img(kWidth, kHeight, QImage::Format_RGB32);
-        img.fill(QColor::fromHsv(i * 50, 120, 200));
-        const std::string file = "img" + std::to_string(i) + ".png";
-        img.save(QString::fromStdString(test::path(dir, file.c_str())));
-        Item it;
-        it.uri = file;
-        it.width = kWidth;
-        it.height = kHeight;
-        (void)(*tx)->addItem(it);
-    }
-    (void)(*tx)->commit();
-    auto job = [&](const char *name, TaskType type, std::vector<std::string> classes) {
-        Job j;
-        j.name = name;
-        j.type = type;
-        for (size_t i = 0; i < classes.size(); ++i)
-            j.classes.push_back({int(i), classes[i], defaultClassColor(int(i)), std::to_string(i + 1), {}});
-        (void)store->createJob(j);
-    };
-    job("animal", TaskType::ImageClassification, {"cat", "dog", "cow"});
-    job("boxes", TaskType::BoundingBox, {"car", "person"});
-    job("seg-ref", TaskType::SemanticSegmentation, {"road", "car"});
-    return path;
-}
-
-/// A mouse event with explicit button state (QTest's helpers do not carry held buttons on moves).
-void mouse(QWidget *w, QEvent::Type type, QPointF pos, Qt::MouseButton button, Qt::MouseButtons held)
-{
-    QMouseEvent e(type, pos, w->mapToGlobal(pos), button, held, Qt::NoModifier);
-    QApplication::sendEvent(w, &e);
-}
-
-void drag(ui::ImageCanvas *c, QPointF fromImage, QPointF toImage)
-{
-    const QPointF a = c->imageToWidget(fromImage), b = c->imageToWidget(toImage);
-    mouse(c, QEvent::MouseButtonPress, a, Qt::LeftButton, Qt::LeftButton);
-    for (int i = 1; i <= 8; ++i)
-        mouse(c, QEvent::MouseMove, a + (b - a) * i / 8.0, Qt::NoButton, Qt::LeftButton);
-    mouse(c, QEvent::MouseButtonRelease, b, Qt::LeftButton, Qt::NoButton);
-}
-
-void click(ui::ImageCanvas *c, QPointF image)
-{
-    const QPointF p = c->imageToWidget(image);
-    mouse(c, QEvent::MouseButtonPress, p, Qt::LeftButton, Qt::LeftButton);
-    mouse(c, QEvent::MouseButtonRelease, p, Qt::LeftButton, Qt::NoButton);
-}
-
-std::optional<Annotation> label(ProjectStore *s, const char *job, int64_t item)
-{
-    auto j = s->job(job);
-    auto a = s->currentAnnotation(j->id, item);
-    return a ? *a : std::nullopt;
-}
 
 /// A label of job "animal" written through a connection of its own, as another program (gw, a colleague) would.
 Result<> labelFromAnotherProgram(const std::string &project, int64_t item, int cls)
@@ -125,24 +63,6 @@ Result<> labelFromAnotherProgram(const std::string &project, int64_t item, int c
         return r;
     return (*tx)->commit();
 }
-
-/// The window on a project, shown and active, with the canvas focused and the first image decoded.
-struct Screen
-{
-    ui::MainWindow w;
-    explicit Screen(const std::string &project, const char *job)
-    {
-        w.show();
-        if (!QTest::qWaitForWindowActive(&w))
-            qWarning("window not active");
-        if (!w.openProject(QString::fromStdString(project)) || !w.selectJob(QString::fromLatin1(job)))
-            qFatal("cannot open the test project");
-        canvas()->setFocus();
-    }
-    ui::ImageCanvas *canvas() const { return w.labelingPane()->canvas(); }
-    int64_t item() const { return w.labelingPane()->currentItem(); }
-    bool imageShown() const { return w.labelingPane()->loader()->cached(item()) != nullptr; }
-};
 
 } // namespace
 
@@ -272,7 +192,7 @@ private Q_SLOTS:
             // Give "person" the key D, which is also "next item".
             auto store = ProjectStore::open(project, ProjectStore::OpenMode::OpenExisting);
             auto job = (*store)->job("boxes");
-            GW_VERIFY_OK((*store)->setClassShortcut(job->id, 1, "D"));
+            GW_VERIFY_OK((*store)->setClassShortcut(job->id, 1, "D", "test"));
         }
         Screen s(project, "boxes");
         QTRY_VERIFY(s.imageShown());

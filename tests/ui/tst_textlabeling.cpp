@@ -5,7 +5,9 @@
 #include "datasets/manifest.h"
 #include "labeling/tools/spaneditor.h"
 #include "testutil.h"
+#include "ui/classpanel.h"
 #include "ui/labelingpane.h"
+#include "ui/noticebanner.h"
 #include "ui/mainwindow.h"
 #include "ui/textimportdialog.h"
 #include "ui/textlabelview.h"
@@ -141,6 +143,30 @@ private Q_SLOTS:
         const int in = int(kFirst.indexOf(QStringLiteral("2021")));
         dragText(s.view(), in, in + 2, Qt::AltModifier);
         QCOMPARE(s.view()->textCursor().selectedText(), QStringLiteral("20"));
+    }
+
+    void anOverlapIsRefusedOnTheTextAndTheSelectedEntityIsNamed()
+    {
+        QTemporaryDir dir;
+        Screen s(makeProject(dir), "ner");
+        const int zo = int(kFirst.indexOf(QStringLiteral("Zo")));
+        dragText(s.view(), zo + 1, zo + 2); // "Zoë"
+        QTest::keyClick(s.view(), Qt::Key_1); // PER
+        QCOMPARE(spansOf(s.w.store(), 1).size(), size_t(1));
+        auto *notice = s.view()->findChild<ui::NoticeBanner *>();
+        QVERIFY(notice);
+        QVERIFY(!notice->isVisible());
+        const int moved = int(kFirst.indexOf(QStringLiteral("moved")));
+        dragText(s.view(), moved + 2, zo + 1); // "Zoë moved" overlaps "Zoë"
+        QTest::keyClick(s.view(), Qt::Key_2);
+        QCOMPARE(spansOf(s.w.store(), 1).size(), size_t(1)); // refused
+        // Said on the text itself, in its words, not only in the status bar.
+        QVERIFY(notice->isVisible());
+        QVERIFY2(notice->text().contains(QString::fromUtf8("overlaps \u201cZo\xC3\xAB\u201d (PER)")), qPrintable(notice->text()));
+        // A click on the entity selects it; the class panel names its class beside the one keys give.
+        clickText(s.view(), zo + 1);
+        const QString status = s.w.labelingPane()->classPanel()->statusText();
+        QVERIFY2(status.contains(QStringLiteral("Selected entity: <u>PER</u>")), qPrintable(status));
     }
 
     void spanByKeyboardRetypeDeleteUndo()
