@@ -12,6 +12,7 @@
 #include "labeling/tools/brushtool.h"
 #include "ui/autolabelpanel.h"
 #include "ui/cheatsheet.h"
+#include "ui/classeditor.h"
 #include "ui/datasetdialogs.h"
 #include "ui/edaview.h"
 #include "ui/imagecanvas.h"
@@ -273,6 +274,20 @@ int main(int argc, char **argv)
         moveHeld(canvas, QPointF(120 + i * 6, 150 + i * 22));
     save(&w, out, "boxes.png");
     release(canvas, QPointF(150, 260));
+
+    // The class editor on the box job: a class added, one recoloured; the change log below.
+    settle(1200); // class counts arrive a moment after labelling pauses
+    if (ui::ClassEditor *editor = w.makeClassEditor()) {
+        editor->addClass(QStringLiteral("bicycle"));
+        if (const datasets::LabelClass *c = editor->job().classByName("bicycle"))
+            editor->setColor(c->id, QStringLiteral("#8c564b"));
+        editor->selectClass(editor->job().classes.front().id);
+        editor->show();
+        settle(300);
+        save(editor, out, "class-editor.png");
+        editor->close();
+        delete editor;
+    }
 
     // Segmentation: one person filled by polygon, a second polygon being clicked.
     w.selectJob(QStringLiteral("people-ref"));
