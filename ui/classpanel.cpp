@@ -129,8 +129,11 @@ void ClassPanel::showStatus()
         switch (m_job.type) {
         case TaskType::BoundingBox: next = tr("New boxes: %1").arg(name); break;
         case TaskType::SemanticSegmentation: next = tr("Polygon and brush paint: %1").arg(name); break;
-        case TaskType::NamedEntityRecognition: next = tr("Class keys mark the selected text; current: %1").arg(name); break;
-        default: next = tr("Class keys label the item; last chosen: %1").arg(name); break;
+        case TaskType::NamedEntityRecognition: next = tr("Select text, then press a class key"); break;
+        default:
+            next = datasets::taskInfo(m_job.type).multiLabel ? tr("A class key adds or removes its class")
+                                                             : tr("A class key labels the item and moves on");
+            break;
         }
     }
     if (const datasets::LabelClass *sel = m_job.classById(m_selected))

@@ -562,7 +562,15 @@ void MainWindow::onJobChosen(int index)
     }
     m_autoPanel->setJob(QString::fromStdString(m_store->path()), job);
     // The panel where the loop applies; boxes, masks and entities keep the room for the canvas (View menu).
-    m_autoDock->setVisible(job && activelearning::AutoLabeler::supports(*job).has_value());
+    const bool autoApplies = job && activelearning::AutoLabeler::supports(*job).has_value();
+    const bool appears = autoApplies && m_autoDock->isHidden();
+    m_autoDock->setVisible(autoApplies);
+    if (appears && !m_autoDock->property("sized").toBool()) {
+        // Shown after the window was laid out, a dock takes its chart's wide size hint from the canvas: it
+        // starts at a panel's width once; after that it keeps whatever width the user gives it.
+        resizeDocks({m_autoDock}, {360}, Qt::Horizontal);
+        m_autoDock->setProperty("sized", true);
+    }
     showFirstMatch();
     m_labeled = m_totalItems = -1; // another job or project: "Counting…" until its count is in
     countProgress();
