@@ -53,39 +53,48 @@ Result<std::unordered_set<std::string>> existingUris(const ProjectStore &store)
     return uris;
 }
 
-/// Whether a file name is one to import, by its extension.
+/// Whether a file name is one to import, by its extension (asked of every entry of a folder: no allocation).
 bool wantedFile(std::string_view name, bool images, bool texts)
 {
     const size_t dot = name.rfind('.');
-    if (dot == std::string_view::npos || dot == 0)
-        return false; // no extension (".png" alone is a hidden file's name)
-    std::string ext(name.substr(dot + 1));
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (dot == std::string_view::npos || dot == 0 || name.size() - dot - 1 > 4)
+        return false; // no extension (".png" alone is a hidden file's name), or none of ours
+    char lower[4];
+    const size_t n = name.size() - dot - 1;
+    for (size_t i = 0; i < n; ++i)
+        lower[i] = char(std::tolower(static_cast<unsigned char>(name[dot + 1 + i])));
+    const std::string_view ext(lower, n);
     return (images && media::isImageExtension(ext)) || (texts && ext == "txt");
 }
 
 /// A folder's wanted files and its subfolders by name, a subfolder's with a '/' after it: in that form names
 /// sort as the paths below them do, so sorting each folder's names orders the whole tree as sorting every
-/// path would. Types come from the directory entries; only links (and file systems that give no type) cost
-/// a stat. Links to folders are not followed, and a subfolder that cannot be read is passed over.
-Result<std::vector<std::string>> readFolder(const std::string &dir, bool images, bool texts, bool top)
+/// path would. Returns the `keep` first names in natural order; `more` says whether there were others. Only
+/// that many are kept while reading, so the first few of a folder of a million files cost one pass over its
+/// entries and no million strings. Types come from the directory entries; only links (and file systems that
+/// give no type) cost a stat. Links to folders are not followed, and a subfolder that cannot be read is
+/// passed over.
+Result<std::vector<std::string>> readFolder(const std::string &dir, bool images, bool texts, bool top, size_t keep,
+                                            bool &more)
 {
+    more = false;
     DIR *d = ::opendir(dir.c_str());
     if (!d) {
         if (!top && (errno == EACCES || errno == EPERM))
             return std::vector<std::string>();
         return fail(Error::io(dir + ": " + std::strerror(errno)));
     }
+    const bool bounded = keep != SIZE_MAX; // then names is a heap, its greatest name first
     std::vector<std::string> names;
+    std::string name;
     errno = 0;
     while (const dirent *e = ::readdir(d)) {
-        const char *name = e->d_name;
-        if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)))
+        if (e->d_name[0] == '.' && (e->d_name[1] == 0 || (e->d_name[1] == '.' && e->d_name[2] == 0)))
             continue;
         unsigned char type = e->d_type;
         if (type == DT_LNK || type == DT_UNKNOWN) {
             struct stat st;
-            if (::fstatat(::dirfd(d), name, &st, 0) != 0)
+            if (::fstatat(::dirfd(d), e->d_name, &st, 0) != 0)
                 type = DT_UNKNOWN; // a dangling link
             else if (S_ISREG(st.st_mode))
                 type = DT_REG;
@@ -94,47 +103,62 @@ Result<std::vector<std::string>> readFolder(const std::string &dir, bool images,
             else
                 type = DT_UNKNOWN;
         }
-        if (type == DT_DIR)
-            names.push_back(std::string(name) + '/');
-        else if (type == DT_REG && wantedFile(name, images, texts))
-            names.emplace_back(name);
         errno = 0;
+        name.assign(e->d_name);
+        if (type == DT_DIR)
+            name += '/';
+        else if (type != DT_REG || !wantedFile(name, images, texts))
+            continue;
+        if (names.size() < keep) {
+            names.push_back(name);
+            if (bounded)
+                std::push_heap(names.begin(), names.end(), naturalLess);
+        } else {
+            more = true;
+            if (keep > 0 && naturalLess(name, names.front())) {
+                std::pop_heap(names.begin(), names.end(), naturalLess);
+                names.back() = name;
+                std::push_heap(names.begin(), names.end(), naturalLess);
+            }
+        }
     }
     const int error = errno;
     ::closedir(d);
     if (error)
         return fail(Error::io(dir + ": " + std::strerror(error)));
+    if (bounded)
+        std::sort_heap(names.begin(), names.end(), naturalLess);
+    else
+        std::sort(names.begin(), names.end(), naturalLess);
     return names;
 }
 
 /// Appends the wanted files below dir (which ends with '/') in natural order until out holds limit paths.
-/// Only the names that may be needed are put in order: a folder of a million files gives its first 64
-/// after one pass over its names.
+/// Only as many names as may be needed are read into order.
 Result<> walkFolder(const std::string &dir, bool images, bool texts, size_t limit, std::vector<std::string> &out,
                     const std::function<bool()> &cancelled, bool top)
 {
     if (cancelled && cancelled())
         return fail(Error::cancelled());
-    auto names = readFolder(dir, images, texts, top);
-    if (!names)
-        return fail(names.error());
-    std::vector<std::string> &n = *names;
-    for (size_t sorted = 0; sorted < n.size() && out.size() < limit;) {
-        // A subfolder may hold no file at all: more names are put in order when those were not enough.
-        const size_t wanted = limit - out.size();
-        const size_t upTo = wanted >= n.size() - sorted ? n.size() : sorted + wanted;
-        if (upTo == n.size())
-            std::sort(n.begin() + long(sorted), n.end(), naturalLess);
-        else
-            std::partial_sort(n.begin() + long(sorted), n.begin() + long(upTo), n.end(), naturalLess);
-        for (; sorted < upTo && out.size() < limit; ++sorted) {
-            if (n[sorted].back() != '/')
-                out.push_back(dir + n[sorted]);
-            else if (auto r = walkFolder(dir + n[sorted], images, texts, limit, out, cancelled, false); !r)
+    size_t walked = 0;
+    for (size_t keep = limit == SIZE_MAX ? SIZE_MAX : limit - out.size();;) {
+        bool more = false;
+        auto names = readFolder(dir, images, texts, top, keep, more);
+        if (!names)
+            return fail(names.error());
+        for (size_t i = walked; i < names->size() && out.size() < limit; ++i) {
+            const std::string &name = (*names)[i];
+            if (name.back() != '/')
+                out.push_back(dir + name);
+            else if (auto r = walkFolder(dir + name, images, texts, limit, out, cancelled, false); !r)
                 return r;
         }
+        if (out.size() >= limit || !more)
+            return {};
+        // Its subfolders held fewer files than wanted: the folder again, with more of its names.
+        walked = names->size();
+        keep = keep > SIZE_MAX / 4 ? SIZE_MAX : keep * 4;
     }
-    return {};
 }
 
 } // namespace
@@ -439,8 +463,32 @@ NewImages newImages(const ProjectStore &store, std::span<const std::string> file
     return out;
 }
 
-/// Reads the images' headers (size; a missing or unreadable image is flagged and listed) on all cores, in
-/// steps so that progress moves and cancel is prompt: progress(done, total) returning false stops.
+/// A chunk of files being indexed: its new images, their headers being read.
+struct Chunk
+{
+    int64_t files = 0;
+    NewImages images;
+    QFuture<media::ImageInfo> headers;
+};
+
+/// What the headers of images[begin, ...) say: their sizes; a missing or unreadable image is flagged and listed.
+void applyHeaders(NewImages &images, size_t begin, const QList<media::ImageInfo> &infos, ImportReport &report)
+{
+    for (qsizetype i = 0; i < infos.size(); ++i) {
+        const media::ImageInfo &info = infos[i];
+        Item &item = images.items[begin + size_t(i)];
+        item.width = info.width;
+        item.height = info.height;
+        item.flags = info.flags;
+        if (info.flags) {
+            ++report.flagged;
+            report.warnings.push_back(info.error + " (flagged)");
+        }
+    }
+}
+
+/// Reads the images' headers on all cores, in steps so that progress moves and cancel is prompt:
+/// progress(done, total) returning false stops.
 Result<> readHeaders(NewImages &images, ImportReport &report, const ProgressFn &progress)
 {
     constexpr size_t step = 512;
@@ -448,18 +496,7 @@ Result<> readHeaders(NewImages &images, ImportReport &report, const ProgressFn &
     for (size_t begin = 0; begin < paths.size(); begin += step) {
         const size_t end = std::min(paths.size(), begin + step);
         QList<std::string> part(paths.begin() + long(begin), paths.begin() + long(end));
-        const QList<media::ImageInfo> infos = QtConcurrent::blockingMapped(workPool(), part, media::readImageInfo);
-        for (size_t i = begin; i < end; ++i) {
-            const media::ImageInfo &info = infos[qsizetype(i - begin)];
-            Item &item = images.items[i];
-            item.width = info.width;
-            item.height = info.height;
-            item.flags = info.flags;
-            if (info.flags) {
-                ++report.flagged;
-                report.warnings.push_back(info.error + " (flagged)");
-            }
-        }
+        applyHeaders(images, begin, QtConcurrent::blockingMapped(workPool(), part, media::readImageInfo), report);
         if (progress && !progress(int64_t(end), int64_t(paths.size())))
             return fail(Error::cancelled());
     }
@@ -529,17 +566,29 @@ Result<FolderIndexReport> indexFolder(ProjectStore &store, const std::string &di
     if (!known)
         return fail(known.error());
     int64_t batch = 0;
-    // One chunk: the files' headers read, then their items added and committed together.
-    auto index = [&](std::span<const std::string> files) -> Result<> {
-        NewImages images = newImages(store, files, *known, report);
-        if (auto r = readHeaders(images, report, [&](int64_t, int64_t) { return !stop(); }); !r)
-            return r;
-        if (!images.items.empty())
-            if (auto r = addItems(store, images.items, batch, dir); !r)
+    // A chunk: its new images' headers are read on the work pool (start), then its items are added and
+    // committed together (finish); the next chunk's headers are read while one is written.
+    auto start = [&](std::span<const std::string> files) {
+        Chunk c;
+        c.files = int64_t(files.size());
+        c.images = newImages(store, files, *known, report);
+        if (!c.images.paths.empty())
+            c.headers = QtConcurrent::mapped(workPool(), QList<std::string>(c.images.paths.begin(), c.images.paths.end()),
+                                             media::readImageInfo);
+        return c;
+    };
+    auto finish = [&](Chunk &c) -> Result<> {
+        if (!c.images.paths.empty()) {
+            c.headers.waitForFinished();
+            if (stop())
+                return fail(Error::cancelled());
+            applyHeaders(c.images, 0, c.headers.results(), report);
+            if (auto r = addItems(store, c.images.items, batch, dir); !r)
                 return r;
-        report.lines += int64_t(files.size());
-        report.itemsAdded += int64_t(images.items.size());
-        report.done += int64_t(files.size());
+        }
+        report.lines += c.files;
+        report.itemsAdded += int64_t(c.images.items.size());
+        report.done += c.files;
         if (opt.committed)
             opt.committed(report.done, report.files);
         return {};
@@ -557,7 +606,8 @@ Result<FolderIndexReport> indexFolder(ProjectStore &store, const std::string &di
         return stopped(first.error());
     if (first->size() < opt.firstChunk)
         report.files = int64_t(first->size()); // that was all of them
-    if (auto r = index(*first); !r)
+    Chunk firstChunk = start(*first);
+    if (auto r = finish(firstChunk); !r)
         return stopped(r.error());
     if (report.files >= 0)
         return report;
@@ -574,10 +624,24 @@ Result<FolderIndexReport> indexFolder(ProjectStore &store, const std::string &di
         report.done = 0;
     }
     const size_t chunk = std::max<size_t>(1, opt.chunk);
-    for (; at < all->size(); at += chunk)
-        if (auto r = index(std::span<const std::string>(*all).subspan(at, std::min(chunk, all->size() - at))); !r)
+    const auto files = [&](size_t from) {
+        return std::span<const std::string>(*all).subspan(from, std::min(chunk, all->size() - from));
+    };
+    if (at >= all->size())
+        return report;
+    for (Chunk current = start(files(at));; at += chunk) {
+        Chunk next;
+        if (at + chunk < all->size())
+            next = start(files(at + chunk));
+        if (auto r = finish(current); !r) {
+            next.headers.cancel();
+            next.headers.waitForFinished();
             return stopped(r.error());
-    return report;
+        }
+        if (at + chunk >= all->size())
+            return report;
+        current = std::move(next);
+    }
 }
 
 Result<ImportReport> importTextFile(ProjectStore &store, const std::string &path, const SourceOptions &opt)

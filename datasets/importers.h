@@ -23,7 +23,8 @@ Result<ImportReport> importPath(ProjectStore &store, const std::string &path, co
 /// transaction of its own and all of them in one import batch: first the folder's first `firstChunk` images
 /// in natural order (found without listing the whole tree), then the rest in chunks of `chunk`. Items land in
 /// the natural order of the whole folder, as importPath adds them; images the project already has are not
-/// added again, so indexing a half-indexed folder again finishes it.
+/// added again, so indexing a half-indexed folder again finishes it. Headers are read on gw::workPool() while
+/// the chunk before is written: call it from a thread of another pool.
 struct FolderIndexOptions
 {
     size_t firstChunk = 64;
@@ -31,7 +32,7 @@ struct FolderIndexOptions
     /// After each committed chunk: the folder's images in the project now (a prefix in natural order, added
     /// now or before) and the images in the folder (-1 while the folder is still being listed).
     std::function<void(int64_t done, int64_t total)> committed;
-    /// Asked between folders and between header reads: true stops before the next chunk is written.
+    /// Asked between folders and before each chunk is written: true stops (that chunk is not written).
     std::function<bool()> cancelled;
 };
 

@@ -1,10 +1,10 @@
 #include "ui/folderindexer.h"
 
 #include "datasets/projectstore.h"
-#include "datasets/workpool.h"
 
 #include <QFutureWatcher>
 #include <QPromise>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace gw::ui {
@@ -12,8 +12,10 @@ namespace gw::ui {
 using namespace gw::datasets;
 
 FolderIndexer::FolderIndexer(const QString &projectPath, const QString &folder, ChunkHook hook, QObject *parent)
-    : QObject(parent), m_folder(folder), m_shared(std::make_shared<Shared>()), m_watcher(new QFutureWatcher<Step>(this))
+    : QObject(parent), m_folder(folder), m_shared(std::make_shared<Shared>()), m_thread(new QThreadPool(this)),
+      m_watcher(new QFutureWatcher<Step>(this))
 {
+    m_thread->setMaxThreadCount(1);
     connect(m_watcher, &QFutureWatcher<Step>::resultsReadyAt, this, &FolderIndexer::onSteps);
     connect(m_watcher, &QFutureWatcher<Step>::finished, this, [this] {
         if (m_shared->report.files >= 0) {
@@ -24,7 +26,7 @@ FolderIndexer::FolderIndexer(const QString &projectPath, const QString &folder, 
     });
     // The worker owns a share of the state: nothing it touches goes away before it ends.
     m_watcher->setFuture(QtConcurrent::run(
-        workPool(),
+        m_thread,
         [shared = m_shared, project = projectPath.toStdString(), dir = folder.toStdString(),
          hook = std::move(hook)](QPromise<Step> &promise) {
             if (shared->cancel)

@@ -15,6 +15,7 @@
 
 template<typename T>
 class QFutureWatcher;
+class QThreadPool;
 
 namespace gw::ui {
 
@@ -66,6 +67,7 @@ private:
 
     QString m_folder;
     std::shared_ptr<Shared> m_shared;
+    QThreadPool *m_thread; ///< its own, so that gw::workPool() reads headers meanwhile
     QFutureWatcher<Step> *m_watcher;
     int64_t m_done = 0, m_total = -1;
 };
