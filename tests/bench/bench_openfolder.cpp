@@ -58,6 +58,29 @@ double msSince(Clock::time_point t)
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
+/// Times every event the GUI thread handles, so that a long pass of the event loop can say what it was.
+class TimedApplication : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (QThread::currentThread() != thread())
+            return QApplication::notify(receiver, event);
+        const char *what = receiver->metaObject()->className(); // the receiver may be gone afterwards
+        const int type = int(event->type());
+        const auto t = Clock::now();
+        const bool r = QApplication::notify(receiver, event);
+        if (const double ms = msSince(t); ms > slowestMs) {
+            slowestMs = ms;
+            slowest = std::string(what) + " event " + std::to_string(type);
+        }
+        return r;
+    }
+    double slowestMs = 0;  ///< since the last reset
+    std::string slowest;
+};
+
 struct Case
 {
     std::string name;  ///< as in the figures: "65k", "1M", "1M-flat"
@@ -159,11 +182,14 @@ bool waitFor(const std::function<bool()> &done, double timeoutMs, double &stall,
         const double busy = std::chrono::duration<double, std::milli>(now - last).count() - 2;
         last = now;
         stall = std::max(stall, busy);
+        auto *app = static_cast<TimedApplication *>(QCoreApplication::instance());
         if (stalls && busy > 30) {
-            char line[64];
-            std::snprintf(line, sizeof line, " at %.1f s: %.0f ms;", msSince(start) / 1000, busy);
+            char line[200];
+            std::snprintf(line, sizeof line, " at %.1f s: %.0f ms (%s, %.0f ms);", msSince(start) / 1000, busy,
+                          app->slowest.c_str(), app->slowestMs);
             *stalls += line;
         }
+        app->slowestMs = 0;
         if (done() || msSince(start) > timeoutMs)
             loop.quit();
     });
@@ -244,7 +270,7 @@ int main(int argc, char **argv)
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QStandardPaths::setTestModeEnabled(true); // recent projects and settings go to a test location
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     QString dirArg = qEnvironmentVariable("GW_BENCH_DATA");
     std::vector<Case> cases;
     for (int i = 1; i < argc; ++i) {
