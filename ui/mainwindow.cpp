@@ -64,6 +64,17 @@ using namespace gw::datasets;
 
 namespace {
 
+/// Problems with media, one a line: the first 30, and how many more.
+QString problemList(const std::vector<std::string> &problems)
+{
+    QStringList lines;
+    for (size_t i = 0; i < problems.size() && i < 30; ++i)
+        lines << QString::fromStdString(problems[i]);
+    if (problems.size() > 30)
+        lines << MainWindow::tr("… and %1 more").arg(problems.size() - 30);
+    return lines.join(QLatin1Char('\n'));
+}
+
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_shortcuts(labeling::ShortcutMap::defaults())
@@ -437,14 +448,8 @@ bool MainWindow::addPaths(const QStringList &paths, const SourceOptions &options
     for (const auto &s : outcome.first)
         summary << QString::fromStdString(s);
     statusBar()->showMessage(summary.join(QStringLiteral("; ")), 8000);
-    if (!outcome.second.empty()) {
-        QStringList problems;
-        for (size_t i = 0; i < outcome.second.size() && i < 30; ++i)
-            problems << QString::fromStdString(outcome.second[i]);
-        if (outcome.second.size() > 30)
-            problems << tr("… and %1 more").arg(outcome.second.size() - 30);
-        QMessageBox::warning(this, tr("Some media need attention"), problems.join(QLatin1Char('\n')));
-    }
+    if (!outcome.second.empty())
+        QMessageBox::warning(this, tr("Some media need attention"), problemList(outcome.second));
     return outcome.second.empty() && !*cancel;
 }
 
@@ -582,13 +587,8 @@ void MainWindow::onIndexFinished()
     }
     if (!report.warnings.empty()) {
         // As after adding media, but without waiting on it: labeling goes on.
-        QStringList problems;
-        for (size_t i = 0; i < report.warnings.size() && i < 30; ++i)
-            problems << QString::fromStdString(report.warnings[i]);
-        if (report.warnings.size() > 30)
-            problems << tr("… and %1 more").arg(report.warnings.size() - 30);
         auto *box = new QMessageBox(QMessageBox::Warning, tr("Some media need attention"),
-                                    problems.join(QLatin1Char('\n')), QMessageBox::Ok, this);
+                                    problemList(report.warnings), QMessageBox::Ok, this);
         box->setObjectName(QStringLiteral("indexingProblems"));
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();

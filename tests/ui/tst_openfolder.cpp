@@ -18,6 +18,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScopeGuard>
@@ -270,6 +271,31 @@ private Q_SLOTS:
             QCOMPARE((*a)->payload.classes, std::vector<int>{cls});
         }
         QTRY_COMPARE(w.progressText(), QStringLiteral("100 of 3,000 labeled"));
+    }
+
+    void unreadableImagesAreFlaggedAndNamed()
+    {
+        QTemporaryDir dir;
+        const QString photos = dir.path() + QStringLiteral("/photos");
+        QDir().mkpath(photos);
+        for (int i = 1; i <= 3; ++i) {
+            QImage img(20, 10, QImage::Format_RGB32);
+            img.fill(Qt::darkGreen);
+            QVERIFY(img.save(photos + QStringLiteral("/%1.png").arg(i)));
+        }
+        test::writeFile((photos + QStringLiteral("/2b.jpg")).toStdString(), "not a jpeg");
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(w.openFolder(photos));
+        QTRY_VERIFY(!w.folderIndexer());
+        QCOMPARE(uris(*w.store()), (std::vector<std::string>{"1.png", "2.png", "2b.jpg", "3.png"}));
+        QCOMPARE(w.store()->item(3)->flags, int(ItemCorrupt));
+        // Said without waiting on the annotator: a window-modal message that names the file.
+        auto *box = w.findChild<QMessageBox *>(QStringLiteral("indexingProblems"));
+        QVERIFY(box);
+        QTRY_VERIFY(box->isVisible());
+        QVERIFY2(box->text().contains(QStringLiteral("2b.jpg")), qPrintable(box->text()));
+        box->close();
     }
 
     void closingTheWindowWhileIndexingLeavesWholeChunks()
