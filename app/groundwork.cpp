@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 
 #include <clocale>
 
@@ -20,12 +21,19 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("Groundwork: data labeling and dataset workbench."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("A project file (*.gwproj) to open."));
+    parser.addPositionalArgument(QStringLiteral("project"),
+                                 QStringLiteral("A project file (*.gwproj) to open, or a folder of images to open as a "
+                                                "project (FOLDER/FOLDER-NAME.gwproj)."));
     parser.process(app);
 
     gw::ui::MainWindow window;
     window.show();
-    if (!parser.positionalArguments().isEmpty())
-        window.openProject(parser.positionalArguments().constFirst());
+    if (!parser.positionalArguments().isEmpty()) {
+        const QString path = parser.positionalArguments().constFirst();
+        if (QFileInfo(path).isDir())
+            window.openFolder(path);
+        else
+            window.openProject(path);
+    }
     return app.exec();
 }

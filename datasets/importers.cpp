@@ -12,9 +12,15 @@
 #include <QList>
 #include <QtConcurrent/QtConcurrentMap>
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <span>
 #include <sstream>
 #include <unordered_set>
 
@@ -47,7 +53,116 @@ Result<std::unordered_set<std::string>> existingUris(const ProjectStore &store)
     return uris;
 }
 
-/// "img2" before "img10": runs of digits compare by value, the rest byte by byte.
+/// Whether a file name is one to import, by its extension (asked of every entry of a folder: no allocation).
+bool wantedFile(std::string_view name, bool images, bool texts)
+{
+    const size_t dot = name.rfind('.');
+    if (dot == std::string_view::npos || dot == 0 || name.size() - dot - 1 > 4)
+        return false; // no extension (".png" alone is a hidden file's name), or none of ours
+    char lower[4];
+    const size_t n = name.size() - dot - 1;
+    for (size_t i = 0; i < n; ++i)
+        lower[i] = char(std::tolower(static_cast<unsigned char>(name[dot + 1 + i])));
+    const std::string_view ext(lower, n);
+    return (images && media::isImageExtension(ext)) || (texts && ext == "txt");
+}
+
+/// A folder's wanted files and its subfolders by name, a subfolder's with a '/' after it: in that form names
+/// sort as the paths below them do, so sorting each folder's names orders the whole tree as sorting every
+/// path would. Returns the `keep` first names in natural order; `more` says whether there were others. Only
+/// that many are kept while reading, so the first few of a folder of a million files cost one pass over its
+/// entries and no million strings. Types come from the directory entries; only links (and file systems that
+/// give no type) cost a stat. Links to folders are not followed, and a subfolder that cannot be read is
+/// passed over.
+Result<std::vector<std::string>> readFolder(const std::string &dir, bool images, bool texts, bool top, size_t keep,
+                                            bool &more)
+{
+    more = false;
+    DIR *d = ::opendir(dir.c_str());
+    if (!d) {
+        if (!top && (errno == EACCES || errno == EPERM))
+            return std::vector<std::string>();
+        return fail(Error::io(dir + ": " + std::strerror(errno)));
+    }
+    const bool bounded = keep != SIZE_MAX; // then names is a heap, its greatest name first
+    std::vector<std::string> names;
+    std::string name;
+    errno = 0;
+    while (const dirent *e = ::readdir(d)) {
+        if (e->d_name[0] == '.' && (e->d_name[1] == 0 || (e->d_name[1] == '.' && e->d_name[2] == 0)))
+            continue;
+        unsigned char type = e->d_type;
+        if (type == DT_LNK || type == DT_UNKNOWN) {
+            struct stat st;
+            if (::fstatat(::dirfd(d), e->d_name, &st, 0) != 0)
+                type = DT_UNKNOWN; // a dangling link
+            else if (S_ISREG(st.st_mode))
+                type = DT_REG;
+            else if (S_ISDIR(st.st_mode) && type == DT_UNKNOWN)
+                type = DT_DIR;
+            else
+                type = DT_UNKNOWN;
+        }
+        errno = 0;
+        name.assign(e->d_name);
+        if (type == DT_DIR)
+            name += '/';
+        else if (type != DT_REG || !wantedFile(name, images, texts))
+            continue;
+        if (names.size() < keep) {
+            names.push_back(name);
+            if (bounded)
+                std::push_heap(names.begin(), names.end(), naturalLess);
+        } else {
+            more = true;
+            if (keep > 0 && naturalLess(name, names.front())) {
+                std::pop_heap(names.begin(), names.end(), naturalLess);
+                names.back() = name;
+                std::push_heap(names.begin(), names.end(), naturalLess);
+            }
+        }
+    }
+    const int error = errno;
+    ::closedir(d);
+    if (error)
+        return fail(Error::io(dir + ": " + std::strerror(error)));
+    if (bounded)
+        std::sort_heap(names.begin(), names.end(), naturalLess);
+    else
+        std::sort(names.begin(), names.end(), naturalLess);
+    return names;
+}
+
+/// Appends the wanted files below dir (which ends with '/') in natural order until out holds limit paths.
+/// Only as many names as may be needed are read into order.
+Result<> walkFolder(const std::string &dir, bool images, bool texts, size_t limit, std::vector<std::string> &out,
+                    const std::function<bool()> &cancelled, bool top)
+{
+    if (cancelled && cancelled())
+        return fail(Error::cancelled());
+    size_t walked = 0;
+    for (size_t keep = limit == SIZE_MAX ? SIZE_MAX : limit - out.size();;) {
+        bool more = false;
+        auto names = readFolder(dir, images, texts, top, keep, more);
+        if (!names)
+            return fail(names.error());
+        for (size_t i = walked; i < names->size() && out.size() < limit; ++i) {
+            const std::string &name = (*names)[i];
+            if (name.back() != '/')
+                out.push_back(dir + name);
+            else if (auto r = walkFolder(dir + name, images, texts, limit, out, cancelled, false); !r)
+                return r;
+        }
+        if (out.size() >= limit || !more)
+            return {};
+        // Its subfolders held fewer files than wanted: the folder again, with more of its names.
+        walked = names->size();
+        keep = keep > SIZE_MAX / 4 ? SIZE_MAX : keep * 4;
+    }
+}
+
+} // namespace
+
 bool naturalLess(const std::string &a, const std::string &b)
 {
     size_t i = 0, j = 0;
@@ -83,25 +198,20 @@ bool naturalLess(const std::string &a, const std::string &b)
     return a.size() - i < b.size() - j;
 }
 
-Result<std::vector<std::string>> listFiles(const std::string &dir, bool images, bool texts)
+Result<std::vector<std::string>> listFolder(const std::string &dir, bool images, bool texts, size_t limit,
+                                            const std::function<bool()> &cancelled)
 {
+    // The folder made absolute once: the paths below it need no normalising each.
+    std::string root = fs::absolute(dir).lexically_normal().string();
+    if (root.empty() || root.back() != '/')
+        root += '/';
     std::vector<std::string> files;
-    std::error_code ec;
-    fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-    if (ec)
-        return fail(Error::io(dir + ": " + ec.message()));
-    for (; it != end; it.increment(ec)) {
-        if (ec)
-            return fail(Error::io(dir + ": " + ec.message()));
-        if (!it->is_regular_file(ec))
-            continue;
-        const std::string ext = lowerExtension(it->path());
-        if ((images && media::isImageExtension(ext)) || (texts && ext == "txt"))
-            files.push_back(fs::absolute(it->path()).lexically_normal().string());
-    }
-    std::sort(files.begin(), files.end(), naturalLess);
+    if (auto r = walkFolder(root, images, texts, limit, files, cancelled, true); !r)
+        return fail(r.error());
     return files;
 }
+
+namespace {
 
 /// Adds text items in one transaction; extras are kept keys (JSON object text) per item. A text the project
 /// (or this file) already has is not added again unless duplicates are asked for.
@@ -326,6 +436,100 @@ Result<ImportReport> importJsonlTexts(ProjectStore &store, const std::string &pa
 
 } // namespace
 
+namespace {
+
+/// Items for the image files a project does not have yet; known holds the uris it has, and gets these too.
+struct NewImages
+{
+    std::vector<Item> items;
+    std::vector<std::string> paths;
+};
+
+NewImages newImages(const ProjectStore &store, std::span<const std::string> files,
+                    std::unordered_set<std::string> &known, ImportReport &report)
+{
+    NewImages out;
+    for (const std::string &f : files) {
+        Item item;
+        item.kind = MediaKind::Image;
+        item.uri = media::storedUri(store.projectDir(), f);
+        if (!known.insert(item.uri).second) {
+            ++report.itemsMatched; // already in the project: not added twice
+            continue;
+        }
+        out.items.push_back(std::move(item));
+        out.paths.push_back(f);
+    }
+    return out;
+}
+
+/// A chunk of files being indexed: its new images, their headers being read.
+struct Chunk
+{
+    int64_t files = 0;
+    NewImages images;
+    QFuture<media::ImageInfo> headers;
+};
+
+/// What the headers of images[begin, ...) say: their sizes; a missing or unreadable image is flagged and listed.
+void applyHeaders(NewImages &images, size_t begin, const QList<media::ImageInfo> &infos, ImportReport &report)
+{
+    for (qsizetype i = 0; i < infos.size(); ++i) {
+        const media::ImageInfo &info = infos[i];
+        Item &item = images.items[begin + size_t(i)];
+        item.width = info.width;
+        item.height = info.height;
+        item.flags = info.flags;
+        if (info.flags) {
+            ++report.flagged;
+            report.warnings.push_back(info.error + " (flagged)");
+        }
+    }
+}
+
+/// Reads the images' headers on all cores, in steps so that progress moves and cancel is prompt:
+/// progress(done, total) returning false stops.
+Result<> readHeaders(NewImages &images, ImportReport &report, const ProgressFn &progress)
+{
+    constexpr size_t step = 512;
+    const std::vector<std::string> &paths = images.paths;
+    for (size_t begin = 0; begin < paths.size(); begin += step) {
+        const size_t end = std::min(paths.size(), begin + step);
+        QList<std::string> part(paths.begin() + long(begin), paths.begin() + long(end));
+        applyHeaders(images, begin, QtConcurrent::blockingMapped(workPool(), part, media::readImageInfo), report);
+        if (progress && !progress(int64_t(end), int64_t(paths.size())))
+            return fail(Error::cancelled());
+    }
+    return {};
+}
+
+/// Adds the items in one transaction, to import batch `batch` (0: a new one with this description, which
+/// `batch` then names).
+Result<> addItems(ProjectStore &store, std::vector<Item> &items, int64_t &batch, const std::string &description)
+{
+    auto tx = store.begin();
+    if (!tx)
+        return fail(tx.error());
+    int64_t id = batch;
+    if (!id) {
+        auto made = store.newImportBatch(description);
+        if (!made)
+            return fail(made.error());
+        id = *made;
+    }
+    for (Item &item : items) {
+        item.batch = id;
+        if (auto r = (*tx)->addItem(item); !r)
+            return r;
+    }
+    if (auto r = (*tx)->commit(); !r)
+        return r;
+    batch = id;
+    return {};
+}
+
+} // namespace
+
 Result<ImportReport> importImageFiles(ProjectStore &store, const std::vector<std::string> &files,
                                       const std::string &description, const ImportOptions &opt)
 {
@@ -333,54 +537,111 @@ Result<ImportReport> importImageFiles(ProjectStore &store, const std::vector<std
     auto known = existingUris(store);
     if (!known)
         return fail(known.error());
-    std::vector<Item> items;
-    std::vector<std::string> paths;
-    for (const std::string &f : files) {
-        Item item;
-        item.kind = MediaKind::Image;
-        item.uri = media::storedUri(store.projectDir(), f);
-        if (!known->insert(item.uri).second) {
-            ++report.itemsMatched; // already in the project: not added twice
-            continue;
-        }
-        items.push_back(std::move(item));
-        paths.push_back(f);
-    }
-    // Headers are read on all cores, in chunks so that progress moves and cancel is prompt.
-    constexpr size_t chunk = 512;
-    for (size_t begin = 0; begin < paths.size() && opt.checkMedia; begin += chunk) {
-        const size_t end = std::min(paths.size(), begin + chunk);
-        QList<std::string> part(paths.begin() + long(begin), paths.begin() + long(end));
-        const QList<media::ImageInfo> infos = QtConcurrent::blockingMapped(workPool(), part, media::readImageInfo);
-        for (size_t i = begin; i < end; ++i) {
-            const media::ImageInfo &info = infos[qsizetype(i - begin)];
-            items[i].width = info.width;
-            items[i].height = info.height;
-            items[i].flags = info.flags;
-            if (info.flags) {
-                ++report.flagged;
-                report.warnings.push_back(info.error + " (flagged)");
-            }
-        }
-        if (opt.progress && !opt.progress(int64_t(end), int64_t(paths.size())))
-            return fail(Error::cancelled());
-    }
-    auto tx = store.begin();
-    if (!tx)
-        return fail(tx.error());
-    auto batch = store.newImportBatch(description);
-    if (!batch)
-        return fail(batch.error());
-    for (Item &item : items) {
-        item.batch = *batch;
-        if (auto r = (*tx)->addItem(item); !r)
+    NewImages images = newImages(store, files, *known, report);
+    if (opt.checkMedia)
+        if (auto r = readHeaders(images, report, opt.progress); !r)
             return fail(r.error());
-    }
-    if (auto r = (*tx)->commit(); !r)
+    int64_t batch = 0;
+    if (auto r = addItems(store, images.items, batch, description); !r)
         return fail(r.error());
     report.lines = int64_t(files.size());
-    report.itemsAdded = int64_t(items.size());
+    report.itemsAdded = int64_t(images.items.size());
     return report;
+}
+
+Result<FolderIndexReport> indexFolder(ProjectStore &store, const std::string &dir, const FolderIndexOptions &opt)
+{
+    if (auto own = refuseProjectFileAsInput(store.path(), dir); !own)
+        return fail(own.error());
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        return fail(Error::notFound(dir + ": no such folder"));
+    FolderIndexReport report;
+    const auto stop = [&] { return opt.cancelled && opt.cancelled(); };
+    if (stop()) {
+        report.cancelled = true;
+        return report;
+    }
+    auto known = existingUris(store);
+    if (!known)
+        return fail(known.error());
+    int64_t batch = 0;
+    // A chunk: its new images' headers are read on the work pool (start), then its items are added and
+    // committed together (finish); the next chunk's headers are read while one is written.
+    auto start = [&](std::span<const std::string> files) {
+        Chunk c;
+        c.files = int64_t(files.size());
+        c.images = newImages(store, files, *known, report);
+        if (!c.images.paths.empty())
+            c.headers = QtConcurrent::mapped(workPool(), QList<std::string>(c.images.paths.begin(), c.images.paths.end()),
+                                             media::readImageInfo);
+        return c;
+    };
+    auto finish = [&](Chunk &c) -> Result<> {
+        if (!c.images.paths.empty()) {
+            c.headers.waitForFinished();
+            if (stop())
+                return fail(Error::cancelled());
+            applyHeaders(c.images, 0, c.headers.results(), report);
+            if (auto r = addItems(store, c.images.items, batch, dir); !r)
+                return r;
+        }
+        report.lines += c.files;
+        report.itemsAdded += int64_t(c.images.items.size());
+        report.done += c.files;
+        if (opt.committed)
+            opt.committed(report.done, report.files);
+        return {};
+    };
+    auto stopped = [&](const Error &e) -> Result<FolderIndexReport> {
+        if (e.code != Error::Code::Cancelled)
+            return fail(e);
+        report.cancelled = true;
+        return report;
+    };
+
+    // The first images without listing the whole tree: only the folders they are in are read.
+    auto first = listFolder(dir, true, false, opt.firstChunk, opt.cancelled);
+    if (!first)
+        return stopped(first.error());
+    if (first->size() < opt.firstChunk)
+        report.files = int64_t(first->size()); // that was all of them
+    Chunk firstChunk = start(*first);
+    if (auto r = finish(firstChunk); !r)
+        return stopped(r.error());
+    if (report.files >= 0)
+        return report;
+
+    auto all = listFolder(dir, true, false, SIZE_MAX, opt.cancelled);
+    if (!all)
+        return stopped(all.error());
+    report.files = int64_t(all->size());
+    // The first chunk leads the list unless the folder changed meanwhile; then the list is gone through
+    // from its start, and what is in the project already is passed over.
+    size_t at = first->size();
+    if (all->size() < at || !std::equal(first->begin(), first->end(), all->begin())) {
+        at = 0;
+        report.done = 0;
+    }
+    const size_t chunk = std::max<size_t>(1, opt.chunk);
+    const auto files = [&](size_t from) {
+        return std::span<const std::string>(*all).subspan(from, std::min(chunk, all->size() - from));
+    };
+    if (at >= all->size())
+        return report;
+    for (Chunk current = start(files(at));; at += chunk) {
+        Chunk next;
+        if (at + chunk < all->size())
+            next = start(files(at + chunk));
+        if (auto r = finish(current); !r) {
+            next.headers.cancel();
+            next.headers.waitForFinished();
+            return stopped(r.error());
+        }
+        if (at + chunk >= all->size())
+            return report;
+        current = std::move(next);
+    }
 }
 
 Result<ImportReport> importTextFile(ProjectStore &store, const std::string &path, const SourceOptions &opt)
@@ -406,7 +667,7 @@ Result<ImportReport> importPath(ProjectStore &store, const std::string &path, co
         return fail(Error::notFound(path + ": no such file or folder"));
     if (fs::is_directory(path, ec)) {
         const bool texts = opt.txtMode == SourceOptions::TxtMode::File;
-        auto files = listFiles(path, !texts, texts);
+        auto files = listFolder(path, !texts, texts);
         if (!files)
             return fail(files.error());
         if (texts) {

@@ -185,19 +185,44 @@ void GalleryModel::reset()
 
     m_window = kInitialWindow;
     m_maxId = 0;
-    if (m_store && !matchesNothing()) {
-        ItemFilter last;
-        last.descending = true;
-        last.limit = 1;
-        (void)m_store->forEachItem(last, [this](const Item &it) {
-            m_maxId = it.id;
-            return false;
-        });
-    }
+    if (m_store && !matchesNothing())
+        m_maxId = lastItemId();
     m_cursor = m_descending ? m_maxId + 1 : 0;
     m_atEnd = m_maxId == 0;
     startCount();
     fetchMore({}); // the first page at once; views fetch the rest as they scroll
+}
+
+int64_t GalleryModel::lastItemId() const
+{
+    int64_t id = 0;
+    ItemFilter last;
+    last.descending = true;
+    last.limit = 1;
+    (void)m_store->forEachItem(last, [&](const Item &it) {
+        id = it.id;
+        return false;
+    });
+    return id;
+}
+
+void GalleryModel::itemsAdded()
+{
+    if (!m_store || listMode() || matchesNothing())
+        return;
+    const int64_t last = lastItemId();
+    if (last <= m_maxId)
+        return;
+    const bool atEnd = m_atEnd && !m_descending;
+    if (atEnd) {
+        // Every id up to the last scan was looked at: go on after it, or after the last row loaded.
+        m_cursor = std::max(m_maxId, m_rows.empty() ? int64_t(0) : m_rows.back().id);
+        m_atEnd = false;
+    }
+    m_maxId = last;
+    startCount(true);
+    if (atEnd)
+        fetchMore({}); // a view asks for more only as it is scrolled, and it may be at the end already
 }
 
 int GalleryModel::rowCount(const QModelIndex &parent) const
@@ -380,7 +405,7 @@ void GalleryModel::loadLabel(Row &row)
     row.labelUs = who.createdUs;
 }
 
-void GalleryModel::startCount()
+void GalleryModel::startCount(bool keepShown)
 {
     delete m_countWatcher; // a count for the previous filters: its result is dropped with it
     m_countWatcher = nullptr;
@@ -388,7 +413,8 @@ void GalleryModel::startCount()
         setCount(0);
         return;
     }
-    setCount(-1);
+    if (!keepShown)
+        setCount(-1);
     ItemFilter f = baseFilter();
     f.descending = false;
     auto *watcher = new QFutureWatcher<int64_t>(this);

@@ -84,6 +84,10 @@ public:
     void refreshItem(int64_t itemId);
     /// Reloads the labels of the loaded rows (after automated labeling wrote many); rows stay in place.
     void refreshLabels();
+    /// Images were added to the store (with higher ids, e.g. a folder being indexed): the list takes them in
+    /// after its rows, and counts again. Newest first, they would go above the rows shown: they are counted
+    /// and come in when the list is loaded again.
+    void itemsAdded();
 
     ThumbnailCache *thumbnails() const { return m_thumbnails; }
 
@@ -125,7 +129,9 @@ private:
     void scheduleContinuation();
     void loadLabel(Row &row);
     uint32_t internAuthor(const std::string &author);
-    void startCount();
+    /// Counts the matches in the background; the count shown stays until the new one is in when keepShown.
+    void startCount(bool keepShown = false);
+    int64_t lastItemId() const;
     void setCount(int64_t count);
     void onThumbnailReady(int64_t itemId);
     QString labelText(const Row &row) const;

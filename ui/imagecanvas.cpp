@@ -60,6 +60,14 @@ void ImageCanvas::setImage(std::shared_ptr<const LoadedImage> image, const QStri
     update();
 }
 
+void ImageCanvas::setHint(const QString &hint)
+{
+    if (hint == m_hint)
+        return;
+    m_hint = hint;
+    update();
+}
+
 void ImageCanvas::setTool(labeling::Tool *tool)
 {
     m_tool = tool;
@@ -174,6 +182,7 @@ void ImageCanvas::paintEvent(QPaintEvent *)
         const QString text = m_image ? tr("The image cannot be read: %1").arg(m_image->error)
                                      : (m_status.isEmpty() ? tr("No image") : m_status);
         p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, text);
+        paintHint(p);
         return;
     }
     const QImage &level = m_image->levelFor(m_scale);
@@ -187,14 +196,33 @@ void ImageCanvas::paintEvent(QPaintEvent *)
         p.setRenderHint(QPainter::SmoothPixmapTransform, m_scale < 1.0);
         p.drawImage(visible, level, source);
     }
-    if (!m_showAnnotations || !m_session)
-        return;
     p.setRenderHint(QPainter::Antialiasing);
-    switch (m_session->job().type) {
-    case TaskType::BoundingBox: paintBoxes(p); break;
-    case TaskType::SemanticSegmentation: paintSegmentation(p); break;
-    default: paintClassification(p); break;
+    if (m_showAnnotations && m_session) {
+        switch (m_session->job().type) {
+        case TaskType::BoundingBox: paintBoxes(p); break;
+        case TaskType::SemanticSegmentation: paintSegmentation(p); break;
+        default: paintClassification(p); break;
+        }
     }
+    paintHint(p);
+}
+
+void ImageCanvas::paintHint(QPainter &p) const
+{
+    if (m_hint.isEmpty())
+        return;
+    // A band at the bottom, over the image, wrapped to the canvas's width.
+    const int margin = 12;
+    const QFontMetrics fm(font());
+    const QRect text = fm.boundingRect(QRect(0, 0, width() - 4 * margin, height()), Qt::AlignCenter | Qt::TextWordWrap,
+                                       m_hint);
+    QRect band(0, 0, text.width() + 2 * margin, text.height() + margin);
+    band.moveCenter(QPoint(width() / 2, height() - margin - band.height() / 2));
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(0, 0, 0, 180));
+    p.drawRoundedRect(band, 6, 6);
+    p.setPen(QColor(235, 235, 235));
+    p.drawText(band, Qt::AlignCenter | Qt::TextWordWrap, m_hint);
 }
 
 void ImageCanvas::paintBoxes(QPainter &p) const

@@ -31,6 +31,9 @@ public:
     void setImage(std::shared_ptr<const LoadedImage> image, const QString &status = {});
     /// What the canvas says instead of an image ("Loading…", why no item is shown); empty with an image.
     QString statusText() const { return m_image && m_image->ok() ? QString() : m_status; }
+    /// A line shown over the image, e.g. what to do next when the image is only for viewing; empty for none.
+    void setHint(const QString &hint);
+    QString hintText() const { return m_hint; }
     /// The active tool (not owned); nullptr for classification jobs.
     void setTool(labeling::Tool *tool);
     labeling::Tool *tool() const { return m_tool; }
@@ -79,6 +82,7 @@ private:
     void paintBoxes(QPainter &p) const;
     void paintSegmentation(QPainter &p);
     void paintClassification(QPainter &p) const;
+    void paintHint(QPainter &p) const;
     QColor classColor(int classId) const;
     QString className(int classId) const;
 
@@ -86,6 +90,7 @@ private:
     labeling::Tool *m_tool = nullptr;
     std::shared_ptr<const LoadedImage> m_image;
     QString m_status;
+    QString m_hint;
     int m_currentClass = 0;
     double m_scale = 1.0;
     QPointF m_offset;

@@ -346,8 +346,8 @@ void LabelingPane::prefetch(const QList<int64_t> &itemIds)
 
 bool LabelingPane::handleClassKey(const QKeySequence &key)
 {
-    if (!m_session || !m_session->hasItem())
-        return false;
+    if (!m_session || !m_session->hasItem() || job().id == 0)
+        return false; // without a job an item is only for viewing
     const int classId = m_shortcuts.classForKey(key);
     if (classId < 0)
         return false;

@@ -43,6 +43,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QSettings>
 #include <QSlider>
 #include <QStackedWidget>
@@ -62,6 +63,17 @@ namespace gw::ui {
 using namespace gw::datasets;
 
 namespace {
+
+/// Problems with media, one a line: the first 30, and how many more.
+QString problemList(const std::vector<std::string> &problems)
+{
+    QStringList lines;
+    for (size_t i = 0; i < problems.size() && i < 30; ++i)
+        lines << QString::fromStdString(problems[i]);
+    if (problems.size() > 30)
+        lines << MainWindow::tr("… and %1 more").arg(problems.size() - 30);
+    return lines.join(QLatin1Char('\n'));
+}
 
 } // namespace
 
@@ -96,6 +108,32 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_shortcuts(label
     m_zoom = new QLabel; // "Zoom 100%": beside the progress bar a bare percentage read as progress
     m_zoom->setObjectName(QStringLiteral("zoom"));
     m_zoom->setMinimumWidth(60);
+    // Indexing a folder: left of the labeling progress, shown while it runs.
+    m_indexText = new QLabel;
+    m_indexText->setObjectName(QStringLiteral("indexingText"));
+    m_indexBar = new QProgressBar;
+    m_indexBar->setMaximumWidth(140);
+    m_indexBar->setTextVisible(false);
+    m_indexCancel = new QPushButton(tr("Cancel"));
+    m_indexCancel->setObjectName(QStringLiteral("cancelIndexing"));
+    m_indexCancel->setFocusPolicy(Qt::NoFocus); // keys stay with the canvas
+    m_indexCancel->setToolTip(tr("Stop indexing; the images indexed so far stay in the project"));
+    connect(m_indexCancel, &QPushButton::clicked, this, [this] {
+        if (!m_indexer)
+            return;
+        m_indexer->cancel();
+        m_indexCancel->setEnabled(false);
+        m_indexText->setText(tr("Stopping indexing…"));
+    });
+    for (QWidget *w : {static_cast<QWidget *>(m_indexText), static_cast<QWidget *>(m_indexBar),
+                       static_cast<QWidget *>(m_indexCancel)}) {
+        statusBar()->addPermanentWidget(w);
+        w->hide();
+    }
+    m_indexRefresh = new QTimer(this);
+    m_indexRefresh->setSingleShot(true);
+    m_indexRefresh->setInterval(1000);
+    connect(m_indexRefresh, &QTimer::timeout, this, &MainWindow::takeInIndexedItems);
     statusBar()->addPermanentWidget(m_progressText);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_zoom);
@@ -134,6 +172,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_shortcuts(label
 MainWindow::~MainWindow()
 {
     qApp->removeEventFilter(this);
+    stopIndexing(false);
     // Views and the pane read the store: detach them before it goes.
     m_gallery->setStore(nullptr, nullptr);
     m_table->setStore(nullptr, nullptr);
@@ -245,7 +284,7 @@ void MainWindow::createDocks()
     });
     // A rare filter's first matches can arrive after the filter changed (pages scan id windows).
     connect(m_gallery, &GalleryModel::rowsInserted, this, [this] {
-        if (!m_textJob && m_pane->session() && m_pane->job().id != 0 && m_pane->currentItem() == 0)
+        if (!m_textJob && m_pane->session() && m_pane->currentItem() == 0)
             QTimer::singleShot(0, this, [this] {
                 if (m_pane->currentItem() == 0 && m_gallery->rowCount() > 0)
                     goToRow(0);
@@ -266,6 +305,7 @@ bool MainWindow::openProject(const QString &path)
         QMessageBox::warning(this, tr("Cannot open project"), QString::fromStdString(store.error().message));
         return false;
     }
+    stopIndexing(false); // another project (or this one again): its folder is indexed anew when asked
     m_gallery->setStore(nullptr, nullptr);
     m_table->setStore(nullptr, nullptr);
     m_pane->setProject(nullptr, {});
@@ -359,6 +399,8 @@ bool MainWindow::addPaths(const QStringList &paths, const SourceOptions &options
 {
     if (!m_store)
         return false;
+    // One writer of new items at a time, so that nothing is added twice.
+    stopIndexing(true);
     // The import runs on a thread with its own connection; the window stays live and shows progress.
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     auto permille = std::make_shared<std::atomic<int>>(0);
@@ -407,14 +449,8 @@ bool MainWindow::addPaths(const QStringList &paths, const SourceOptions &options
     for (const auto &s : outcome.first)
         summary << QString::fromStdString(s);
     statusBar()->showMessage(summary.join(QStringLiteral("; ")), 8000);
-    if (!outcome.second.empty()) {
-        QStringList problems;
-        for (size_t i = 0; i < outcome.second.size() && i < 30; ++i)
-            problems << QString::fromStdString(outcome.second[i]);
-        if (outcome.second.size() > 30)
-            problems << tr("… and %1 more").arg(outcome.second.size() - 30);
-        QMessageBox::warning(this, tr("Some media need attention"), problems.join(QLatin1Char('\n')));
-    }
+    if (!outcome.second.empty())
+        QMessageBox::warning(this, tr("Some media need attention"), problemList(outcome.second));
     return outcome.second.empty() && !*cancel;
 }
 
@@ -461,12 +497,130 @@ bool MainWindow::openFolder(const QString &dir)
 {
     // The project lives in the folder, named after it; a folder opened before opens its project again.
     const QDir folder(dir);
-    const QString project = folder.absoluteFilePath(folder.dirName() + QStringLiteral(".gwproj"));
-    if (QFileInfo::exists(project))
-        return openProject(project);
-    if (!newProject(project))
+    if (!QFileInfo(dir).isDir()) {
+        QMessageBox::warning(this, tr("Cannot open the folder"), tr("%1 is not a folder.").arg(dir));
         return false;
-    return addPaths({folder.absolutePath()});
+    }
+    const QString project = folder.absoluteFilePath(folder.dirName() + QStringLiteral(".gwproj"));
+    if (!(QFileInfo::exists(project) ? openProject(project) : newProject(project)))
+        return false;
+    startIndexing(folder.absolutePath());
+    return true;
+}
+
+// ---- indexing a folder ----
+
+void MainWindow::startIndexing(const QString &folder)
+{
+    stopIndexing(false);
+    m_indexer = new FolderIndexer(QString::fromStdString(m_store->path()), folder, m_indexHook, this);
+    connect(m_indexer, &FolderIndexer::committed, this, &MainWindow::onIndexCommitted);
+    connect(m_indexer, &FolderIndexer::finished, this, &MainWindow::onIndexFinished);
+    m_indexCancel->setEnabled(true);
+    updateIndexStatus();
+    if (m_pane->currentItem() == 0)
+        showFirstMatch(); // "Looking for images…" rather than "no items yet"
+}
+
+void MainWindow::stopIndexing(bool tell)
+{
+    if (!m_indexer)
+        return;
+    m_indexer->disconnect(this);
+    m_indexer->stopAndWait();
+    if (tell)
+        onIndexFinished();
+    delete m_indexer;
+    m_indexer = nullptr;
+    updateIndexStatus();
+}
+
+void MainWindow::onIndexCommitted()
+{
+    updateIndexStatus();
+    // The first images at once; after that the lists take in new ones now and then, not at every chunk.
+    if (m_pane->currentItem() == 0)
+        takeInIndexedItems();
+    else if (!m_indexRefresh->isActive())
+        m_indexRefresh->start();
+}
+
+void MainWindow::takeInIndexedItems()
+{
+    m_indexRefresh->stop();
+    if (!m_store)
+        return;
+    m_gallery->itemsAdded();
+    if (m_pane->currentItem() == 0 && itemList()->model()->rowCount() > 0)
+        showFirstMatch();
+    countProgress();
+}
+
+void MainWindow::onIndexFinished()
+{
+    FolderIndexer *indexer = m_indexer;
+    if (!indexer)
+        return;
+    const FolderIndexReport report = indexer->report();
+    const QString error = indexer->error();
+    const QString name = QFileInfo(indexer->folder()).fileName();
+    const int64_t done = report.files >= 0 ? report.done : indexer->done();
+    const int64_t total = report.files >= 0 ? report.files : indexer->total();
+    m_indexer = nullptr;
+    indexer->deleteLater();
+    updateIndexStatus();
+    takeInIndexedItems();
+    const auto images = [](int64_t n) { return plural(n, tr("%1 image"), tr("%1 images")); };
+    if (!error.isEmpty() || report.cancelled) {
+        const QString sofar = total >= 0 ? tr("Indexed %1 of %2 in %3").arg(QLocale().toString(qlonglong(done)),
+                                                                             images(total), name)
+                                         : tr("Indexed %1 in %2").arg(images(done), name);
+        const QString rest = tr("open the folder again to index the rest.");
+        if (!error.isEmpty())
+            QMessageBox::warning(this, tr("Indexing stopped"),
+                                 tr("Indexing %1 stopped: %2\n\n%3; %4").arg(name, error, sofar, rest));
+        else
+            statusBar()->showMessage(tr("%1; %2").arg(sofar, rest), 20000);
+    } else if (report.itemsAdded > 0) {
+        statusBar()->showMessage(tr("Indexed %1: %2.").arg(name, images(report.files)), 8000);
+    } else {
+        statusBar()->showMessage(tr("All %1 in %2 were in the project already.").arg(images(report.files), name), 8000);
+    }
+    if (!report.warnings.empty()) {
+        // As after adding media, but without waiting on it: labeling goes on.
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Some media need attention"),
+                                    problemList(report.warnings), QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("indexingProblems"));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
+}
+
+void MainWindow::updateIndexStatus()
+{
+    const bool on = m_indexer != nullptr;
+    m_indexText->setVisible(on);
+    m_indexBar->setVisible(on);
+    m_indexCancel->setVisible(on);
+    if (!on || m_indexer->isCancelled())
+        return;
+    const QString name = QFileInfo(m_indexer->folder()).fileName();
+    const int64_t done = m_indexer->done(), total = m_indexer->total();
+    if (total < 0) {
+        m_indexText->setText(tr("Indexing %1: %2 so far…").arg(name, plural(done, tr("%1 image"), tr("%1 images"))));
+        m_indexBar->setRange(0, 0); // busy: the folder is still being listed
+        return;
+    }
+    m_indexText->setText(tr("Indexing %1: %2 of %3").arg(name, QLocale().toString(qlonglong(done)),
+                                                          plural(total, tr("%1 image"), tr("%1 images"))));
+    m_indexBar->setRange(0, 1000);
+    m_indexBar->setValue(total ? int(done * 1000 / total) : 1000);
+}
+
+QString MainWindow::newJobHint() const
+{
+    return tr("Next, create a job: what to label and with which classes (Job › New Job…, %1).")
+        .arg(action(QStringLiteral("app.newJob"))->shortcut().toString(QKeySequence::NativeText));
 }
 
 // ---- jobs ----
@@ -507,6 +661,7 @@ void MainWindow::onJobChosen(int index)
             job = *j;
     if (job)
         m_pane->setJob(*job);
+    m_pane->canvas()->setHint(job ? QString() : newJobHint()); // images can be looked at before there is a job
     m_textJob = job && !taskInfo(job->type).image;
     const auto tools = m_pane->availableTools();
     const std::pair<const char *, LabelingPane::ToolKind> kinds[] = {{"tool.box", LabelingPane::ToolKind::Box},
@@ -677,17 +832,18 @@ bool MainWindow::hasAnyItem() const
 void MainWindow::showFirstMatch()
 {
     QAbstractItemModel *model = itemList()->model();
-    if (model->rowCount() > 0 && m_pane->job().id != 0) {
-        goToRow(0);
+    if (model->rowCount() > 0) {
+        goToRow(0); // without a job only to look at, with the hint to make one (onJobChosen)
         return;
     }
     // Nothing listed: nothing current either, or a class key would label an item the list does not show.
-    if (!hasAnyItem())
+    if (!hasAnyItem() && m_indexer)
+        m_pane->closeItem(tr("Looking for images in %1…").arg(QFileInfo(m_indexer->folder()).fileName()));
+    else if (!hasAnyItem())
         m_pane->closeItem(tr("This project has no items yet.\nAdd images (Ctrl+I), a folder (File › Add a Folder…) "
                              "or texts (File › Add Texts…)."));
     else if (m_pane->job().id == 0)
-        m_pane->closeItem(tr("Next, create a job: what to label and with which classes (Job › New Job…, %1).")
-                              .arg(action(QStringLiteral("app.newJob"))->shortcut().toString(QKeySequence::NativeText)));
+        m_pane->closeItem(newJobHint());
     else if (model->canFetchMore({}))
         m_pane->closeItem(tr("Looking for matching items…"));
     else
@@ -697,6 +853,8 @@ void MainWindow::showFirstMatch()
 void MainWindow::next()
 {
     const int row = currentRow();
+    if (row + 1 >= itemList()->model()->rowCount() && !itemList()->model()->canFetchMore({}) && m_indexer)
+        takeInIndexedItems(); // the images indexed since the list last looked
     if (row + 1 >= itemList()->model()->rowCount() && !itemList()->model()->canFetchMore({})) {
         statusBar()->showMessage(tr("This is the last item."), 3000);
         return;
@@ -884,7 +1042,8 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
         auto *key = static_cast<QKeyEvent *>(event);
         QWidget *focus = QApplication::focusWidget();
         const bool ours = focus && focus->window() == this && !QApplication::activeModalWidget();
-        if (ours && !isTextInput(focus) && m_pane->session() && m_pane->session()->hasItem() && key->key() != 0
+        if (ours && !isTextInput(focus) && m_pane->session() && m_pane->session()->hasItem()
+            && m_pane->job().id != 0 && key->key() != 0
             && key->key() != Qt::Key_unknown) {
             const QKeySequence seq(key->keyCombination());
             if (m_shortcuts.classForKey(seq) >= 0) {
@@ -926,7 +1085,9 @@ void MainWindow::showShortcutSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    // Nothing to save: every edit is committed as it is made.
+    // Nothing to save: every edit is committed as it is made. Indexing stops after the chunk at hand.
+    if (m_indexer)
+        m_indexer->cancel();
     event->accept();
 }
 

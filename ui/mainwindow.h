@@ -20,10 +20,12 @@ class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QPushButton;
 class QSlider;
 class QStackedWidget;
 
 #include "datasets/importers.h"
+#include "ui/folderindexer.h"
 
 namespace gw::ui {
 
@@ -45,9 +47,14 @@ public:
     bool openProject(const QString &path);
     /// Creates a project file and opens it.
     bool newProject(const QString &path);
-    /// A folder of images or texts as a project in one step: FOLDER/FOLDER-NAME.gwproj with everything in
-    /// the folder, or that project when it exists.
+    /// A folder of images as a project in one step: FOLDER/FOLDER-NAME.gwproj (made, or opened when it
+    /// exists), shown at once; the folder's images are indexed in the background, the first ones first, with
+    /// progress and Cancel in the status bar. Opening it again indexes what was not yet.
     bool openFolder(const QString &dir);
+    /// The folder being indexed into the open project; nullptr when none is.
+    FolderIndexer *folderIndexer() const { return m_indexer; }
+    /// For tests: called on the indexing thread after each committed chunk of the next folders opened.
+    void setIndexingHook(FolderIndexer::ChunkHook hook) { m_indexHook = std::move(hook); }
     /// The welcome page (shown until a project is open).
     class WelcomePage *welcomePage() const { return m_welcome; }
     bool showingWelcome() const;
@@ -118,6 +125,15 @@ private:
     /// meanwhile, and counts again a while after labelling pauses (other programs may write too).
     void countProgress();
     void updateStatus();
+    void startIndexing(const QString &folder);
+    /// Stops indexing and waits for the chunk at hand; with tell, says how far it got.
+    void stopIndexing(bool tell);
+    void onIndexCommitted();
+    void onIndexFinished();
+    /// The lists and counts take in the images indexed since.
+    void takeInIndexedItems();
+    void updateIndexStatus();
+    QString newJobHint() const;
     void updateRecentMenu();
     void forgetRecent(const QString &path);
     void rememberRecent(const QString &path);
@@ -171,6 +187,12 @@ private:
     QLabel *m_progressText = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_zoom = nullptr;
+    FolderIndexer *m_indexer = nullptr;
+    FolderIndexer::ChunkHook m_indexHook;
+    QLabel *m_indexText = nullptr;
+    QProgressBar *m_indexBar = nullptr;
+    QPushButton *m_indexCancel = nullptr;
+    class QTimer *m_indexRefresh = nullptr; ///< the lists take in new items at most this often
     QMenu *m_recentMenu = nullptr;
     int64_t m_totalItems = -1; ///< of the job's kind; -1 while counting
     int64_t m_labeled = -1;    ///< in the current job; -1 while counting

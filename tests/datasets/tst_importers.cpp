@@ -11,6 +11,8 @@
 #include <QImage>
 #include <QTest>
 
+#include <set>
+
 using namespace gw;
 using namespace gw::datasets;
 
@@ -103,6 +105,127 @@ private Q_SLOTS:
         auto again = importPath(*store, test::path(dir, "media"), defaults());
         QCOMPARE(again->itemsAdded, int64_t(0));
         QCOMPARE(again->itemsMatched, int64_t(5));
+    }
+
+    void aFolderIsListedInNaturalOrderFolderByFolder()
+    {
+        // Names that sort differently by bytes and by number, and folders whose names begin like files':
+        // each folder's names are sorted on their own, yet the order is that of sorting every path.
+        QTemporaryDir dir;
+        const char *files[] = {"m/img10.png", "m/img2.png", "m/img1.png", "m/img1/b.png", "m/img1/a10.png",
+                               "m/img1/a9.png", "m/img1-x.png", "m/img01.png", "m/img1.5/c.png", "m/img1x.png",
+                               "m/Z.png", "m/a.png", "m/a/0.png", "m/a0.png", "m/empty/", "m/b/deep/er/1.jpg",
+                               "m/b.png", "m/img2/z.png", "m/notes.txt"};
+        for (const char *f : files) {
+            const std::string path = test::path(dir, f);
+            if (path.back() == '/')
+                QDir().mkpath(QString::fromStdString(path));
+            else if (path.ends_with(".txt"))
+                test::writeFile(path, "not an image");
+            else
+                writeImage(path, 2, 2, path.ends_with(".jpg") ? "JPEG" : "PNG");
+        }
+        const std::vector<std::string> expected = {
+            "Z.png", "a.png", "a/0.png", "a0.png", "b.png", "b/deep/er/1.jpg", "img1-x.png", "img1.5/c.png",
+            "img1.png", "img1/a9.png", "img1/a10.png", "img1/b.png", "img1x.png", "img01.png", "img2.png",
+            "img2/z.png", "img10.png"};
+        auto all = listFolder(test::path(dir, "m"), true, false);
+        GW_VERIFY_OK(all);
+        std::vector<std::string> relative;
+        for (const std::string &f : *all)
+            relative.push_back(f.substr(test::path(dir, "m/").size()));
+        QCOMPARE(relative, expected);
+        // The same order as sorting all the paths at once.
+        std::vector<std::string> sorted = *all;
+        std::sort(sorted.begin(), sorted.end(), naturalLess);
+        QCOMPARE(sorted, *all);
+        // The first few alone: the same ones, without reading the folders after them.
+        for (size_t n : {size_t(1), size_t(3), size_t(7), size_t(12)}) {
+            auto first = listFolder(test::path(dir, "m"), true, false, n);
+            GW_VERIFY_OK(first);
+            QCOMPARE(*first, std::vector<std::string>(all->begin(), all->begin() + long(n)));
+        }
+    }
+
+    void aFolderIsIndexedChunkByChunkInNaturalOrder()
+    {
+        QTemporaryDir dir;
+        for (int i = 1; i <= 150; ++i)
+            writeImage(test::path(dir, ("shots/" + std::string(i % 3 ? "" : "sub/") + "s" + std::to_string(i) + ".png").c_str()),
+                       3, 2, "PNG");
+        test::writeFile(test::path(dir, "shots/broken7.png"), "no png");
+        auto store = test::newProject(test::path(dir, "shots/shots.gwproj"));
+        FolderIndexOptions options;
+        options.firstChunk = 10;
+        options.chunk = 40;
+        std::vector<std::pair<int64_t, int64_t>> steps;
+        options.committed = [&](int64_t done, int64_t total) {
+            steps.emplace_back(done, total);
+            // Each step is committed: another connection sees exactly that many items.
+            auto other = ProjectStore::open(store->path(), ProjectStore::OpenMode::OpenExisting);
+            QCOMPARE(*(*other)->countItems({}), done);
+        };
+        auto r = indexFolder(*store, test::path(dir, "shots"), options);
+        GW_VERIFY_OK(r);
+        const std::vector<std::pair<int64_t, int64_t>> expectedSteps = {
+            {10, -1}, {50, 151}, {90, 151}, {130, 151}, {151, 151}};
+        QCOMPARE(steps, expectedSteps);
+        QCOMPARE(r->itemsAdded, int64_t(151));
+        QCOMPARE(r->flagged, int64_t(1));
+        QVERIFY(r->warnings.at(0).find("broken7.png") != std::string::npos);
+        // Item order is the natural order of the whole folder, all in one import batch.
+        auto files = listFolder(test::path(dir, "shots"), true, false);
+        std::vector<std::string> uris;
+        std::set<int64_t> batches;
+        (void)store->forEachItem({}, [&](const Item &it) {
+            uris.push_back(test::path(dir, "shots/") + it.uri);
+            batches.insert(it.batch);
+            return true;
+        });
+        QCOMPARE(uris, *files);
+        QCOMPARE(batches.size(), size_t(1));
+    }
+
+    void aCancelledIndexingKeepsItsChunksAndFinishesWhenRunAgain()
+    {
+        QTemporaryDir dir;
+        for (int i = 1; i <= 100; ++i)
+            writeImage(test::path(dir, ("f/" + std::to_string(i) + ".jpg").c_str()), 3, 2, "JPEG");
+        auto store = test::newProject(test::path(dir, "f/f.gwproj"));
+        FolderIndexOptions options;
+        options.firstChunk = 8;
+        options.chunk = 30;
+        bool stop = false;
+        options.committed = [&](int64_t done, int64_t) { stop = done >= 38; };
+        options.cancelled = [&] { return stop; };
+        auto r = indexFolder(*store, test::path(dir, "f"), options);
+        GW_VERIFY_OK(r);
+        QVERIFY(r->cancelled);
+        QCOMPARE(r->done, int64_t(38));
+        QCOMPARE(r->files, int64_t(100));
+        QCOMPARE(*store->countItems({}), int64_t(38));
+        QCOMPARE(store->item(38)->uri, std::string("38.jpg"));
+        // Again: the rest, nothing twice, in order.
+        stop = false;
+        options.committed = {};
+        options.cancelled = {};
+        auto again = indexFolder(*store, test::path(dir, "f"), options);
+        GW_VERIFY_OK(again);
+        QVERIFY(!again->cancelled);
+        QCOMPARE(again->itemsAdded, int64_t(62));
+        QCOMPARE(again->itemsMatched, int64_t(38));
+        QCOMPARE(*store->countItems({}), int64_t(100));
+        for (int64_t id = 1; id <= 100; ++id)
+            QCOMPARE(store->item(id)->uri, std::to_string(id) + ".jpg");
+        // Cancelled before anything: nothing written.
+        QTemporaryDir other;
+        writeImage(test::path(other, "g/1.png"), 2, 2, "PNG");
+        auto empty = test::newProject(test::path(other, "g/g.gwproj"));
+        options.cancelled = [] { return true; };
+        auto none = indexFolder(*empty, test::path(other, "g"), options);
+        GW_VERIFY_OK(none);
+        QVERIFY(none->cancelled);
+        QCOMPARE(*empty->countItems({}), int64_t(0));
     }
 
     void mediaOutsideTheProjectFolderAreAbsolute()

@@ -431,13 +431,16 @@ private Q_SLOTS:
             w.show();
             QVERIFY(w.openFolder(shots));
             QCOMPARE(QString::fromStdString(w.store()->path()), shots + QStringLiteral("/shots.gwproj"));
+            QTRY_VERIFY(!w.folderIndexer()); // indexed in the background
             QCOMPARE(*w.store()->countItems({}), int64_t(3));
-            // What to do next is on the canvas.
-            QVERIFY2(w.labelingPane()->canvas()->statusText().contains(QStringLiteral("create a job")),
-                     qPrintable(w.labelingPane()->canvas()->statusText()));
+            // The first image is there to look at, and what to do next is on the canvas.
+            QTRY_COMPARE(w.labelingPane()->currentItem(), int64_t(1));
+            QVERIFY2(w.labelingPane()->canvas()->hintText().contains(QStringLiteral("create a job")),
+                     qPrintable(w.labelingPane()->canvas()->hintText()));
         }
         ui::MainWindow again;
         QVERIFY(again.openFolder(shots)); // the same project, nothing added twice
+        QTRY_VERIFY(!again.folderIndexer());
         QCOMPARE(*again.store()->countItems({}), int64_t(3));
     }
 
