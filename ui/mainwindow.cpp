@@ -120,6 +120,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_shortcuts(label
         statusBar()->addPermanentWidget(w);
         w->hide();
     }
+    // The bar keeps the Cancel button's height when it hides: the window does not lay out again (gallery,
+    // canvas) when indexing starts or ends.
+    statusBar()->setMinimumHeight(m_indexCancel->sizeHint().height() + 4);
     m_indexRefresh = new QTimer(this);
     m_indexRefresh->setSingleShot(true);
     m_indexRefresh->setInterval(1000);
