@@ -96,6 +96,8 @@ LabelingPane::LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent)
     m_info->setMinimumHeight(170);
     auto *side = new QSplitter(Qt::Vertical);
     auto *classBox = new QWidget;
+    classBox->setObjectName(QStringLiteral("classBox"));
+    classBox->hide(); // classes and entities belong to a job: out of the way until there is one
     auto *classLayout = new QVBoxLayout(classBox);
     classLayout->setContentsMargins(6, 6, 6, 0);
     classLayout->addWidget(new QLabel(tr("<b>Classes</b>")));
@@ -109,6 +111,7 @@ LabelingPane::LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent)
     spanLayout->addWidget(new QLabel(tr("<b>Entities</b>")));
     spanLayout->addWidget(m_spanList);
     spanBox->setObjectName(QStringLiteral("spanBox"));
+    spanBox->hide();
     side->addWidget(spanBox);
     side->addWidget(m_info);
     side->setStretchFactor(0, 3);
@@ -158,6 +161,8 @@ void LabelingPane::setProject(ProjectStore *store, const std::string &author)
     m_canvas->setSession(nullptr);
     m_session.reset();
     m_store = store;
+    for (const char *box : {"classBox", "spanBox"})
+        findChild<QWidget *>(QString::fromLatin1(box))->hide(); // until a job is set
     if (!store)
         return;
     m_session = std::make_unique<labeling::LabelingSession>(*store, author);
@@ -185,6 +190,7 @@ void LabelingPane::setJob(const Job &job)
     selectTool(tools.isEmpty() ? ToolKind::None : tools.front());
     setCurrentClass(job.classes.empty() ? 0 : job.classes.front().id);
     m_stack->setCurrentWidget(taskInfo(job.type).image ? static_cast<QWidget *>(m_canvas) : m_text);
+    findChild<QWidget *>(QStringLiteral("classBox"))->show();
     findChild<QWidget *>(QStringLiteral("spanBox"))->setVisible(job.type == TaskType::NamedEntityRecognition);
     refreshCounts();
 }

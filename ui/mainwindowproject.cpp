@@ -404,8 +404,9 @@ void MainWindow::updateIndexStatus()
 
 QString MainWindow::newJobHint() const
 {
-    return tr("Next, create a job: what to label and with which classes (Job › New Job…, %1).")
-        .arg(action(QStringLiteral("app.newJob"))->shortcut().toString(QKeySequence::NativeText));
+    const QAction *newJob = action(QStringLiteral("app.newJob"));
+    return tr("Next, create a job: what to label and with which classes (Job › %1, %2).")
+        .arg(newJob->text(), newJob->shortcut().toString(QKeySequence::NativeText));
 }
 
 } // namespace gw::ui

@@ -437,6 +437,21 @@ private Q_SLOTS:
             QTRY_COMPARE(w.labelingPane()->currentItem(), int64_t(1));
             QVERIFY2(w.labelingPane()->canvas()->hintText().contains(QStringLiteral("create a job")),
                      qPrintable(w.labelingPane()->canvas()->hintText()));
+            // The hint names the menu entry as the menu shows it.
+            QVERIFY2(w.labelingPane()->canvas()->hintText().contains(w.action(QStringLiteral("app.newJob"))->text()),
+                     qPrintable(w.labelingPane()->canvas()->hintText()));
+            // Classes and entities belong to a job: their panels stay out of the way until there is one.
+            QVERIFY(w.labelingPane()->findChild<QWidget *>(QStringLiteral("classBox"))->isHidden());
+            QVERIFY(w.labelingPane()->findChild<QWidget *>(QStringLiteral("spanBox"))->isHidden());
+            Job job;
+            job.name = "look";
+            job.type = TaskType::ImageClassification;
+            job.classes = {{0, "a", "#ff0000", "1", {}}, {1, "b", "#00ff00", "2", {}}};
+            GW_VERIFY_OK(w.store()->createJob(job));
+            QVERIFY(w.openProject(QString::fromStdString(w.store()->path()))); // (the New Job dialog: tst_firsthour)
+            QVERIFY(w.selectJob(QStringLiteral("look")));
+            QVERIFY(!w.labelingPane()->findChild<QWidget *>(QStringLiteral("classBox"))->isHidden());
+            QVERIFY(w.labelingPane()->findChild<QWidget *>(QStringLiteral("spanBox"))->isHidden()); // not for images
         }
         ui::MainWindow again;
         QVERIFY(again.openFolder(shots)); // the same project, nothing added twice
