@@ -27,7 +27,7 @@ Commands:
   import PROJECT PATH...           add images (folders, files), texts (.txt .csv .tsv .jsonl) or manifests
   import PROJECT PATH --format ID  labelled datasets of other tools (COCO, YOLO, class folders, ...)
   job create PROJECT ...           define a labeling job (name = label attribute, type, classes)
-  job list|add-class|rename-class|remove-class PROJECT ...
+  job list|add-class|rename-class|edit-class|remove-class PROJECT ...
   info PROJECT                     counts by job, class and source
   items PROJECT [filters]          list items
   label PROJECT --job J ...        set a human label (classes, boxes, spans or a mask)
@@ -48,6 +48,8 @@ Commands:
   autolabel PROJECT --job J        one round of automated labeling (train, calibrate, auto-label, queue)
   simulate PROJECT --job J --oracle truth.jsonl   run the loop to the end with a simulated annotator
   runs PROJECT [--compare A,B]     runs (labeling rounds, trainings, scripts, searches), or side by side
+  import-responses PROJECT DIR --job J   a Ground Truth worker-response folder as each worker's answers
+  consolidate PROJECT --job J      one label per item from several workers' answers (Dawid-Skene or majority)
 
 'gw <command> --help' describes a command's options.
 
@@ -96,7 +98,7 @@ int main(int argc, char **argv)
         {"versions", cmdVersions},  {"eda", cmdEda},      {"set-aside", cmdSetAside},
         {"sagemaker", cmdSageMaker}, {"run-script", cmdRunScript},
         {"train", cmdTrain},        {"run-exec", cmdRunExec}, {"stop", cmdStop},
-        {"use-model", cmdUseModel},
+        {"use-model", cmdUseModel}, {"import-responses", cmdImportResponses}, {"consolidate", cmdConsolidate},
     };
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args.at(1) == QStringLiteral("--help") || args.at(1) == QStringLiteral("-h")

@@ -20,7 +20,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 build="${GW_FUZZ_BUILD_DIR:-build-fuzz}"
 all=(fuzz_json fuzz_manifest fuzz_texts fuzz_maskpng fuzz_coco fuzz_labelme fuzz_voc fuzz_yolo fuzz_maskpngs
-     fuzz_classfolders)
+     fuzz_classfolders fuzz_responses)
 seconds=600 ci=0 build_it=1 targets=()
 while (($#)); do
     case $1 in
@@ -89,6 +89,9 @@ make_seeds() {
         fuzz_maskpngs)
             { pack "$golden/formats/mask-pngs"; printf -- '--gwfile masks/a.png\n'
               cat "$golden"/formats/voc/masks/SegmentationClass/a.png; } | seed "$t" masks ;;
+        fuzz_responses)
+            pack "$golden/groundtruth/birds-consolidation/worker-response" | head -c 20000 | seed "$t" birds-part
+            pack "$golden/groundtruth/birds-consolidation/worker-response/iteration-1" | seed "$t" birds-iteration-1 ;;
         fuzz_classfolders)
             { printf -- '--gwfile train/cat/x.png\n'; cat "$golden"/formats/images/a.png
               printf -- '\n--gwfile validation/dog/y.png\n'; cat "$golden"/formats/images/b.png; } | seed "$t" folders ;;

@@ -117,5 +117,7 @@ int cmdChanges(const QStringList &args);
 int cmdAutolabel(const QStringList &args);
 int cmdSimulate(const QStringList &args);
 int cmdRuns(const QStringList &args);
+int cmdImportResponses(const QStringList &args);
+int cmdConsolidate(const QStringList &args);
 
 } // namespace gw::cli

@@ -1,5 +1,6 @@
 // The gw program as a user runs it: real processes, real files, exit codes and messages.
 
+#include "datasets/json.h"
 #include "datasets/projectstore.h"
 #include "app/cliutil.h"
 #include "labeling/labelingsession.h"
@@ -187,6 +188,63 @@ private Q_SLOTS:
                                 QStringLiteral("--item"), QStringLiteral("3")});
         QCOMPARE(history.out.count(QLatin1Char('\n')), 2);
         QVERIFY(history.out.contains(QStringLiteral("neg  (current)")));
+    }
+
+    void workerResponsesOfARealJobConsolidateAsGroundTruthDid()
+    {
+        // AWS's 302-image job, 5 workers per image: its output manifest (for the items, in their order) and the
+        // raw worker responses; consolidated here, exported, and compared with what Ground Truth wrote.
+        QTemporaryDir dir;
+        const QString proj = dir.path() + QStringLiteral("/birds.gwproj");
+        const QString data = test::goldenDir() + QStringLiteral("/groundtruth/birds-consolidation");
+        const QString job = QStringLiteral("birds-open-images-clone");
+        GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
+        GW_RUN_OK(runGw({QStringLiteral("import"), proj, data + QStringLiteral("/output.manifest")}));
+        const CliRun imported = runGw({QStringLiteral("import-responses"), proj, data, QStringLiteral("--job"), job});
+        GW_RUN_OK(imported);
+        QVERIFY2(imported.out.contains(QStringLiteral("302 files, 1510 answers from 97 workers, 1510 added")), qPrintable(imported.out));
+        QVERIFY2(imported.out.contains(QStringLiteral("consolidated 302 items")), qPrintable(imported.out));
+        const QString out = dir.path() + QStringLiteral("/ours.manifest");
+        GW_RUN_OK(runGw({QStringLiteral("export"), proj, QStringLiteral("--out"), out}));
+        const QStringList theirs = QString::fromStdString(test::readFile((data + QStringLiteral("/output.manifest")).toStdString()))
+                                       .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        const QStringList ours = QString::fromStdString(test::readFile(out.toStdString())).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(ours.size(), theirs.size());
+        int labels = 0, confidences = 0;
+        for (int i = 0; i < ours.size(); ++i) {
+            json::Value a, b;
+            QVERIFY(json::parse(theirs[i].toStdString(), a) && json::parse(ours[i].toStdString(), b));
+            QCOMPARE(b.find("source-ref")->toString(), a.find("source-ref")->toString());
+            labels += a.find("birds-open-images-clone")->toInt() == b.find("birds-open-images-clone")->toInt();
+            const auto *ma = a.find("birds-open-images-clone-metadata"), *mb = b.find("birds-open-images-clone-metadata");
+            confidences += std::abs(ma->find("confidence")->toDouble() - mb->find("confidence")->toDouble()) < 1e-9;
+            QCOMPARE(mb->find("human-annotated")->toString(), std::string("yes"));
+        }
+        QVERIFY2(labels >= 301 && confidences >= 295, qPrintable(QStringLiteral("%1 labels, %2 confidences").arg(labels).arg(confidences)));
+        // Every answer stays in the item's history under its worker; the consolidated label is current.
+        const CliRun history = runGw({QStringLiteral("history"), proj, QStringLiteral("--job"), job, QStringLiteral("--item"),
+                                      QStringLiteral("166")});
+        QCOMPARE(history.out.count(QStringLiteral("public.us-east-1.")), 5);
+        QVERIFY2(history.out.contains(QRegularExpression(QStringLiteral("consolidated .* Goose  \\(current\\)"))), qPrintable(history.out));
+        // Reading the folder again adds nothing and changes nothing.
+        const CliRun again = runGw({QStringLiteral("import-responses"), proj, data, QStringLiteral("--job"), job});
+        QVERIFY2(again.out.contains(QStringLiteral("1510 answers from 97 workers, 0 added")) && again.out.contains(QStringLiteral("(0 labels written")),
+                 qPrintable(again.out));
+        // Majority vote differs only where the workers tied.
+        const CliRun majority = runGw({QStringLiteral("consolidate"), proj, QStringLiteral("--job"), job,
+                                       QStringLiteral("--method"), QStringLiteral("majority")});
+        GW_RUN_OK(majority);
+        QVERIFY2(majority.out.contains(QStringLiteral("consolidated 302 items")), qPrintable(majority.out));
+        // Bad input is named: a class the job lacks, a folder that is not there.
+        const QString bad = dir.path() + QStringLiteral("/bad/worker-response/iteration-1/3");
+        QVERIFY(QDir().mkpath(bad));
+        test::writeFile((bad + QStringLiteral("/a.json")).toStdString(),
+                        R"({"answers":[{"answerContent":{"crowd-image-classifier":{"label":"Penguin"}},"workerId":"w1"}]})");
+        const CliRun unknown = runGw({QStringLiteral("import-responses"), proj, dir.path() + QStringLiteral("/bad"),
+                                      QStringLiteral("--job"), job});
+        QCOMPARE(unknown.code, 3);
+        QVERIFY2(unknown.err.contains(QStringLiteral("3/a.json: 'Penguin' is not a class")), qPrintable(unknown.err));
+        QCOMPARE(runGw({QStringLiteral("import-responses"), proj, dir.path() + QStringLiteral("/none"), QStringLiteral("--job"), job}).code, 4);
     }
 
     void historySaysWhatAnUndoBroughtBack()

@@ -1,0 +1,220 @@
+#include "datasets/workeranswers.h"
+
+#include "datasets/groundtruth.h"
+#include "datasets/json.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+namespace gw::datasets {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool singleLabelClassification(const Job &job)
+{
+    return job.type == TaskType::ImageClassification || job.type == TaskType::TextClassification;
+}
+
+Result<> refuseOtherTypes(const Job &job)
+{
+    if (!singleLabelClassification(job))
+        return fail(Error::invalid("job '" + job.name + "' is a " + std::string(taskInfo(job.type).id)
+                                   + " job; worker answers are read and consolidated for single-label "
+                                     "classification jobs so far"));
+    return {};
+}
+
+struct Response
+{
+    int64_t itemId = 0;
+    std::string worker;
+    int64_t submittedUs = 0;
+    int classId = 0;
+};
+
+} // namespace
+
+Result<ResponsesReport> importWorkerResponses(ProjectStore &store, const Job &job, const std::string &dir)
+{
+    if (auto r = refuseOtherTypes(job); !r)
+        return fail(r.error());
+    std::error_code ec;
+    fs::path root = fs::path(dir) / "worker-response";
+    if (!fs::is_directory(root, ec))
+        root = dir;
+    if (!fs::is_directory(root, ec))
+        return fail(Error::notFound(dir + ": no such folder"));
+    // The items in import order: INDEX is a line of the input manifest they came from.
+    std::vector<int64_t> items;
+    ItemFilter filter;
+    filter.kind = taskInfo(job.type).image ? MediaKind::Image : MediaKind::Text;
+    if (auto r = store.forEachItem(filter, [&](const Item &it) {
+            items.push_back(it.id);
+            return true;
+        });
+        !r)
+        return fail(r.error());
+    ResponsesReport report;
+    std::vector<Response> responses;
+    std::vector<fs::path> files;
+    for (fs::recursive_directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec))
+        if (it->is_regular_file(ec) && it->path().extension() == ".json")
+            files.push_back(it->path());
+    if (ec)
+        return fail(Error::io(root.string() + ": " + ec.message()));
+    std::sort(files.begin(), files.end());
+    std::set<std::string> workers;
+    for (const fs::path &file : files) {
+        const std::string where = file.string();
+        const std::string indexText = file.parent_path().filename().string();
+        char *endp = nullptr;
+        const long long index = std::strtoll(indexText.c_str(), &endp, 10);
+        if (indexText.empty() || *endp != '\0' || index < 0)
+            return fail(Error::invalid(where + ": not in a folder named after an item's index (worker-response/iteration-N/INDEX/)"));
+        if (index >= (long long)items.size())
+            return fail(Error::invalid(where + ": item index " + indexText + " is past the project's "
+                                       + std::to_string(items.size()) + " items of this kind"));
+        std::ifstream in(file, std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        json::Value v;
+        json::ParseError error;
+        if (!in || !json::parse(text.str(), v, &error))
+            return fail(Error::invalid(where + ": not a worker-response file (" + error.message + ")"));
+        const json::Value *answers = v.find("answers");
+        if (!answers || !answers->isArray())
+            return fail(Error::invalid(where + ": no \"answers\" list"));
+        ++report.files;
+        for (const json::Value &a : answers->toArray()) {
+            const json::Value *content = a.find("answerContent");
+            const json::Value *worker = a.find("workerId");
+            if (!content || !content->isObject() || content->toObject().empty() || !worker || !worker->isString())
+                return fail(Error::invalid(where + ": an answer without answerContent or workerId"));
+            // {"<the form element's name>": {"label": "<class>"}}
+            const json::Value *label = content->toObject().begin()->second.find("label");
+            if (!label || !label->isString())
+                return fail(Error::invalid(where + ": an answer without a single \"label\" (multi-label, boxes and "
+                                           "other answers are not read yet)"));
+            const LabelClass *cls = job.classByName(label->toString());
+            if (!cls)
+                return fail(Error::invalid(where + ": '" + label->toString() + "' is not a class of job '" + job.name + "'"));
+            Response r;
+            r.itemId = items[size_t(index)];
+            r.worker = worker->toString();
+            r.classId = cls->id;
+            const json::Value *when = a.find("submissionTime");
+            r.submittedUs = when && when->isString() ? gt::parseCreationDate(when->toString()).value_or(0) : 0;
+            responses.push_back(std::move(r));
+            workers.insert(responses.back().worker);
+            ++report.answers;
+        }
+    }
+    report.workers = int64_t(workers.size());
+    // What is there already (the same worker's answer for the item, submitted at the same time) is not added.
+    std::set<std::tuple<int64_t, std::string, int64_t>> known;
+    if (auto r = store.forEachHumanVersion(job.id, [&](const Annotation &a) {
+            known.emplace(a.itemId, a.provenance.author, a.provenance.createdUs);
+            return true;
+        });
+        !r)
+        return fail(r.error());
+    std::stable_sort(responses.begin(), responses.end(), [](const Response &a, const Response &b) {
+        return std::tie(a.itemId, a.submittedUs) < std::tie(b.itemId, b.submittedUs);
+    });
+    auto tx = store.begin();
+    if (!tx)
+        return fail(tx.error());
+    for (const Response &r : responses) {
+        if (!known.emplace(r.itemId, r.worker, r.submittedUs).second)
+            continue;
+        Annotation a;
+        a.jobId = job.id;
+        a.itemId = r.itemId;
+        a.payload.classes = {r.classId};
+        a.payload.classConfidence = {std::nullopt};
+        a.provenance.source = Source::Human;
+        a.provenance.humanAnnotated = true;
+        a.provenance.author = r.worker;
+        a.provenance.createdUs = r.submittedUs ? r.submittedUs : nowUs();
+        if (auto w = (*tx)->putAnnotation(a); !w)
+            return fail(w.error());
+        ++report.added;
+    }
+    if (auto c = (*tx)->commit(); !c)
+        return fail(c.error());
+    return report;
+}
+
+Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, ConsolidationMethod method,
+                                           const std::string &author)
+{
+    if (auto r = refuseOtherTypes(job); !r)
+        return fail(r.error());
+    // Each worker's latest answer for each item (versions come by item, then age).
+    std::map<std::pair<int64_t, std::string>, int> latest;
+    if (auto r = store.forEachHumanVersion(job.id, [&](const Annotation &a) {
+            // Answers are what people gave here or as workers; imported and consolidated labels are not.
+            if (a.provenance.source == Source::Human && a.payload.classes.size() == 1
+                && job.positionOf(a.payload.classes.front()) >= 0)
+                latest[{a.itemId, a.provenance.author}] = job.positionOf(a.payload.classes.front());
+            return true;
+        });
+        !r)
+        return fail(r.error());
+    consolidation::Workers workers;
+    std::vector<consolidation::Answer> answers;
+    answers.reserve(latest.size());
+    for (const auto &[key, label] : latest)
+        answers.push_back({key.first, workers.index(key.second), label});
+    const int classes = int(job.classes.size());
+    const consolidation::Outcome outcome = method == ConsolidationMethod::Majority
+                                               ? consolidation::majorityVote(answers, classes)
+                                               : consolidation::dawidSkene(answers, classes);
+    ConsolidationReport report;
+    auto tx = store.begin();
+    if (!tx)
+        return fail(tx.error());
+    for (const consolidation::Consolidated &c : outcome.items) {
+        if (c.answers < 2) {
+            ++report.single;
+            continue;
+        }
+        ++report.items;
+        const int classId = job.classes[size_t(c.label)].id;
+        auto current = store.currentAnnotation(job.id, c.item);
+        if (!current)
+            return fail(current.error());
+        if (*current && (*current)->provenance.source == Source::Consolidated
+            && (*current)->payload.classes == std::vector<int>{classId} && (*current)->provenance.confidence == c.confidence)
+            continue;
+        Annotation a;
+        a.jobId = job.id;
+        a.itemId = c.item;
+        a.payload.classes = {classId};
+        a.payload.classConfidence = {std::nullopt};
+        a.provenance.confidence = c.confidence; // single-label: the label's confidence, as Ground Truth writes it
+        a.provenance.source = Source::Consolidated;
+        a.provenance.humanAnnotated = true;
+        a.provenance.author = author;
+        a.provenance.createdUs = nowUs();
+        if (auto w = (*tx)->putAnnotation(a); !w)
+            return fail(w.error());
+        ++report.written;
+    }
+    if (auto c = (*tx)->commit(); !c)
+        return fail(c.error());
+    for (const consolidation::WorkerQuality &w : outcome.workers)
+        report.workers.push_back({workers.id(w.worker), w.answers, w.accuracy});
+    std::stable_sort(report.workers.begin(), report.workers.end(),
+                     [](const auto &a, const auto &b) { return a.answers > b.answers; });
+    return report;
+}
+
+} // namespace gw::datasets

@@ -1,0 +1,50 @@
+#pragma once
+
+// Several workers' answers in a project: Ground Truth worker-response folders read in as each worker's
+// labels, and a job's answers consolidated into one label per item (datasets/consolidation.h). Each worker's
+// answer is a human version of the item's label, recorded under the worker's id; the consolidated label is
+// the current version (source "consolidated", with its confidence), so every answer stays in the history.
+
+#include "datasets/consolidation.h"
+#include "datasets/projectstore.h"
+
+namespace gw::datasets {
+
+struct ResponsesReport
+{
+    int64_t files = 0;   ///< response files read
+    int64_t answers = 0; ///< answers in them
+    int64_t added = 0;   ///< answers stored (the others were there already)
+    int64_t workers = 0;
+};
+
+/// Reads DIR/worker-response/iteration-N/INDEX/*.json (or DIR itself when it is the worker-response folder)
+/// into a single-label classification job: INDEX is the item's 0-based place among the project's items of the
+/// job's kind in import order (the line of the input manifest they came from). Answers are dated when the
+/// worker submitted them. Reading the same folder again adds nothing. A file or answer that cannot be used
+/// (malformed JSON, an index past the last item, a class the job lacks) stops the import with its path.
+Result<ResponsesReport> importWorkerResponses(ProjectStore &store, const Job &job, const std::string &dir);
+
+struct ConsolidationReport
+{
+    int64_t items = 0;     ///< items with answers from two or more workers
+    int64_t written = 0;   ///< consolidated labels written (the others were current already)
+    int64_t single = 0;    ///< items with one worker's answer: their label is left as it is
+    struct Worker
+    {
+        std::string id;
+        int64_t answers = 0;
+        double accuracy = 0;
+    };
+    std::vector<Worker> workers; ///< by answers, most first
+};
+
+enum class ConsolidationMethod { DawidSkene, Majority };
+
+/// Consolidates a single-label classification job: each worker's latest answer per item (human versions),
+/// and for items answered by two or more workers a consolidated label (by author) where the current label
+/// is not that already.
+Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, ConsolidationMethod method,
+                                           const std::string &author);
+
+} // namespace gw::datasets
