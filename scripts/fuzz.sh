@@ -90,7 +90,7 @@ make_seeds() {
             { pack "$golden/formats/mask-pngs"; printf -- '--gwfile masks/a.png\n'
               cat "$golden"/formats/voc/masks/SegmentationClass/a.png; } | seed "$t" masks ;;
         fuzz_responses)
-            pack "$golden/groundtruth/birds-consolidation/worker-response" | head -c 20000 | seed "$t" birds-part
+            pack "$golden/groundtruth/birds-consolidation/worker-response" '^iteration-2/[0-9]{2,}/' | seed "$t" birds-part
             pack "$golden/groundtruth/birds-consolidation/worker-response/iteration-1" | seed "$t" birds-iteration-1 ;;
         fuzz_classfolders)
             { printf -- '--gwfile train/cat/x.png\n'; cat "$golden"/formats/images/a.png
