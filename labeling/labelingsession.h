@@ -36,6 +36,8 @@ public:
     /// open and its label is read again (a merge may have rewritten it).
     void jobEdited(const datasets::Job &job);
     const std::string &author() const { return m_author; }
+    /// Who the next edits are recorded as ("Working as…"); undo history stays.
+    void setAuthor(std::string author) { m_author = std::move(author); }
     datasets::ProjectStore &store() { return m_store; }
     /// The current job's undo stack; undoGroup() follows whichever is current (for the window's actions).
     QUndoStack *undoStack() { return m_undoGroup.activeStack(); }

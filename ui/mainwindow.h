@@ -82,6 +82,11 @@ public:
     QAction *action(const QString &id) const { return m_actions.value(id); }
     datasets::ProjectStore *store() const { return m_store.get(); }
     labeling::ShortcutMap &shortcuts() { return m_shortcuts; }
+    /// Who labels are recorded as: the name chosen in File › Working As… (kept in the settings), else
+    /// GW_AUTHOR or the login name.
+    QString worker() const;
+    /// Records the next labels as this worker (trimmed; an empty name goes back to the login name).
+    void setWorker(const QString &name);
     /// The status bar's progress ("120 of 1,000 labeled"), empty without a job.
     QString progressText() const;
 
@@ -99,6 +104,7 @@ private:
     void chooseProject();
     void chooseNewProject();
     void chooseMedia(bool folder);
+    void askWorker();
     void createJob();
     void exportDataset();
 public:

@@ -89,6 +89,10 @@ void MainWindow::createActions()
     makeAction(QStringLiteral("app.importDataset"), [this] { importDataset(); });
     makeAction(QStringLiteral("app.settings"), [this] { showShortcutSettings(); });
     makeAction(QStringLiteral("app.quit"), [this] { close(); });
+    // Not a ShortcutMap action (no key): its text names the worker.
+    auto *workerAction = new QAction(tr("Working as %1…").arg(worker()), this);
+    connect(workerAction, &QAction::triggered, this, [this] { askWorker(); });
+    m_actions.insert(QStringLiteral("app.worker"), workerAction);
     // "?" opens the cheat sheet too (a second key for the same action).
     auto *help = new QAction(this);
     help->setShortcut(QKeySequence(Qt::Key_Question));
@@ -121,6 +125,8 @@ void MainWindow::createMenus()
     file->addAction(action(QStringLiteral("app.importDataset")));
     file->addSeparator();
     file->addAction(action(QStringLiteral("app.exportDataset")));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("app.worker")));
     file->addSeparator();
     file->addAction(action(QStringLiteral("app.quit")));
     QMenu *job = menuBar()->addMenu(tr("&Job"));

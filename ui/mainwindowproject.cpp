@@ -38,6 +38,7 @@
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QKeyEvent>
 #include <QKeySequenceEdit>
 #include <QLabel>
@@ -95,7 +96,7 @@ bool MainWindow::openProject(const QString &path)
     m_table->setStore(nullptr, nullptr);
     m_pane->setProject(nullptr, {});
     m_store = std::move(*store);
-    m_pane->setProject(m_store.get(), labeling::LabelingSession::defaultAuthor());
+    m_pane->setProject(m_store.get(), worker().toStdString());
     // The group follows the current job's stack: each job keeps its own undo history.
     connect(m_pane->session()->undoGroup(), &QUndoGroup::canUndoChanged, action(QStringLiteral("edit.undo")), &QAction::setEnabled);
     connect(m_pane->session()->undoGroup(), &QUndoGroup::canRedoChanged, action(QStringLiteral("edit.redo")), &QAction::setEnabled);
@@ -400,6 +401,36 @@ void MainWindow::updateIndexStatus()
                                                           plural(total, tr("%1 image"), tr("%1 images"))));
     m_indexBar->setRange(0, 1000);
     m_indexBar->setValue(total ? int(done * 1000 / total) : 1000);
+}
+
+QString MainWindow::worker() const
+{
+    const QString chosen = QSettings().value(QStringLiteral("worker")).toString().trimmed();
+    return chosen.isEmpty() ? QString::fromStdString(labeling::LabelingSession::defaultAuthor()) : chosen;
+}
+
+void MainWindow::setWorker(const QString &name)
+{
+    const QString trimmed = name.trimmed().left(200);
+    if (trimmed.isEmpty())
+        QSettings().remove(QStringLiteral("worker"));
+    else
+        QSettings().setValue(QStringLiteral("worker"), trimmed);
+    if (m_pane->session())
+        m_pane->session()->setAuthor(worker().toStdString());
+    if (QAction *a = action(QStringLiteral("app.worker")))
+        a->setText(tr("Working as %1…").arg(worker()));
+    statusBar()->showMessage(tr("Labels are now recorded as %1.").arg(worker()), 6000);
+}
+
+void MainWindow::askWorker()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Working As"),
+                                               tr("Your labels are recorded under this name (empty: your login name):"),
+                                               QLineEdit::Normal, worker(), &ok);
+    if (ok)
+        setWorker(name);
 }
 
 QString MainWindow::newJobHint() const

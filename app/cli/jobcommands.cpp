@@ -319,8 +319,8 @@ int cmdLabel(const QStringList &args)
                                                      "k = k-th class), or the classes' colours."),
                                       QStringLiteral("png"));
     const QCommandLineOption clear(QStringLiteral("clear"), QStringLiteral("Remove the item's label."));
-    const QCommandLineOption author(QStringLiteral("author"), QStringLiteral("Recorded annotator (default: $GW_AUTHOR "
-                                                                             "or $USER)."),
+    const QCommandLineOption author(QStringList{QStringLiteral("worker"), QStringLiteral("author")},
+                                    QStringLiteral("The worker the label is recorded as (default: $GW_AUTHOR or $USER)."),
                                     QStringLiteral("name"));
     const QCommandLineOption time(QStringLiteral("time-ms"), QStringLiteral("Time spent, recorded with the label."),
                                   QStringLiteral("ms"), QStringLiteral("0"));

@@ -230,6 +230,15 @@ private Q_SLOTS:
         const CliRun again = runGw({QStringLiteral("import-responses"), proj, data, QStringLiteral("--job"), job});
         QVERIFY2(again.out.contains(QStringLiteral("1510 answers from 97 workers, 0 added")) && again.out.contains(QStringLiteral("(0 labels written")),
                  qPrintable(again.out));
+        // A sixth answer given here, under a worker name, joins the others.
+        GW_RUN_OK(runGw({QStringLiteral("label"), proj, QStringLiteral("--job"), job, QStringLiteral("--item"),
+                         QStringLiteral("166"), QStringLiteral("--class"), QStringLiteral("Goose"), QStringLiteral("--worker"),
+                         QStringLiteral("carol")}));
+        const CliRun six = runGw({QStringLiteral("consolidate"), proj, QStringLiteral("--job"), job});
+        GW_RUN_OK(six);
+        QVERIFY2(six.out.contains(QStringLiteral("carol ")), qPrintable(six.out));
+        QVERIFY(runGw({QStringLiteral("history"), proj, QStringLiteral("--job"), job, QStringLiteral("--item"),
+                       QStringLiteral("166")}).out.contains(QStringLiteral("carol")));
         // Majority vote differs only where the workers tied.
         const CliRun majority = runGw({QStringLiteral("consolidate"), proj, QStringLiteral("--job"), job,
                                        QStringLiteral("--method"), QStringLiteral("majority")});

@@ -459,6 +459,38 @@ private Q_SLOTS:
         QCOMPARE(*again.store()->countItems({}), int64_t(3));
     }
 
+    void labelsAreRecordedAsTheWorkerChosen()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        {
+            Screen s(project, "animal");
+            QVERIFY(s.w.worker().size() > 0); // the login name until one is chosen
+            s.w.setWorker(QStringLiteral("  alice "));
+            QCOMPARE(s.w.worker(), QStringLiteral("alice"));
+            QVERIFY(s.w.action(QStringLiteral("app.worker"))->text().contains(QStringLiteral("alice")));
+            QTest::keyClick(s.canvas(), Qt::Key_2);
+            QCOMPARE(label(s.w.store(), "animal", 1)->provenance.author, std::string("alice"));
+            // Undo keeps working across the change: the redo brings back alice's label, restored by bob.
+            s.w.setWorker(QStringLiteral("bob"));
+            QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier);
+            QVERIFY(!label(s.w.store(), "animal", 1));
+            QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+            const Annotation redone = *label(s.w.store(), "animal", 1);
+            QCOMPARE(redone.provenance.author, std::string("alice"));
+            QVERIFY2(redone.extra.find("\"by\":\"bob\"") != std::string::npos, redone.extra.c_str());
+            // A new label is bob's.
+            const int64_t shown = s.item();
+            QTest::keyClick(s.canvas(), Qt::Key_3);
+            QCOMPARE(label(s.w.store(), "animal", shown)->provenance.author, std::string("bob"));
+        }
+        // The choice is kept for the next start (in the test location of the settings).
+        Screen again(project, "animal");
+        QCOMPARE(again.w.worker(), QStringLiteral("bob"));
+        again.w.setWorker(QString()); // back to the login name
+        QCOMPARE(again.w.worker().toStdString(), labeling::LabelingSession::defaultAuthor());
+    }
+
     void oneCharacterClassesGetTheirOwnKey()
     {
         // Classes 0-9 used to get keys 1…9, 0: pressing "1" labelled "0".
