@@ -50,6 +50,7 @@ Commands:
   runs PROJECT [--compare A,B]     runs (labeling rounds, trainings, scripts, searches), or side by side
   import-responses PROJECT DIR --job J   a Ground Truth worker-response folder as each worker's answers
   consolidate PROJECT --job J      one label per item from several workers' answers (Dawid-Skene or majority)
+  workers PROJECT --job J          each worker's answers, estimated accuracy and agreement
 
 'gw <command> --help' describes a command's options.
 
@@ -99,6 +100,7 @@ int main(int argc, char **argv)
         {"sagemaker", cmdSageMaker}, {"run-script", cmdRunScript},
         {"train", cmdTrain},        {"run-exec", cmdRunExec}, {"stop", cmdStop},
         {"use-model", cmdUseModel}, {"import-responses", cmdImportResponses}, {"consolidate", cmdConsolidate},
+        {"workers", cmdWorkers},
     };
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args.at(1) == QStringLiteral("--help") || args.at(1) == QStringLiteral("-h")

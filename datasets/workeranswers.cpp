@@ -153,7 +153,7 @@ Result<ResponsesReport> importWorkerResponses(ProjectStore &store, const Job &jo
 }
 
 Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, ConsolidationMethod method,
-                                           const std::string &author)
+                                           const std::string &author, bool write)
 {
     if (auto r = refuseOtherTypes(job); !r)
         return fail(r.error());
@@ -178,15 +178,23 @@ Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, 
                                                ? consolidation::majorityVote(answers, classes)
                                                : consolidation::dawidSkene(answers, classes);
     ConsolidationReport report;
-    auto tx = store.begin();
-    if (!tx)
-        return fail(tx.error());
+    std::unique_ptr<WriteTransaction> tx;
+    if (write) {
+        auto begun = store.begin();
+        if (!begun)
+            return fail(begun.error());
+        tx = std::move(*begun);
+    }
+    std::map<int64_t, int> consolidated; // item -> label index, for items two or more answered
     for (const consolidation::Consolidated &c : outcome.items) {
         if (c.answers < 2) {
             ++report.single;
             continue;
         }
         ++report.items;
+        consolidated[c.item] = c.label;
+        if (!write)
+            continue;
         const int classId = job.classes[size_t(c.label)].id;
         auto current = store.currentAnnotation(job.id, c.item);
         if (!current)
@@ -204,14 +212,22 @@ Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, 
         a.provenance.humanAnnotated = true;
         a.provenance.author = author;
         a.provenance.createdUs = nowUs();
-        if (auto w = (*tx)->putAnnotation(a); !w)
+        if (auto w = tx->putAnnotation(a); !w)
             return fail(w.error());
         ++report.written;
     }
-    if (auto c = (*tx)->commit(); !c)
-        return fail(c.error());
+    if (tx)
+        if (auto c = tx->commit(); !c)
+            return fail(c.error());
+    std::vector<int64_t> agreed(size_t(workers.count()), 0), counted(size_t(workers.count()), 0);
+    for (const consolidation::Answer &a : answers)
+        if (auto it = consolidated.find(a.item); it != consolidated.end()) {
+            ++counted[size_t(a.worker)];
+            agreed[size_t(a.worker)] += a.label == it->second;
+        }
     for (const consolidation::WorkerQuality &w : outcome.workers)
-        report.workers.push_back({workers.id(w.worker), w.answers, w.accuracy});
+        report.workers.push_back({workers.id(w.worker), w.answers, w.accuracy,
+                                  counted[size_t(w.worker)] ? double(agreed[size_t(w.worker)]) / double(counted[size_t(w.worker)]) : 0.0});
     std::stable_sort(report.workers.begin(), report.workers.end(),
                      [](const auto &a, const auto &b) { return a.answers > b.answers; });
     return report;

@@ -34,7 +34,9 @@ struct ConsolidationReport
     {
         std::string id;
         int64_t answers = 0;
-        double accuracy = 0;
+        double accuracy = 0;  ///< estimated (Dawid-Skene) or agreement with the majority
+        double agreement = 0; ///< share of the worker's answers on items two or more answered that match the
+                              ///< consolidated label
     };
     std::vector<Worker> workers; ///< by answers, most first
 };
@@ -43,8 +45,8 @@ enum class ConsolidationMethod { DawidSkene, Majority };
 
 /// Consolidates a single-label classification job: each worker's latest answer per item (human versions),
 /// and for items answered by two or more workers a consolidated label (by author) where the current label
-/// is not that already.
+/// is not that already. With write false nothing is written (the workers' figures only).
 Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, ConsolidationMethod method,
-                                           const std::string &author);
+                                           const std::string &author, bool write = true);
 
 } // namespace gw::datasets

@@ -119,5 +119,6 @@ int cmdSimulate(const QStringList &args);
 int cmdRuns(const QStringList &args);
 int cmdImportResponses(const QStringList &args);
 int cmdConsolidate(const QStringList &args);
+int cmdWorkers(const QStringList &args);
 
 } // namespace gw::cli

@@ -18,9 +18,10 @@ void printWorkers(const ConsolidationReport &r)
 {
     if (r.workers.empty())
         return;
-    std::printf("%-48s %8s %9s\n", "worker", "answers", "accuracy");
+    std::printf("%-48s %8s %9s %10s\n", "worker", "answers", "accuracy", "agreement");
     for (const ConsolidationReport::Worker &w : r.workers)
-        std::printf("%-48s %8lld %9.3f\n", w.id.c_str(), static_cast<long long>(w.answers), w.accuracy);
+        std::printf("%-48s %8lld %9.3f %10.3f\n", w.id.c_str(), static_cast<long long>(w.answers), w.accuracy,
+                    w.agreement);
 }
 
 int consolidateAndReport(ProjectStore &store, const Job &job, ConsolidationMethod method)
@@ -99,6 +100,33 @@ int cmdConsolidate(const QStringList &args)
     return consolidateAndReport(*opened->store, opened->job,
                                 m == QStringLiteral("majority") ? ConsolidationMethod::Majority
                                                                 : ConsolidationMethod::DawidSkene);
+}
+
+int cmdWorkers(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("The job (single-label classification)."),
+                                 QStringLiteral("name"));
+    p.addOptions({job});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME"),
+                   QStringLiteral("The job's workers: answers given, estimated accuracy (Dawid-Skene) and agreement "
+                                  "with the consolidated labels of items two or more workers answered. Writes "
+                                  "nothing."),
+                   1, code))
+        return code;
+    if (!p.isSet(job))
+        return usageError(p, "--job is required");
+    auto opened = openProjectAndJob(p.positionalArguments().at(0), p.value(job));
+    if (!opened)
+        return report(opened.error());
+    auto r = consolidateJob(*opened->store, opened->job, ConsolidationMethod::DawidSkene, defaultAuthor(), false);
+    if (!r)
+        return report(r.error());
+    std::printf("%lld items answered by two or more workers, %lld by one\n", static_cast<long long>(r->items),
+                static_cast<long long>(r->single));
+    printWorkers(*r);
+    return ExitOk;
 }
 
 } // namespace gw::cli

@@ -40,7 +40,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         for (const char *c : {"init", "import", "info", "items", "label", "history", "changes", "export", "import-labels",
-                              "train", "run-script", "runs", "stop", "use-model", "run-exec"})
+                              "train", "run-script", "runs", "stop", "use-model", "run-exec", "import-responses",
+                              "consolidate", "workers"})
             QTest::newRow(c) << QStringList{QString::fromLatin1(c), QStringLiteral("--help")};
         for (const char *c : {"create", "list", "add-class", "rename-class", "edit-class", "remove-class"})
             QTest::newRow(c) << QStringList{QStringLiteral("job"), QString::fromLatin1(c), QStringLiteral("--help")};
@@ -239,6 +240,14 @@ private Q_SLOTS:
         QVERIFY2(six.out.contains(QStringLiteral("carol ")), qPrintable(six.out));
         QVERIFY(runGw({QStringLiteral("history"), proj, QStringLiteral("--job"), job, QStringLiteral("--item"),
                        QStringLiteral("166")}).out.contains(QStringLiteral("carol")));
+        // The workers: the busiest first, with figures between 0 and 1; nothing written.
+        const CliRun who = runGw({QStringLiteral("workers"), proj, QStringLiteral("--job"), job});
+        GW_RUN_OK(who);
+        QVERIFY2(who.out.contains(QStringLiteral("302 items answered by two or more workers, 0 by one")), qPrintable(who.out));
+        const QStringList rows = who.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(rows.size(), 2 + 98); // heading, columns, 97 workers and carol
+        QVERIFY2(rows[2].startsWith(QStringLiteral("public.us-east-1.ZZ5SPF4ZTJ75ILQ64JAHMY6K4Y")) && rows[2].contains(QStringLiteral(" 80 ")),
+                 qPrintable(rows[2]));
         // Majority vote differs only where the workers tied.
         const CliRun majority = runGw({QStringLiteral("consolidate"), proj, QStringLiteral("--job"), job,
                                        QStringLiteral("--method"), QStringLiteral("majority")});
