@@ -104,7 +104,11 @@ std::optional<std::map<int, int64_t>> ClassPanel::counts() const
 
 void ClassPanel::setSelectedObject(int classId, const QString &what)
 {
-    m_selected = m_job.classById(classId) ? classId : -1;
+    if (!m_job.classById(classId))
+        classId = -1;
+    if (classId == m_selected && what == m_selectedWhat)
+        return; // called after every click and label: nothing to redraw
+    m_selected = classId;
     m_selectedWhat = what;
     for (int i = 0; i < int(m_job.classes.size()); ++i) {
         QFont f = m_table->item(i, NameColumn)->font();

@@ -7,6 +7,7 @@
 #include <QCommandLineParser>
 
 #include <cstdio>
+#include <optional>
 
 namespace gw::cli {
 
@@ -36,13 +37,33 @@ int consolidateAndReport(ProjectStore &store, const Job &job, ConsolidationMetho
     return ExitOk;
 }
 
+QCommandLineOption jobOption()
+{
+    return QCommandLineOption(QStringLiteral("job"), QStringLiteral("The job (single-label classification)."),
+                              QStringLiteral("name"));
+}
+
+/// The project (first argument) and its --job; nullopt with code set when either is missing.
+std::optional<ProjectAndJob> openJob(const QCommandLineParser &p, const QCommandLineOption &job, int &code)
+{
+    if (!p.isSet(job)) {
+        code = usageError(p, "--job is required");
+        return std::nullopt;
+    }
+    auto opened = openProjectAndJob(p.positionalArguments().at(0), p.value(job));
+    if (!opened) {
+        code = report(opened.error());
+        return std::nullopt;
+    }
+    return std::move(*opened);
+}
+
 } // namespace
 
 int cmdImportResponses(const QStringList &args)
 {
     QCommandLineParser p;
-    const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("The job (single-label classification)."),
-                                 QStringLiteral("name"));
+    const QCommandLineOption job = jobOption();
     const QCommandLineOption noConsolidate(QStringLiteral("no-consolidate"),
                                            QStringLiteral("Only store the answers; do not consolidate them."));
     p.addOptions({job, noConsolidate});
@@ -54,11 +75,9 @@ int cmdImportResponses(const QStringList &args)
                                   "them (Dawid-Skene). Reading a folder again adds nothing."),
                    2, code))
         return code;
-    if (!p.isSet(job))
-        return usageError(p, "--job is required");
-    auto opened = openProjectAndJob(p.positionalArguments().at(0), p.value(job));
+    auto opened = openJob(p, job, code);
     if (!opened)
-        return report(opened.error());
+        return code;
     const std::string dir = str(p.positionalArguments().at(1));
     auto r = importWorkerResponses(*opened->store, opened->job, dir);
     if (!r)
@@ -74,8 +93,7 @@ int cmdImportResponses(const QStringList &args)
 int cmdConsolidate(const QStringList &args)
 {
     QCommandLineParser p;
-    const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("The job (single-label classification)."),
-                                 QStringLiteral("name"));
+    const QCommandLineOption job = jobOption();
     const QCommandLineOption method(QStringLiteral("method"),
                                     QStringLiteral("dawid-skene (default: Ground Truth's modified Dawid-Skene, which "
                                                    "weighs each worker by how reliable they prove) or majority."),
@@ -89,14 +107,12 @@ int cmdConsolidate(const QStringList &args)
                                   "item's history (gw history). Prints each worker's answers and estimated accuracy."),
                    1, code))
         return code;
-    if (!p.isSet(job))
-        return usageError(p, "--job is required");
     const QString m = p.value(method);
     if (m != QStringLiteral("dawid-skene") && m != QStringLiteral("majority"))
         return usageError(p, "--method is dawid-skene or majority");
-    auto opened = openProjectAndJob(p.positionalArguments().at(0), p.value(job));
+    auto opened = openJob(p, job, code);
     if (!opened)
-        return report(opened.error());
+        return code;
     return consolidateAndReport(*opened->store, opened->job,
                                 m == QStringLiteral("majority") ? ConsolidationMethod::Majority
                                                                 : ConsolidationMethod::DawidSkene);
@@ -105,8 +121,7 @@ int cmdConsolidate(const QStringList &args)
 int cmdWorkers(const QStringList &args)
 {
     QCommandLineParser p;
-    const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("The job (single-label classification)."),
-                                 QStringLiteral("name"));
+    const QCommandLineOption job = jobOption();
     p.addOptions({job});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME"),
@@ -115,11 +130,9 @@ int cmdWorkers(const QStringList &args)
                                   "nothing."),
                    1, code))
         return code;
-    if (!p.isSet(job))
-        return usageError(p, "--job is required");
-    auto opened = openProjectAndJob(p.positionalArguments().at(0), p.value(job));
+    auto opened = openJob(p, job, code);
     if (!opened)
-        return report(opened.error());
+        return code;
     auto r = consolidateJob(*opened->store, opened->job, ConsolidationMethod::DawidSkene, defaultAuthor(), false);
     if (!r)
         return report(r.error());
