@@ -38,14 +38,9 @@ struct LoopOptions
     std::string cacheDir;          ///< feature cache (default: <project>.cache)
 };
 
-/// The queue roles the loop gives items (stored as assignments of the worker kLoopWorker).
-namespace roles {
-inline constexpr const char *probe = "probe";
-inline constexpr const char *validation = "validation";
-inline constexpr const char *uncertain = "uncertain";
-inline constexpr const char *audit = "audit";
-} // namespace roles
-inline constexpr const char *kLoopWorker = "automated-labeling";
+/// The queue roles the loop gives items (stored as assignments of the worker kLoopWorker; see projectstore.h).
+namespace roles = datasets::roles;
+using datasets::kLoopWorker;
 
 struct IterationReport
 {

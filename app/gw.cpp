@@ -50,7 +50,8 @@ Commands:
   runs PROJECT [--compare A,B]     runs (labeling rounds, trainings, scripts, searches), or side by side
   import-responses PROJECT DIR --job J   a Ground Truth worker-response folder as each worker's answers
   consolidate PROJECT --job J      one label per item from several workers' answers (Dawid-Skene or majority)
-  workers PROJECT --job J          each worker's answers, estimated accuracy and agreement
+  workers PROJECT --job J          each worker's answers, queue, pace, estimated accuracy and agreement
+  queue PROJECT --job J --worker W a worker's items (--take N hands out work, --return gives it back)
 
 'gw <command> --help' describes a command's options.
 
@@ -100,7 +101,7 @@ int main(int argc, char **argv)
         {"sagemaker", cmdSageMaker}, {"run-script", cmdRunScript},
         {"train", cmdTrain},        {"run-exec", cmdRunExec}, {"stop", cmdStop},
         {"use-model", cmdUseModel}, {"import-responses", cmdImportResponses}, {"consolidate", cmdConsolidate},
-        {"workers", cmdWorkers},
+        {"workers", cmdWorkers},    {"queue", cmdQueue},
     };
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args.at(1) == QStringLiteral("--help") || args.at(1) == QStringLiteral("-h")

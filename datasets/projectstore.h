@@ -38,6 +38,35 @@ struct Assignment
     std::string role;
 };
 
+/// The roles the automated-labeling loop gives the items it queues for people, stored as assignments of the
+/// worker kLoopWorker. takeWork hands those items out first: samples, then audits, then uncertain items.
+namespace roles {
+inline constexpr const char *probe = "probe";
+inline constexpr const char *validation = "validation";
+inline constexpr const char *uncertain = "uncertain";
+inline constexpr const char *audit = "audit";
+} // namespace roles
+inline constexpr const char *kLoopWorker = "automated-labeling";
+
+/// One item of a job handed to one worker until a time (takeWork). An expired lease no longer holds the item.
+struct Lease
+{
+    int64_t itemId = 0;
+    std::string worker;
+    int64_t takenUs = 0, untilUs = 0;
+};
+
+/// How far a job's items are along their annotators per item (gw queue, the workers table).
+struct WorkProgress
+{
+    int64_t items = 0;      ///< items that can be handed out (of the job's kind, not flagged)
+    int64_t complete = 0;   ///< answered by the job's annotators per item (or more)
+    int64_t partial = 0;    ///< answered by some, fewer than that
+    int64_t otherwise = 0;  ///< not answered by people, labelled automatically or imported (not handed out)
+    int64_t leased = 0;     ///< live leases on items their holder has not answered
+    int64_t answers = 0;    ///< distinct (item, worker) answers
+};
+
 /// A model training or an automated-labeling iteration, with its parameters and metrics (JSON texts).
 struct Run
 {
@@ -194,6 +223,24 @@ public:
     virtual Result<> putAssignments(int64_t jobId, const std::string &worker, const std::vector<Assignment> &items) = 0;
     /// A worker's assignments in the order they were last put (a queue keeps its order).
     virtual Result<std::vector<Assignment>> assignments(int64_t jobId, const std::string &worker) const = 0;
+
+    /// Hands work to a worker of a job. Renews the worker's leases on items they have not answered yet (answered
+    /// ones are let go) and adds leases until they hold `count` items, or fewer when no more items need them.
+    /// An item is handed out while fewer distinct workers than the job's annotators per item have answered it
+    /// (a human version by them) or hold a live lease on it, and never to a worker who answered it. When the
+    /// automated-labeling loop has queued items for people (assignments of kLoopWorker), only those are handed
+    /// out, samples first; otherwise the items of the job's kind in id order, except flagged ones and those
+    /// labelled automatically or imported. Leases run until now + leaseUs. One write transaction, so that two
+    /// processes never hand one item out beyond the annotators per item. The worker's leases, oldest first.
+    virtual Result<std::vector<Lease>> takeWork(int64_t jobId, const std::string &worker, int count,
+                                                int64_t leaseUs) = 0;
+    /// Gives leases back (all of the worker's when items is empty); how many were given back.
+    virtual Result<int64_t> returnWork(int64_t jobId, const std::string &worker, const std::vector<int64_t> &items) = 0;
+    /// The live leases of a job on items their holder has not answered (one worker's when worker is not
+    /// empty), by worker then age.
+    virtual Result<std::vector<Lease>> leases(int64_t jobId, const std::string &worker) const = 0;
+    /// Counts the job's items by how many workers answered them (walks the job's human versions).
+    virtual Result<WorkProgress> workProgress(int64_t jobId) const = 0;
 
     /// Any version of an annotation (current or superseded) by its id.
     virtual Result<Annotation> annotationById(int64_t id) const = 0;

@@ -130,6 +130,25 @@ ALTER TABLE annotations ADD COLUMN mask_classes TEXT;
 UPDATE annotations SET mask_classes=gw_mask_classes(mask) WHERE mask IS NOT NULL AND superseded_us IS NULL;
 )sql";
 
+// Version 8: work handed to people. A lease gives one item of a job to one worker until a time; an item is
+// handed out while fewer than the job's annotators per item have answered it or hold a live lease on it. A
+// worker's mark is the item id up to which every item of the job is settled for them (answered by enough
+// workers, by them, or labelled otherwise), so that handing out work does not walk those items again; it is
+// kept with the annotators per item it was found for.
+const char *const kV8 = R"sql(
+CREATE TABLE leases(
+  job INTEGER NOT NULL REFERENCES jobs(id),
+  item INTEGER NOT NULL REFERENCES items(id),
+  worker TEXT NOT NULL,
+  taken_us INTEGER NOT NULL,
+  until_us INTEGER NOT NULL,
+  PRIMARY KEY(job, item, worker)
+);
+CREATE INDEX leases_by_worker ON leases(job, worker);
+CREATE TABLE work_marks(job INTEGER NOT NULL, worker TEXT NOT NULL, annotators INTEGER NOT NULL,
+  below INTEGER NOT NULL, PRIMARY KEY(job, worker));
+)sql";
+
 /// gw_mask_classes(mask) for the migrations: mask::classIdsJson, or NULL for a mask that does not decode (a
 /// damaged label should not keep the whole project closed).
 void maskClassesFunction(sqlite3_context *ctx, int, sqlite3_value **argv)
@@ -160,7 +179,7 @@ int tableCount(sqlite3 *db)
 
 const std::vector<const char *> &migrations()
 {
-    static const std::vector<const char *> all = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
+    static const std::vector<const char *> all = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
     return all;
 }
 

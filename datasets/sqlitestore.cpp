@@ -206,7 +206,13 @@ Result<> SqliteStore::setItemFlags(int64_t id, int flags)
     auto s = prepared("UPDATE items SET flags=? WHERE id=?");
     if (!s)
         return fail(s.error());
-    return (*s)->bind(1, int64_t(flags)).bind(2, id).exec();
+    if (auto r = (*s)->bind(1, int64_t(flags)).bind(2, id).exec(); !r || flags != ItemOk)
+        return r;
+    // An item back in the dataset may need answers again: hand-outs walk from the start once more (takeWork).
+    auto marks = prepared("DELETE FROM work_marks");
+    if (!marks)
+        return fail(marks.error());
+    return (*marks)->exec();
 }
 
 Result<int64_t> SqliteStore::newImportBatch(const std::string &description)
@@ -221,7 +227,6 @@ Result<int64_t> SqliteStore::newImportBatch(const std::string &description)
 
 // ---- annotations ----
 
-// ---- annotations ----
 Result<> SqliteStore::readAnnotationInto(const Statement &s, Annotation &a)
 {
     a.id = s.columnInt(0);

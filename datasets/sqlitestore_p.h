@@ -299,6 +299,10 @@ public:
 
     Result<> putAssignments(int64_t jobId, const std::string &worker, const std::vector<Assignment> &items) override;
     Result<std::vector<Assignment>> assignments(int64_t jobId, const std::string &worker) const override;
+    Result<std::vector<Lease>> takeWork(int64_t jobId, const std::string &worker, int count, int64_t leaseUs) override;
+    Result<int64_t> returnWork(int64_t jobId, const std::string &worker, const std::vector<int64_t> &items) override;
+    Result<std::vector<Lease>> leases(int64_t jobId, const std::string &worker) const override;
+    Result<WorkProgress> workProgress(int64_t jobId) const override;
     Result<Annotation> annotationById(int64_t id) const override;
     Result<int64_t> addDatasetVersion(DatasetVersion &v, const std::vector<VersionEntry> &entries) override;
     Result<std::vector<DatasetVersion>> datasetVersions(bool withPending) const override;

@@ -227,9 +227,83 @@ Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, 
         }
     for (const consolidation::WorkerQuality &w : outcome.workers)
         report.workers.push_back({workers.id(w.worker), w.answers, w.accuracy,
-                                  counted[size_t(w.worker)] ? double(agreed[size_t(w.worker)]) / double(counted[size_t(w.worker)]) : 0.0});
+                                  counted[size_t(w.worker)] ? double(agreed[size_t(w.worker)]) / double(counted[size_t(w.worker)]) : 0.0,
+                                  counted[size_t(w.worker)]});
     std::stable_sort(report.workers.begin(), report.workers.end(),
                      [](const auto &a, const auto &b) { return a.answers > b.answers; });
+    return report;
+}
+
+Result<WorkersReport> workersOf(ProjectStore &store, const Job &job)
+{
+    WorkersReport report;
+    report.annotators = std::max(job.annotatorsPerItem, 1);
+    auto progress = store.workProgress(job.id);
+    if (!progress)
+        return fail(progress.error());
+    report.progress = *progress;
+    struct Tally
+    {
+        std::set<int64_t> items, hours;
+        std::vector<int64_t> spentMs;
+        int64_t lastUs = 0;
+    };
+    std::map<std::string, Tally> tally;
+    if (auto r = store.forEachHumanVersion(job.id, [&](const Annotation &a) {
+            if (a.provenance.source != Source::Human)
+                return true;
+            Tally &t = tally[a.provenance.author];
+            if (t.items.insert(a.itemId).second && a.provenance.timeSpentMs > 0)
+                t.spentMs.push_back(a.provenance.timeSpentMs);
+            t.hours.insert(a.provenance.createdUs / 3'600'000'000LL);
+            t.lastUs = std::max(t.lastUs, a.provenance.createdUs);
+            return true;
+        });
+        !r)
+        return fail(r.error());
+    auto leases = store.leases(job.id, std::string());
+    if (!leases)
+        return fail(leases.error());
+    std::map<std::string, int64_t> queued;
+    for (const Lease &l : *leases)
+        ++queued[l.worker];
+    std::map<std::string, ConsolidationReport::Worker> quality;
+    if (singleLabelClassification(job) && !job.classes.empty()) {
+        auto c = consolidateJob(store, job, ConsolidationMethod::DawidSkene, std::string(), false);
+        if (!c)
+            return fail(c.error());
+        for (const ConsolidationReport::Worker &w : c->workers)
+            quality[w.id] = w;
+    }
+    std::set<std::string> names;
+    for (const auto &[name, t] : tally)
+        names.insert(name);
+    for (const auto &[name, n] : queued)
+        names.insert(name);
+    for (const std::string &name : names) {
+        WorkerRow row;
+        row.worker = name;
+        if (auto t = tally.find(name); t != tally.end()) {
+            row.answers = int64_t(t->second.items.size());
+            row.perHour = t->second.hours.empty() ? 0.0 : double(row.answers) / double(t->second.hours.size());
+            row.lastUs = t->second.lastUs;
+            std::vector<int64_t> &spent = t->second.spentMs;
+            if (!spent.empty()) {
+                std::nth_element(spent.begin(), spent.begin() + ptrdiff_t(spent.size() / 2), spent.end());
+                row.medianSeconds = double(spent[spent.size() / 2]) / 1000.0;
+            }
+        }
+        if (auto q = queued.find(name); q != queued.end())
+            row.queued = q->second;
+        // Accuracy and agreement only mean something where someone else answered the same items.
+        if (auto w = quality.find(name); w != quality.end() && w->second.compared > 0) {
+            row.accuracy = w->second.accuracy;
+            row.agreement = w->second.agreement;
+        }
+        report.workers.push_back(std::move(row));
+    }
+    std::stable_sort(report.workers.begin(), report.workers.end(),
+                     [](const WorkerRow &a, const WorkerRow &b) { return a.answers > b.answers; });
     return report;
 }
 

@@ -8,6 +8,8 @@
 #include "datasets/consolidation.h"
 #include "datasets/projectstore.h"
 
+#include <optional>
+
 namespace gw::datasets {
 
 struct ResponsesReport
@@ -37,6 +39,7 @@ struct ConsolidationReport
         double accuracy = 0;  ///< estimated (Dawid-Skene) or agreement with the majority
         double agreement = 0; ///< share of the worker's answers on items two or more answered that match the
                               ///< consolidated label
+        int64_t compared = 0; ///< those answers (on items two or more answered)
     };
     std::vector<Worker> workers; ///< by answers, most first
 };
@@ -48,5 +51,27 @@ enum class ConsolidationMethod { DawidSkene, Majority };
 /// is not that already. With write false nothing is written (the workers' figures only).
 Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, ConsolidationMethod method,
                                            const std::string &author, bool write = true);
+
+/// The workers of a job, for `gw workers` and the workers table: what each answered, how fast, what they hold
+/// now, and for single-label classification how reliable they prove (Dawid-Skene) and how often they agree
+/// with the consolidated label.
+struct WorkerRow
+{
+    std::string worker;
+    int64_t answers = 0;       ///< items answered (a human version by them)
+    int64_t queued = 0;        ///< items leased to them now, not answered yet
+    double perHour = 0;        ///< answers per clock hour in which they answered
+    double medianSeconds = 0;  ///< recorded time per answer (0: none recorded)
+    int64_t lastUs = 0;        ///< their latest answer
+    std::optional<double> accuracy, agreement;
+};
+struct WorkersReport
+{
+    int annotators = 1; ///< the job's annotators per item
+    WorkProgress progress;
+    std::vector<WorkerRow> workers; ///< by answers, most first; those holding leases without answers too
+};
+/// Reads only; walks the job's human versions once (twice for classification, to estimate accuracy).
+Result<WorkersReport> workersOf(ProjectStore &store, const Job &job);
 
 } // namespace gw::datasets

@@ -117,6 +117,20 @@ std::string defaultAuthor()
     return labeling::LabelingSession::defaultAuthor();
 }
 
+const QCommandLineOption &workerOption()
+{
+    static const QCommandLineOption o(QStringList{QStringLiteral("worker"), QStringLiteral("author")},
+                                      QStringLiteral("The worker this is recorded as (default: $GW_AUTHOR or $USER)."),
+                                      QStringLiteral("name"));
+    return o;
+}
+
+std::string workerOf(const QCommandLineParser &p)
+{
+    const QString w = p.value(QStringLiteral("worker")).trimmed();
+    return w.isEmpty() ? defaultAuthor() : str(w);
+}
+
 static int64_t monotonicMs()
 {
     using namespace std::chrono;

@@ -54,6 +54,10 @@ bool readPairs(const QCommandLineParser &p, const QCommandLineOption &option, co
 
 /// Who a label is recorded as: GW_AUTHOR, else the login name.
 std::string defaultAuthor();
+/// --worker NAME (alias --author): who a command's labels and changes are recorded as.
+const QCommandLineOption &workerOption();
+/// The --worker given to p (which must have workerOption()), else defaultAuthor().
+std::string workerOf(const QCommandLineParser &p);
 
 /// Progress of long work on stderr: a live line on a terminal, a line per 10% otherwise.
 class Progress
@@ -120,5 +124,6 @@ int cmdRuns(const QStringList &args);
 int cmdImportResponses(const QStringList &args);
 int cmdConsolidate(const QStringList &args);
 int cmdWorkers(const QStringList &args);
+int cmdQueue(const QStringList &args);
 
 } // namespace gw::cli

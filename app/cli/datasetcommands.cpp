@@ -359,7 +359,7 @@ int cmdSplit(const QStringList &args)
                                      QStringLiteral("key"));
     const QCommandLineOption keep(QStringLiteral("keep-existing"),
                                   QStringLiteral("Only assign items that have no split yet."));
-    p.addOptions({job, ratios, seed, groupBy, keep, jsonOption()});
+    p.addOptions({job, ratios, seed, groupBy, keep, workerOption(), jsonOption()});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT"),
                    QStringLiteral("Assign items to train, validation and test splits: by ratio, stratified by class, "
@@ -379,7 +379,7 @@ int cmdSplit(const QStringList &args)
         return usageError(p, "--seed takes a whole number");
     o.job = str(p.value(job));
     o.keepExisting = p.isSet(keep);
-    o.author = defaultAuthor();
+    o.author = workerOf(p);
     if (p.isSet(groupBy)) {
         const QString g = p.value(groupBy);
         if (g == QStringLiteral("folder")) {
@@ -633,7 +633,7 @@ int cmdSetAside(const QStringList &args)
     const QCommandLineOption item(QStringLiteral("item"), QStringLiteral("An item to set aside (repeatable)."),
                                   QStringLiteral("id"));
     const QCommandLineOption restore(QStringLiteral("restore"), QStringLiteral("Bring the items back instead."));
-    p.addOptions({item, restore});
+    p.addOptions({item, restore, workerOption()});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT --item N [--item N ...] [--restore]"),
                    QStringLiteral("Take items out of the dataset (near-duplicates, out-of-scope media) without "
@@ -653,7 +653,7 @@ int cmdSetAside(const QStringList &args)
     auto store = openProject(p.positionalArguments().at(0));
     if (!store)
         return report(store.error());
-    auto r = setAside(**store, ids, defaultAuthor(), p.isSet(restore));
+    auto r = setAside(**store, ids, workerOf(p), p.isSet(restore));
     if (!r)
         return report(r.error());
     std::printf("%s %lld items\n", p.isSet(restore) ? "restored" : "set aside", static_cast<long long>(*r));

@@ -184,7 +184,7 @@ int jobClassCommand(const QString &which, const QStringList &args)
                                       QStringLiteral("name"));
     const QCommandLineOption drop(QStringLiteral("drop"),
                                   QStringLiteral("remove-class: remove the class from its annotations."));
-    p.addOptions({job, cls, to, color, key, position, reassign, drop});
+    p.addOptions({job, cls, to, color, key, position, reassign, drop, workerOption()});
     int code = 0;
     const QString description =
         which == QStringLiteral("rename-class")
@@ -211,7 +211,7 @@ int jobClassCommand(const QString &which, const QStringList &args)
         c.name = className;
         c.color = str(p.value(color));
         c.shortcut = str(p.value(key));
-        auto r = (*store)->addClass(j->id, c, defaultAuthor());
+        auto r = (*store)->addClass(j->id, c, workerOf(p));
         if (!r)
             return report(r.error());
         std::printf("added class '%s' to job '%s'\n", className.c_str(), j->name.c_str());
@@ -224,7 +224,7 @@ int jobClassCommand(const QString &which, const QStringList &args)
         if (!p.isSet(to))
             return usageError(p, "--to is required");
         const std::string newName = trimmedName(str(p.value(to)));
-        if (auto r = (*store)->renameClass(j->id, c->id, newName, defaultAuthor()); !r)
+        if (auto r = (*store)->renameClass(j->id, c->id, newName, workerOf(p)); !r)
             return report(r.error());
         std::printf("renamed class '%s' to '%s'\n", className.c_str(), newName.c_str());
         return ExitOk;
@@ -246,7 +246,7 @@ int jobClassCommand(const QString &which, const QStringList &args)
         }
         if (!edit.name && !edit.color && !edit.shortcut && !edit.position)
             return usageError(p, "say what to change: --to, --color, --key or --position");
-        if (auto r = (*store)->editClass(j->id, c->id, edit, defaultAuthor()); !r)
+        if (auto r = (*store)->editClass(j->id, c->id, edit, workerOf(p)); !r)
             return report(r.error());
         std::printf("changed class '%s'\n", className.c_str());
         return ExitOk;
@@ -272,7 +272,7 @@ int jobClassCommand(const QString &which, const QStringList &args)
             return report(Error::conflict("class '" + className + "' is used by " + std::to_string(*used)
                                           + " labeled items: choose --reassign-to CLASS or --drop"));
     }
-    auto n = (*store)->removeClass(j->id, c->id, target, defaultAuthor());
+    auto n = (*store)->removeClass(j->id, c->id, target, workerOf(p));
     if (!n)
         return report(n.error());
     std::printf("removed class '%s'; %lld annotations changed\n", className.c_str(), static_cast<long long>(*n));
@@ -319,12 +319,9 @@ int cmdLabel(const QStringList &args)
                                                      "k = k-th class), or the classes' colours."),
                                       QStringLiteral("png"));
     const QCommandLineOption clear(QStringLiteral("clear"), QStringLiteral("Remove the item's label."));
-    const QCommandLineOption author(QStringList{QStringLiteral("worker"), QStringLiteral("author")},
-                                    QStringLiteral("The worker the label is recorded as (default: $GW_AUTHOR or $USER)."),
-                                    QStringLiteral("name"));
     const QCommandLineOption time(QStringLiteral("time-ms"), QStringLiteral("Time spent, recorded with the label."),
                                   QStringLiteral("ms"), QStringLiteral("0"));
-    p.addOptions({job, item, uri, cls, box, span, maskFile, clear, author, time});
+    p.addOptions({job, item, uri, cls, box, span, maskFile, clear, workerOption(), time});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME (--item ID | --uri PATH) LABEL"),
                    QStringLiteral("Set (or --clear) the human label of one item. The previous label is kept in "
@@ -359,7 +356,7 @@ int cmdLabel(const QStringList &args)
             return report(Error::notFound("no item '" + given + "' in the project"));
         it = **found;
     }
-    labeling::Labeler labeler(**store, p.isSet(author) ? str(p.value(author)) : defaultAuthor());
+    labeling::Labeler labeler(**store, workerOf(p));
     if (p.isSet(clear)) {
         if (auto r = labeler.clearLabel(*j, it); !r)
             return report(r.error());

@@ -1,11 +1,14 @@
-// gw import-responses, consolidate: several workers' answers for a job and one label per item from them.
+// gw import-responses, consolidate, workers, queue: several workers' answers for a job, one label per item from
+// them, and the work handed to each worker.
 
 #include "app/cli/cli.h"
 
+#include "datasets/groundtruth.h"
 #include "datasets/workeranswers.h"
 
 #include <QCommandLineParser>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 
@@ -25,9 +28,9 @@ void printWorkers(const ConsolidationReport &r)
                     w.agreement);
 }
 
-int consolidateAndReport(ProjectStore &store, const Job &job, ConsolidationMethod method)
+int consolidateAndReport(ProjectStore &store, const Job &job, ConsolidationMethod method, const std::string &author)
 {
-    auto r = consolidateJob(store, job, method, defaultAuthor());
+    auto r = consolidateJob(store, job, method, author);
     if (!r)
         return report(r.error());
     std::printf("consolidated %lld items answered by two or more workers (%lld labels written, %lld items with one "
@@ -58,6 +61,34 @@ std::optional<ProjectAndJob> openJob(const QCommandLineParser &p, const QCommand
     return std::move(*opened);
 }
 
+json::Object progressJson(const WorkProgress &w)
+{
+    json::Object o;
+    o.set("items", w.items);
+    o.set("complete", w.complete);
+    o.set("partly_answered", w.partial);
+    o.set("labelled_otherwise", w.otherwise);
+    o.set("leased", w.leased);
+    o.set("answers", w.answers);
+    return o;
+}
+
+std::string fixed(double v, int decimals)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+void printProgress(const Job &job, int annotators, const WorkProgress &w)
+{
+    std::printf("job '%s', %d %s per item: %lld items, %lld with all their answers, %lld partly answered, "
+                "%lld labelled otherwise; %lld leased now\n",
+                job.name.c_str(), annotators, annotators == 1 ? "annotator" : "annotators",
+                static_cast<long long>(w.items), static_cast<long long>(w.complete), static_cast<long long>(w.partial),
+                static_cast<long long>(w.otherwise), static_cast<long long>(w.leased));
+}
+
 } // namespace
 
 int cmdImportResponses(const QStringList &args)
@@ -66,7 +97,7 @@ int cmdImportResponses(const QStringList &args)
     const QCommandLineOption job = jobOption();
     const QCommandLineOption noConsolidate(QStringLiteral("no-consolidate"),
                                            QStringLiteral("Only store the answers; do not consolidate them."));
-    p.addOptions({job, noConsolidate});
+    p.addOptions({job, noConsolidate, workerOption()});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT DIR --job NAME"),
                    QStringLiteral("Reads a Ground Truth worker-response folder (DIR/worker-response/iteration-N/INDEX/"
@@ -87,7 +118,7 @@ int cmdImportResponses(const QStringList &args)
                 static_cast<long long>(r->added));
     if (p.isSet(noConsolidate))
         return ExitOk;
-    return consolidateAndReport(*opened->store, opened->job, ConsolidationMethod::DawidSkene);
+    return consolidateAndReport(*opened->store, opened->job, ConsolidationMethod::DawidSkene, workerOf(p));
 }
 
 int cmdConsolidate(const QStringList &args)
@@ -98,7 +129,7 @@ int cmdConsolidate(const QStringList &args)
                                     QStringLiteral("dawid-skene (default: Ground Truth's modified Dawid-Skene, which "
                                                    "weighs each worker by how reliable they prove) or majority."),
                                     QStringLiteral("method"), QStringLiteral("dawid-skene"));
-    p.addOptions({job, method});
+    p.addOptions({job, method, workerOption()});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME"),
                    QStringLiteral("One label per item from the answers of several workers: each worker's latest "
@@ -115,30 +146,164 @@ int cmdConsolidate(const QStringList &args)
         return code;
     return consolidateAndReport(*opened->store, opened->job,
                                 m == QStringLiteral("majority") ? ConsolidationMethod::Majority
-                                                                : ConsolidationMethod::DawidSkene);
+                                                                : ConsolidationMethod::DawidSkene,
+                                 workerOf(p));
 }
 
 int cmdWorkers(const QStringList &args)
 {
     QCommandLineParser p;
     const QCommandLineOption job = jobOption();
-    p.addOptions({job});
+    p.addOptions({job, jsonOption()});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME"),
-                   QStringLiteral("The job's workers: answers given, estimated accuracy (Dawid-Skene) and agreement "
-                                  "with the consolidated labels of items two or more workers answered. Writes "
-                                  "nothing."),
+                   QStringLiteral("The job's workers: items answered, items in their queue now, pace (answers per "
+                                  "hour worked), median time per answer, and for classification their estimated "
+                                  "accuracy (Dawid-Skene) and agreement with the consolidated labels of items "
+                                  "someone else answered too. Writes nothing."),
                    1, code))
         return code;
     auto opened = openJob(p, job, code);
     if (!opened)
         return code;
-    auto r = consolidateJob(*opened->store, opened->job, ConsolidationMethod::DawidSkene, defaultAuthor(), false);
+    auto r = workersOf(*opened->store, opened->job);
     if (!r)
         return report(r.error());
-    std::printf("%lld items answered by two or more workers, %lld by one\n", static_cast<long long>(r->items),
-                static_cast<long long>(r->single));
-    printWorkers(*r);
+    if (p.isSet(jsonOption())) {
+        json::Object o;
+        o.set("job", opened->job.name);
+        o.set("annotators_per_item", r->annotators);
+        o.set("progress", progressJson(r->progress));
+        json::Array rows;
+        for (const WorkerRow &w : r->workers) {
+            json::Object row;
+            row.set("worker", w.worker);
+            row.set("answers", w.answers);
+            row.set("queued", w.queued);
+            row.set("per_hour", w.perHour);
+            row.set("median_seconds", w.medianSeconds);
+            if (w.accuracy)
+                row.set("accuracy", *w.accuracy);
+            if (w.agreement)
+                row.set("agreement", *w.agreement);
+            rows.push_back(std::move(row));
+        }
+        o.set("workers", std::move(rows));
+        printJson(std::move(o));
+        return ExitOk;
+    }
+    printProgress(opened->job, r->annotators, r->progress);
+    if (r->workers.empty()) {
+        std::printf("no answers yet: workers take items with gw queue --take, or label in the app\n");
+        return ExitOk;
+    }
+    std::printf("%-32s %8s %7s %9s %9s %9s %10s\n", "worker", "answers", "queued", "per hour", "median s", "accuracy",
+                "agreement");
+    auto figure = [](const std::optional<double> &v) { return v ? fixed(*v, 3) : std::string("-"); };
+    for (const WorkerRow &w : r->workers)
+        std::printf("%-32s %8lld %7lld %9.1f %9.1f %9s %10s\n", w.worker.c_str(), static_cast<long long>(w.answers),
+                    static_cast<long long>(w.queued), w.perHour, w.medianSeconds, figure(w.accuracy).c_str(),
+                    figure(w.agreement).c_str());
+    return ExitOk;
+}
+
+int cmdQueue(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption job = jobOption();
+    const QCommandLineOption take(QStringLiteral("take"),
+                                  QStringLiteral("Take work until the worker holds N items (renewing the leases held)."),
+                                  QStringLiteral("N"));
+    const QCommandLineOption lease(QStringLiteral("lease"),
+                                   QStringLiteral("How long taken items stay the worker's (default 30 minutes)."),
+                                   QStringLiteral("minutes"), QStringLiteral("30"));
+    const QCommandLineOption giveBack(QStringLiteral("return"),
+                                      QStringLiteral("Give the worker's items back (those given with --item, else all)."));
+    const QCommandLineOption item(QStringLiteral("item"), QStringLiteral("--return: an item to give back (repeatable)."),
+                                  QStringLiteral("id"));
+    p.addOptions({job, workerOption(), take, lease, giveBack, item, jsonOption()});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME [--worker W] [--take N | --return]"),
+                   QStringLiteral("A worker's queue: the items handed to them and how far the job is. --take hands "
+                                  "out work so that each item is answered by the job's annotators per item and no "
+                                  "more, never twice by one worker, safely from several processes at once (the "
+                                  "automated-labeling queue first when the loop is on). A lease that expires frees "
+                                  "its item for someone else."),
+                   1, code))
+        return code;
+    if (p.isSet(take) && p.isSet(giveBack))
+        return usageError(p, "choose one of --take and --return");
+    auto opened = openJob(p, job, code);
+    if (!opened)
+        return code;
+    ProjectStore &store = *opened->store;
+    const std::string worker = workerOf(p);
+    if (p.isSet(giveBack)) {
+        std::vector<int64_t> ids;
+        for (const QString &v : p.values(item)) {
+            bool ok = false;
+            ids.push_back(v.toLongLong(&ok));
+            if (!ok)
+                return usageError(p, "--item takes an item id");
+        }
+        auto n = store.returnWork(opened->job.id, worker, ids);
+        if (!n)
+            return report(n.error());
+        std::printf("%s gave back %lld items\n", worker.c_str(), static_cast<long long>(*n));
+        return ExitOk;
+    }
+    Result<std::vector<Lease>> leases = std::vector<Lease>();
+    if (p.isSet(take)) {
+        bool ok = false, okLease = false;
+        const int n = p.value(take).toInt(&ok);
+        const double minutes = p.value(lease).toDouble(&okLease);
+        if (!ok || n < 0 || n > 10000)
+            return usageError(p, "--take takes a number of items from 0 to 10,000");
+        if (!okLease || minutes <= 0 || minutes > 7 * 24 * 60)
+            return usageError(p, "--lease takes minutes, more than 0 and at most a week");
+        leases = store.takeWork(opened->job.id, worker, n, int64_t(minutes * 60e6));
+    } else {
+        leases = store.leases(opened->job.id, worker);
+    }
+    if (!leases)
+        return report(leases.error());
+    auto progress = store.workProgress(opened->job.id);
+    if (!progress)
+        return report(progress.error());
+    if (p.isSet(jsonOption())) {
+        json::Object o;
+        o.set("job", opened->job.name);
+        o.set("worker", worker);
+        o.set("annotators_per_item", std::max(opened->job.annotatorsPerItem, 1));
+        o.set("progress", progressJson(*progress));
+        json::Array items;
+        for (const Lease &l : *leases) {
+            json::Object i;
+            i.set("item", l.itemId);
+            if (auto it = store.item(l.itemId))
+                i.set("media", it->kind == MediaKind::Text ? it->text : it->uri);
+            i.set("until", gt::formatCreationDate(l.untilUs));
+            items.push_back(std::move(i));
+        }
+        o.set("items", std::move(items));
+        printJson(std::move(o));
+        return ExitOk;
+    }
+    printProgress(opened->job, std::max(opened->job.annotatorsPerItem, 1), *progress);
+    if (leases->empty()) {
+        std::printf("%s holds no items%s\n", worker.c_str(),
+                    p.isSet(take) ? ": every item has its answers or is being answered by others" : "");
+        return ExitOk;
+    }
+    std::printf("%s holds %zu items until %s:\n", worker.c_str(), leases->size(),
+                gt::formatCreationDate(leases->front().untilUs).c_str());
+    for (const Lease &l : *leases) {
+        auto it = store.item(l.itemId);
+        if (!it)
+            return report(it.error());
+        std::string media = it->kind == MediaKind::Text ? it->text.substr(0, 60) : it->uri;
+        std::printf("%8lld  %s\n", static_cast<long long>(l.itemId), media.c_str());
+    }
     return ExitOk;
 }
 

@@ -1,0 +1,289 @@
+// Handing work to several workers: each item is answered by the job's annotators per item and no more, never
+// twice by one worker; leases expire; answered items leave a queue; the automated-labeling queue comes first;
+// labels made otherwise, flagged items and raised annotator counts are respected. Then the same with real
+// processes at once: ten `gw queue --take` started together, and ten annotators answering in parallel while
+// one walks away holding items.
+
+#include "datasets/projectstore.h"
+#include "cliutil.h"
+#include "testutil.h"
+#include "workerloop.h"
+
+#include <QCoreApplication>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <map>
+#include <memory>
+#include <set>
+
+using namespace gw::datasets;
+
+namespace {
+
+struct Project
+{
+    std::unique_ptr<ProjectStore> store;
+    Job job;
+};
+
+Project makeProject(const std::string &path, int items, int annotators)
+{
+    Project p;
+    p.store = gw::test::newProject(path);
+    auto tx = p.store->begin();
+    for (int i = 1; i <= items; ++i) {
+        Item it;
+        it.kind = MediaKind::Text;
+        it.text = "text " + std::to_string(i);
+        if (!tx || !(*tx)->addItem(it))
+            qFatal("cannot add items");
+    }
+    if (!(*tx)->commit())
+        qFatal("cannot commit");
+    Job j;
+    j.name = "sentiment";
+    j.type = TaskType::TextClassification;
+    j.classes = {{1, "pos", "#00ff00", "1", ""}, {2, "neg", "#ff0000", "2", ""}};
+    j.annotatorsPerItem = annotators;
+    auto created = p.store->createJob(j);
+    if (!created)
+        qFatal("cannot create the job: %s", created.error().message.c_str());
+    p.job = *created;
+    return p;
+}
+
+std::vector<int64_t> ids(const std::vector<Lease> &leases)
+{
+    std::vector<int64_t> out;
+    for (const Lease &l : leases)
+        out.push_back(l.itemId);
+    return out;
+}
+
+std::vector<int64_t> take(Project &p, const std::string &worker, int count, int64_t leaseUs = 600'000'000)
+{
+    auto r = p.store->takeWork(p.job.id, worker, count, leaseUs);
+    if (!r)
+        qFatal("takeWork: %s", r.error().message.c_str());
+    return ids(*r);
+}
+
+void answer(Project &p, int64_t item, const std::string &worker, Source source = Source::Human)
+{
+    Annotation a;
+    a.jobId = p.job.id;
+    a.itemId = item;
+    a.payload.classes = {1};
+    a.provenance.source = source;
+    a.provenance.author = worker;
+    a.provenance.createdUs = nowUs();
+    auto tx = p.store->begin();
+    QVERIFY(tx && (*tx)->putAnnotation(a) && (*tx)->commit());
+}
+
+using Ids = std::vector<int64_t>;
+
+/// (item → its distinct human answerers) of a job, read from the store.
+std::map<int64_t, std::multiset<std::string>> answersByItem(ProjectStore &store, int64_t jobId)
+{
+    std::map<int64_t, std::multiset<std::string>> out;
+    std::set<std::pair<int64_t, std::string>> seen;
+    auto r = store.forEachHumanVersion(jobId, [&](const Annotation &a) {
+        if (a.provenance.source == Source::Human)
+            out[a.itemId].insert(a.provenance.author);
+        return true;
+    });
+    if (!r)
+        qFatal("%s", r.error().message.c_str());
+    return out;
+}
+
+} // namespace
+
+class TestWorkQueue : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void eachItemGoesToAnnotatorsPerItemDistinctWorkers()
+    {
+        QTemporaryDir dir;
+        Project p = makeProject(gw::test::path(dir, "p.gwproj"), 10, 2);
+        QCOMPARE(take(p, "alice", 4), (Ids{1, 2, 3, 4}));
+        QCOMPARE(take(p, "bob", 4), (Ids{1, 2, 3, 4}));   // the second answer of the same items
+        QCOMPARE(take(p, "carol", 4), (Ids{5, 6, 7, 8})); // 1-4 have their two workers
+        QCOMPARE(take(p, "alice", 4), (Ids{1, 2, 3, 4})); // asking again renews, adds nothing
+        answer(p, 1, "alice");
+        answer(p, 2, "alice");
+        // Answered items leave alice's queue; she gets the next that need a second worker.
+        QCOMPARE(take(p, "alice", 4), (Ids{3, 4, 5, 6}));
+        QCOMPARE(take(p, "dave", 10), (Ids{7, 8, 9, 10}));
+        QCOMPARE(ids(*p.store->leases(p.job.id, "bob")), (Ids{1, 2, 3, 4}));
+        auto progress = p.store->workProgress(p.job.id);
+        QVERIFY(progress);
+        QCOMPARE(progress->items, 10);
+        QCOMPARE(progress->partial, 2);
+        QCOMPARE(progress->complete, 0);
+        QCOMPARE(progress->leased, 16); // four each; alice's answered two were let go when she asked again
+        answer(p, 1, "bob");
+        progress = p.store->workProgress(p.job.id);
+        QCOMPARE(progress->complete, 1);
+        QCOMPARE(progress->answers, 3);
+    }
+
+    void anItemIsNeverHandedToAWorkerWhoAnsweredIt()
+    {
+        QTemporaryDir dir;
+        Project p = makeProject(gw::test::path(dir, "p.gwproj"), 6, 3);
+        answer(p, 1, "alice"); // labelled without taking it first (browsing the list)
+        answer(p, 3, "alice");
+        QCOMPARE(take(p, "alice", 3), (Ids{2, 4, 5}));
+        // Nor again after she changed her answer.
+        answer(p, 2, "alice");
+        answer(p, 2, "alice");
+        QCOMPARE(take(p, "alice", 3), (Ids{4, 5, 6}));
+    }
+
+    void expiredLeasesFreeTheirItems()
+    {
+        QTemporaryDir dir;
+        Project p = makeProject(gw::test::path(dir, "p.gwproj"), 6, 1);
+        QCOMPARE(take(p, "alice", 3, 1), (Ids{1, 2, 3})); // a lease of 1 µs: over by the next call
+        QCOMPARE(take(p, "bob", 3), (Ids{1, 2, 3}));
+        QCOMPARE(take(p, "alice", 3), (Ids{4, 5, 6})); // hers had run out: bob holds them now
+        QCOMPARE(ids(*p.store->leases(p.job.id, "bob")), (Ids{1, 2, 3}));
+        QCOMPARE(take(p, "carol", 3), Ids{});
+        // Giving items back frees them at once.
+        QCOMPARE(*p.store->returnWork(p.job.id, "bob", {2}), 1);
+        QCOMPARE(take(p, "carol", 3), Ids{2});
+        QCOMPARE(*p.store->returnWork(p.job.id, "alice", {}), 3);
+        QCOMPARE(take(p, "carol", 3), (Ids{2, 4, 5}));
+    }
+
+    void labelsMadeOtherwiseAndFlaggedItemsAreNotHandedOut()
+    {
+        QTemporaryDir dir;
+        Project p = makeProject(gw::test::path(dir, "p.gwproj"), 6, 1);
+        answer(p, 1, "autolabel-run-1", Source::Auto);
+        answer(p, 2, "import", Source::Imported);
+        QVERIFY(p.store->setItemFlags(3, ItemSetAside));
+        QCOMPARE(take(p, "alice", 6), (Ids{4, 5, 6}));
+        answer(p, 4, "alice");
+        answer(p, 5, "alice");
+        answer(p, 6, "alice");
+        QCOMPARE(take(p, "bob", 6), Ids{});
+        // Brought back into the dataset, item 3 needs its answer.
+        QVERIFY(p.store->setItemFlags(3, ItemOk));
+        QCOMPARE(take(p, "bob", 6), Ids{3});
+    }
+
+    void raisingAnnotatorsPerItemHandsAnsweredItemsOutAgain()
+    {
+        QTemporaryDir dir;
+        Project p = makeProject(gw::test::path(dir, "p.gwproj"), 4, 1);
+        for (int64_t i : take(p, "alice", 4))
+            answer(p, i, "alice");
+        QCOMPARE(take(p, "bob", 4), Ids{});
+        p.job.annotatorsPerItem = 2;
+        auto tx = p.store->begin();
+        QVERIFY(tx && (*tx)->saveJob(p.job) && (*tx)->commit());
+        QCOMPARE(take(p, "bob", 4), (Ids{1, 2, 3, 4}));
+        QCOMPARE(take(p, "alice", 4), Ids{});
+    }
+
+    void theAutomatedLabelingQueueComesFirst()
+    {
+        QTemporaryDir dir;
+        Project p = makeProject(gw::test::path(dir, "p.gwproj"), 10, 1);
+        answer(p, 7, "autolabel-run-1", Source::Auto);
+        // The loop queued uncertain items, then a validation sample and an audit of an auto-label.
+        QVERIFY(p.store->putAssignments(p.job.id, kLoopWorker,
+                                        {{9, roles::uncertain}, {5, roles::uncertain}, {8, roles::validation},
+                                         {7, roles::audit}}));
+        QCOMPARE(take(p, "alice", 2), (Ids{8, 7}));
+        QCOMPARE(take(p, "bob", 10), (Ids{9, 5})); // only what the loop asked people for
+    }
+
+    void tenProcessesAtOnceNeverHandAnItemOutBeyondN()
+    {
+        QTemporaryDir dir;
+        const std::string path = gw::test::path(dir, "p.gwproj");
+        makeProject(path, 60, 3);
+        std::vector<std::unique_ptr<QProcess>> procs;
+        for (int w = 0; w < 10; ++w) {
+            auto proc = std::make_unique<QProcess>();
+            proc->start(QStringLiteral(GW_BINARY_DIR "/app/gw"),
+                        {QStringLiteral("queue"), QString::fromStdString(path), QStringLiteral("--job"),
+                         QStringLiteral("sentiment"), QStringLiteral("--worker"), QStringLiteral("w%1").arg(w),
+                         QStringLiteral("--take"), QStringLiteral("30")});
+            procs.push_back(std::move(proc));
+        }
+        for (auto &proc : procs) {
+            QVERIFY(proc->waitForFinished(120000));
+            QVERIFY2(proc->exitCode() == 0, proc->readAllStandardError().constData());
+        }
+        auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
+        QVERIFY(store);
+        auto leases = (*store)->leases((*store)->job("sentiment")->id, std::string());
+        QVERIFY(leases);
+        std::map<int64_t, std::set<std::string>> byItem;
+        std::map<std::string, int> byWorker;
+        for (const Lease &l : *leases) {
+            QVERIFY2(byItem[l.itemId].insert(l.worker).second, "an item was leased twice to one worker");
+            ++byWorker[l.worker];
+        }
+        // 60 items × 3 = 180 leases: every item exactly three workers, nobody more than the 30 asked for.
+        QCOMPARE(leases->size(), size_t(180));
+        QCOMPARE(byItem.size(), size_t(60));
+        for (const auto &[item, workers] : byItem)
+            QCOMPARE(workers.size(), size_t(3));
+        for (const auto &[worker, n] : byWorker)
+            QVERIFY(n <= 30);
+    }
+
+    void annotatorsAnsweringInParallelGiveEveryItemExactlyNAnswers()
+    {
+        QTemporaryDir dir;
+        const std::string path = gw::test::path(dir, "p.gwproj");
+        makeProject(path, 120, 2);
+        const QString project = QString::fromStdString(path), job = QStringLiteral("sentiment");
+        // One takes five items and walks away; their leases (a second) run out and others answer them.
+        std::unique_ptr<QProcess> quitter(gw::test::startWorkerLoop(project, job, QStringLiteral("quitter"), 1000, 5));
+        QVERIFY(quitter->waitForFinished(60000));
+        QCOMPARE(quitter->exitCode(), 0);
+        std::vector<std::unique_ptr<QProcess>> workers;
+        for (int w = 0; w < 10; ++w)
+            workers.emplace_back(gw::test::startWorkerLoop(project, job, QStringLiteral("w%1").arg(w), 60000));
+        int64_t reported = 0;
+        for (auto &w : workers) {
+            QVERIFY(w->waitForFinished(120000));
+            QVERIFY2(w->exitCode() == 0, w->readAllStandardError().constData());
+            reported += w->readAllStandardOutput().trimmed().toLongLong();
+        }
+        auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
+        QVERIFY(store);
+        const auto answers = answersByItem(**store, (*store)->job("sentiment")->id);
+        QCOMPARE(answers.size(), size_t(120));
+        int64_t stored = 0;
+        for (const auto &[item, who] : answers) {
+            QCOMPARE(who.size(), size_t(2));                                  // exactly N answers
+            QCOMPARE(std::set<std::string>(who.begin(), who.end()).size(), size_t(2)); // by two workers
+            QVERIFY(!who.count("quitter"));
+            stored += int64_t(who.size());
+        }
+        QCOMPARE(stored, reported); // every answer a worker gave is in the project
+        QCOMPARE(stored, int64_t(240));
+    }
+};
+
+int main(int argc, char **argv)
+{
+    if (gw::test::isWorkerLoop(argc, argv))
+        return gw::test::workerLoopMain(argc, argv);
+    QCoreApplication app(argc, argv);
+    TestWorkQueue t;
+    return QTest::qExec(&t, argc, argv);
+}
+
+#include "tst_workqueue.moc"
