@@ -6,7 +6,7 @@
 # failed; a change that makes something slower is a bug of that change.
 #
 #   scripts/bench.sh [--save] [--no-build] [NAME...]
-#     NAME        manifest gallery window openfolder nextimage text autolabel export eda consolidate train
+#     NAME        manifest gallery window openfolder nextimage text autolabel export eda consolidate assign train
 #                 (default: all; a full run takes about 15 minutes here)
 #     --save      accept the measured figures as the new baseline (after a
 #                 deliberate change; commit tests/bench/baseline.tsv with it)
@@ -23,7 +23,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 build_dir="${GW_BUILD_DIR:-build}"
 baseline=tests/bench/baseline.tsv
-all=(manifest gallery window openfolder nextimage text autolabel export eda consolidate train)
+all=(manifest gallery window openfolder nextimage text autolabel export eda consolidate assign train)
 
 save=0 build=1 run=1 names=()
 for a in "$@"; do

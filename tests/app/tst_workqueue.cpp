@@ -178,6 +178,24 @@ private Q_SLOTS:
         QCOMPARE(take(p, "bob", 6), Ids{3});
     }
 
+    void itemsAddedToAFinishedJobAreHandedOut()
+    {
+        QTemporaryDir dir;
+        Project p = makeProject(gw::test::path(dir, "p.gwproj"), 3, 1);
+        for (int64_t i : take(p, "alice", 5))
+            answer(p, i, "alice");
+        QCOMPARE(take(p, "bob", 5), Ids{}); // every item complete: the job's mark is at the last one
+        auto tx = p.store->begin();
+        for (int i = 0; i < 2; ++i) {
+            Item it;
+            it.kind = MediaKind::Text;
+            it.text = "added later " + std::to_string(i);
+            QVERIFY(tx && (*tx)->addItem(it));
+        }
+        QVERIFY((*tx)->commit());
+        QCOMPARE(take(p, "bob", 5), (Ids{4, 5}));
+    }
+
     void raisingAnnotatorsPerItemHandsAnsweredItemsOutAgain()
     {
         QTemporaryDir dir;
@@ -259,7 +277,7 @@ private Q_SLOTS:
         for (auto &w : workers) {
             QVERIFY(w->waitForFinished(120000));
             QVERIFY2(w->exitCode() == 0, w->readAllStandardError().constData());
-            reported += w->readAllStandardOutput().trimmed().toLongLong();
+            reported += w->readAllStandardOutput().split(' ').value(0).toLongLong(); // answered, take µs
         }
         auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
         QVERIFY(store);

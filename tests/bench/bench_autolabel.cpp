@@ -528,5 +528,5 @@ int main(int argc, char **argv)
         ok = report(d, ours, base, options.target, 0.40, 1.0, 10) && ok;
     }
     std::printf("\n%s\n", ok ? "all targets met" : "some targets MISSED");
-    return ok ? 0 : 1;
+    return ok ? 0 : 2;
 }

@@ -77,5 +77,5 @@ int main(int argc, char **argv)
     gw::bench::figure("consolidate", "majority vote 100k x 5 (baseline)", majorityS, "s", Better::Lower);
     ok &= gw::bench::figure("consolidate", "Dawid-Skene correct", right(converged), "share", Better::Higher, right(majority));
     gw::bench::figure("consolidate", "majority vote correct", right(majority), "share", Better::Higher);
-    return ok ? 0 : 1;
+    return ok ? 0 : 2;
 }
