@@ -27,7 +27,7 @@ Commands:
   import PROJECT PATH...           add images (folders, files), texts (.txt .csv .tsv .jsonl) or manifests
   import PROJECT PATH --format ID  labelled datasets of other tools (COCO, YOLO, class folders, ...)
   job create PROJECT ...           define a labeling job (name = label attribute, type, classes)
-  job list|add-class|rename-class|edit-class|remove-class PROJECT ...
+  job list|set|add-class|rename-class|edit-class|remove-class PROJECT ...
   info PROJECT                     counts by job, class and source
   items PROJECT [filters]          list items
   label PROJECT --job J ...        set a human label (classes, boxes, spans or a mask)
@@ -52,6 +52,8 @@ Commands:
   consolidate PROJECT --job J      one label per item from several workers' answers (Dawid-Skene or majority)
   workers PROJECT --job J          each worker's answers, queue, pace, estimated accuracy and agreement
   queue PROJECT --job J --worker W a worker's items (--take N hands out work, --return gives it back)
+  package PROJECT --job J --worker W --out W.gwproj   a work package: items to label offline
+  merge PROJECT PACKAGE            bring a work package's answers back
 
 'gw <command> --help' describes a command's options.
 
@@ -102,6 +104,7 @@ int main(int argc, char **argv)
         {"train", cmdTrain},        {"run-exec", cmdRunExec}, {"stop", cmdStop},
         {"use-model", cmdUseModel}, {"import-responses", cmdImportResponses}, {"consolidate", cmdConsolidate},
         {"workers", cmdWorkers},    {"queue", cmdQueue},
+        {"package", cmdPackage},    {"merge", cmdMerge},
     };
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args.at(1) == QStringLiteral("--help") || args.at(1) == QStringLiteral("-h")

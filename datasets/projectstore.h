@@ -128,6 +128,11 @@ public:
     virtual Result<> addItem(Item &item) = 0;
     /// Stores annotation as the current label of (job, item), superseding the previous one; sets its id.
     virtual Result<> putAnnotation(Annotation &annotation) = 0;
+    /// A worker's answer given elsewhere (a work package), dated annotation.provenance.createdUs: it becomes the
+    /// current label unless the current one is newer, in which case it is kept in the history only (superseded
+    /// at once), where consolidation and the workers table count it. A newer label is never replaced by an
+    /// older answer. Sets its id.
+    virtual Result<> addAnswer(Annotation &annotation) = 0;
     /// Supersedes the current label of (job, item) with a deletion; no-op when there is none.
     virtual Result<> clearAnnotation(int64_t jobId, int64_t itemId, const Provenance &who) = 0;
     /// Puts an item in a split ("train", "validation", "test"; empty: none).
@@ -216,6 +221,10 @@ public:
     /// Every version people gave (current or superseded, not deletions), by item then age: who labelled what,
     /// for agreement between annotators.
     virtual Result<> forEachHumanVersion(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const = 0;
+    /// Each worker's answer per item, by item then age: a worker's latest version of the item's label given as
+    /// a person (source human), unless it is a deletion (the worker took the answer back). What handing out
+    /// work, consolidation and the workers table count.
+    virtual Result<> forEachAnswer(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const = 0;
 
     virtual Result<ProjectSummary> summary() const = 0;
 

@@ -4,6 +4,8 @@
 
 #include "datasets/sqlitestore_p.h"
 
+#include "datasets/processinfo.h"
+
 #include <chrono>
 
 namespace gw::datasets {
@@ -225,6 +227,71 @@ Result<int64_t> SqliteStore::newImportBatch(const std::string &description)
     return sqlite3_last_insert_rowid(m_db);
 }
 
+// ---- a project on a network file system ----
+
+namespace {
+
+std::string thisComputer()
+{
+    if (const char *forced = std::getenv("GW_TEST_HOSTNAME"); forced && *forced) // tests: two computers in one
+        return forced;
+    return hostName();
+}
+
+} // namespace
+
+Result<> SqliteStore::claimComputer(bool ownTransaction)
+{
+    if (ownTransaction)
+        if (auto r = sql::exec(m_db, "BEGIN IMMEDIATE"); !r)
+            return fail(Error{r.error().code, m_path + ": " + r.error().message});
+    auto done = [&](Result<> r) -> Result<> {
+        if (ownTransaction)
+            sqlite3_exec(m_db, r ? "COMMIT" : "ROLLBACK", nullptr, nullptr, nullptr);
+        return r;
+    };
+    const std::string me = thisComputer();
+    const int64_t now = nowUs();
+    {
+        Statement s(m_db, "SELECT value FROM meta WHERE key='opened_on'");
+        if (s.step()) {
+            const std::string value(s.columnText(0));
+            const size_t tab = value.find('\t');
+            const std::string host = value.substr(0, tab);
+            const int64_t at = tab == std::string::npos ? 0 : std::atoll(value.c_str() + tab + 1);
+            if (host != me && now - at < kClaimUs) {
+                const int64_t ago = std::max<int64_t>(0, (now - at) / 1'000'000);
+                return done(fail(Error::conflict(
+                    m_path + ": the project is on a network file system (" + m_network + ") and is in use on " + host
+                    + " (last written " + std::to_string(ago) + " s ago). A project on a network share is safe from "
+                    "one computer at a time: SQLite keeps its write-ahead index in memory that other computers do "
+                    "not see, so two computers writing at once would corrupt it. Close it on " + host + ", or wait "
+                    "until it has not been written there for " + std::to_string(kClaimUs / 60'000'000) + " minutes. To "
+                    "label from several computers, give each annotator a work package (gw package; File › Merge Work "
+                    "Package… brings the answers back).")));
+            }
+        }
+    }
+    if (!ownTransaction && now - m_claimUs < kRenewUs)
+        return {}; // still ours, and recent
+    Statement w(m_db, "INSERT OR REPLACE INTO meta(key, value) VALUES('opened_on', ?)");
+    const std::string value = me + "\t" + std::to_string(now);
+    if (auto r = w.bind(1, std::string_view(value)).exec(); !r)
+        return done(fail(Error{r.error().code, m_path + ": " + r.error().message}));
+    m_claimUs = now;
+    return done({});
+}
+
+void SqliteStore::releaseComputer()
+{
+    if (m_claimUs == 0)
+        return;
+    // Only this computer's claim, and only when no other process of it wrote since (it renews with its time).
+    Statement s(m_db, "DELETE FROM meta WHERE key='opened_on' AND value=?");
+    const std::string value = thisComputer() + "\t" + std::to_string(m_claimUs);
+    (void)s.bind(1, std::string_view(value)).exec();
+}
+
 // ---- annotations ----
 
 Result<> SqliteStore::readAnnotationInto(const Statement &s, Annotation &a)
@@ -360,6 +427,22 @@ Result<> SqliteStore::forEachHumanVersion(int64_t jobId, const std::function<boo
     return s.status();
 }
 
+Result<> SqliteStore::forEachAnswer(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const
+{
+    Statement s(m_db, "SELECT " GW_ANNOTATION_COLUMNS " FROM annotations a WHERE job=?1 AND source=0 AND deleted=0 AND id="
+                      "(SELECT MAX(b.id) FROM annotations b WHERE b.job=?1 AND b.item=a.item AND b.author=a.author "
+                      "AND b.source=0) ORDER BY item, id");
+    s.bind(1, jobId);
+    Annotation a;
+    while (s.step()) {
+        if (auto r = readAnnotationInto(s, a); !r)
+            return r;
+        if (!fn(a))
+            return {};
+    }
+    return s.status();
+}
+
 Result<ProjectSummary> SqliteStore::summary() const
 {
     ProjectSummary sum;
@@ -471,6 +554,33 @@ Result<> SqliteTransaction::putAnnotation(Annotation &a)
         return r;
     a.id = sqlite3_last_insert_rowid(m_store.m_db);
     a.provenance.createdUs = now;
+    return {};
+}
+
+Result<> SqliteTransaction::addAnswer(Annotation &a)
+{
+    Statement &c = m_store.stmt("SELECT created_us FROM annotations WHERE job=? AND item=? AND superseded_us IS NULL");
+    c.bind(1, a.jobId).bind(2, a.itemId);
+    const bool newer = c.step() && c.columnInt(0) > a.provenance.createdUs && a.provenance.createdUs != 0;
+    c.reset();
+    if (!newer)
+        return putAnnotation(a);
+    // Into the history, behind the newer current label.
+    Statement &s = m_store.stmt("INSERT INTO annotations(job, item, source, human, author, payload, mask, confidence, "
+                                "time_spent_ms, created_us, extra, superseded_us) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+    const Provenance &p = a.provenance;
+    s.bind(1, a.jobId).bind(2, a.itemId).bind(3, int64_t(p.source)).bind(4, int64_t(p.humanAnnotated ? 1 : 0));
+    s.bind(5, std::string_view(p.author)).bind(6, std::string_view(encodePayload(a.payload)));
+    if (a.payload.mask.empty())
+        s.bindNull(7);
+    else
+        s.bindBlob(7, a.payload.mask);
+    if (p.confidence)
+        s.bind(8, *p.confidence);
+    s.bind(9, p.timeSpentMs).bind(10, p.createdUs).bindTextOrNull(11, a.extra).bind(12, nowUs());
+    if (auto r = s.exec(); !r)
+        return r;
+    a.id = sqlite3_last_insert_rowid(m_store.m_db);
     return {};
 }
 

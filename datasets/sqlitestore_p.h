@@ -6,6 +6,7 @@
 
 #include "datasets/projectstore.h"
 
+#include "datasets/filesystem.h"
 #include "datasets/json.h"
 #include "datasets/mask.h"
 #include "datasets/payload.h"
@@ -77,6 +78,7 @@ public:
     ~SqliteTransaction() override;
     Result<> addItem(Item &item) override;
     Result<> putAnnotation(Annotation &a) override;
+    Result<> addAnswer(Annotation &a) override;
     Result<> clearAnnotation(int64_t jobId, int64_t itemId, const Provenance &who) override;
     Result<> setSplit(int64_t itemId, const std::string &split) override;
     Result<> saveJob(Job &job) override;
@@ -93,6 +95,8 @@ class SqliteStore final : public ProjectStore
 public:
     ~SqliteStore() override
     {
+        if (!m_network.empty() && m_db)
+            releaseComputer();
         m_cache.clear();
         if (m_db)
             sqlite3_close_v2(m_db);
@@ -127,8 +131,21 @@ public:
         if (auto r = schema::migrate(m_db, mode == OpenMode::Create); !r)
             return fail(Error{r.error().code, m_path + ": " + r.error().message});
         m_version = schema::version(m_db);
+        m_network = networkFilesystem(m_dir);
+        if (!m_network.empty())
+            if (auto r = claimComputer(true); !r)
+                return r;
         return {};
     }
+
+    /// On a network file system: claims the project for this computer (meta "opened_on": host and time), or
+    /// refuses when another computer wrote within kClaimUs. With ownTransaction false it runs inside the caller's
+    /// write transaction (begin(): every write checks the claim, and renews it when older than kRenewUs).
+    Result<> claimComputer(bool ownTransaction);
+    /// Gives the claim up when the project is closed (best effort).
+    void releaseComputer();
+    static constexpr int64_t kClaimUs = 120'000'000;   ///< another computer may take it over after this
+    static constexpr int64_t kRenewUs = 30'000'000;    ///< writes renew the claim at most this often
 
     /// Refuses a file that is not a Groundwork project before anything is written to it: a read-only
     /// connection reads SQLite's application_id, or for projects from before schema 6 the meta table. (A
@@ -237,6 +254,11 @@ public:
     {
         if (auto r = sql::exec(m_db, "BEGIN IMMEDIATE"); !r)
             return fail(r.error());
+        if (!m_network.empty()) // checked at every write; renewed now and then
+            if (auto r = claimComputer(false); !r) {
+                sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+                return fail(r.error());
+            }
         return std::make_unique<SqliteTransaction>(*this);
     }
 
@@ -298,6 +320,7 @@ public:
     Result<std::unique_ptr<Cursor<Annotation>>> annotationCursor(int64_t jobId) const override;
     Result<> forEachAnnotation(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const override;
     Result<> forEachHumanVersion(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const override;
+    Result<> forEachAnswer(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const override;
     Result<ProjectSummary> summary() const override;
 
     // ---- recorded beside the labels (sqliterecords.cpp) ----
@@ -341,6 +364,8 @@ public:
 private:
     std::string m_path, m_dir;
     int m_version = 0;
+    std::string m_network; ///< the network file system the project is on; empty: a local one
+    int64_t m_claimUs = 0; ///< when this connection last claimed the project for its computer
     std::map<const char *, Statement> m_cache;
 };
 

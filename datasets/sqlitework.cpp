@@ -29,8 +29,16 @@ enum class Standing {
     Taken,    ///< enough workers hold live leases on it now; it may come back when one expires
 };
 
-constexpr const char *kAnsweredBy = "SELECT 1 FROM annotations WHERE job=?1 AND item=?2 AND source=0 AND deleted=0 "
-                                    "AND author=?3 LIMIT 1";
+// A worker's answer is their latest version of the item's label given as a person, unless that is a deletion
+// (they took it back): ProjectStore::forEachAnswer.
+constexpr const char *kAnsweredBy = "SELECT deleted=0 FROM annotations WHERE job=?1 AND item=?2 AND source=0 "
+                                    "AND author=?3 ORDER BY id DESC LIMIT 1";
+constexpr const char *kAnswerers = "SELECT author FROM (SELECT author, deleted, MAX(id) FROM annotations "
+                                   "WHERE job=?1 AND item=?2 AND source=0 GROUP BY author) WHERE deleted=0";
+/// The same for a lease l of the outer query.
+#define GW_LEASE_ANSWERED                                                                                             \
+    "(SELECT a.deleted=0 FROM annotations a WHERE a.job=l.job AND a.item=l.item AND a.source=0 AND a.author=l.worker " \
+    "ORDER BY a.id DESC LIMIT 1)"
 
 } // namespace
 
@@ -55,8 +63,7 @@ public:
     /// skipLabelled: an item whose current label was not given by people (automatic, imported) is settled.
     Result<Standing> standing(int64_t item, bool skipLabelled)
     {
-        auto answers = m_store.prepared("SELECT DISTINCT author FROM annotations WHERE job=?1 AND item=?2 "
-                                        "AND source=0 AND deleted=0");
+        auto answers = m_store.prepared(kAnswerers);
         if (!answers)
             return fail(answers.error());
         (*answers)->bind(1, m_job).bind(2, item);
@@ -135,7 +142,7 @@ Result<std::vector<Lease>> SqliteStore::takeWork(int64_t jobId, const std::strin
                 if (!answered)
                     return fail(answered.error());
                 (*answered)->bind(1, jobId).bind(2, l.itemId).bind(3, std::string_view(worker));
-                if (!(*answered)->step()) {
+                if (!(*answered)->step() || (*answered)->columnInt(0) == 0) {
                     held.insert(l.itemId);
                     out.push_back(std::move(l));
                     continue;
@@ -215,8 +222,9 @@ Result<std::vector<Lease>> SqliteStore::takeWork(int64_t jobId, const std::strin
         int64_t all = jobBefore;
         {
             auto s = prepared(
-                "SELECT i.id FROM items i WHERE i.kind=?1 AND i.id>?2 AND i.flags=0 AND (SELECT COUNT(DISTINCT a.author) "
-                "FROM annotations a WHERE a.job=?3 AND a.item=i.id AND a.source=0 AND a.deleted=0) < ?4 AND NOT ("
+                "SELECT i.id FROM items i WHERE i.kind=?1 AND i.id>?2 AND i.flags=0 AND (SELECT COUNT(*) FROM (SELECT "
+                "a.deleted, MAX(a.id) FROM annotations a WHERE a.job=?3 AND a.item=i.id AND a.source=0 GROUP BY "
+                "a.author) WHERE deleted=0) < ?4 AND NOT ("
                 "EXISTS(SELECT 1 FROM annotations c WHERE c.job=?3 AND c.item=i.id AND c.superseded_us IS NULL "
                 "AND c.deleted=0 AND c.source<>0) AND NOT EXISTS(SELECT 1 FROM annotations h WHERE h.job=?3 "
                 "AND h.item=i.id AND h.source=0 AND h.deleted=0)) ORDER BY i.id LIMIT 1");
@@ -321,8 +329,7 @@ Result<int64_t> SqliteStore::returnWork(int64_t jobId, const std::string &worker
 Result<std::vector<Lease>> SqliteStore::leases(int64_t jobId, const std::string &worker) const
 {
     auto s = prepared("SELECT l.item, l.worker, l.taken_us, l.until_us FROM leases l WHERE l.job=?1 AND l.until_us>?2 "
-                      "AND (?3='' OR l.worker=?3) AND NOT EXISTS(SELECT 1 FROM annotations a WHERE a.job=l.job "
-                      "AND a.item=l.item AND a.source=0 AND a.deleted=0 AND a.author=l.worker) "
+                      "AND (?3='' OR l.worker=?3) AND COALESCE(" GW_LEASE_ANSWERED ", 0)=0 "
                       "ORDER BY l.worker, l.taken_us, l.item");
     if (!s)
         return fail(s.error());
@@ -358,14 +365,13 @@ Result<WorkProgress> SqliteStore::workProgress(int64_t jobId) const
                        p.otherwise);
         !r)
         return fail(r.error());
-    if (auto r = count("SELECT COUNT(*) FROM leases l WHERE l.job=?1 AND l.until_us>?3 AND ?2=?2 AND NOT EXISTS("
-                       "SELECT 1 FROM annotations a WHERE a.job=l.job AND a.item=l.item AND a.source=0 AND a.deleted=0 "
-                       "AND a.author=l.worker)",
+    if (auto r = count("SELECT COUNT(*) FROM leases l WHERE l.job=?1 AND l.until_us>?3 AND ?2=?2 AND COALESCE("
+                       GW_LEASE_ANSWERED ", 0)=0",
                        p.leased);
         !r)
         return fail(r.error());
-    auto s = prepared("SELECT COUNT(DISTINCT a.author) FROM annotations a JOIN items i ON i.id=a.item AND i.flags=0 "
-                      "WHERE a.job=? AND a.source=0 AND a.deleted=0 GROUP BY a.item");
+    auto s = prepared("SELECT SUM(deleted=0) FROM (SELECT a.item, a.deleted, MAX(a.id) FROM annotations a JOIN items i "
+                      "ON i.id=a.item AND i.flags=0 WHERE a.job=? AND a.source=0 GROUP BY a.item, a.author) GROUP BY item");
     if (!s)
         return fail(s.error());
     (*s)->bind(1, jobId);
@@ -373,7 +379,8 @@ Result<WorkProgress> SqliteStore::workProgress(int64_t jobId) const
     while ((*s)->step()) {
         const int64_t n = (*s)->columnInt(0);
         p.answers += n;
-        ++(n >= annotators ? p.complete : p.partial);
+        if (n > 0)
+            ++(n >= annotators ? p.complete : p.partial);
     }
     if (auto st = (*s)->status(); !st)
         return fail(st.error());

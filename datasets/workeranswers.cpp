@@ -157,11 +157,11 @@ Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, 
 {
     if (auto r = refuseOtherTypes(job); !r)
         return fail(r.error());
-    // Each worker's latest answer for each item (versions come by item, then age).
+    // Each worker's answer for each item: their latest version, unless they took it back. Answers are what
+    // people gave here or as workers; imported and consolidated labels are not.
     std::map<std::pair<int64_t, std::string>, int> latest;
-    if (auto r = store.forEachHumanVersion(job.id, [&](const Annotation &a) {
-            // Answers are what people gave here or as workers; imported and consolidated labels are not.
-            if (a.provenance.source == Source::Human && a.payload.classes.size() == 1
+    if (auto r = store.forEachAnswer(job.id, [&](const Annotation &a) {
+            if (a.payload.classes.size() == 1
                 && job.positionOf(a.payload.classes.front()) >= 0)
                 latest[{a.itemId, a.provenance.author}] = job.positionOf(a.payload.classes.front());
             return true;
@@ -234,6 +234,18 @@ Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, 
     return report;
 }
 
+Result<std::optional<Annotation>> answerOf(const ProjectStore &store, int64_t jobId, int64_t itemId,
+                                          const std::string &worker)
+{
+    auto versions = store.history(jobId, itemId);
+    if (!versions)
+        return fail(versions.error());
+    for (auto v = versions->rbegin(); v != versions->rend(); ++v)
+        if (v->annotation.provenance.author == worker && v->annotation.provenance.source == Source::Human)
+            return v->deleted ? std::nullopt : std::optional<Annotation>(v->annotation);
+    return std::optional<Annotation>();
+}
+
 Result<WorkersReport> workersOf(ProjectStore &store, const Job &job)
 {
     WorkersReport report;
@@ -249,9 +261,7 @@ Result<WorkersReport> workersOf(ProjectStore &store, const Job &job)
         int64_t lastUs = 0;
     };
     std::map<std::string, Tally> tally;
-    if (auto r = store.forEachHumanVersion(job.id, [&](const Annotation &a) {
-            if (a.provenance.source != Source::Human)
-                return true;
+    if (auto r = store.forEachAnswer(job.id, [&](const Annotation &a) {
             Tally &t = tally[a.provenance.author];
             if (t.items.insert(a.itemId).second && a.provenance.timeSpentMs > 0)
                 t.spentMs.push_back(a.provenance.timeSpentMs);

@@ -52,6 +52,11 @@ enum class ConsolidationMethod { DawidSkene, Majority };
 Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, ConsolidationMethod method,
                                            const std::string &author, bool write = true);
 
+/// A worker's answer to an item (ProjectStore::forEachAnswer): their latest version given as a person, unless it
+/// is a deletion; nullopt when they have none. What a worker sees of an item while others answer it too.
+Result<std::optional<Annotation>> answerOf(const ProjectStore &store, int64_t jobId, int64_t itemId,
+                                          const std::string &worker);
+
 /// The workers of a job, for `gw workers` and the workers table: what each answered, how fast, what they hold
 /// now, and for single-label classification how reliable they prove (Dawid-Skene) and how often they agree
 /// with the consolidated label.
@@ -71,7 +76,7 @@ struct WorkersReport
     WorkProgress progress;
     std::vector<WorkerRow> workers; ///< by answers, most first; those holding leases without answers too
 };
-/// Reads only; walks the job's human versions once (twice for classification, to estimate accuracy).
+/// Reads only; walks the job's answers once (twice for classification, to estimate accuracy).
 Result<WorkersReport> workersOf(ProjectStore &store, const Job &job);
 
 } // namespace gw::datasets

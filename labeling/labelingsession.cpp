@@ -1,5 +1,7 @@
 #include "labeling/labelingsession.h"
 
+#include "datasets/workeranswers.h"
+
 #include "datasets/groundtruth.h"
 #include "datasets/json.h"
 #include "datasets/payload.h"
@@ -100,8 +102,21 @@ void LabelingSession::jobEdited(const Job &job)
         return;
     m_job = job;
     if (hasItem())
-        if (auto current = m_store.currentAnnotation(m_job.id, m_item.id))
+        if (auto current = shown(m_job.id, m_item.id))
             m_current = *current;
+}
+
+void LabelingSession::setOwnAnswers(bool on)
+{
+    m_ownAnswers = on;
+    if (hasItem())
+        if (auto current = shown(m_job.id, m_item.id))
+            m_current = *current;
+}
+
+Result<std::optional<Annotation>> LabelingSession::shown(int64_t jobId, int64_t itemId) const
+{
+    return m_ownAnswers ? answerOf(m_store, jobId, itemId, m_author) : m_store.currentAnnotation(jobId, itemId);
 }
 
 void LabelingSession::closeItem()
@@ -115,7 +130,7 @@ Result<> LabelingSession::openItem(int64_t itemId)
     auto item = m_store.item(itemId);
     if (!item)
         return fail(item.error());
-    auto current = m_store.currentAnnotation(m_job.id, itemId);
+    auto current = shown(m_job.id, itemId);
     if (!current)
         return fail(current.error());
     m_item = std::move(*item);
@@ -167,7 +182,7 @@ Result<> LabelingSession::write(int64_t jobId, int64_t itemId, const std::option
     if (auto r = (*tx)->commit(); !r)
         return r;
     if (jobId == m_job.id && itemId == m_item.id) {
-        auto current = m_store.currentAnnotation(jobId, itemId);
+        auto current = shown(jobId, itemId);
         if (current)
             m_current = std::move(*current);
     }

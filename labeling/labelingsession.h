@@ -43,6 +43,12 @@ public:
     QUndoStack *undoStack() { return m_undoGroup.activeStack(); }
     QUndoGroup *undoGroup() { return &m_undoGroup; }
 
+    /// Answering alongside others (a job with several annotators per item): the session shows and edits the
+    /// author's own answer to each item (datasets::answerOf) instead of the item's current label, so that no one
+    /// sees another's answer first. Clearing takes the answer back. The open item is read again.
+    void setOwnAnswers(bool on);
+    bool ownAnswers() const { return m_ownAnswers; }
+
     /// Makes an item current and reads its label.
     Result<> openItem(int64_t itemId);
     /// No item is current (the list shows none): class keys and edits have nothing to act on.
@@ -82,6 +88,8 @@ Q_SIGNALS:
 
 private:
     Result<> push(std::optional<datasets::Annotation> after, const QString &text, int mergeId);
+    /// The label the session shows of an item: its current one, or the author's own answer (setOwnAnswers).
+    Result<std::optional<datasets::Annotation>> shown(int64_t jobId, int64_t itemId) const;
 
     datasets::ProjectStore &m_store;
     std::string m_author;
@@ -91,6 +99,7 @@ private:
     QUndoGroup m_undoGroup;                                 ///< before the stacks: they leave it as they go
     std::map<int64_t, std::unique_ptr<QUndoStack>> m_stacks; ///< per job id
     QElapsedTimer m_sinceOpen;
+    bool m_ownAnswers = false;
 };
 
 } // namespace gw::labeling

@@ -56,6 +56,9 @@ ShortcutMap ShortcutMap::defaults()
     m.add(QStringLiteral("app.newJob"), tr("New labeling job"), app, QKeySequence(Qt::CTRL | Qt::Key_J));
     m.add(QStringLiteral("app.editClasses"), tr("Edit the job's classes"), app,
           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_J));
+    m.add(QStringLiteral("app.myQueue"), tr("My queue: the items handed to me"), app, QKeySequence(Qt::CTRL | Qt::Key_M));
+    m.add(QStringLiteral("app.workers"), tr("The job's workers (answers, queues, agreement)"), app,
+          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
     m.add(QStringLiteral("app.exportDataset"), tr("Export dataset"), app, QKeySequence(Qt::CTRL | Qt::Key_E));
     m.add(QStringLiteral("app.explore"), tr("Explore the dataset (charts)"), app,
           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));

@@ -1,4 +1,6 @@
 #include "ui/gallerymodel.h"
+
+#include "datasets/workeranswers.h"
 #include "datasets/workpool.h"
 
 #include "datasets/media.h"
@@ -118,6 +120,31 @@ void GalleryModel::setSelection(std::vector<int64_t> itemIds)
         reset();
 }
 
+void GalleryModel::setMine(std::vector<int64_t> itemIds)
+{
+    m_mine = std::move(itemIds);
+    if (m_filter == Filter::Mine)
+        reset();
+}
+
+void GalleryModel::appendMine(const std::vector<int64_t> &itemIds)
+{
+    m_mine.insert(m_mine.end(), itemIds.begin(), itemIds.end());
+    if (m_filter != Filter::Mine || !m_store)
+        return;
+    setCount(int64_t(m_mine.size()));
+    m_atEnd = m_queueNext >= m_mine.size();
+    fetchMore({});
+}
+
+void GalleryModel::setAnswersOf(std::optional<std::string> worker)
+{
+    if (worker == m_answersOf)
+        return;
+    m_answersOf = std::move(worker);
+    refreshLabels();
+}
+
 void GalleryModel::setSortDescending(bool descending)
 {
     if (descending == m_descending)
@@ -139,7 +166,8 @@ ItemFilter GalleryModel::baseFilter() const
     case Filter::Auto: f.source = Source::Auto; break;
     case Filter::Flagged: f.flaggedOnly = true; break;
     case Filter::Queue:
-    case Filter::Selection: break; // not a store query: see takeFromQueue()
+    case Filter::Selection:
+    case Filter::Mine: break; // not a store query: see takeFromQueue()
     }
     f.classId = m_classFilter;
     f.author = m_authorFilter;
@@ -375,7 +403,8 @@ void GalleryModel::loadLabel(Row &row)
     m_moreClasses.remove(row.id);
     if (!m_job || !m_store)
         return;
-    auto a = m_store->currentAnnotation(m_job->id, row.id);
+    auto a = m_answersOf ? answerOf(*m_store, m_job->id, row.id, *m_answersOf)
+                         : m_store->currentAnnotation(m_job->id, row.id);
     if (!a || !*a)
         return;
     const Payload &p = (*a)->payload;

@@ -41,7 +41,8 @@ public:
     /// Which images to show. Label filters refer to the job; without one nothing is labeled.
     /// Queue: the items automated labeling wants people to label, most useful first (setQueue()).
     /// Selection: an explicit list of items (setSelection(), e.g. the items behind a chart's bar).
-    enum class Filter { All, Unlabeled, Labeled, Human, Auto, Flagged, Queue, Selection };
+    /// Mine: the items handed to the person working (setMine(), ProjectStore::takeWork), in the order given.
+    enum class Filter { All, Unlabeled, Labeled, Human, Auto, Flagged, Queue, Selection, Mine };
 
     static constexpr int kPageSize = 1000;
 
@@ -69,6 +70,14 @@ public:
     const std::vector<int64_t> &queue() const { return m_queue; }
     /// The items of Filter::Selection, in order.
     void setSelection(std::vector<int64_t> itemIds);
+    /// The items of Filter::Mine, in order.
+    void setMine(std::vector<int64_t> itemIds);
+    /// More items of Filter::Mine, after those listed (rows already there stay, with their labels).
+    void appendMine(const std::vector<int64_t> &itemIds);
+    const std::vector<int64_t> &mine() const { return m_mine; }
+    /// Shows this worker's own answers instead of the items' current labels (several annotators per item: no
+    /// one sees another's answer first); nullopt: the current labels.
+    void setAnswersOf(std::optional<std::string> worker);
     /// Newest (highest id) first.
     void setSortDescending(bool descending);
     bool sortDescending() const { return m_descending; }
@@ -151,9 +160,16 @@ private:
     /// at a million rows never moves the rows already loaded (a vector's doubling stalled scrolling 134 ms).
     std::deque<Row> m_rows;
     std::vector<int64_t> m_queue;
-    std::vector<int64_t> m_selection;
-    bool listMode() const { return m_filter == Filter::Queue || m_filter == Filter::Selection; }
-    const std::vector<int64_t> &listed() const { return m_filter == Filter::Selection ? m_selection : m_queue; }
+    std::vector<int64_t> m_selection, m_mine;
+    std::optional<std::string> m_answersOf;
+    bool listMode() const
+    {
+        return m_filter == Filter::Queue || m_filter == Filter::Selection || m_filter == Filter::Mine;
+    }
+    const std::vector<int64_t> &listed() const
+    {
+        return m_filter == Filter::Selection ? m_selection : m_filter == Filter::Mine ? m_mine : m_queue;
+    }
     size_t m_queueNext = 0;            ///< the next queue entry to load
     QHash<int64_t, int> m_queueRowOf; ///< Filter::Queue rows are not in id order
     QHash<int64_t, std::vector<int>> m_moreClasses; ///< multi-label rows: the classes after the first

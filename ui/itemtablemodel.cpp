@@ -1,6 +1,8 @@
 #include "ui/plural.h"
 #include "ui/itemtablemodel.h"
 
+#include "datasets/workeranswers.h"
+
 #include "datasets/groundtruth.h"
 #include "datasets/payload.h"
 
@@ -24,6 +26,25 @@ void ItemTableModel::setQueue(std::optional<std::vector<int64_t>> itemIds)
     m_queue = std::move(itemIds);
     const std::optional<Job> job = m_job;
     setStore(m_store, job ? &*job : nullptr);
+}
+
+void ItemTableModel::setAnswersOf(std::optional<std::string> worker)
+{
+    if (worker == m_answersOf)
+        return;
+    m_answersOf = std::move(worker);
+    if (!m_rows.empty())
+        Q_EMIT dataChanged(index(0, LabelColumn), index(int(m_rows.size()) - 1, LabelColumn));
+}
+
+void ItemTableModel::appendToQueue(const std::vector<int64_t> &itemIds)
+{
+    if (!m_queue || itemIds.empty())
+        return;
+    m_queue->insert(m_queue->end(), itemIds.begin(), itemIds.end());
+    m_total = int64_t(m_queue->size());
+    m_atEnd = false;
+    fetchMore({});
 }
 
 void ItemTableModel::setStore(const ProjectStore *store, const Job *job)
@@ -59,7 +80,8 @@ QString ItemTableModel::labelText(const Item &item) const
 {
     if (!m_job || !m_store)
         return {};
-    auto a = m_store->currentAnnotation(m_job->id, item.id);
+    auto a = m_answersOf ? answerOf(*m_store, m_job->id, item.id, *m_answersOf)
+                         : m_store->currentAnnotation(m_job->id, item.id);
     if (!a || !*a)
         return {};
     const Payload &p = (*a)->payload;

@@ -25,7 +25,11 @@ public:
     void setFilter(const datasets::ItemFilter &base);
     /// Shows exactly these items in this order instead (automated labeling's queue); nullopt: the filter.
     void setQueue(std::optional<std::vector<int64_t>> itemIds);
+    /// More items after the listed ones (setQueue given); the rows there stay.
+    void appendToQueue(const std::vector<int64_t> &itemIds);
     int64_t totalCount() const { return m_total; }
+    /// The label column shows this worker's own answers (GalleryModel::setAnswersOf); nullopt: current labels.
+    void setAnswersOf(std::optional<std::string> worker);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -44,6 +48,7 @@ private:
     std::vector<datasets::Item> m_rows;
     datasets::ItemFilter m_filter;
     std::optional<std::vector<int64_t>> m_queue;
+    std::optional<std::string> m_answersOf;
     size_t m_queueNext = 0;
     int64_t m_total = 0;
     bool m_atEnd = true;

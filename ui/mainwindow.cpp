@@ -198,6 +198,7 @@ void MainWindow::createDocks()
     m_filterCombo->setObjectName(QStringLiteral("itemFilter"));
     m_filterCombo->setFocusPolicy(Qt::NoFocus);
     m_filterCombo->addItem(tr("All items"), int(GalleryModel::Filter::All));
+    m_filterCombo->addItem(tr("My queue (%1)").arg(worker()), int(GalleryModel::Filter::Mine));
     m_filterCombo->addItem(tr("Most useful next (automated labeling)"), int(GalleryModel::Filter::Queue));
     m_filterCombo->addItem(tr("Selected in Explore"), int(GalleryModel::Filter::Selection));
     m_filterCombo->addItem(tr("Unlabeled"), int(GalleryModel::Filter::Unlabeled));
@@ -242,6 +243,9 @@ void MainWindow::createDocks()
 
     connect(m_filterCombo, &QComboBox::currentIndexChanged, this, [this] {
         updateFilterControls();
+        if (showingMine())
+            loadMyQueue();
+        applyOwnAnswers();
         if (m_textJob)
             return applyTextFilters();
         m_gallery->setFilter(GalleryModel::Filter(m_filterCombo->currentData().toInt()));
@@ -350,6 +354,8 @@ void MainWindow::showFirstMatch()
                              "or texts (File › Add Texts…)."));
     else if (m_pane->job().id == 0)
         m_pane->closeItem(newJobHint());
+    else if (showingMine())
+        m_pane->closeItem(emptyQueueText());
     else if (model->canFetchMore({}))
         m_pane->closeItem(tr("Looking for matching items…"));
     else
@@ -453,6 +459,8 @@ void MainWindow::onLabelChanged(int64_t itemId, int labeledDelta)
         m_labeled += labeledDelta;
     m_labeledSinceCount += labeledDelta;
     updateStatus();
+    topUpMyQueue();
+    scheduleConsolidation();
     m_recount->start();
 }
 
@@ -594,6 +602,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     // Nothing to save: every edit is committed as it is made. Indexing stops after the chunk at hand.
     if (m_indexer)
         m_indexer->cancel();
+    giveBackMyQueue(); // the items not answered go to the others at once
     event->accept();
 }
 

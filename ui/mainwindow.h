@@ -8,6 +8,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QPointer>
 
 #include <memory>
 
@@ -89,6 +90,14 @@ public:
     void setWorker(const QString &name);
     /// The status bar's progress ("120 of 1,000 labeled"), empty without a job.
     QString progressText() const;
+    /// Lists the items handed to the worker ("My queue", Ctrl+M).
+    void showMyQueue();
+    bool showingMine() const;
+    /// The workers table of the current job (Job › Workers…); nullptr without a job.
+    class WorkersDialog *showWorkers();
+    /// Brings a work package's answers back into the open project (File › Merge Work Package…); false when it
+    /// could not (said in a message box).
+    bool mergeWorkPackage(const QString &path);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -154,6 +163,20 @@ public:
 
 private:
     void onClassesEdited(const datasets::Job &job, bool labelsChanged);
+    /// Takes the worker's queue of the current job afresh (mainwindowteam.cpp).
+    void loadMyQueue();
+    /// After an answer: more items, after those listed.
+    void topUpMyQueue();
+    /// Gives the unanswered items of the queue back (leaving the job, the project or the window).
+    void giveBackMyQueue();
+    /// In "My queue" of a job with several annotators per item, the list and the canvas show the worker's own
+    /// answers rather than the current labels (which may be someone else's).
+    void applyOwnAnswers();
+    QString emptyQueueText() const;
+    /// After an answer in a job with several annotators per item: consolidate a while after the last one.
+    void scheduleConsolidation();
+    void chooseWorkPackage();
+    void consolidateNow();
     void prefetchAround(int row);
     int currentRow() const;
     int64_t itemAt(int row) const;
@@ -206,6 +229,12 @@ private:
     int m_countGeneration = 0;       ///< a newer count (or project, or job) makes an older one's result stale
     class QTimer *m_recount = nullptr;
     bool m_textJob = false;
+    QString m_packageWorker;        ///< the open project is a work package for this worker
+    std::vector<int64_t> m_myQueue; ///< items handed to the worker, as listed
+    int64_t m_myQueueJob = 0;       ///< the job they belong to; 0: none held
+    QPointer<class WorkersDialog> m_workers;
+    class QTimer *m_consolidateTimer = nullptr;
+    bool m_consolidating = false;
 };
 
 } // namespace gw::ui

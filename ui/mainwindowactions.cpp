@@ -83,6 +83,8 @@ void MainWindow::createActions()
     makeAction(QStringLiteral("app.addImages"), [this] { chooseMedia(false); });
     makeAction(QStringLiteral("app.newJob"), [this] { createJob(); });
     makeAction(QStringLiteral("app.editClasses"), [this] { editClasses(); });
+    makeAction(QStringLiteral("app.myQueue"), [this] { showMyQueue(); });
+    makeAction(QStringLiteral("app.workers"), [this] { showWorkers(); });
     makeAction(QStringLiteral("app.exportDataset"), [this] { exportDataset(); });
     makeAction(QStringLiteral("app.explore"), [this] { explore(); });
     makeAction(QStringLiteral("app.training"), [this] { training(); });
@@ -127,11 +129,13 @@ void MainWindow::createMenus()
     file->addAction(action(QStringLiteral("app.exportDataset")));
     file->addSeparator();
     file->addAction(action(QStringLiteral("app.worker")));
+    file->addAction(tr("&Merge Work Package…"), this, [this] { chooseWorkPackage(); });
     file->addSeparator();
     file->addAction(action(QStringLiteral("app.quit")));
     QMenu *job = menuBar()->addMenu(tr("&Job"));
     job->addAction(action(QStringLiteral("app.newJob")));
     job->addAction(action(QStringLiteral("app.editClasses")));
+    job->addAction(action(QStringLiteral("app.workers")));
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     for (const char *id : {"edit.undo", "edit.redo", "edit.clear", "edit.accept", "edit.reject", "edit.copyBoxes", "edit.nextClass",
                            "edit.previousClass"})
@@ -139,6 +143,8 @@ void MainWindow::createMenus()
     QMenu *nav = menuBar()->addMenu(tr("&Go"));
     for (const char *id : {"nav.next", "nav.previous", "nav.nextUnlabeled"})
         nav->addAction(action(QString::fromLatin1(id)));
+    nav->addSeparator();
+    nav->addAction(action(QStringLiteral("app.myQueue")));
     QMenu *tools = menuBar()->addMenu(tr("&Tools"));
     tools->setObjectName(QStringLiteral("toolsMenu"));
     tools->addActions(m_toolGroup->actions());

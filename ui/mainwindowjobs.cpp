@@ -65,6 +65,8 @@ void MainWindow::onJobChosen(int index)
     if (index >= 0)
         if (auto j = m_store->job(m_jobCombo->itemData(index).toString().toStdString()))
             job = *j;
+    if (!job || job->id != m_myQueueJob)
+        giveBackMyQueue(); // another job: the items of this one go back to the others
     if (job)
         m_pane->setJob(*job);
     m_pane->canvas()->setHint(job ? QString() : newJobHint()); // images can be looked at before there is a job
@@ -110,6 +112,9 @@ void MainWindow::onJobChosen(int index)
     }
     m_newestFirst->setEnabled(!m_textJob);
     updateFilterControls();
+    if (showingMine())
+        loadMyQueue();
+    applyOwnAnswers();
     if (m_textJob) {
         m_lists->setCurrentWidget(m_tableView);
         m_table->setStore(m_store.get(), job ? &*job : nullptr);
@@ -171,10 +176,12 @@ void MainWindow::applyTextFilters()
     case GalleryModel::Filter::Flagged: f.flaggedOnly = true; break;
     case GalleryModel::Filter::Queue: break; // the table shows the queue itself (setQueue)
     case GalleryModel::Filter::Selection: break;
+    case GalleryModel::Filter::Mine: break;
     }
     const auto filter = GalleryModel::Filter(m_filterCombo->currentData().toInt());
     m_table->setQueue(filter == GalleryModel::Filter::Queue       ? std::optional<std::vector<int64_t>>(m_autoPanel->queue())
                       : filter == GalleryModel::Filter::Selection ? std::optional<std::vector<int64_t>>(m_selection)
+                      : filter == GalleryModel::Filter::Mine      ? std::optional<std::vector<int64_t>>(m_myQueue)
                                                                   : std::nullopt);
     if (const QVariant id = m_classFilter->currentData(); id.isValid()) {
         f.labeled = true;

@@ -56,7 +56,7 @@ void MainWindow::onQueueChanged()
 {
     const std::vector<int64_t> &queue = m_autoPanel->queue();
     // With the loop on and people's work waiting, the queue is the default order.
-    if (m_autoPanel->isOn() && !queue.empty() && !showingQueue()) {
+    if (m_autoPanel->isOn() && !queue.empty() && !showingQueue() && !showingMine()) {
         const QSignalBlocker block(m_filterCombo);
         m_filterCombo->setCurrentIndex(m_filterCombo->findData(int(GalleryModel::Filter::Queue)));
         if (!m_textJob)

@@ -92,10 +92,17 @@ bool MainWindow::openProject(const QString &path)
         return false;
     }
     stopIndexing(false); // another project (or this one again): its folder is indexed anew when asked
+    giveBackMyQueue();
     m_gallery->setStore(nullptr, nullptr);
     m_table->setStore(nullptr, nullptr);
     m_pane->setProject(nullptr, {});
     m_store = std::move(*store);
+    // A work package is labelled by the worker it was made for, whoever's computer it is on.
+    m_packageWorker = QString::fromStdString(m_store->setting("package.worker").value_or(std::string()));
+    if (QAction *a = action(QStringLiteral("app.worker"))) {
+        a->setText(tr("Working as %1…").arg(worker()));
+        a->setEnabled(m_packageWorker.isEmpty());
+    }
     m_pane->setProject(m_store.get(), worker().toStdString());
     // The group follows the current job's stack: each job keeps its own undo history.
     connect(m_pane->session()->undoGroup(), &QUndoGroup::canUndoChanged, action(QStringLiteral("edit.undo")), &QAction::setEnabled);
@@ -108,7 +115,13 @@ bool MainWindow::openProject(const QString &path)
     reloadJobs();
     if (m_trainingWindow && m_trainingWindow->isVisible())
         training(); // the Training window follows the open project
-    statusBar()->showMessage(tr("Opened %1").arg(path), 4000);
+    if (!m_packageWorker.isEmpty())
+        statusBar()->showMessage(tr("A work package for %1: labels are recorded as %1. Merge it into its project "
+                                    "when done (File › Merge Work Package… there).")
+                                     .arg(m_packageWorker),
+                                 15000);
+    else
+        statusBar()->showMessage(tr("Opened %1").arg(path), 4000);
     return true;
 }
 
@@ -405,6 +418,8 @@ void MainWindow::updateIndexStatus()
 
 QString MainWindow::worker() const
 {
+    if (!m_packageWorker.isEmpty())
+        return m_packageWorker;
     const QString chosen = QSettings().value(QStringLiteral("worker")).toString().trimmed();
     return chosen.isEmpty() ? QString::fromStdString(labeling::LabelingSession::defaultAuthor()) : chosen;
 }
@@ -412,6 +427,7 @@ QString MainWindow::worker() const
 void MainWindow::setWorker(const QString &name)
 {
     const QString trimmed = name.trimmed().left(200);
+    giveBackMyQueue(); // what was handed out under the old name
     if (trimmed.isEmpty())
         QSettings().remove(QStringLiteral("worker"));
     else
@@ -420,6 +436,15 @@ void MainWindow::setWorker(const QString &name)
         m_pane->session()->setAuthor(worker().toStdString());
     if (QAction *a = action(QStringLiteral("app.worker")))
         a->setText(tr("Working as %1…").arg(worker()));
+    m_filterCombo->setItemText(m_filterCombo->findData(int(GalleryModel::Filter::Mine)), tr("My queue (%1)").arg(worker()));
+    if (showingMine()) { // the new worker's own queue
+        loadMyQueue();
+        applyOwnAnswers();
+        if (m_textJob)
+            applyTextFilters();
+        else
+            showFirstMatch();
+    }
     statusBar()->showMessage(tr("Labels are now recorded as %1.").arg(worker()), 6000);
 }
 

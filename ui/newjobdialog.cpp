@@ -9,6 +9,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace gw::ui {
@@ -27,6 +28,12 @@ NewJobDialog::NewJobDialog(QWidget *parent) : QDialog(parent)
     m_classes->setPlaceholderText(tr("One class per line:  name [#rrggbb] [key]\ne.g.\ncat #1f77b4 1\ndog"));
     m_classes->setMinimumHeight(160);
     m_overlap = new QCheckBox(tr("Entity spans may overlap"));
+    m_annotators = new QSpinBox;
+    m_annotators->setObjectName(QStringLiteral("annotatorsPerItem"));
+    m_annotators->setRange(1, 9);
+    m_annotators->setSuffix(tr(" per item"));
+    m_annotators->setToolTip(tr("How many people label each item. With more than one, each labels on their own "
+                                "(\u201cMy queue\u201d) and their answers are consolidated into the item's label."));
     m_message = new QLabel;
     m_message->setWordWrap(true);
     m_message->setStyleSheet(QStringLiteral("color: #b00020"));
@@ -35,6 +42,7 @@ NewJobDialog::NewJobDialog(QWidget *parent) : QDialog(parent)
     form->addRow(tr("&Task type:"), m_type);
     form->addRow(tr("&Classes:"), m_classes);
     form->addRow(QString(), m_overlap);
+    form->addRow(tr("&People:"), m_annotators);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -59,6 +67,7 @@ Job NewJobDialog::job() const
     j.name = m_name->text().trimmed().toStdString();
     j.type = TaskType(m_type->currentData().toInt());
     j.allowOverlap = j.type == TaskType::NamedEntityRecognition && m_overlap->isChecked();
+    j.annotatorsPerItem = m_annotators->value();
     int id = 0;
     for (const QString &raw : m_classes->toPlainText().split(QLatin1Char('\n'))) {
         const QStringList parts = raw.simplified().split(QLatin1Char(' '), Qt::SkipEmptyParts);

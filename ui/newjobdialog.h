@@ -8,6 +8,7 @@
 #include <QDialog>
 
 class QCheckBox;
+class QSpinBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -33,6 +34,7 @@ private:
     QComboBox *m_type;
     QPlainTextEdit *m_classes;
     QCheckBox *m_overlap;
+    QSpinBox *m_annotators;
     QLabel *m_message;
     QDialogButtonBox *m_buttons;
 };

@@ -125,5 +125,7 @@ int cmdImportResponses(const QStringList &args);
 int cmdConsolidate(const QStringList &args);
 int cmdWorkers(const QStringList &args);
 int cmdQueue(const QStringList &args);
+int cmdPackage(const QStringList &args);
+int cmdMerge(const QStringList &args);
 
 } // namespace gw::cli

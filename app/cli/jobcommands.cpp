@@ -162,6 +162,56 @@ int jobList(const QStringList &args)
     return ExitOk;
 }
 
+int jobSet(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("The job."), QStringLiteral("name"));
+    const QCommandLineOption annotators(QStringLiteral("annotators"),
+                                        QStringLiteral("How many people answer each item (1-9)."), QStringLiteral("N"));
+    const QCommandLineOption instructions(QStringLiteral("instructions"), QStringLiteral("Instructions for annotators."),
+                                          QStringLiteral("text"));
+    p.addOptions({job, annotators, instructions, workerOption()});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME [--annotators N] [--instructions TEXT]"),
+                   QStringLiteral("Change a job's annotators per item or instructions. Raising the annotators per "
+                                  "item hands answered items out again for the answers they now lack. Recorded in "
+                                  "the change log."),
+                   1, code))
+        return code;
+    if (!p.isSet(job))
+        return usageError(p, "--job is required");
+    if (!p.isSet(annotators) && !p.isSet(instructions))
+        return usageError(p, "say what to change: --annotators or --instructions");
+    auto opened = openProjectAndJob(p.positionalArguments().at(0), p.value(job));
+    if (!opened)
+        return report(opened.error());
+    Job j = opened->job;
+    std::string detail;
+    if (p.isSet(annotators)) {
+        bool ok = false;
+        const int n = p.value(annotators).toInt(&ok);
+        if (!ok || n < 1 || n > 9)
+            return usageError(p, "--annotators must be 1-9");
+        detail = j.name + ": annotators per item " + std::to_string(j.annotatorsPerItem) + " -> " + std::to_string(n);
+        j.annotatorsPerItem = n;
+    }
+    if (p.isSet(instructions)) {
+        j.instructions = str(p.value(instructions));
+        detail += (detail.empty() ? j.name + ": " : std::string("; ")) + "instructions changed";
+    }
+    auto tx = opened->store->begin();
+    if (!tx)
+        return report(tx.error());
+    if (auto r = (*tx)->saveJob(j); !r)
+        return report(r.error());
+    if (auto r = (*tx)->commit(); !r)
+        return report(r.error());
+    if (auto r = opened->store->logChange(workerOf(p), "job changed", detail); !r)
+        return report(r.error());
+    std::printf("%s\n", detail.c_str());
+    return ExitOk;
+}
+
 /// rename-class, edit-class, add-class, remove-class: all take --job and --class.
 int jobClassCommand(const QString &which, const QStringList &args)
 {
@@ -289,10 +339,12 @@ int cmdJob(const QStringList &args)
         return jobCreate(rest);
     if (sub == QStringLiteral("list"))
         return jobList(rest);
+    if (sub == QStringLiteral("set"))
+        return jobSet(rest);
     if (sub == QStringLiteral("rename-class") || sub == QStringLiteral("add-class") || sub == QStringLiteral("edit-class")
         || sub == QStringLiteral("remove-class"))
         return jobClassCommand(sub, rest);
-    std::fprintf(stderr, "usage: gw job <create|list|add-class|rename-class|edit-class|remove-class> PROJECT ... "
+    std::fprintf(stderr, "usage: gw job <create|list|set|add-class|rename-class|edit-class|remove-class> PROJECT ... "
                          "(--help on each for details)\n");
     return sub == QStringLiteral("--help") || sub == QStringLiteral("-h") ? ExitOk : ExitUsage;
 }
@@ -356,7 +408,12 @@ int cmdLabel(const QStringList &args)
             return report(Error::notFound("no item '" + given + "' in the project"));
         it = **found;
     }
-    labeling::Labeler labeler(**store, workerOf(p));
+    // In a work package, labels are the package's worker's unless --worker says otherwise.
+    std::string worker = workerOf(p);
+    if (!p.isSet(QStringLiteral("worker")))
+        if (auto owner = (*store)->setting("package.worker"); owner && !owner->empty())
+            worker = *owner;
+    labeling::Labeler labeler(**store, worker);
     if (p.isSet(clear)) {
         if (auto r = labeler.clearLabel(*j, it); !r)
             return report(r.error());

@@ -5,11 +5,15 @@
 
 #include "datasets/groundtruth.h"
 #include "datasets/workeranswers.h"
+#include "datasets/workpackage.h"
 
 #include <QCommandLineParser>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <thread>
 #include <optional>
 
 namespace gw::cli {
@@ -304,6 +308,96 @@ int cmdQueue(const QStringList &args)
         std::string media = it->kind == MediaKind::Text ? it->text.substr(0, 60) : it->uri;
         std::printf("%8lld  %s\n", static_cast<long long>(l.itemId), media.c_str());
     }
+    return ExitOk;
+}
+
+int cmdPackage(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption job = jobOption();
+    const QCommandLineOption items(QStringLiteral("items"), QStringLiteral("How many items to hand out (default 100)."),
+                                   QStringLiteral("N"), QStringLiteral("100"));
+    const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("The package to write (NAME.gwproj)."),
+                                 QStringLiteral("path"));
+    const QCommandLineOption copy(QStringLiteral("copy-media"),
+                                  QStringLiteral("Copy the images into NAME-media beside the package (to take away); "
+                                                 "by default the package refers to them where they are."));
+    const QCommandLineOption days(QStringLiteral("days"),
+                                  QStringLiteral("How long the items stay the worker's (default 14)."),
+                                  QStringLiteral("days"), QStringLiteral("14"));
+    p.addOptions({job, workerOption(), items, out, copy, days});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME --worker W --out W.gwproj [--items N] [--copy-media]"),
+                   QStringLiteral("A work package: hands the worker items of the job (as gw queue --take does, for "
+                                  "days) and writes them with the job into a small project of their own, to label "
+                                  "offline in the app or with gw. gw merge brings the answers back."),
+                   1, code))
+        return code;
+    if (!p.isSet(out) || !p.isSet(QStringLiteral("worker")))
+        return usageError(p, "--out and --worker are required");
+    bool ok = false, okDays = false;
+    PackageRequest request;
+    request.items = p.value(items).toInt(&ok);
+    const double d = p.value(days).toDouble(&okDays);
+    if (!ok || request.items < 1)
+        return usageError(p, "--items takes a number of items");
+    if (!okDays || d <= 0 || d > 365)
+        return usageError(p, "--days takes a number of days up to 365");
+    auto opened = openJob(p, job, code);
+    if (!opened)
+        return code;
+    request.job = opened->job.name;
+    request.worker = workerOf(p);
+    request.out = str(p.value(out));
+    request.copyMedia = p.isSet(copy);
+    request.leaseUs = int64_t(d * 86400e6);
+    auto r = makePackage(*opened->store, request);
+    if (!r)
+        return report(r.error());
+    std::printf("%s: %lld items of job '%s' for %s%s; bring the answers back with: gw merge %s %s\n", r->path.c_str(),
+                static_cast<long long>(r->items), request.job.c_str(), request.worker.c_str(),
+                r->copied ? (", " + std::to_string(r->copied) + " images copied").c_str() : "",
+                opened->store->path().c_str(), r->path.c_str());
+    return ExitOk;
+}
+
+int cmdMerge(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOptions({workerOption()});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT PACKAGE"),
+                   QStringLiteral("Brings a work package's answers back into the project as its worker's answers, "
+                                  "under the times they were given (an answer older than an item's label goes into "
+                                  "its history). Merging a package again adds nothing; a package of another "
+                                  "project is refused; all or nothing."),
+                   2, code))
+        return code;
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    Progress progress("merging");
+    // Tests: stop half-way inside the merge's transaction, to be killed there.
+    const bool stall = !qEnvironmentVariableIsEmpty("GW_TEST_MERGE_STALL");
+    auto r = mergePackage(**store, str(p.positionalArguments().at(1)), [&](int64_t done, int64_t total) {
+        progress(done, total);
+        if (stall && done == total / 2) {
+            std::fprintf(stderr, "stalled\n");
+            std::fflush(stderr);
+            std::this_thread::sleep_for(std::chrono::seconds(60));
+        }
+    });
+    if (!r)
+        return report(r.error());
+    std::printf("%s's package: %lld answers, %lld added (%lld behind a newer label, in the history), %lld merged before\n",
+                r->worker.c_str(), static_cast<long long>(r->answers), static_cast<long long>(r->added),
+                static_cast<long long>(r->behindNewer), static_cast<long long>(r->already));
+    if (r->added == 0)
+        return ExitOk;
+    auto job = (*store)->job(r->job);
+    if (job && job->annotatorsPerItem > 1
+        && (job->type == TaskType::ImageClassification || job->type == TaskType::TextClassification))
+        return consolidateAndReport(**store, *job, ConsolidationMethod::DawidSkene, workerOf(p));
     return ExitOk;
 }
 

@@ -4,12 +4,14 @@
 // processes at once: ten `gw queue --take` started together, and ten annotators answering in parallel while
 // one walks away holding items.
 
+#include "datasets/filesystem.h"
 #include "datasets/projectstore.h"
 #include "cliutil.h"
 #include "testutil.h"
 #include "workerloop.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -210,6 +212,44 @@ private Q_SLOTS:
         QCOMPARE(take(p, "alice", 4), Ids{});
     }
 
+    void theCommandLineHandsOutAndChangesAnnotatorsPerItem()
+    {
+        QTemporaryDir dir;
+        const std::string path = gw::test::path(dir, "p.gwproj");
+        makeProject(path, 5, 1);
+        const QString p = QString::fromStdString(path), job = QStringLiteral("sentiment");
+        using gw::test::runGw;
+        const auto take = [&](const char *worker) {
+            return runGw({QStringLiteral("queue"), p, QStringLiteral("--job"), job, QStringLiteral("--worker"),
+                          QString::fromLatin1(worker), QStringLiteral("--take"), QStringLiteral("3"),
+                          QStringLiteral("--json")});
+        };
+        const auto alice = take("alice");
+        GW_RUN_OK(alice);
+        QVERIFY2(alice.out.contains(QStringLiteral("\"items\":[{\"item\":1,")), qPrintable(alice.out));
+        for (const char *item : {"1", "2", "3"})
+            GW_RUN_OK(runGw({QStringLiteral("label"), p, QStringLiteral("--job"), job, QStringLiteral("--item"),
+                             QString::fromLatin1(item), QStringLiteral("--class"), QStringLiteral("pos"),
+                             QStringLiteral("--worker"), QStringLiteral("alice")}));
+        // Two answers per item from now on: bob gets alice's three, and nobody a sixth.
+        const auto set = runGw({QStringLiteral("job"), QStringLiteral("set"), p, QStringLiteral("--job"), job,
+                                QStringLiteral("--annotators"), QStringLiteral("2"), QStringLiteral("--worker"),
+                                QStringLiteral("lead")});
+        GW_RUN_OK(set);
+        const auto bob = runGw({QStringLiteral("queue"), p, QStringLiteral("--job"), job, QStringLiteral("--worker"),
+                                QStringLiteral("bob"), QStringLiteral("--take"), QStringLiteral("10")});
+        GW_RUN_OK(bob);
+        QVERIFY2(bob.out.contains(QStringLiteral("bob holds 5 items")), qPrintable(bob.out));
+        QVERIFY2(bob.out.contains(QStringLiteral("2 annotators per item: 5 items, 0 with all their answers, 3 partly")),
+                 qPrintable(bob.out));
+        const auto changes = runGw({QStringLiteral("changes"), p});
+        QVERIFY2(changes.out.contains(QStringLiteral("lead")) && changes.out.contains(QStringLiteral("1 -> 2")),
+                 qPrintable(changes.out));
+        const auto back = runGw({QStringLiteral("queue"), p, QStringLiteral("--job"), job, QStringLiteral("--worker"),
+                                 QStringLiteral("bob"), QStringLiteral("--return")});
+        QVERIFY2(back.out.contains(QStringLiteral("bob gave back 5 items")), qPrintable(back.out));
+    }
+
     void theAutomatedLabelingQueueComesFirst()
     {
         QTemporaryDir dir;
@@ -221,6 +261,67 @@ private Q_SLOTS:
                                          {7, roles::audit}}));
         QCOMPARE(take(p, "alice", 2), (Ids{8, 7}));
         QCOMPARE(take(p, "bob", 10), (Ids{9, 5})); // only what the loop asked people for
+    }
+
+    void networkFileSystemsAreToldApart()
+    {
+        QCOMPARE(networkFilesystemName(0x6969, {}), std::string("nfs"));
+        QCOMPARE(networkFilesystemName(0xFF534D42, {}), std::string("cifs"));
+        QCOMPARE(networkFilesystemName(0x65735546, "fuse.sshfs"), std::string("fuse.sshfs"));
+        QCOMPARE(networkFilesystemName(0x65735546, "fuse.ntfs-3g"), std::string()); // a local disk through FUSE
+        QCOMPARE(networkFilesystemName(0xEF53, {}), std::string());                // ext4
+        QCOMPARE(networkFilesystem(QDir::tempPath().toStdString()), std::string());
+    }
+
+    void aProjectOnANetworkShareIsWrittenFromOneComputerAtATime()
+    {
+        // No network share can be mounted here: the store is told it is on one (GW_TEST_NETWORK_FS) and which
+        // computer it runs on (GW_TEST_HOSTNAME); gw runs as other computers.
+        QTemporaryDir dir;
+        const std::string path = gw::test::path(dir, "p.gwproj");
+        makeProject(path, 3, 1);
+        qputenv("GW_TEST_NETWORK_FS", "nfs");
+        qputenv("GW_TEST_HOSTNAME", "alpha");
+        const std::shared_ptr<void> unset(nullptr, [](void *) {
+            qunsetenv("GW_TEST_NETWORK_FS");
+            qunsetenv("GW_TEST_HOSTNAME");
+        });
+        auto opened = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
+        QVERIFY(opened);
+        Project p{std::move(*opened), {}};
+        p.job = *p.store->job("sentiment");
+        answer(p, 1, "alice");
+        auto on = [&](const char *computer) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("GW_TEST_HOSTNAME"), QString::fromLatin1(computer));
+            return gw::test::runGw({QStringLiteral("label"), QString::fromStdString(path), QStringLiteral("--job"),
+                                    QStringLiteral("sentiment"), QStringLiteral("--item"), QStringLiteral("2"),
+                                    QStringLiteral("--class"), QStringLiteral("neg"), QStringLiteral("--worker"),
+                                    QString::fromLatin1(computer)},
+                                   {}, env);
+        };
+        const auto beta = on("beta");
+        QCOMPARE(beta.code, 5);
+        QVERIFY2(beta.err.contains(QStringLiteral("network file system (nfs)"))
+                     && beta.err.contains(QStringLiteral("in use on alpha")),
+                 qPrintable(beta.err));
+        GW_RUN_OK(on("alpha")); // another program of the same computer is fine
+        auto labelled = p.store->currentAnnotation(p.job.id, 2);
+        QVERIFY(labelled && *labelled);
+        QCOMPARE((*labelled)->provenance.author, std::string("alpha"));
+        // When beta has it open (alpha's gw let it go as it ended), alpha's program refuses to write, and says why.
+        qputenv("GW_TEST_HOSTNAME", "beta");
+        auto onBeta = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
+        QVERIFY(onBeta);
+        qputenv("GW_TEST_HOSTNAME", "alpha");
+        auto tx = p.store->begin();
+        QVERIFY(!tx);
+        QCOMPARE(tx.error().code, gw::Error::Code::Conflict);
+        QVERIFY2(tx.error().message.find("in use on beta") != std::string::npos, tx.error().message.c_str());
+        // The answer given before is there, and nothing else was written.
+        QCOMPARE(*p.store->currentAnnotation(p.job.id, 1) ? (*p.store->currentAnnotation(p.job.id, 1))->provenance.author
+                                                            : std::string(),
+                 std::string("alice"));
     }
 
     void tenProcessesAtOnceNeverHandAnItemOutBeyondN()

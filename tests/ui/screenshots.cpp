@@ -22,6 +22,7 @@
 #include "ui/textlabelview.h"
 #include "ui/rundialogs.h"
 #include "ui/trainingview.h"
+#include "ui/workersdialog.h"
 #include "activelearning/runs.h"
 #include "datasets/splits.h"
 #include "datasets/versions.h"
@@ -223,6 +224,22 @@ int main(int argc, char **argv)
         a.provenance.confidence = 0.97;
         auto tx = (*store)->begin();
         (void)(*tx)->putAnnotation(a);
+        // A job three people answer: bob and carol have answered the first images (they disagree on one).
+        Job team = makeJob("scene-team", TaskType::ImageClassification,
+                           {{"indoor", "#1f77b4"}, {"street", "#ff7f0e"}, {"nature", "#2ca02c"}});
+        team.annotatorsPerItem = 3;
+        (void)(*tx)->saveJob(team);
+        for (int64_t item = 1; item <= 6; ++item)
+            for (const char *who : {"bob", "carol"}) {
+                Annotation answer;
+                answer.jobId = team.id;
+                answer.itemId = item;
+                answer.payload.classes = {item == 3 && who == std::string("carol") ? 2 : int(item % 2)};
+                answer.provenance.author = who;
+                answer.provenance.timeSpentMs = 2000 + 700 * item;
+                answer.provenance.createdUs = nowUs() - (7 - item) * 60'000'000;
+                (void)(*tx)->putAnnotation(answer);
+            }
         (void)(*tx)->commit();
     }
 
@@ -288,6 +305,29 @@ int main(int argc, char **argv)
         editor->close();
         delete editor;
     }
+
+    // Working in a team: alice's queue of the three-person job (she sees only her own answers), then the
+    // workers table.
+    w.setWorker(QStringLiteral("alice"));
+    w.selectJob(QStringLiteral("scene-team"));
+    w.showMyQueue();
+    waitImage();
+    canvas->setFocus();
+    key(canvas, Qt::Key_2);
+    waitImage();
+    key(canvas, Qt::Key_1);
+    waitImage();
+    settle(3500); // the answers are consolidated a moment after the last one
+    save(&w, out, "my-queue.png");
+    if (ui::WorkersDialog *workers = w.showWorkers()) {
+        for (int i = 0; i < 200 && workers->isBusy(); ++i)
+            settle(50);
+        workers->move(0, 0);
+        settle(200);
+        save(workers, out, "workers.png");
+        workers->close();
+    }
+    w.setWorker(QString());
 
     // Segmentation: one person filled by polygon, a second polygon being clicked.
     w.selectJob(QStringLiteral("people-ref"));
