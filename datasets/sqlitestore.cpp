@@ -417,6 +417,11 @@ Result<> SqliteStore::forEachHumanVersion(int64_t jobId, const std::function<boo
                       " FROM annotations WHERE job=? AND deleted=0 AND human=1 AND source<>?"
                       " ORDER BY item, id");
     s.bind(1, jobId).bind(2, int64_t(Source::Auto));
+    return forEachAnnotationRow(s, fn);
+}
+
+Result<> SqliteStore::forEachAnnotationRow(Statement &s, const std::function<bool(const Annotation &)> &fn)
+{
     Annotation a;
     while (s.step()) {
         if (auto r = readAnnotationInto(s, a); !r)
@@ -433,14 +438,7 @@ Result<> SqliteStore::forEachAnswer(int64_t jobId, const std::function<bool(cons
                       "(SELECT MAX(b.id) FROM annotations b WHERE b.job=?1 AND b.item=a.item AND b.author=a.author "
                       "AND b.source=0) ORDER BY item, id");
     s.bind(1, jobId);
-    Annotation a;
-    while (s.step()) {
-        if (auto r = readAnnotationInto(s, a); !r)
-            return r;
-        if (!fn(a))
-            return {};
-    }
-    return s.status();
+    return forEachAnnotationRow(s, fn);
 }
 
 Result<ProjectSummary> SqliteStore::summary() const

@@ -321,6 +321,8 @@ public:
     Result<> forEachAnnotation(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const override;
     Result<> forEachHumanVersion(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const override;
     Result<> forEachAnswer(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const override;
+    /// Reads each row of an annotation query (GW_ANNOTATION_COLUMNS) into fn until it returns false.
+    static Result<> forEachAnnotationRow(Statement &s, const std::function<bool(const Annotation &)> &fn);
     Result<ProjectSummary> summary() const override;
 
     // ---- recorded beside the labels (sqliterecords.cpp) ----
