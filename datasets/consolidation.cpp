@@ -1,6 +1,7 @@
 #include "datasets/consolidation.h"
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -176,6 +177,59 @@ Outcome dawidSkene(const std::vector<Answer> &answers, int classes, const Option
     for (size_t j = 0; j < workers; ++j)
         if (counts[j] > 0)
             out.workers.push_back({int(j), counts[j], accuracy[j]});
+    return out;
+}
+
+ChanceCorrected chanceCorrectedAgreement(const std::vector<Answer> &answers, int classes)
+{
+    ChanceCorrected out;
+    std::map<int64_t, std::vector<int>> counts; // item → answers per class
+    for (const Answer &a : answers)
+        if (a.label >= 0 && a.label < classes) {
+            auto &c = counts[a.item];
+            c.resize(size_t(classes));
+            ++c[size_t(a.label)];
+        }
+    // Krippendorff: coincidences within items (each pair of answers, weighted 1 / (answers - 1)).
+    std::vector<double> n(size_t(classes), 0.0);
+    double observedDisagreement = 0, total = 0;
+    // Fleiss: per item, the share of agreeing pairs; per class, its share of all answers.
+    double agreeingShare = 0;
+    std::vector<double> classAnswers(size_t(classes), 0.0);
+    double allAnswers = 0;
+    for (const auto &[item, c] : counts) {
+        double m = 0;
+        for (int v : c)
+            m += v;
+        if (m < 2)
+            continue;
+        ++out.items;
+        double sameSquares = 0;
+        for (int k = 0; k < classes; ++k) {
+            n[size_t(k)] += c[size_t(k)];
+            sameSquares += double(c[size_t(k)]) * c[size_t(k)];
+            classAnswers[size_t(k)] += c[size_t(k)];
+        }
+        total += m;
+        allAnswers += m;
+        // Pairs of different classes within the item, each counted in both orders, over m - 1.
+        observedDisagreement += (m * m - sameSquares) / (m - 1);
+        agreeingShare += (sameSquares - m) / (m * (m - 1));
+    }
+    if (out.items == 0)
+        return out;
+    double squares = 0;
+    for (double v : n)
+        squares += v * v;
+    const double expectedDisagreement = (total * total - squares) / (total - 1); // pairs of different classes
+    if (expectedDisagreement > 0)
+        out.alpha = 1.0 - observedDisagreement / expectedDisagreement;
+    const double observed = agreeingShare / double(out.items);
+    double chance = 0;
+    for (double v : classAnswers)
+        chance += (v / allAnswers) * (v / allAnswers);
+    if (chance < 1.0)
+        out.kappa = (observed - chance) / (1.0 - chance);
     return out;
 }
 

@@ -9,6 +9,7 @@
 // Pure computation: callers read the answers from a store or from Ground Truth worker-response files.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -68,6 +69,17 @@ Outcome dawidSkene(const std::vector<Answer> &answers, int classes, const Option
 /// Majority vote: the most frequent label (ties: the lowest class index, so results are reproducible),
 /// confidence = its votes / all votes, rounded to two places.
 Outcome majorityVote(const std::vector<Answer> &answers, int classes);
+
+/// How much workers agree beyond chance on items two or more of them answered: Krippendorff's α (nominal;
+/// copes with any number of answers per item) and Fleiss' κ (its generalisation to varying numbers of raters).
+/// Both are 1 for full agreement, about 0 for agreement by chance, below 0 for systematic disagreement;
+/// nullopt when there are no such items or no variation to measure against.
+struct ChanceCorrected
+{
+    std::optional<double> alpha, kappa;
+    int64_t items = 0; ///< items with two or more answers
+};
+ChanceCorrected chanceCorrectedAgreement(const std::vector<Answer> &answers, int classes);
 
 /// Maps worker ids (strings) to the dense indexes Answer uses.
 class Workers

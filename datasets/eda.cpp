@@ -1,5 +1,7 @@
 #include "datasets/eda.h"
 
+#include "datasets/consolidateshapes.h"
+
 #include "datasets/mask.h"
 #include "datasets/payload.h"
 
@@ -347,36 +349,59 @@ Result<EdaReport> computeEda(const ProjectStore &store, const EdaOptions &o)
     std::sort(r.annotators.begin(), r.annotators.end(),
               [](const AnnotatorStats &x, const AnnotatorStats &y) { return x.labels > y.labels; });
 
-    // Agreement: items that two or more people labelled, their latest labels compared.
-    int64_t agreeing = 0, current = -1;
-    std::map<std::string, std::string> latest; // author → payload
-    auto closeItem = [&] {
-        if (latest.size() >= 2) {
-            ++r.itemsLabelledTwice;
-            const std::string &first = latest.begin()->second;
-            agreeing +=
-                std::all_of(latest.begin(), latest.end(), [&](const auto &x) { return x.second == first; });
+    // Agreement: items that two or more people answered (each person's latest answer, unless taken back).
+    {
+        std::vector<consolidation::Answer> classAnswers;
+        consolidation::Workers people;
+        std::vector<Annotation> answers;
+        double pairwiseSum = 0;
+        auto closeItem = [&] {
+            if (answers.size() >= 2) {
+                ++r.itemsLabelledTwice;
+                double sum = 0;
+                int pairs = 0;
+                bool allSame = true;
+                for (size_t i = 0; i < answers.size(); ++i)
+                    for (size_t j = i + 1; j < answers.size(); ++j) {
+                        const double a = consolidation::answerAgreement(job->type, answers[i].payload, answers[j].payload);
+                        allSame = allSame && a >= 1.0;
+                        sum += a;
+                        ++pairs;
+                    }
+                r.agreement += allSame ? 1.0 : 0.0;
+                pairwiseSum += sum / pairs;
+                r.lowAgreement += sum / pairs < 0.5;
+            }
+            answers.clear();
+        };
+        int64_t current = -1;
+        const bool singleLabel = job->type == TaskType::ImageClassification || job->type == TaskType::TextClassification;
+        auto walked = store.forEachAnswer(job->id, [&](const Annotation &a) {
+            if (a.itemId != current) {
+                closeItem();
+                current = a.itemId;
+            }
+            answers.push_back(a);
+            if (singleLabel && a.payload.classes.size() == 1)
+                if (const int pos = job->positionOf(a.payload.classes.front()); pos >= 0)
+                    classAnswers.push_back({a.itemId, people.index(a.provenance.author), pos});
+            return true;
+        });
+        if (!walked)
+            return fail(walked.error());
+        closeItem();
+        if (r.itemsLabelledTwice) {
+            r.agreement /= double(r.itemsLabelledTwice);
+            r.pairwise = pairwiseSum / double(r.itemsLabelledTwice);
+            r.agreementMeasure = consolidation::agreementMeasure(job->type);
         }
-        latest.clear();
-    };
-    auto r3 = store.forEachHumanVersion(job->id, [&](const Annotation &a) {
-        if (a.itemId != current) {
-            closeItem();
-            current = a.itemId;
+        if (singleLabel) {
+            const consolidation::ChanceCorrected cc =
+                consolidation::chanceCorrectedAgreement(classAnswers, int(job->classes.size()));
+            r.alpha = cc.alpha;
+            r.kappa = cc.kappa;
         }
-        if (!a.provenance.author.empty()) {
-            Payload p = a.payload;
-            for (auto &c : p.classConfidence)
-                c.reset();
-            std::sort(p.classes.begin(), p.classes.end());
-            latest[a.provenance.author] = encodePayload(p);
-        }
-        return true;
-    });
-    if (!r3)
-        return fail(r3.error());
-    closeItem();
-    r.agreement = r.itemsLabelledTwice ? double(agreeing) / double(r.itemsLabelledTwice) : 0;
+    }
 
     if (auto runs = store.runs(job->id))
         for (const Run &run : *runs) {
@@ -577,6 +602,15 @@ json::Value toJson(const EdaReport &r)
     o.set("annotators", std::move(people));
     o.set("items_labelled_twice", r.itemsLabelledTwice);
     o.set("agreement", r.agreement);
+    if (r.alpha)
+        o.set("krippendorff_alpha", *r.alpha);
+    if (r.kappa)
+        o.set("fleiss_kappa", *r.kappa);
+    if (r.pairwise) {
+        o.set("pairwise_agreement", *r.pairwise);
+        o.set("agreement_measure", r.agreementMeasure);
+    }
+    o.set("low_agreement_items", r.lowAgreement);
     o.set("seconds", r.seconds);
     return o;
 }

@@ -83,8 +83,15 @@ struct EdaReport
     Histogram autoConfidence;
     std::vector<RoundFigures> rounds;
     std::vector<AnnotatorStats> annotators;
-    int64_t itemsLabelledTwice = 0; ///< items with labels from two or more people
-    double agreement = 0;           ///< share of those where the people's latest labels agree
+    int64_t itemsLabelledTwice = 0; ///< items with answers from two or more people (their latest, not taken back)
+    double agreement = 0;           ///< share of those where the people's answers are all the same
+    /// Single-label classification: Krippendorff's α and Fleiss' κ over those items (chance-corrected).
+    std::optional<double> alpha, kappa;
+    /// Every type: the mean agreement of two people's answers to an item (agreementMeasure says what is
+    /// measured: same class, labels in common, box or span F1, pixels in common).
+    std::optional<double> pairwise;
+    std::string agreementMeasure;
+    int64_t lowAgreement = 0; ///< items whose people agree on less than half (mean of their pairs < 0.5)
     double seconds = 0;
 };
 

@@ -1,11 +1,15 @@
 #include "datasets/workeranswers.h"
 
+#include "datasets/consolidateshapes.h"
 #include "datasets/groundtruth.h"
+#include "datasets/mask.h"
+#include "datasets/payload.h"
 #include "datasets/json.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -152,11 +156,156 @@ Result<ResponsesReport> importWorkerResponses(ProjectStore &store, const Job &jo
     return report;
 }
 
+namespace {
+
+/// Consolidates the task types besides single-label classification (consolidateshapes.h).
+Result<ConsolidationReport> consolidateOthers(ProjectStore &store, const Job &job, ConsolidationMethod method,
+                                              const std::string &author, bool write)
+{
+    std::map<int64_t, std::vector<Annotation>> byItem;
+    if (auto r = store.forEachAnswer(job.id, [&](const Annotation &a) {
+            byItem[a.itemId].push_back(a);
+            return true;
+        });
+        !r)
+        return fail(r.error());
+    consolidation::Workers workers;
+    std::map<int64_t, consolidation::LabelSet> sets;
+    if (job.type == TaskType::ImageClassificationMultiLabel || job.type == TaskType::TextClassificationMultiLabel) {
+        std::vector<consolidation::LabelSetAnswer> answers;
+        for (const auto &[item, list] : byItem)
+            for (const Annotation &a : list) {
+                consolidation::LabelSetAnswer x{item, workers.index(a.provenance.author), {}};
+                for (int id : a.payload.classes)
+                    if (const int pos = job.positionOf(id); pos >= 0)
+                        x.labels.push_back(pos);
+                answers.push_back(std::move(x));
+            }
+        for (consolidation::LabelSet &s : consolidation::multiLabel(answers, int(job.classes.size()),
+                                                                    method == ConsolidationMethod::Majority))
+            sets.emplace(s.item, std::move(s));
+    }
+    ConsolidationReport report;
+    std::unique_ptr<WriteTransaction> tx;
+    if (write) {
+        auto begun = store.begin();
+        if (!begun)
+            return fail(begun.error());
+        tx = std::move(*begun);
+    }
+    std::map<std::string, std::pair<int64_t, double>> agreement; // worker → (answers compared, sum)
+    std::map<std::string, int64_t> answered;
+    for (const auto &[item, list] : byItem) {
+        for (const Annotation &a : list)
+            ++answered[a.provenance.author];
+        if (list.size() < 2) {
+            ++report.single;
+            continue;
+        }
+        Payload p;
+        std::optional<double> confidence;
+        switch (job.type) {
+        case TaskType::BoundingBox: {
+            std::vector<std::vector<Box>> perWorker;
+            for (const Annotation &a : list)
+                perWorker.push_back(a.payload.boxes);
+            p.boxes = consolidation::boxes(perWorker);
+            p.imageWidth = list.front().payload.imageWidth;
+            p.imageHeight = list.front().payload.imageHeight;
+            p.imageDepth = list.front().payload.imageDepth;
+            break;
+        }
+        case TaskType::NamedEntityRecognition: {
+            std::vector<std::vector<Span>> perWorker;
+            for (const Annotation &a : list)
+                perWorker.push_back(a.payload.spans);
+            p.spans = consolidation::spans(perWorker);
+            break;
+        }
+        case TaskType::SemanticSegmentation: {
+            std::vector<mask::IndexedMask> perWorker;
+            for (const Annotation &a : list) {
+                auto m = mask::decode(a.payload.mask);
+                if (!m)
+                    return fail(Error::invalid("the mask " + a.provenance.author + " gave item " + std::to_string(item)
+                                               + ": " + m.error().message));
+                perWorker.push_back(std::move(*m));
+            }
+            auto vote = consolidation::masks(perWorker, method != ConsolidationMethod::Majority);
+            if (!vote) {
+                ++report.single; // masks of different sizes: nothing to vote on
+                continue;
+            }
+            auto png = mask::encodeStored(vote->mask, job.classes);
+            if (!png)
+                return fail(png.error());
+            p.mask = std::move(*png);
+            confidence = vote->confidence;
+            break;
+        }
+        default: {
+            const consolidation::LabelSet &set = sets.at(item);
+            for (size_t i = 0; i < set.labels.size(); ++i) {
+                p.classes.push_back(job.classes[size_t(set.labels[i])].id);
+                p.classConfidence.push_back(set.confidence[i]);
+            }
+            break;
+        }
+        }
+        ++report.items;
+        for (const Annotation &a : list) {
+            auto &[n, sum] = agreement[a.provenance.author];
+            ++n;
+            sum += consolidation::answerAgreement(job.type, a.payload, p);
+        }
+        if (!write)
+            continue;
+        auto current = store.currentAnnotation(job.id, item);
+        if (!current)
+            return fail(current.error());
+        if (*current && (*current)->provenance.source == Source::Consolidated
+            && encodePayload((*current)->payload) == encodePayload(p) && (*current)->payload.mask == p.mask
+            && (*current)->provenance.confidence == confidence)
+            continue;
+        Annotation a;
+        a.jobId = job.id;
+        a.itemId = item;
+        a.payload = std::move(p);
+        a.provenance.confidence = confidence;
+        a.provenance.source = Source::Consolidated;
+        a.provenance.humanAnnotated = true;
+        a.provenance.author = author;
+        a.provenance.createdUs = nowUs();
+        if (auto w = tx->putAnnotation(a); !w)
+            return fail(w.error());
+        ++report.written;
+    }
+    if (tx)
+        if (auto c = tx->commit(); !c)
+            return fail(c.error());
+    for (const auto &[name, n] : answered) {
+        ConsolidationReport::Worker w;
+        w.id = name;
+        w.answers = n;
+        if (auto it = agreement.find(name); it != agreement.end() && it->second.first > 0) {
+            w.compared = it->second.first;
+            w.agreement = it->second.second / double(it->second.first);
+            w.accuracy = w.agreement; // no model of each worker here: how well they match the consolidated labels
+        }
+        report.workers.push_back(w);
+    }
+    std::stable_sort(report.workers.begin(), report.workers.end(),
+                     [](const auto &a, const auto &b) { return a.answers > b.answers; });
+    return report;
+}
+
+} // namespace
+
 Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, ConsolidationMethod method,
                                            const std::string &author, bool write)
 {
-    if (auto r = refuseOtherTypes(job); !r)
-        return fail(r.error());
+    if (!singleLabelClassification(job))
+        return consolidateOthers(store, job, method, author, write);
     // Each worker's answer for each item: their latest version, unless they took it back. Answers are what
     // people gave here or as workers; imported and consolidated labels are not.
     std::map<std::pair<int64_t, std::string>, int> latest;
@@ -278,7 +427,7 @@ Result<WorkersReport> workersOf(ProjectStore &store, const Job &job)
     for (const Lease &l : *leases)
         ++queued[l.worker];
     std::map<std::string, ConsolidationReport::Worker> quality;
-    if (singleLabelClassification(job) && !job.classes.empty()) {
+    if (!job.classes.empty()) {
         auto c = consolidateJob(store, job, ConsolidationMethod::DawidSkene, std::string(), false);
         if (!c)
             return fail(c.error());
@@ -307,7 +456,8 @@ Result<WorkersReport> workersOf(ProjectStore &store, const Job &job)
             row.queued = q->second;
         // Accuracy and agreement only mean something where someone else answered the same items.
         if (auto w = quality.find(name); w != quality.end() && w->second.compared > 0) {
-            row.accuracy = w->second.accuracy;
+            if (singleLabelClassification(job)) // other types have no model of each worker to estimate it from
+                row.accuracy = w->second.accuracy;
             row.agreement = w->second.agreement;
         }
         report.workers.push_back(std::move(row));

@@ -31,7 +31,7 @@ struct ConsolidationReport
 {
     int64_t items = 0;     ///< items with answers from two or more workers
     int64_t written = 0;   ///< consolidated labels written (the others were current already)
-    int64_t single = 0;    ///< items with one worker's answer: their label is left as it is
+    int64_t single = 0;    ///< items with one worker's answer (or masks of different sizes): left as they are
     struct Worker
     {
         std::string id;
@@ -46,9 +46,11 @@ struct ConsolidationReport
 
 enum class ConsolidationMethod { DawidSkene, Majority };
 
-/// Consolidates a single-label classification job: each worker's latest answer per item (human versions),
-/// and for items answered by two or more workers a consolidated label (by author) where the current label
-/// is not that already. With write false nothing is written (the workers' figures only).
+/// Consolidates a job's answers (each worker's latest, forEachAnswer): for items answered by two or more
+/// workers a consolidated label (by author) where the current label is not that already. Single-label
+/// classification: Dawid-Skene or majority (consolidation.h); the other task types as consolidateshapes.h says.
+/// Workers' accuracy: Dawid-Skene's estimate for single-label classification, else their agreement with the
+/// consolidated labels (label-set Jaccard, box and span F1, pixel share). With write false nothing is written.
 Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, ConsolidationMethod method,
                                            const std::string &author, bool write = true);
 

@@ -323,4 +323,26 @@ std::vector<EdaFigure> edaFigures(const EdaReport &r, const ImageStats *pixels)
     return out;
 }
 
+QString agreementText(const datasets::EdaReport &r)
+{
+    QString text = QCoreApplication::translate("gw::ui::EdaView", "people agree on %1% of the %2 items two or more answered")
+                       .arg(QString::number(100 * r.agreement, 'f', 1))
+                       .arg(r.itemsLabelledTwice);
+    if (r.alpha || r.kappa) {
+        QStringList parts;
+        if (r.alpha)
+            parts << QCoreApplication::translate("gw::ui::EdaView", "Krippendorff's \u03b1 %1").arg(*r.alpha, 0, 'f', 2);
+        if (r.kappa)
+            parts << QCoreApplication::translate("gw::ui::EdaView", "Fleiss' \u03ba %1").arg(*r.kappa, 0, 'f', 2);
+        text += QStringLiteral(" (") + parts.join(QStringLiteral(", ")) + QLatin1Char(')');
+    } else if (r.pairwise) {
+        text += QCoreApplication::translate("gw::ui::EdaView", " (%1 between two answers: %2 on average)")
+                    .arg(QString::fromStdString(r.agreementMeasure))
+                    .arg(*r.pairwise, 0, 'f', 2);
+    }
+    if (r.lowAgreement > 0)
+        text += QCoreApplication::translate("gw::ui::EdaView", "; %1 items below half").arg(r.lowAgreement);
+    return text;
+}
+
 } // namespace gw::ui

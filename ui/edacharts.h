@@ -30,6 +30,10 @@ struct EdaFigure
 
 /// The figures of a report, in the order the view shows them; pixels may be null.
 std::vector<EdaFigure> edaFigures(const datasets::EdaReport &report, const datasets::ImageStats *pixels);
+/// How much the people who answered the same items agree, in a sentence without a capital or full stop:
+/// "people agree on 85.0% of the 120 items two or more answered (Krippendorff's α 0.71, Fleiss' κ 0.70);
+/// 6 items below half".
+QString agreementText(const datasets::EdaReport &report);
 /// The model's map of the labelled items (one colour per class of the job).
 QChart *insightMapChart(const activelearning::ModelInsights &insights, const datasets::Job &job);
 /// Box centres as an image of the given size (darker: more boxes).

@@ -71,10 +71,11 @@ Result<> writeEdaReport(const std::string &path, const ProjectStore &store, cons
                .arg(r.labelled)
                .arg(r.flagged + (pixels ? pixels->unreadable : 0))
                .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
-    if (r.itemsLabelledTwice)
-        out += QStringLiteral("<p>People agree on %1% of the %2 items two of them labeled.</p>\n")
-                   .arg(QString::number(100 * r.agreement, 'f', 1))
-                   .arg(r.itemsLabelledTwice);
+    if (r.itemsLabelledTwice) {
+        QString text = agreementText(r);
+        text[0] = text[0].toUpper();
+        out += QStringLiteral("<p>%1.</p>\n").arg(text.toHtmlEscaped());
+    }
 
     out += QStringLiteral("<h2>Charts</h2>\n<div class=\"figures\">\n");
     for (EdaFigure &f : edaFigures(r, pixels)) {

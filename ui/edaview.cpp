@@ -287,9 +287,7 @@ void EdaView::show(const EdaReport &r)
     if (r.flagged)
         summary += tr("; %1 missing or unreadable").arg(r.flagged);
     if (r.itemsLabelledTwice)
-        summary += tr("; people agree on %1% of the %2 items two of them labeled")
-                       .arg(QString::number(100 * r.agreement, 'f', 1))
-                       .arg(r.itemsLabelledTwice);
+        summary += QStringLiteral("; ") + agreementText(r);
     summary += tr(" (computed in %1 s). Click a class's bar to see its items.")
                    .arg(QString::number(r.seconds, 'f', 2));
     m_summary->setText(summary);

@@ -140,10 +140,9 @@ void MainWindow::applyOwnAnswers()
 void MainWindow::scheduleConsolidation()
 {
     // As answers arrive: a while after the last one, the job's answers are consolidated again in the
-    // background (single-label classification with several annotators per item).
+    // background (jobs with several annotators per item).
     const Job &job = m_pane->job();
-    if (!m_store || job.annotatorsPerItem < 2
-        || (job.type != TaskType::ImageClassification && job.type != TaskType::TextClassification))
+    if (!m_store || job.annotatorsPerItem < 2)
         return;
     if (!m_consolidateTimer) {
         m_consolidateTimer = new QTimer(this);

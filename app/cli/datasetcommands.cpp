@@ -621,9 +621,17 @@ int cmdEda(const QStringList &args)
     for (const AnnotatorStats &a : r->annotators)
         std::printf("annotator %s: %lld labels, %.1f per hour\n", a.name.c_str(), static_cast<long long>(a.labels),
                     a.itemsPerHour);
-    if (r->itemsLabelledTwice)
-        std::printf("agreement: %.1f%% of %lld items labeled by two people or more\n", 100 * r->agreement,
-                    static_cast<long long>(r->itemsLabelledTwice));
+    if (r->itemsLabelledTwice) {
+        std::printf("agreement: all answers the same on %.1f%% of %lld items answered by two people or more",
+                    100 * r->agreement, static_cast<long long>(r->itemsLabelledTwice));
+        if (r->alpha)
+            std::printf("; Krippendorff's alpha %.3f", *r->alpha);
+        if (r->kappa)
+            std::printf("; Fleiss' kappa %.3f", *r->kappa);
+        if (r->pairwise && !r->alpha)
+            std::printf("; %s between two answers %.3f on average", r->agreementMeasure.c_str(), *r->pairwise);
+        std::printf("; %lld items below half\n", static_cast<long long>(r->lowAgreement));
+    }
     return ExitOk;
 }
 

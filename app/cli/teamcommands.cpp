@@ -46,7 +46,7 @@ int consolidateAndReport(ProjectStore &store, const Job &job, ConsolidationMetho
 
 QCommandLineOption jobOption()
 {
-    return QCommandLineOption(QStringLiteral("job"), QStringLiteral("The job (single-label classification)."),
+    return QCommandLineOption(QStringLiteral("job"), QStringLiteral("The job."),
                               QStringLiteral("name"));
 }
 
@@ -395,8 +395,7 @@ int cmdMerge(const QStringList &args)
     if (r->added == 0)
         return ExitOk;
     auto job = (*store)->job(r->job);
-    if (job && job->annotatorsPerItem > 1
-        && (job->type == TaskType::ImageClassification || job->type == TaskType::TextClassification))
+    if (job && job->annotatorsPerItem > 1)
         return consolidateAndReport(**store, *job, ConsolidationMethod::DawidSkene, workerOf(p));
     return ExitOk;
 }

@@ -11,6 +11,7 @@
 #include <QDirIterator>
 #include <QTest>
 
+#include <cmath>
 #include <map>
 
 #include <random>
@@ -208,6 +209,43 @@ private Q_SLOTS:
               majorityLabels, confidences);
         QVERIFY2(labels >= 301, qPrintable(QString::number(labels)));
         QVERIFY2(confidences >= 295, qPrintable(QString::number(confidences)));
+    }
+
+    void chanceCorrectedAgreementMatchesPublishedValues()
+    {
+        // Krippendorff's worked example ("Computing Krippendorff's Alpha-Reliability", 2011): 4 observers,
+        // 12 units, values 1-5 with missing ones; nominal alpha = 0.743. Unit 12 has one value and drops out.
+        const std::vector<std::vector<int>> units = {
+            {1, 1, 0, 1}, {2, 2, 3, 2}, {3, 3, 3, 3}, {3, 3, 3, 3}, {2, 2, 2, 2}, {1, 2, 3, 4},
+            {4, 4, 4, 4}, {1, 1, 2, 1}, {2, 2, 2, 2}, {0, 5, 5, 5}, {0, 0, 1, 1}, {0, 3, 0, 0},
+        };
+        std::vector<Answer> answers;
+        for (size_t u = 0; u < units.size(); ++u)
+            for (int observer = 0; observer < 4; ++observer)
+                if (const int v = units[u][size_t(observer)]; v > 0)
+                    answers.push_back({int64_t(u + 1), observer, v - 1});
+        const ChanceCorrected cc = chanceCorrectedAgreement(answers, 5);
+        QCOMPARE(cc.items, 11);
+        QVERIFY2(std::abs(*cc.alpha - 0.743) < 0.0005, qPrintable(QString::number(*cc.alpha)));
+        // Fleiss' worked example (Wikipedia's, from Fleiss 1971 style data): 10 subjects, 14 raters, 5 categories,
+        // kappa = 0.210.
+        const std::vector<std::vector<int>> fleiss = {
+            {0, 0, 0, 0, 14}, {0, 2, 6, 4, 2}, {0, 0, 3, 5, 6}, {0, 3, 9, 2, 0}, {2, 2, 8, 1, 1},
+            {7, 7, 0, 0, 0}, {3, 2, 6, 3, 0}, {2, 5, 3, 2, 2}, {6, 5, 2, 1, 0}, {0, 2, 2, 3, 7},
+        };
+        answers.clear();
+        for (size_t i = 0; i < fleiss.size(); ++i) {
+            int rater = 0;
+            for (int k = 0; k < 5; ++k)
+                for (int n = 0; n < fleiss[i][size_t(k)]; ++n)
+                    answers.push_back({int64_t(i + 1), rater++, k});
+        }
+        const ChanceCorrected f = chanceCorrectedAgreement(answers, 5);
+        QVERIFY2(std::abs(*f.kappa - 0.210) < 0.0005, qPrintable(QString::number(*f.kappa)));
+        // Full agreement is 1; nothing to measure against gives nothing.
+        QCOMPARE(*chanceCorrectedAgreement({{1, 0, 0}, {1, 1, 0}, {2, 0, 1}, {2, 1, 1}}, 2).alpha, 1.0);
+        QVERIFY(!chanceCorrectedAgreement({{1, 0, 0}, {1, 1, 0}}, 2).alpha); // one value only: no variation
+        QVERIFY(!chanceCorrectedAgreement({{1, 0, 0}}, 2).alpha);            // no item with two answers
     }
 
     void workerIdsMapToStableIndexes()

@@ -8,6 +8,8 @@
 
 #include <QTest>
 
+#include <cmath>
+
 using namespace gw;
 using namespace gw::datasets;
 
@@ -240,6 +242,12 @@ private Q_SLOTS:
         QCOMPARE(r->characteristicWords.at("music").front().first, std::string("album"));
         QCOMPARE(r->itemsLabelledTwice, int64_t(2));
         QCOMPARE(r->agreement, 0.5);
+        // Chance-corrected: with three "sport" answers of four, one agreement of two is what chance gives.
+        QVERIFY(std::abs(*r->alpha) < 1e-12);
+        QVERIFY(std::abs(*r->kappa + 1.0 / 3) < 1e-12);
+        QCOMPARE(*r->pairwise, 0.5);
+        QCOMPARE(r->agreementMeasure, std::string("same class"));
+        QCOMPARE(r->lowAgreement, int64_t(1));
         // The project alone: items and lengths, no label figures.
         r = computeEda(*s, {});
         GW_VERIFY_OK(r);
