@@ -49,6 +49,7 @@ Commands:
   simulate PROJECT --job J --oracle truth.jsonl   run the loop to the end with a simulated annotator
   runs PROJECT [--compare A,B]     runs (labeling rounds, trainings, scripts, searches), or side by side
   import-responses PROJECT DIR --job J   a Ground Truth worker-response folder as each worker's answers
+  export-responses PROJECT --job J --out DIR   each worker's answers in Ground Truth's worker-response layout
   consolidate PROJECT --job J      one label per item from several workers' answers (Dawid-Skene or majority)
   workers PROJECT --job J          each worker's answers, queue, pace, estimated accuracy and agreement
   queue PROJECT --job J --worker W a worker's items (--take N hands out work, --return gives it back)
@@ -105,6 +106,7 @@ int main(int argc, char **argv)
         {"use-model", cmdUseModel}, {"import-responses", cmdImportResponses}, {"consolidate", cmdConsolidate},
         {"workers", cmdWorkers},    {"queue", cmdQueue},
         {"package", cmdPackage},    {"merge", cmdMerge},
+        {"export-responses", cmdExportResponses},
     };
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args.at(1) == QStringLiteral("--help") || args.at(1) == QStringLiteral("-h")

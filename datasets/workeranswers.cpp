@@ -3,8 +3,11 @@
 #include "datasets/consolidateshapes.h"
 #include "datasets/groundtruth.h"
 #include "datasets/mask.h"
-#include "datasets/payload.h"
+#include "datasets/output.h"
 #include "datasets/json.h"
+#include "datasets/payload.h"
+
+#include <QByteArray>
 
 #include <algorithm>
 #include <filesystem>
@@ -380,6 +383,174 @@ Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, 
                                   counted[size_t(w.worker)]});
     std::stable_sort(report.workers.begin(), report.workers.end(),
                      [](const auto &a, const auto &b) { return a.answers > b.answers; });
+    return report;
+}
+
+namespace {
+
+/// answerContent of one answer, as Ground Truth's built-in task forms write it (groundtruth.md §4.2).
+Result<json::Object> answerContent(const Job &job, const Payload &p)
+{
+    auto name = [&](int classId) {
+        const LabelClass *c = job.classById(classId);
+        return c ? c->name : std::to_string(classId);
+    };
+    json::Object form;
+    switch (job.type) {
+    case TaskType::ImageClassification:
+    case TaskType::TextClassification: {
+        json::Object o;
+        o.set("label", p.classes.empty() ? std::string() : name(p.classes.front()));
+        form.set(job.type == TaskType::ImageClassification ? "crowd-image-classifier" : "crowd-classifier", std::move(o));
+        break;
+    }
+    case TaskType::ImageClassificationMultiLabel:
+    case TaskType::TextClassificationMultiLabel: {
+        json::Array labels;
+        for (int id : p.classes)
+            labels.emplace_back(name(id));
+        json::Object o;
+        o.set("labels", std::move(labels));
+        form.set(job.type == TaskType::ImageClassificationMultiLabel ? "crowd-image-classifier-multi-select"
+                                                                      : "crowd-classifier-multi-select",
+                 std::move(o));
+        break;
+    }
+    case TaskType::BoundingBox: {
+        json::Array boxes;
+        for (const Box &b : p.boxes) {
+            json::Object o;
+            o.set("height", b.height);
+            o.set("label", name(b.classId));
+            o.set("left", b.left);
+            o.set("top", b.top);
+            o.set("width", b.width);
+            boxes.emplace_back(std::move(o));
+        }
+        json::Object size, o;
+        size.set("height", p.imageHeight);
+        size.set("width", p.imageWidth);
+        o.set("boundingBoxes", std::move(boxes));
+        o.set("inputImageProperties", std::move(size));
+        form.set("boundingBox", std::move(o));
+        break;
+    }
+    case TaskType::NamedEntityRecognition: {
+        json::Array entities;
+        for (const Span &sp : p.spans) {
+            json::Object o;
+            o.set("endOffset", sp.end);
+            o.set("label", name(sp.classId));
+            o.set("startOffset", sp.start);
+            entities.emplace_back(std::move(o));
+        }
+        json::Object o;
+        o.set("entities", std::move(entities));
+        form.set("crowd-entity-annotation", std::move(o));
+        break;
+    }
+    case TaskType::SemanticSegmentation: {
+        auto decoded = mask::decode(p.mask);
+        if (!decoded)
+            return fail(decoded.error());
+        auto png = mask::groundTruthFromStored(p.mask, job.classes);
+        if (!png)
+            return fail(png.error());
+        json::Object size, mappings, image, o;
+        size.set("height", decoded->height);
+        size.set("width", decoded->width);
+        for (const LabelClass &c : job.classes) {
+            json::Object colour;
+            colour.set("color", c.color);
+            mappings.set(c.name, std::move(colour));
+        }
+        image.set("pngImageData", QByteArray::fromStdString(*png).toBase64().toStdString());
+        o.set("inputImageProperties", std::move(size));
+        o.set("labelMappings", std::move(mappings));
+        o.set("labeledImage", std::move(image));
+        form.set("crowd-semantic-segmentation", std::move(o));
+        break;
+    }
+    }
+    return form;
+}
+
+/// Ground Truth's time of an answer: 2019-04-18T16:11:15.123Z.
+std::string submissionTime(int64_t us)
+{
+    const std::string t = gt::formatCreationDate(us); // 2019-04-18T16:11:15.123456
+    return t.substr(0, std::min<size_t>(t.size(), 23)) + (t.size() == 19 ? ".000Z" : "Z");
+}
+
+} // namespace
+
+Result<ResponsesExport> exportWorkerResponses(ProjectStore &store, const Job &job, const std::string &outDir,
+                                              bool overwrite)
+{
+    std::map<int64_t, size_t> indexOf; // item → its place among the items of the job's kind
+    {
+        ItemFilter filter;
+        filter.kind = taskInfo(job.type).image ? MediaKind::Image : MediaKind::Text;
+        size_t i = 0;
+        if (auto r = store.forEachItem(filter, [&](const Item &it) {
+                indexOf[it.id] = i++;
+                return true;
+            });
+            !r)
+            return fail(r.error());
+    }
+    std::map<int64_t, std::vector<Annotation>> byItem;
+    if (auto r = store.forEachAnswer(job.id, [&](const Annotation &a) {
+            byItem[a.itemId].push_back(a);
+            return true;
+        });
+        !r)
+        return fail(r.error());
+    OutputSet outputs(outputRulesFor(store, overwrite));
+    auto staged = outputs.addFolder(outDir);
+    if (!staged)
+        return fail(staged.error());
+    ResponsesExport report;
+    for (auto &[item, answers] : byItem) {
+        auto index = indexOf.find(item);
+        if (index == indexOf.end())
+            continue; // not of the job's kind
+        std::sort(answers.begin(), answers.end(), [](const Annotation &a, const Annotation &b) {
+            return a.provenance.createdUs < b.provenance.createdUs;
+        });
+        json::Array list;
+        for (const Annotation &a : answers) {
+            auto content = answerContent(job, a.payload);
+            if (!content)
+                return fail(Error{content.error().code, "item " + std::to_string(item) + ", " + a.provenance.author
+                                                            + "'s answer: " + content.error().message});
+            json::Object o;
+            o.set("answerContent", std::move(*content));
+            o.set("submissionTime", submissionTime(a.provenance.createdUs));
+            if (a.provenance.timeSpentMs > 0) // not known for answers read from older Ground Truth files
+                o.set("timeSpentInSeconds", double(a.provenance.timeSpentMs) / 1000.0);
+            o.set("workerId", a.provenance.author);
+            list.emplace_back(std::move(o));
+            ++report.answers;
+        }
+        std::string stamp = gt::formatCreationDate(answers.back().provenance.createdUs).substr(0, 19);
+        stamp[10] = '_';
+        const fs::path folder = fs::path(*staged) / "worker-response" / "iteration-1" / std::to_string(index->second);
+        std::error_code ec;
+        fs::create_directories(folder, ec);
+        if (ec)
+            return fail(Error::io(folder.string() + ": " + ec.message()));
+        json::Object file;
+        file.set("answers", std::move(list));
+        const fs::path path = folder / (stamp + ".json");
+        if (auto w = writeNewFile(path.string(), json::toString(json::Value(std::move(file))) + "\n",
+                                  (fs::path(outDir) / fs::relative(path, *staged)).string());
+            !w)
+            return fail(w.error());
+        ++report.files;
+    }
+    if (auto r = outputs.commit(); !r)
+        return fail(r.error());
     return report;
 }
 

@@ -54,6 +54,20 @@ enum class ConsolidationMethod { DawidSkene, Majority };
 Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, ConsolidationMethod method,
                                            const std::string &author, bool write = true);
 
+struct ResponsesExport
+{
+    int64_t files = 0;   ///< one per item with answers
+    int64_t answers = 0;
+};
+/// Writes each worker's answer (forEachAnswer) in Ground Truth's worker-response layout:
+/// OUT/worker-response/iteration-1/INDEX/YYYY-MM-DD_HH:MM:SS.json, INDEX the item's place among the project's items
+/// of the job's kind (as importWorkerResponses reads it), the time that of the item's latest answer; each answer
+/// with answerContent as Ground Truth's built-in forms write it, submissionTime, timeSpentInSeconds and workerId.
+/// Every task type. OUT is an output (output.h): staged, moved into place whole, replacing only an earlier output
+/// and only with overwrite.
+Result<ResponsesExport> exportWorkerResponses(ProjectStore &store, const Job &job, const std::string &outDir,
+                                              bool overwrite = false);
+
 /// A worker's answer to an item (ProjectStore::forEachAnswer): their latest version given as a person, unless it
 /// is a deletion; nullopt when they have none. What a worker sees of an item while others answer it too.
 Result<std::optional<Annotation>> answerOf(const ProjectStore &store, int64_t jobId, int64_t itemId,

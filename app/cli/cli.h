@@ -127,5 +127,6 @@ int cmdWorkers(const QStringList &args);
 int cmdQueue(const QStringList &args);
 int cmdPackage(const QStringList &args);
 int cmdMerge(const QStringList &args);
+int cmdExportResponses(const QStringList &args);
 
 } // namespace gw::cli

@@ -400,4 +400,32 @@ int cmdMerge(const QStringList &args)
     return ExitOk;
 }
 
+int cmdExportResponses(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption job = jobOption();
+    const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("The folder to write (OUT/worker-response/...)."),
+                                 QStringLiteral("dir"));
+    p.addOptions({job, out, overwriteOption()});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT --job NAME --out DIR"),
+                   QStringLiteral("Writes each worker's answers in Ground Truth's worker-response layout "
+                                  "(DIR/worker-response/iteration-1/INDEX/TIME.json, INDEX = the item's place among "
+                                  "the project's items of the job's kind), as Ground Truth's own forms write them: "
+                                  "for other tools, or to read back with gw import-responses."),
+                   1, code))
+        return code;
+    if (!p.isSet(out))
+        return usageError(p, "--out is required");
+    auto opened = openJob(p, job, code);
+    if (!opened)
+        return code;
+    auto r = exportWorkerResponses(*opened->store, opened->job, str(p.value(out)), p.isSet(overwriteOption()));
+    if (!r)
+        return report(r.error());
+    std::printf("%s: %lld answers to %lld items\n", str(p.value(out)).c_str(), static_cast<long long>(r->answers),
+                static_cast<long long>(r->files));
+    return ExitOk;
+}
+
 } // namespace gw::cli

@@ -1,5 +1,6 @@
 // The gw program as a user runs it: real processes, real files, exit codes and messages.
 
+#include "datasets/groundtruth.h"
 #include "datasets/json.h"
 #include "datasets/projectstore.h"
 #include "app/cliutil.h"
@@ -12,6 +13,9 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
+#include <tuple>
+#include <set>
+#include <QDirIterator>
 
 using namespace gw;
 using namespace gw::datasets;
@@ -189,6 +193,58 @@ private Q_SLOTS:
                                 QStringLiteral("--item"), QStringLiteral("3")});
         QCOMPARE(history.out.count(QLatin1Char('\n')), 2);
         QVERIFY(history.out.contains(QStringLiteral("neg  (current)")));
+    }
+
+    void workerResponsesGoOutInGroundTruthsLayoutAndComeBack()
+    {
+        // AWS's real responses in, ours out: the same answers (item index, worker, label, submission time), and
+        // read back into a fresh project they are the same 1,510 answers again.
+        QTemporaryDir dir;
+        const QString data = test::goldenDir() + QStringLiteral("/groundtruth/birds-consolidation");
+        const QString job = QStringLiteral("birds-open-images-clone");
+        auto answers = [](const QString &root) {
+            std::set<std::tuple<std::string, std::string, std::string, int64_t>> out;
+            QDirIterator it(root + QStringLiteral("/worker-response"), {QStringLiteral("*.json")}, QDir::Files,
+                            QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QString file = it.next();
+                json::Value v;
+                if (!json::parse(test::readFile(file.toStdString()), v))
+                    qFatal("unreadable %s", qPrintable(file));
+                for (const json::Value &a : v.find("answers")->toArray())
+                    out.emplace(QFileInfo(file).dir().dirName().toStdString(), a.find("workerId")->toString(),
+                                a.find("answerContent")->find("crowd-image-classifier")->find("label")->toString(),
+                                *gt::parseCreationDate(a.find("submissionTime")->toString()));
+            }
+            return out;
+        };
+        const QString first = dir.path() + QStringLiteral("/first.gwproj"), second = dir.path() + QStringLiteral("/second.gwproj");
+        for (const QString &proj : {first, second}) {
+            GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
+            GW_RUN_OK(runGw({QStringLiteral("import"), proj, data + QStringLiteral("/output.manifest")}));
+        }
+        GW_RUN_OK(runGw({QStringLiteral("import-responses"), first, data, QStringLiteral("--job"), job,
+                         QStringLiteral("--no-consolidate")}));
+        const QString out = dir.path() + QStringLiteral("/responses");
+        const CliRun exported = runGw({QStringLiteral("export-responses"), first, QStringLiteral("--job"), job,
+                                       QStringLiteral("--out"), out});
+        GW_RUN_OK(exported);
+        QVERIFY2(exported.out.contains(QStringLiteral("1510 answers to 302 items")), qPrintable(exported.out));
+        const auto theirs = answers(data), ours = answers(out);
+        QCOMPARE(theirs.size(), size_t(1510));
+        QVERIFY(ours == theirs);
+        const CliRun back = runGw({QStringLiteral("import-responses"), second, out, QStringLiteral("--job"), job});
+        GW_RUN_OK(back);
+        QVERIFY2(back.out.contains(QStringLiteral("302 files, 1510 answers from 97 workers, 1510 added")), qPrintable(back.out));
+        // An output is never written over something else.
+        const QString someone = dir.path() + QStringLiteral("/someones");
+        QDir().mkpath(someone);
+        test::writeFile((someone + QStringLiteral("/notes.txt")).toStdString(), "keep");
+        const CliRun again = runGw({QStringLiteral("export-responses"), first, QStringLiteral("--job"), job,
+                                    QStringLiteral("--out"), someone, QStringLiteral("--overwrite")});
+        QVERIFY(again.code != 0);
+        QCOMPARE(test::readFile((someone + QStringLiteral("/notes.txt")).toStdString()), std::string("keep"));
+        QVERIFY(!QFileInfo::exists(someone + QStringLiteral("/worker-response")));
     }
 
     void workerResponsesOfARealJobConsolidateAsGroundTruthDid()

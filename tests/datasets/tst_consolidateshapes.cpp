@@ -4,13 +4,17 @@
 
 #include "datasets/consolidateshapes.h"
 #include "datasets/workeranswers.h"
+#include "datasets/json.h"
 #include "testutil.h"
+
+#include <QDir>
 
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace gw::datasets;
 using namespace gw::datasets::consolidation;
+namespace json = gw::json;
 
 namespace {
 
@@ -175,6 +179,23 @@ private Q_SLOTS:
             QCOMPARE(w.agreement, w.id == "cy" ? 0.0 : 1.0);
         // Again: nothing new to write.
         QCOMPARE(consolidateJob(*store, job, ConsolidationMethod::DawidSkene, "lead")->written, 0);
+        // Out in Ground Truth's worker-response layout, as its bounding-box form writes answers.
+        const std::string out = gw::test::path(dir, "responses");
+        auto exported = exportWorkerResponses(*store, job, out);
+        QVERIFY2(exported, exported ? "" : exported.error().message.c_str());
+        QCOMPARE(exported->answers, 3);
+        const QStringList files = QDir(QString::fromStdString(out) + QStringLiteral("/worker-response/iteration-1/0"))
+                                      .entryList({QStringLiteral("*.json")});
+        QCOMPARE(files.size(), 1);
+        json::Value v;
+        QVERIFY(json::parse(gw::test::readFile(out + "/worker-response/iteration-1/0/" + files[0].toStdString()), v));
+        const json::Array &answers = v.find("answers")->toArray();
+        QCOMPARE(answers.size(), size_t(3));
+        const json::Value *form = answers[0].find("answerContent")->find("boundingBox");
+        QCOMPARE(form->find("boundingBoxes")->toArray()[0].find("label")->toString(), std::string("car"));
+        QCOMPARE(form->find("boundingBoxes")->toArray()[0].find("left")->toDouble(), 10.0);
+        QCOMPARE(form->find("inputImageProperties")->find("width")->toInt(), int64_t(640));
+        QCOMPARE(answers[0].find("workerId")->toString(), std::string("ann"));
     }
 };
 
