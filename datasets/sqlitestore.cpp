@@ -252,9 +252,11 @@ Result<> SqliteStore::claimComputer(bool ownTransaction)
     };
     const std::string me = thisComputer();
     const int64_t now = nowUs();
+    bool claimed = false; // a claim is there (this computer's, or one that ran out)
     {
         Statement s(m_db, "SELECT value FROM meta WHERE key='opened_on'");
         if (s.step()) {
+            claimed = true;
             const std::string value(s.columnText(0));
             const size_t tab = value.find('\t');
             const std::string host = value.substr(0, tab);
@@ -272,7 +274,7 @@ Result<> SqliteStore::claimComputer(bool ownTransaction)
             }
         }
     }
-    if (!ownTransaction && now - m_claimUs < kRenewUs)
+    if (!ownTransaction && now - m_claimUs < kRenewUs && claimed)
         return {}; // still ours, and recent
     Statement w(m_db, "INSERT OR REPLACE INTO meta(key, value) VALUES('opened_on', ?)");
     const std::string value = me + "\t" + std::to_string(now);
@@ -434,9 +436,11 @@ Result<> SqliteStore::forEachAnnotationRow(Statement &s, const std::function<boo
 
 Result<> SqliteStore::forEachAnswer(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const
 {
-    Statement s(m_db, "SELECT " GW_ANNOTATION_COLUMNS " FROM annotations a WHERE job=?1 AND source=0 AND deleted=0 AND id="
-                      "(SELECT MAX(b.id) FROM annotations b WHERE b.job=?1 AND b.item=a.item AND b.author=a.author "
-                      "AND b.source=0) ORDER BY item, id");
+    // Each worker's latest by the time it was given (an answer merged from a package may be older than one given
+    // here since); with MAX(created_us) in a group, SQLite takes the id from the row that has it.
+    Statement s(m_db, "SELECT " GW_ANNOTATION_COLUMNS " FROM annotations WHERE id IN (SELECT id FROM (SELECT id, deleted, "
+                      "MAX(created_us) FROM annotations WHERE job=?1 AND source=0 GROUP BY item, author) WHERE deleted=0) "
+                      "ORDER BY item, id");
     s.bind(1, jobId);
     return forEachAnnotationRow(s, fn);
 }
@@ -594,8 +598,14 @@ Result<> SqliteTransaction::clearAnnotation(int64_t jobId, int64_t itemId, const
     // A deletion is a version of its own, so history shows who removed the label and when.
     Statement &s = m_store.stmt("INSERT INTO annotations(job, item, source, human, author, payload, created_us, deleted) "
                                 "VALUES(?,?,?,?,?,'{}',?,1)");
-    return s.bind(1, jobId).bind(2, itemId).bind(3, int64_t(who.source)).bind(4, int64_t(who.humanAnnotated))
-        .bind(5, std::string_view(who.author)).bind(6, now).exec();
+    if (auto r = s.bind(1, jobId).bind(2, itemId).bind(3, int64_t(who.source)).bind(4, int64_t(who.humanAnnotated))
+                     .bind(5, std::string_view(who.author)).bind(6, now).exec();
+        !r)
+        return r;
+    // An answer taken back or a label removed may make the item need answers again: hand-outs of the job walk
+    // from its start once more (takeWork's marks).
+    Statement &m = m_store.stmt("DELETE FROM work_marks WHERE job=?");
+    return m.bind(1, jobId).exec();
 }
 
 Result<> SqliteTransaction::setSplit(int64_t itemId, const std::string &split)

@@ -29,16 +29,18 @@ enum class Standing {
     Taken,    ///< enough workers hold live leases on it now; it may come back when one expires
 };
 
-// A worker's answer is their latest version of the item's label given as a person, unless that is a deletion
+// A worker's answer is their latest version of the item's label given as a person (by the time it was given, then
+// by id: an answer merged from a work package may be older than one given here since), unless that is a deletion
 // (they took it back): ProjectStore::forEachAnswer.
 constexpr const char *kAnsweredBy = "SELECT deleted=0 FROM annotations WHERE job=?1 AND item=?2 AND source=0 "
-                                    "AND author=?3 ORDER BY id DESC LIMIT 1";
-constexpr const char *kAnswerers = "SELECT author FROM (SELECT author, deleted, MAX(id) FROM annotations "
+                                    "AND author=?3 ORDER BY created_us DESC, id DESC LIMIT 1";
+// (With MAX(created_us) in a group, SQLite takes the other columns from the row that has it.)
+constexpr const char *kAnswerers = "SELECT author FROM (SELECT author, deleted, MAX(created_us) FROM annotations "
                                    "WHERE job=?1 AND item=?2 AND source=0 GROUP BY author) WHERE deleted=0";
 /// The same for a lease l of the outer query.
 #define GW_LEASE_ANSWERED                                                                                             \
     "(SELECT a.deleted=0 FROM annotations a WHERE a.job=l.job AND a.item=l.item AND a.source=0 AND a.author=l.worker " \
-    "ORDER BY a.id DESC LIMIT 1)"
+    "ORDER BY a.created_us DESC, a.id DESC LIMIT 1)"
 
 } // namespace
 
@@ -129,12 +131,12 @@ Result<std::vector<Lease>> SqliteStore::takeWork(int64_t jobId, const std::strin
         std::set<int64_t> held;
         {
             std::vector<Lease> mine;
-            auto s = prepared("SELECT item, taken_us FROM leases WHERE job=? AND worker=? ORDER BY taken_us, item");
+            auto s = prepared("SELECT item, taken_us, until_us FROM leases WHERE job=? AND worker=? ORDER BY taken_us, item");
             if (!s)
                 return fail(s.error());
             (*s)->bind(1, jobId).bind(2, std::string_view(worker));
             while ((*s)->step())
-                mine.push_back({(*s)->columnInt(0), worker, (*s)->columnInt(1), until});
+                mine.push_back({(*s)->columnInt(0), worker, (*s)->columnInt(1), std::max(until, (*s)->columnInt(2))});
             if (auto st = (*s)->status(); !st)
                 return fail(st.error());
             for (Lease &l : mine) {
@@ -153,7 +155,8 @@ Result<std::vector<Lease>> SqliteStore::takeWork(int64_t jobId, const std::strin
                 if (auto r = (*drop)->bind(1, jobId).bind(2, l.itemId).bind(3, std::string_view(worker)).exec(); !r)
                     return r;
             }
-            auto renew = prepared("UPDATE leases SET until_us=? WHERE job=? AND worker=?");
+            // Never shortened: a work package's leases run for days while the same worker also takes work here.
+            auto renew = prepared("UPDATE leases SET until_us=MAX(until_us, ?) WHERE job=? AND worker=?");
             if (!renew)
                 return fail(renew.error());
             if (auto r = (*renew)->bind(1, until).bind(2, jobId).bind(3, std::string_view(worker)).exec(); !r)
@@ -223,7 +226,7 @@ Result<std::vector<Lease>> SqliteStore::takeWork(int64_t jobId, const std::strin
         {
             auto s = prepared(
                 "SELECT i.id FROM items i WHERE i.kind=?1 AND i.id>?2 AND i.flags=0 AND (SELECT COUNT(*) FROM (SELECT "
-                "a.deleted, MAX(a.id) FROM annotations a WHERE a.job=?3 AND a.item=i.id AND a.source=0 GROUP BY "
+                "a.deleted, MAX(a.created_us) FROM annotations a WHERE a.job=?3 AND a.item=i.id AND a.source=0 GROUP BY "
                 "a.author) WHERE deleted=0) < ?4 AND NOT ("
                 "EXISTS(SELECT 1 FROM annotations c WHERE c.job=?3 AND c.item=i.id AND c.superseded_us IS NULL "
                 "AND c.deleted=0 AND c.source<>0) AND NOT EXISTS(SELECT 1 FROM annotations h WHERE h.job=?3 "
@@ -370,8 +373,9 @@ Result<WorkProgress> SqliteStore::workProgress(int64_t jobId) const
                        p.leased);
         !r)
         return fail(r.error());
-    auto s = prepared("SELECT SUM(deleted=0) FROM (SELECT a.item, a.deleted, MAX(a.id) FROM annotations a JOIN items i "
-                      "ON i.id=a.item AND i.flags=0 WHERE a.job=? AND a.source=0 GROUP BY a.item, a.author) GROUP BY item");
+    auto s = prepared("SELECT SUM(deleted=0) FROM (SELECT a.item, a.deleted, MAX(a.created_us) FROM annotations a "
+                      "JOIN items i ON i.id=a.item AND i.flags=0 WHERE a.job=? AND a.source=0 GROUP BY a.item, a.author) "
+                      "GROUP BY item");
     if (!s)
         return fail(s.error());
     (*s)->bind(1, jobId);

@@ -560,10 +560,15 @@ Result<std::optional<Annotation>> answerOf(const ProjectStore &store, int64_t jo
     auto versions = store.history(jobId, itemId);
     if (!versions)
         return fail(versions.error());
-    for (auto v = versions->rbegin(); v != versions->rend(); ++v)
-        if (v->annotation.provenance.author == worker && v->annotation.provenance.source == Source::Human)
-            return v->deleted ? std::nullopt : std::optional<Annotation>(v->annotation);
-    return std::optional<Annotation>();
+    // Their latest by the time it was given, then by id (as ProjectStore::forEachAnswer).
+    const ProjectStore::HistoryEntry *latest = nullptr;
+    for (const ProjectStore::HistoryEntry &v : *versions)
+        if (v.annotation.provenance.author == worker && v.annotation.provenance.source == Source::Human
+            && (!latest || v.annotation.provenance.createdUs >= latest->annotation.provenance.createdUs))
+            latest = &v;
+    if (!latest || latest->deleted)
+        return std::optional<Annotation>();
+    return std::optional<Annotation>(latest->annotation);
 }
 
 Result<WorkersReport> workersOf(ProjectStore &store, const Job &job)

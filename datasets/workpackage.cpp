@@ -54,8 +54,8 @@ Result<PackageReport> makePackage(ProjectStore &store, const PackageRequest &req
 {
     if (request.worker.empty())
         return fail(Error::invalid("a work package is made for a named worker (--worker)"));
-    if (request.items < 1 || request.items > 100000)
-        return fail(Error::invalid("a work package holds 1 to 100,000 items"));
+    if (request.items < 1 || request.items > 10000)
+        return fail(Error::invalid("a work package holds 1 to 10,000 items"));
     auto job = store.job(request.job);
     if (!job)
         return fail(job.error());
@@ -87,6 +87,23 @@ Result<PackageReport> makePackage(ProjectStore &store, const PackageRequest &req
     PackageReport report;
     report.path = outPath;
     report.id = randomId();
+    // Should the package not be written, the items it took go back at once (not after the lease).
+    std::vector<int64_t> taken;
+    for (const Lease &l : *leases)
+        taken.push_back(l.itemId);
+    struct GiveBack
+    {
+        ProjectStore &store;
+        int64_t job;
+        const std::string &worker;
+        const std::vector<int64_t> &items;
+        bool done = false;
+        ~GiveBack()
+        {
+            if (!done)
+                (void)store.returnWork(job, worker, items);
+        }
+    } giveBack{store, job->id, request.worker, taken};
     {
         auto pkg = ProjectStore::open(*staged, ProjectStore::OpenMode::Create);
         if (!pkg)
@@ -140,6 +157,7 @@ Result<PackageReport> makePackage(ProjectStore &store, const PackageRequest &req
     } // the package is closed before it moves into place
     if (auto r = outputs.commit(); !r)
         return fail(r.error());
+    giveBack.done = true;
     (void)store.logChange(request.worker, "work package",
                           std::to_string(report.items) + " items of job '" + job->name + "' for " + request.worker
                               + " in " + outPath + " (package " + report.id + ")");

@@ -31,6 +31,7 @@
 #include <QLocale>
 #include <QStatusBar>
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace gw::ui {
@@ -41,6 +42,28 @@ namespace {
 
 constexpr int kMyQueueSize = 20;                        ///< items held at a time
 constexpr int64_t kLeaseUs = 30LL * 60 * 1000 * 1000;   ///< renewed with every answer
+
+/// A lease that runs far longer than the app's: the worker holds the item in a work package (gw package), to
+/// label there; the app neither lists it nor gives it back.
+bool inPackage(const Lease &l)
+{
+    return l.untilUs - nowUs() > 4 * kLeaseUs;
+}
+
+/// The worker's work in the app: kMyQueueSize items besides those they hold in work packages.
+Result<std::vector<Lease>> takeMine(ProjectStore &store, int64_t job, const std::string &worker)
+{
+    auto taken = store.takeWork(job, worker, kMyQueueSize, kLeaseUs);
+    if (!taken)
+        return taken;
+    const auto packaged = std::count_if(taken->begin(), taken->end(), inPackage);
+    if (packaged == 0)
+        return taken;
+    taken = store.takeWork(job, worker, kMyQueueSize + int(packaged), kLeaseUs);
+    if (taken)
+        taken->erase(std::remove_if(taken->begin(), taken->end(), inPackage), taken->end());
+    return taken;
+}
 
 } // namespace
 
@@ -63,7 +86,7 @@ void MainWindow::loadMyQueue()
         m_gallery->setMine({});
         return;
     }
-    auto taken = m_store->takeWork(job.id, worker().toStdString(), kMyQueueSize, kLeaseUs);
+    auto taken = takeMine(*m_store, job.id, worker().toStdString());
     if (!taken) {
         statusBar()->showMessage(tr("Cannot hand out work: %1").arg(QString::fromStdString(taken.error().message)), 10000);
         m_gallery->setMine({});
@@ -73,7 +96,7 @@ void MainWindow::loadMyQueue()
         m_myQueue.push_back(l.itemId);
     m_myQueueJob = job.id;
     m_gallery->setMine(m_myQueue);
-    if (taken->empty())
+    if (m_myQueue.empty())
         return; // the canvas says why (showFirstMatch)
     const int n = std::max(job.annotatorsPerItem, 1);
     const QString until = QLocale().toString(QDateTime::fromMSecsSinceEpoch(taken->front().untilUs / 1000).time(),
@@ -93,7 +116,7 @@ void MainWindow::topUpMyQueue()
 {
     if (!showingMine() || !m_store || m_myQueueJob == 0 || m_myQueueJob != m_pane->job().id)
         return;
-    auto taken = m_store->takeWork(m_myQueueJob, worker().toStdString(), kMyQueueSize, kLeaseUs);
+    auto taken = takeMine(*m_store, m_myQueueJob, worker().toStdString());
     if (!taken) {
         statusBar()->showMessage(tr("Cannot hand out more work: %1").arg(QString::fromStdString(taken.error().message)),
                                  10000);

@@ -5,10 +5,12 @@
 // was and merging again completes it, and a package never replaces a file.
 
 #include "datasets/projectstore.h"
+#include "datasets/workeranswers.h"
 #include "cliutil.h"
 #include "testutil.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QImage>
 #include <QTemporaryDir>
 #include <QTest>
@@ -165,6 +167,28 @@ private Q_SLOTS:
         const Job job = *(*store)->job("animal");
         QCOMPARE((*(*store)->currentAnnotation(job.id, 2))->provenance.author, std::string("lead"));
         QCOMPARE(answersBy(project, "ann").size(), size_t(1)); // in the history
+        // ann's own answers: one given later in the project beats an older one merged from her package.
+        const std::string later = gw::test::path(dir, "ann2.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("package"), q(project), QStringLiteral("--job"), QStringLiteral("animal"),
+                         QStringLiteral("--worker"), QStringLiteral("ann"), QStringLiteral("--items"), QStringLiteral("1"),
+                         QStringLiteral("--out"), q(later)}));
+        GW_RUN_OK(label(later, 1, "cat", "ann"));   // item 1 of the package: the project's item 4
+        GW_RUN_OK(label(project, 4, "dog", "ann")); // afterwards, in the project
+        GW_RUN_OK(merge(project, later));
+        auto mine = answerOf(**store, job.id, 4, "ann");
+        QVERIFY(mine && *mine);
+        QCOMPARE((*mine)->payload.classes, std::vector<int>{1}); // dog
+        int answers = 0;
+        std::vector<int> classes;
+        QVERIFY((*store)->forEachAnswer(job.id, [&](const Annotation &a) {
+            if (a.itemId == 4 && a.provenance.author == "ann") {
+                ++answers;
+                classes = a.payload.classes;
+            }
+            return true;
+        }));
+        QCOMPARE(answers, 1);
+        QCOMPARE(classes, std::vector<int>{1});
     }
 
     void aPackageOfAnotherProjectIsRefused()
@@ -196,6 +220,25 @@ private Q_SLOTS:
                                     QStringLiteral("--worker"), QStringLiteral("ann"), QStringLiteral("--out"), q(existing)});
         QVERIFY(refused.code != 0);
         QCOMPARE(gw::test::readFile(existing), std::string("someone's file"));
+    }
+
+    void aPackageThatCannotBeWrittenGivesItsItemsBack()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir, "p.gwproj", 4);
+        QVERIFY(QFile::remove(dir.path() + QStringLiteral("/p.gwproj-img2.png"))); // an image gone missing
+        const std::string package = gw::test::path(dir, "ann.gwproj");
+        const auto failed = runGw({QStringLiteral("package"), q(project), QStringLiteral("--job"), QStringLiteral("animal"),
+                                   QStringLiteral("--worker"), QStringLiteral("ann"), QStringLiteral("--items"),
+                                   QStringLiteral("4"), QStringLiteral("--out"), q(package), QStringLiteral("--copy-media")});
+        QVERIFY(failed.code != 0);
+        QVERIFY2(failed.err.contains(QStringLiteral("p.gwproj-img2.png")), qPrintable(failed.err));
+        QVERIFY(!QFileInfo::exists(q(package)));
+        // Nothing stays held for ann: bob gets all four.
+        const auto bob = runGw({QStringLiteral("queue"), q(project), QStringLiteral("--job"), QStringLiteral("animal"),
+                                QStringLiteral("--worker"), QStringLiteral("bob"), QStringLiteral("--take"),
+                                QStringLiteral("4")});
+        QVERIFY2(bob.out.contains(QStringLiteral("bob holds 4 items")), qPrintable(bob.out));
     }
 
     void aMergeKilledHalfWayLeavesTheProjectAsItWas()

@@ -16,6 +16,7 @@
 #include <QTest>
 
 #include <map>
+#include <sqlite3.h>
 #include <memory>
 #include <set>
 
@@ -198,6 +199,34 @@ private Q_SLOTS:
         QCOMPARE(take(p, "bob", 5), (Ids{4, 5}));
     }
 
+    void anAnswerTakenBackIsHandedOutAgain()
+    {
+        QTemporaryDir dir;
+        Project p = makeProject(gw::test::path(dir, "p.gwproj"), 3, 1);
+        for (int64_t i : take(p, "alice", 3))
+            answer(p, i, "alice");
+        QCOMPARE(take(p, "alice", 0), Ids{}); // her answered items let go
+        QCOMPARE(take(p, "bob", 3), Ids{});   // all answered: the marks stand past item 3
+        Provenance alice;
+        alice.author = "alice";
+        auto tx = p.store->begin();
+        QVERIFY(tx && (*tx)->clearAnnotation(p.job.id, 2, alice) && (*tx)->commit());
+        QCOMPARE(take(p, "bob", 3), Ids{2});
+    }
+
+    void aPackagesLongLeasesAreNeverShortened()
+    {
+        QTemporaryDir dir;
+        Project p = makeProject(gw::test::path(dir, "p.gwproj"), 6, 1);
+        const int64_t days = 14LL * 24 * 3600 * 1000000;
+        QCOMPARE(take(p, "alice", 3, days), (Ids{1, 2, 3}));
+        QCOMPARE(take(p, "alice", 5, 60'000'000), (Ids{1, 2, 3, 4, 5})); // a minute: the app's lease
+        const auto leases = p.store->leases(p.job.id, "alice");
+        for (const Lease &l : *leases)
+            QVERIFY2(l.itemId > 3 ? l.untilUs - nowUs() < 120'000'000 : l.untilUs - nowUs() > days / 2,
+                     qPrintable(QString::number(l.itemId)));
+    }
+
     void raisingAnnotatorsPerItemHandsAnsweredItemsOutAgain()
     {
         QTemporaryDir dir;
@@ -309,7 +338,19 @@ private Q_SLOTS:
         auto labelled = p.store->currentAnnotation(p.job.id, 2);
         QVERIFY(labelled && *labelled);
         QCOMPARE((*labelled)->provenance.author, std::string("alpha"));
-        // When beta has it open (alpha's gw let it go as it ended), alpha's program refuses to write, and says why.
+        // alpha's gw gave the claim up as it ended; alpha's next write claims it again.
+        answer(p, 3, "alice");
+        QCOMPARE(on("beta").code, 5);
+        // When alpha has not written for longer than a claim lasts, beta may take the project over; alpha's program
+        // then refuses to write, and says why. (The claim is aged by hand: no test waits two minutes.)
+        {
+            sqlite3 *db = nullptr;
+            QCOMPARE(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+            const std::string aged = "UPDATE meta SET value='alpha\t" + std::to_string(nowUs() - 600'000'000)
+                                     + "' WHERE key='opened_on'";
+            QCOMPARE(sqlite3_exec(db, aged.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+            sqlite3_close(db);
+        }
         qputenv("GW_TEST_HOSTNAME", "beta");
         auto onBeta = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
         QVERIFY(onBeta);

@@ -207,6 +207,13 @@ private Q_SLOTS:
         request.out = gw::test::path(dir, "ann.gwproj");
         auto made = makePackage(*store, request);
         QVERIFY2(made, made ? "" : made.error().message.c_str());
+        // In the project's window, ann's queue leaves her package's items out, and does not give them back.
+        s.w.setWorker(QStringLiteral("ann"));
+        s.w.showMyQueue();
+        QCOMPARE(listed(s.w), range(4, 23));
+        s.w.findChild<QComboBox *>(QStringLiteral("itemFilter"))->setCurrentIndex(0);
+        s.w.setWorker(QStringLiteral("lead")); // gives ann's app queue back, not her package
+        QCOMPARE(held(store, "ann"), range(1, 3));
         {
             // Opened in the app, the package is labelled as ann, whoever's computer it is on.
             Screen away(request.out, "animal");
