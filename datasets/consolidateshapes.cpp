@@ -304,7 +304,12 @@ std::optional<MaskVote> masks(const std::vector<mask::IndexedMask> &perWorker, b
     return out;
 }
 
-double boxAgreement(const std::vector<Box> &answer, const std::vector<Box> &consolidated, double minIou)
+namespace {
+
+/// F1 of shapes matched one to one with the same class and a score ≥ minScore (1 when both are empty).
+template<typename Shape, typename Score>
+double matchedF1(const std::vector<Shape> &answer, const std::vector<Shape> &consolidated, double minScore,
+                 const Score &score)
 {
     if (answer.empty() && consolidated.empty())
         return 1.0;
@@ -312,22 +317,21 @@ double boxAgreement(const std::vector<Box> &answer, const std::vector<Box> &cons
     for (size_t a = 0; a < answer.size(); ++a)
         for (size_t c = 0; c < consolidated.size(); ++c)
             if (answer[a].classId == consolidated[c].classId)
-                pairs.emplace_back(iou(answer[a], consolidated[c]), a, c);
-    const size_t matched = matchGreedy(std::move(pairs), answer.size(), consolidated.size(), minIou).size();
+                pairs.emplace_back(score(answer[a], consolidated[c]), a, c);
+    const size_t matched = matchGreedy(std::move(pairs), answer.size(), consolidated.size(), minScore).size();
     return 2.0 * double(matched) / double(answer.size() + consolidated.size());
+}
+
+} // namespace
+
+double boxAgreement(const std::vector<Box> &answer, const std::vector<Box> &consolidated, double minIou)
+{
+    return matchedF1(answer, consolidated, minIou, iou);
 }
 
 double spanAgreement(const std::vector<Span> &answer, const std::vector<Span> &consolidated, double minJaccard)
 {
-    if (answer.empty() && consolidated.empty())
-        return 1.0;
-    std::vector<std::tuple<double, size_t, size_t>> pairs;
-    for (size_t a = 0; a < answer.size(); ++a)
-        for (size_t c = 0; c < consolidated.size(); ++c)
-            if (answer[a].classId == consolidated[c].classId)
-                pairs.emplace_back(jaccard(answer[a], consolidated[c]), a, c);
-    const size_t matched = matchGreedy(std::move(pairs), answer.size(), consolidated.size(), minJaccard).size();
-    return 2.0 * double(matched) / double(answer.size() + consolidated.size());
+    return matchedF1(answer, consolidated, minJaccard, jaccard);
 }
 
 double answerAgreement(TaskType type, const Payload &a, const Payload &b)

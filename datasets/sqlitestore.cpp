@@ -524,6 +524,30 @@ Result<> SqliteTransaction::addItem(Item &item)
     return {};
 }
 
+Result<> SqliteTransaction::insertVersion(Annotation &a, int64_t createdUs, const std::string &maskClasses,
+                                          int64_t supersededUs)
+{
+    Statement &s = m_store.stmt("INSERT INTO annotations(job, item, source, human, author, payload, mask, confidence, "
+                                "time_spent_ms, created_us, extra, mask_classes, superseded_us) "
+                                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    const Provenance &p = a.provenance;
+    s.bind(1, a.jobId).bind(2, a.itemId).bind(3, int64_t(p.source)).bind(4, int64_t(p.humanAnnotated ? 1 : 0));
+    s.bind(5, std::string_view(p.author)).bind(6, std::string_view(encodePayload(a.payload)));
+    if (a.payload.mask.empty())
+        s.bindNull(7);
+    else
+        s.bindBlob(7, a.payload.mask);
+    if (p.confidence)
+        s.bind(8, *p.confidence);
+    s.bind(9, p.timeSpentMs).bind(10, createdUs).bindTextOrNull(11, a.extra).bindTextOrNull(12, maskClasses);
+    if (supersededUs)
+        s.bind(13, supersededUs);
+    if (auto r = s.exec(); !r)
+        return r;
+    a.id = sqlite3_last_insert_rowid(m_store.m_db);
+    return {};
+}
+
 Result<> SqliteTransaction::putAnnotation(Annotation &a)
 {
     const Provenance &p = a.provenance;
@@ -541,18 +565,7 @@ Result<> SqliteTransaction::putAnnotation(Annotation &a)
     Statement &u = m_store.stmt("UPDATE annotations SET superseded_us=? WHERE job=? AND item=? AND superseded_us IS NULL");
     if (auto r = u.bind(1, supersededAt).bind(2, a.jobId).bind(3, a.itemId).exec(); !r)
         return r;
-    Statement &s = m_store.stmt("INSERT INTO annotations(job, item, source, human, author, payload, mask, confidence, "
-                                "time_spent_ms, created_us, extra, mask_classes) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
-    s.bind(1, a.jobId).bind(2, a.itemId).bind(3, int64_t(p.source)).bind(4, int64_t(p.humanAnnotated ? 1 : 0));
-    s.bind(5, std::string_view(p.author)).bind(6, std::string_view(encodePayload(a.payload)));
-    if (a.payload.mask.empty())
-        s.bindNull(7);
-    else
-        s.bindBlob(7, a.payload.mask);
-    if (p.confidence)
-        s.bind(8, *p.confidence);
-    s.bind(9, p.timeSpentMs).bind(10, now).bindTextOrNull(11, a.extra).bindTextOrNull(12, maskClasses);
-    if (auto r = s.exec(); !r)
+    if (auto r = insertVersion(a, now, maskClasses, 0); !r)
         return r;
     a.id = sqlite3_last_insert_rowid(m_store.m_db);
     a.provenance.createdUs = now;
@@ -568,19 +581,7 @@ Result<> SqliteTransaction::addAnswer(Annotation &a)
     if (!newer)
         return putAnnotation(a);
     // Into the history, behind the newer current label.
-    Statement &s = m_store.stmt("INSERT INTO annotations(job, item, source, human, author, payload, mask, confidence, "
-                                "time_spent_ms, created_us, extra, superseded_us) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
-    const Provenance &p = a.provenance;
-    s.bind(1, a.jobId).bind(2, a.itemId).bind(3, int64_t(p.source)).bind(4, int64_t(p.humanAnnotated ? 1 : 0));
-    s.bind(5, std::string_view(p.author)).bind(6, std::string_view(encodePayload(a.payload)));
-    if (a.payload.mask.empty())
-        s.bindNull(7);
-    else
-        s.bindBlob(7, a.payload.mask);
-    if (p.confidence)
-        s.bind(8, *p.confidence);
-    s.bind(9, p.timeSpentMs).bind(10, p.createdUs).bindTextOrNull(11, a.extra).bind(12, nowUs());
-    if (auto r = s.exec(); !r)
+    if (auto r = insertVersion(a, a.provenance.createdUs, std::string(), nowUs()); !r)
         return r;
     a.id = sqlite3_last_insert_rowid(m_store.m_db);
     return {};

@@ -87,6 +87,9 @@ public:
     bool m_open = true;
 
 private:
+    /// Inserts a version of a label (supersededUs 0: as the current one; the caller supersedes the old first).
+    Result<> insertVersion(Annotation &a, int64_t createdUs, const std::string &maskClasses, int64_t supersededUs);
+
     SqliteStore &m_store;
 };
 

@@ -161,6 +161,31 @@ Result<ResponsesReport> importWorkerResponses(ProjectStore &store, const Job &jo
 
 namespace {
 
+/// Writes a consolidated label unless the item's current label is that already; whether it wrote.
+Result<bool> writeConsolidated(ProjectStore &store, WriteTransaction &tx, int64_t jobId, int64_t item, Payload p,
+                               std::optional<double> confidence, const std::string &author)
+{
+    auto current = store.currentAnnotation(jobId, item);
+    if (!current)
+        return fail(current.error());
+    if (*current && (*current)->provenance.source == Source::Consolidated
+        && encodePayload((*current)->payload) == encodePayload(p) && (*current)->payload.mask == p.mask
+        && (*current)->provenance.confidence == confidence)
+        return false;
+    Annotation a;
+    a.jobId = jobId;
+    a.itemId = item;
+    a.payload = std::move(p);
+    a.provenance.confidence = confidence;
+    a.provenance.source = Source::Consolidated;
+    a.provenance.humanAnnotated = true;
+    a.provenance.author = author;
+    a.provenance.createdUs = nowUs();
+    if (auto w = tx.putAnnotation(a); !w)
+        return fail(w.error());
+    return true;
+}
+
 /// Consolidates the task types besides single-label classification (consolidateshapes.h).
 Result<ConsolidationReport> consolidateOthers(ProjectStore &store, const Job &job, ConsolidationMethod method,
                                               const std::string &author, bool write)
@@ -263,24 +288,11 @@ Result<ConsolidationReport> consolidateOthers(ProjectStore &store, const Job &jo
         }
         if (!write)
             continue;
-        auto current = store.currentAnnotation(job.id, item);
-        if (!current)
-            return fail(current.error());
-        if (*current && (*current)->provenance.source == Source::Consolidated
-            && encodePayload((*current)->payload) == encodePayload(p) && (*current)->payload.mask == p.mask
-            && (*current)->provenance.confidence == confidence)
+        auto written = writeConsolidated(store, *tx, job.id, item, std::move(p), confidence, author);
+        if (!written)
+            return fail(written.error());
+        if (!*written)
             continue;
-        Annotation a;
-        a.jobId = job.id;
-        a.itemId = item;
-        a.payload = std::move(p);
-        a.provenance.confidence = confidence;
-        a.provenance.source = Source::Consolidated;
-        a.provenance.humanAnnotated = true;
-        a.provenance.author = author;
-        a.provenance.createdUs = nowUs();
-        if (auto w = tx->putAnnotation(a); !w)
-            return fail(w.error());
         ++report.written;
     }
     if (tx)
@@ -347,25 +359,15 @@ Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, 
         consolidated[c.item] = c.label;
         if (!write)
             continue;
-        const int classId = job.classes[size_t(c.label)].id;
-        auto current = store.currentAnnotation(job.id, c.item);
-        if (!current)
-            return fail(current.error());
-        if (*current && (*current)->provenance.source == Source::Consolidated
-            && (*current)->payload.classes == std::vector<int>{classId} && (*current)->provenance.confidence == c.confidence)
+        Payload p;
+        p.classes = {job.classes[size_t(c.label)].id};
+        p.classConfidence = {std::nullopt};
+        // Single-label: the label's confidence, as Ground Truth writes it.
+        auto written = writeConsolidated(store, *tx, job.id, c.item, std::move(p), c.confidence, author);
+        if (!written)
+            return fail(written.error());
+        if (!*written)
             continue;
-        Annotation a;
-        a.jobId = job.id;
-        a.itemId = c.item;
-        a.payload.classes = {classId};
-        a.payload.classConfidence = {std::nullopt};
-        a.provenance.confidence = c.confidence; // single-label: the label's confidence, as Ground Truth writes it
-        a.provenance.source = Source::Consolidated;
-        a.provenance.humanAnnotated = true;
-        a.provenance.author = author;
-        a.provenance.createdUs = nowUs();
-        if (auto w = tx->putAnnotation(a); !w)
-            return fail(w.error());
         ++report.written;
     }
     if (tx)
