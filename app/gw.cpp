@@ -26,7 +26,8 @@ Commands:
   init PROJECT.gwproj              create a project
   import PROJECT PATH...           add images (folders, files), texts (.txt .csv .tsv .jsonl) or manifests
   import PROJECT PATH --format ID  labelled datasets of other tools (COCO, YOLO, class folders, ...)
-  job create PROJECT ...           define a labeling job (name = label attribute, type, classes)
+  job create PROJECT ...           define a labeling job (name = label attribute, type, classes), or a
+                                   review (--review-of), verification (--verify-of) or adjustment (--adjust-of)
   job list|set|add-class|rename-class|edit-class|remove-class PROJECT ...
   info PROJECT                     counts by job, class and source
   items PROJECT [filters]          list items
@@ -53,6 +54,7 @@ Commands:
   consolidate PROJECT --job J      one label per item from several workers' answers (Dawid-Skene or majority)
   workers PROJECT --job J          each worker's answers, queue, pace, estimated accuracy and agreement
   queue PROJECT --job J --worker W a worker's items (--take N hands out work, --return gives it back)
+  review PROJECT --job R --item N  accept or reject (with a reason) a label; a rejected item is labeled again
   package PROJECT --job J --worker W --out W.gwproj   a work package: items to label offline
   merge PROJECT PACKAGE            bring a work package's answers back
 
@@ -104,7 +106,7 @@ int main(int argc, char **argv)
         {"sagemaker", cmdSageMaker}, {"run-script", cmdRunScript},
         {"train", cmdTrain},        {"run-exec", cmdRunExec}, {"stop", cmdStop},
         {"use-model", cmdUseModel}, {"import-responses", cmdImportResponses}, {"consolidate", cmdConsolidate},
-        {"workers", cmdWorkers},    {"queue", cmdQueue},
+        {"workers", cmdWorkers},    {"queue", cmdQueue}, {"review", cmdReview},
         {"package", cmdPackage},    {"merge", cmdMerge},
         {"export-responses", cmdExportResponses},
     };

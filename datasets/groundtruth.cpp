@@ -617,7 +617,8 @@ JobEncoding prepareJob(const Job &job)
     json::appendQuoted(e.metadataKey, job.name + "-metadata");
     e.metadataKey += ':';
     json::appendQuoted(e.jobName, defaultJobName(job.name));
-    json::appendQuoted(e.type, taskInfo(job.type).gtType);
+    json::appendQuoted(e.type, job.givesVerdicts() ? std::string_view("groundtruth/label-verification")
+                                                   : taskInfo(job.type).gtType);
     e.idsArePositions = true;
     for (size_t p = 0; p < job.classes.size(); ++p) {
         e.idsArePositions = e.idsArePositions && job.classes[p].id == int(p);

@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QString>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -35,6 +36,9 @@ struct FoundLabel
     const json::Value *label = nullptr;
     const json::Value *metadata = nullptr;
     TaskType type;
+    JobKind kind = JobKind::Labeling; ///< a verification or adjustment job's label (reference §3.7, §3.8)
+    std::string parent;               ///< then: the attribute of the line it was made from
+    bool ambiguous = false;           ///< the line had more than one such attribute (the first is taken)
 };
 
 /// Import state that outlives one line: jobs by name (created ones may still gain classes), item lookups.
@@ -142,10 +146,38 @@ private:
                                 || std::find(m_opt.jobs.begin(), m_opt.jobs.end(), key) != m_opt.jobs.end();
             if (!wanted && !m_opt.labelsOnly)
                 continue; // not taken as a label, so kept with the item's other keys
-            if (wanted)
-                labels.push_back({key, &value, md, *task});
+            if (wanted) {
+                FoundLabel f{key, &value, md, *task};
+                if (type->toString() == "groundtruth/label-verification")
+                    f.kind = JobKind::Verification;
+                else if (md->find("adjustment-status"))
+                    f.kind = JobKind::Adjustment;
+                labels.push_back(std::move(f));
+            }
             consumed.push_back(key);
         }
+        // A verification or adjustment label was made from the line's box or mask label (the one that is neither);
+        // parents first, so that a job made by this import exists before the jobs chained to it.
+        for (FoundLabel &f : labels) {
+            if (f.kind == JobKind::Labeling)
+                continue;
+            for (const auto &[key, value] : v.toObject()) {
+                const json::Value *md = key.ends_with("-metadata") || key == f.attribute ? nullptr
+                                                                                           : v.find(key + "-metadata");
+                const json::Value *type = md && md->isObject() ? md->find("type") : nullptr;
+                if (!type || md->find("adjustment-status"))
+                    continue;
+                const auto task = taskFromGtType(type->toString(), isText);
+                const bool shapes = task == TaskType::BoundingBox || task == TaskType::SemanticSegmentation;
+                if (shapes && (f.kind == JobKind::Verification || task == f.type)) {
+                    f.ambiguous = !f.parent.empty();
+                    if (f.ambiguous)
+                        break;
+                    f.parent = key;
+                }
+            }
+        }
+        std::stable_partition(labels.begin(), labels.end(), [](const FoundLabel &f) { return f.kind == JobKind::Labeling; });
 
         // The item: found (labels only, or a project that had items) or new.
         Item item;
@@ -266,6 +298,21 @@ private:
         Job job;
         job.name = f.attribute;
         job.type = f.type;
+        if (f.kind != JobKind::Labeling) {
+            auto parent = m_jobs.find(f.parent);
+            if (parent != m_jobs.end() && parent->second.id != 0) {
+                job.kind = f.kind;
+                job.parentId = parent->second.id;
+                if (f.ambiguous)
+                    m_report.warnings.push_back(m_path + ": job '" + f.attribute + "' is taken as the "
+                                                + std::string(jobKindName(f.kind)) + " of job '" + f.parent
+                                                + "', the first of several it could be of");
+            } else {
+                m_report.warnings.push_back(m_path + ": job '" + f.attribute + "' is a Ground Truth "
+                                            + std::string(jobKindName(f.kind)) + " job, but the job it was made "
+                                            "from is not in this project or manifest: it is imported as a job of its own");
+            }
+        }
         if (auto r = m_tx->saveJob(job); !r)
             return fail(r.error());
         m_created.insert(f.attribute);

@@ -135,6 +135,15 @@ public:
     virtual Result<> addAnswer(Annotation &annotation) = 0;
     /// Supersedes the current label of (job, item) with a deletion; no-op when there is none.
     virtual Result<> clearAnnotation(int64_t jobId, int64_t itemId, const Provenance &who) = 0;
+    /// A worker takes back their answer to an item others answer too: a deletion in their name that replaces the
+    /// current label only when that is their answer; otherwise it goes into the history only, and the item's label
+    /// (another's answer, the consolidated one) stays. Their answer no longer counts (forEachAnswer).
+    virtual Result<> withdrawAnswer(int64_t jobId, int64_t itemId, const Provenance &who) = 0;
+    /// A reviewer rejected the item's label: every worker's answer that counts is taken back (a deletion in that
+    /// worker's name whose extra field is `extra`, which says who rejected it and why) and the current label with
+    /// it, so the item is handed out again. A label nobody answered (automatic, imported) is removed in the
+    /// reviewer's name. Returns the answers taken back; no-op when the item has no current label.
+    virtual Result<int> sendBack(int64_t jobId, int64_t itemId, const Provenance &reviewer, const std::string &extra) = 0;
     /// Puts an item in a split ("train", "validation", "test"; empty: none).
     virtual Result<> setSplit(int64_t itemId, const std::string &split) = 0;
     virtual Result<> saveJob(Job &job) = 0;

@@ -149,6 +149,13 @@ CREATE TABLE work_marks(job INTEGER NOT NULL, worker TEXT NOT NULL, annotators I
   below INTEGER NOT NULL, PRIMARY KEY(job, worker));
 )sql";
 
+// Version 9: chained jobs. A job's kind says whether it labels the items or works on its parent's labels (review,
+// verification, adjustment; jobs.parent names the parent). A program that knows only version 8 would drop the kind
+// when it saves such a job, so the version goes up and that program refuses the project instead.
+const char *const kV9 = R"sql(
+ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'labeling';
+)sql";
+
 /// gw_mask_classes(mask) for the migrations: mask::classIdsJson, or NULL for a mask that does not decode (a
 /// damaged label should not keep the whole project closed).
 void maskClassesFunction(sqlite3_context *ctx, int, sqlite3_value **argv)
@@ -179,7 +186,7 @@ int tableCount(sqlite3 *db)
 
 const std::vector<const char *> &migrations()
 {
-    static const std::vector<const char *> all = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
+    static const std::vector<const char *> all = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9};
     return all;
 }
 

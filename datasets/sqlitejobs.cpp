@@ -66,6 +66,45 @@ Result<Job> SqliteStore::job(const std::string &name) const
     return j;
 }
 
+/// A review, verification or adjustment job works on a parent of the same media; Ground Truth's verification and
+/// adjustment jobs exist for boxes and masks (reference §7.3), and a verification job's label is a verdict class.
+Result<> SqliteStore::checkChainedJob(const Job &j) const
+{
+    if (j.reviewBelow < 0 || j.reviewBelow > 1 || (j.reviewBelow > 0 && !j.givesVerdicts()))
+        return fail(Error::invalid("only review and verification jobs review labels below a confidence (0 to 1)"));
+    if (j.kind == JobKind::Labeling) {
+        if (j.parentId)
+            return fail(Error::invalid("job '" + j.name + "' labels items itself: it has no parent job"));
+        return {};
+    }
+    const std::string what(jobKindName(j.kind));
+    if (!j.parentId)
+        return fail(Error::invalid("a " + what + " job needs the job whose labels it works on"));
+    auto parent = jobById(j.parentId);
+    if (!parent)
+        return fail(parent.error());
+    if (parent->kind != JobKind::Labeling && parent->kind != JobKind::Adjustment)
+        return fail(Error::invalid("job '" + parent->name + "' gives verdicts; a " + what
+                                   + " job works on a job's labels, not on verdicts"));
+    if (taskInfo(parent->type).image != taskInfo(j.type).image)
+        return fail(Error::invalid("a " + what + " job works on the same media as job '" + parent->name + "'"));
+    const bool shapes = parent->type == TaskType::BoundingBox || parent->type == TaskType::SemanticSegmentation;
+    if ((j.kind == JobKind::Verification || j.kind == JobKind::Adjustment) && !shapes)
+        return fail(Error::invalid("Ground Truth's " + what + " jobs are for bounding boxes and semantic segmentation; "
+                                   "job '" + parent->name + "' is " + std::string(taskInfo(parent->type).title)
+                                   + " (a review job works on any job)"));
+    if (j.givesVerdicts() && (j.type != TaskType::ImageClassification && j.type != TaskType::TextClassification))
+        return fail(Error::invalid("a " + what + " job's labels are single-label verdicts"));
+    if (j.kind == JobKind::Review && j.annotatorsPerItem != 1)
+        return fail(Error::invalid("one reviewer gives each verdict in a review job (a rejection sends the item back at "
+                                   "once); a verification job takes several"));
+    if (j.kind == JobKind::Review && (!j.classByName("accept") || !j.classByName("reject")))
+        return fail(Error::invalid("a review job's verdicts are 'accept' and 'reject'"));
+    if (j.kind == JobKind::Adjustment && j.type != parent->type)
+        return fail(Error::invalid("an adjustment job has the task type of job '" + parent->name + "'"));
+    return {};
+}
+
 Result<> SqliteStore::writeJob(Job &j)
 {
     for (size_t i = 0; i < j.classes.size(); ++i) {
@@ -75,18 +114,25 @@ Result<> SqliteStore::writeJob(Job &j)
             if (j.classes[k].name == j.classes[i].name)
                 return fail(Error::conflict("job '" + j.name + "' has two classes named '" + j.classes[i].name + "'"));
     }
+    if (auto r = checkChainedJob(j); !r)
+        return r;
     json::Object settings;
     settings.set("allowOverlap", j.allowOverlap);
+    if (j.reviewBelow > 0)
+        settings.set("reviewBelow", j.reviewBelow);
     const std::string settingsText = json::toString(json::Value(std::move(settings)));
     if (j.id == 0) {
         if (!j.createdUs)
             j.createdUs = nowUs();
-        auto s = prepared("INSERT INTO jobs(name, task, instructions, annotators, settings, created_us) "
-                          "VALUES(?,?,?,?,?,?)");
+        auto s = prepared("INSERT INTO jobs(name, task, instructions, annotators, settings, created_us, parent, kind) "
+                          "VALUES(?,?,?,?,?,?,?,?)");
         if (!s)
             return fail(s.error());
         (*s)->bind(1, std::string_view(j.name)).bind(2, taskInfo(j.type).id).bind(3, std::string_view(j.instructions));
         (*s)->bind(4, int64_t(j.annotatorsPerItem)).bind(5, std::string_view(settingsText)).bind(6, j.createdUs);
+        if (j.parentId)
+            (*s)->bind(7, j.parentId);
+        (*s)->bind(8, jobKindName(j.kind));
         if (auto r = (*s)->exec(); !r) {
             if (r.error().code == Error::Code::Conflict)
                 return fail(Error::conflict("a job named '" + j.name + "' already exists"));
@@ -146,6 +192,9 @@ Result<> SqliteStore::editClass(int64_t jobId, int classId, const ClassEdit &edi
         auto j = jobById(jobId);
         if (!j)
             return fail(j.error());
+        if (j->kind == JobKind::Review && (edit.name || edit.position))
+            return fail(Error::invalid("a review job's verdicts are 'accept' and 'reject', in that order: only their "
+                                       "colours and keys change"));
         const int from = j->positionOf(classId);
         if (from < 0)
             return fail(Error::notFound("job '" + j->name + "' has no class with id " + std::to_string(classId)));
@@ -203,6 +252,8 @@ Result<LabelClass> SqliteStore::addClass(int64_t jobId, LabelClass cls, const st
         auto j = jobById(jobId);
         if (!j)
             return fail(j.error());
+        if (j->kind == JobKind::Review)
+            return fail(Error::invalid("a review job's verdicts are 'accept' and 'reject': none is added or removed"));
         if (j->classByName(cls.name))
             return fail(Error::conflict("the job already has a class named '" + cls.name + "'"));
         if (j->type == TaskType::SemanticSegmentation && j->classes.size() >= 255)
@@ -246,6 +297,8 @@ Result<int64_t> SqliteStore::removeClass(int64_t jobId, int classId, std::option
         auto j = jobById(jobId);
         if (!j)
             return fail(j.error());
+        if (j->kind == JobKind::Review)
+            return fail(Error::invalid("a review job's verdicts are 'accept' and 'reject': none is added or removed"));
         const LabelClass *cls = j->classById(classId);
         if (!cls)
             return fail(Error::notFound("no class with id " + std::to_string(classId)));

@@ -609,6 +609,68 @@ Result<> SqliteTransaction::clearAnnotation(int64_t jobId, int64_t itemId, const
     return m.bind(1, jobId).exec();
 }
 
+Result<> SqliteTransaction::withdrawAnswer(int64_t jobId, int64_t itemId, const Provenance &who)
+{
+    Statement &c = m_store.stmt("SELECT source, author FROM annotations WHERE job=? AND item=? AND superseded_us IS NULL "
+                                "AND deleted=0");
+    c.bind(1, jobId).bind(2, itemId);
+    const bool theirs = c.step() && c.columnInt(0) == int64_t(Source::Human) && c.columnText(1) == who.author;
+    if (auto st = c.status(); !st)
+        return fail(st.error());
+    c.reset();
+    if (theirs)
+        return clearAnnotation(jobId, itemId, who);
+    const int64_t now = nowUs();
+    Statement &s = m_store.stmt("INSERT INTO annotations(job, item, source, human, author, payload, created_us, "
+                                "superseded_us, deleted) VALUES(?,?,0,1,?,'{}',?,?,1)");
+    if (auto r = s.bind(1, jobId).bind(2, itemId).bind(3, std::string_view(who.author)).bind(4, now).bind(5, now).exec(); !r)
+        return r;
+    Statement &m = m_store.stmt("DELETE FROM work_marks WHERE job=?");
+    return m.bind(1, jobId).exec();
+}
+
+Result<int> SqliteTransaction::sendBack(int64_t jobId, int64_t itemId, const Provenance &reviewer,
+                                        const std::string &extra)
+{
+    Statement &c = m_store.stmt("SELECT 1 FROM annotations WHERE job=? AND item=? AND superseded_us IS NULL AND deleted=0");
+    const bool labelled = c.bind(1, jobId).bind(2, itemId).step();
+    if (auto st = c.status(); !st)
+        return fail(st.error());
+    c.reset();
+    if (!labelled)
+        return 0;
+    std::vector<std::string> workers;
+    {
+        Statement &a = m_store.stmt("SELECT author FROM (SELECT author, deleted, MAX(created_us) FROM annotations "
+                                    "WHERE job=?1 AND item=?2 AND source=0 GROUP BY author) WHERE deleted=0 ORDER BY author");
+        a.bind(1, jobId).bind(2, itemId);
+        while (a.step())
+            workers.emplace_back(a.columnText(0));
+        if (auto st = a.status(); !st)
+            return fail(st.error());
+        a.reset();
+    }
+    const int64_t now = nowUs();
+    auto retract = [&](const std::string &author) -> Result<> {
+        Statement &u = m_store.stmt("UPDATE annotations SET superseded_us=? WHERE job=? AND item=? AND superseded_us IS NULL");
+        if (auto r = u.bind(1, now).bind(2, jobId).bind(3, itemId).exec(); !r)
+            return r;
+        Statement &s = m_store.stmt("INSERT INTO annotations(job, item, source, human, author, payload, created_us, "
+                                    "deleted, extra) VALUES(?,?,0,1,?,'{}',?,1,?)");
+        s.bind(1, jobId).bind(2, itemId).bind(3, std::string_view(author)).bind(4, now);
+        return s.bindTextOrNull(5, extra).exec();
+    };
+    if (workers.empty())
+        workers.push_back(reviewer.author);
+    for (const std::string &w : workers)
+        if (auto r = retract(w); !r)
+            return fail(r.error());
+    Statement &m = m_store.stmt("DELETE FROM work_marks WHERE job=?");
+    if (auto r = m.bind(1, jobId).exec(); !r)
+        return fail(r.error());
+    return int(workers.size());
+}
+
 Result<> SqliteTransaction::setSplit(int64_t itemId, const std::string &split)
 {
     Statement &u = m_store.stmt("UPDATE items SET split=? WHERE id=?");

@@ -39,9 +39,15 @@ inline Job readJobRow(const Statement &s)
     j.annotatorsPerItem = int(s.columnInt(4));
     json::Value settings;
     if (json::parse(s.columnText(5), settings))
+    {
         if (const json::Value *o = settings.find("allowOverlap"))
             j.allowOverlap = o->toBool();
+        if (const json::Value *b = settings.find("reviewBelow"))
+            j.reviewBelow = b->toDouble();
+    }
     j.createdUs = s.columnInt(6);
+    j.parentId = s.columnInt(7);
+    j.kind = jobKindFromName(s.columnText(8)).value_or(JobKind::Labeling);
     return j;
 }
 
@@ -80,6 +86,8 @@ public:
     Result<> putAnnotation(Annotation &a) override;
     Result<> addAnswer(Annotation &a) override;
     Result<> clearAnnotation(int64_t jobId, int64_t itemId, const Provenance &who) override;
+    Result<> withdrawAnswer(int64_t jobId, int64_t itemId, const Provenance &who) override;
+    Result<int> sendBack(int64_t jobId, int64_t itemId, const Provenance &reviewer, const std::string &extra) override;
     Result<> setSplit(int64_t itemId, const std::string &split) override;
     Result<> saveJob(Job &job) override;
     Result<> commit() override;
@@ -292,11 +300,12 @@ public:
 
     Result<std::vector<LabelClass>> classesOf(int64_t jobId) const;
 
-#define GW_JOB_COLUMNS "id, name, task, instructions, annotators, settings, created_us"
+#define GW_JOB_COLUMNS "id, name, task, instructions, annotators, settings, created_us, parent, kind"
 
     Result<std::vector<Job>> jobs() const override;
     Result<Job> job(const std::string &name) const override;
     Result<> writeJob(Job &j);
+    Result<> checkChainedJob(const Job &j) const;
 
     /// Runs fn inside one write transaction.
     Result<> inTransaction(const std::function<Result<>(SqliteTransaction &)> &fn);

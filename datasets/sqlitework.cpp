@@ -35,8 +35,11 @@ enum class Standing {
 constexpr const char *kAnsweredBy = "SELECT deleted=0 FROM annotations WHERE job=?1 AND item=?2 AND source=0 "
                                     "AND author=?3 ORDER BY created_us DESC, id DESC LIMIT 1";
 // (With MAX(created_us) in a group, SQLite takes the other columns from the row that has it.)
-constexpr const char *kAnswerers = "SELECT author FROM (SELECT author, deleted, MAX(created_us) FROM annotations "
-                                   "WHERE job=?1 AND item=?2 AND source=0 GROUP BY author) WHERE deleted=0";
+// In a chained job (?3 not 0) only answers about the parent's label version ?3 count (their extra's "of"): an item
+// labeled again after a rejection is reviewed again.
+constexpr const char *kAnswerers = "SELECT author FROM (SELECT author, deleted, json_extract(extra, '$.of') AS of, "
+                                   "MAX(created_us) FROM annotations WHERE job=?1 AND item=?2 AND source=0 GROUP BY "
+                                   "author) WHERE deleted=0 AND (?3=0 OR of=?3)";
 /// The same for a lease l of the outer query.
 #define GW_LEASE_ANSWERED                                                                                             \
     "(SELECT a.deleted=0 FROM annotations a WHERE a.job=l.job AND a.item=l.item AND a.source=0 AND a.author=l.worker " \
@@ -63,12 +66,13 @@ public:
     }
 
     /// skipLabelled: an item whose current label was not given by people (automatic, imported) is settled.
-    Result<Standing> standing(int64_t item, bool skipLabelled)
+    /// of: in a chained job, only answers about this version of the parent's label count (0: all).
+    Result<Standing> standing(int64_t item, bool skipLabelled, int64_t of = 0)
     {
         auto answers = m_store.prepared(kAnswerers);
         if (!answers)
             return fail(answers.error());
-        (*answers)->bind(1, m_job).bind(2, item);
+        (*answers)->bind(1, m_job).bind(2, item).bind(3, of);
         m_workers.clear();
         while ((*answers)->step()) {
             const std::string_view author = (*answers)->columnText(0);
@@ -208,9 +212,47 @@ Result<std::vector<Lease>> SqliteStore::takeWork(int64_t jobId, const std::strin
             return {};
         }
 
+        const int annotators = std::max(job->annotatorsPerItem, 1);
+        if (job->parentId) {
+            // A review, verification or adjustment job: the items the parent has a label for, in id order, each
+            // wanting answers about that label (an item labeled again after a rejection is reviewed again). No
+            // marks: the parent's labels come and go.
+            int64_t after = 0;
+            while (int(out.size()) < count) {
+                std::vector<std::pair<int64_t, int64_t>> page; // item, the parent label's version
+                {
+                    auto s = prepared("SELECT p.item, p.id FROM annotations p JOIN items i ON i.id=p.item "
+                                      "AND i.flags=0 WHERE p.job=?1 AND p.superseded_us IS NULL AND p.deleted=0 "
+                                      "AND p.item>?2 AND (?3<=0 OR p.confidence<?3) ORDER BY p.item LIMIT 512");
+                    if (!s)
+                        return fail(s.error());
+                    (*s)->bind(1, job->parentId).bind(2, after).bind(3, job->reviewBelow);
+                    while ((*s)->step())
+                        page.emplace_back((*s)->columnInt(0), (*s)->columnInt(1));
+                    if (auto st = (*s)->status(); !st)
+                        return fail(st.error());
+                }
+                if (page.empty())
+                    break;
+                after = page.back().first;
+                for (const auto &[item, version] : page) {
+                    if (int(out.size()) >= count)
+                        break;
+                    if (held.count(item))
+                        continue;
+                    auto st = checks.standing(item, false, version);
+                    if (!st)
+                        return fail(st.error());
+                    if (*st == Standing::Needed)
+                        if (auto r = lease(item); !r)
+                            return r;
+                }
+            }
+            return {};
+        }
+
         // Otherwise the job's items in id order, from the worker's mark on, or from the job's when that is
         // further (the marks of the job are kept as worker "").
-        const int annotators = std::max(job->annotatorsPerItem, 1);
         auto readMark = [&](const std::string &who) -> int64_t {
             auto m = prepared("SELECT annotators, below FROM work_marks WHERE job=? AND worker=?");
             if (!m)
@@ -361,7 +403,18 @@ Result<WorkProgress> SqliteStore::workProgress(int64_t jobId) const
             into = (*s)->columnInt(0);
         return (*s)->status();
     };
-    if (auto r = count("SELECT COUNT(*) FROM items WHERE kind=?2 AND flags=0 AND ?1=?1 AND ?3=?3", p.items); !r)
+    if (job->parentId) {
+        // A chained job's items are the parent's labels.
+        auto s = prepared("SELECT COUNT(*) FROM annotations a JOIN items i ON i.id=a.item AND i.flags=0 WHERE a.job=?1 "
+                          "AND a.superseded_us IS NULL AND a.deleted=0 AND (?2<=0 OR a.confidence<?2)");
+        if (!s)
+            return fail(s.error());
+        (*s)->bind(1, job->parentId).bind(2, job->reviewBelow);
+        if ((*s)->step())
+            p.items = (*s)->columnInt(0);
+        if (auto st = (*s)->status(); !st)
+            return fail(st.error());
+    } else if (auto r = count("SELECT COUNT(*) FROM items WHERE kind=?2 AND flags=0 AND ?1=?1 AND ?3=?3", p.items); !r)
         return fail(r.error());
     if (auto r = count("SELECT COUNT(*) FROM annotations a JOIN items i ON i.id=a.item AND i.flags=0 WHERE a.job=?1 "
                        "AND a.superseded_us IS NULL AND a.deleted=0 AND a.source IN (1,3) AND ?2=?2 AND ?3=?3",

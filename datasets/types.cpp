@@ -57,6 +57,27 @@ std::optional<TaskType> taskFromGtType(std::string_view gtType, bool text)
         return TaskType::SemanticSegmentation;
     if (gtType == "groundtruth/text-span")
         return TaskType::NamedEntityRecognition;
+    if (gtType == "groundtruth/label-verification") // a verdict class per item (reference §3.7)
+        return text ? TaskType::TextClassification : TaskType::ImageClassification;
+    return std::nullopt;
+}
+
+std::string_view jobKindName(JobKind k)
+{
+    switch (k) {
+    case JobKind::Labeling: return "labeling";
+    case JobKind::Review: return "review";
+    case JobKind::Verification: return "verification";
+    case JobKind::Adjustment: return "adjustment";
+    }
+    return "labeling";
+}
+
+std::optional<JobKind> jobKindFromName(std::string_view s)
+{
+    for (JobKind k : {JobKind::Labeling, JobKind::Review, JobKind::Verification, JobKind::Adjustment})
+        if (jobKindName(k) == s)
+            return k;
     return std::nullopt;
 }
 

@@ -68,6 +68,17 @@ struct LabelClass
     std::string shortName; ///< NER shortDisplayName, optional
 };
 
+/// What a job does with the items: label them, or take another job's labels (its parent) as the thing to work on,
+/// as Ground Truth's chained jobs do (reference §3.7, §3.8, §7).
+enum class JobKind {
+    Labeling,     ///< label the items
+    Review,       ///< accept or reject the parent's labels (any task type); a rejected item is labeled again
+    Verification, ///< Ground Truth's label verification: a verdict class per label (boxes, masks); nothing is sent back
+    Adjustment,   ///< Ground Truth's label adjustment: edit starting from the parent's label, under a new name
+};
+std::string_view jobKindName(JobKind k); ///< "labeling", "review", "verification", "adjustment"
+std::optional<JobKind> jobKindFromName(std::string_view s);
+
 struct Job
 {
     int64_t id = 0;
@@ -78,6 +89,14 @@ struct Job
     int annotatorsPerItem = 1;
     bool allowOverlap = false; ///< NER: may spans overlap
     int64_t createdUs = 0;
+    JobKind kind = JobKind::Labeling;
+    int64_t parentId = 0; ///< the job whose labels a review, verification or adjustment job works on
+    /// A review or verification job: only the parent's labels with a confidence below this are handed out (labels
+    /// consolidated from answers that agree little, automatic labels the model is unsure of); 0: every label.
+    double reviewBelow = 0;
+
+    /// Review and verification jobs: their labels are verdicts (a class) on the parent's labels.
+    bool givesVerdicts() const { return kind == JobKind::Review || kind == JobKind::Verification; }
 
     const LabelClass *classById(int id) const;
     const LabelClass *classByName(std::string_view name) const;

@@ -10,6 +10,7 @@
 #include <QByteArray>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -172,6 +173,10 @@ Result<bool> writeConsolidated(ProjectStore &store, WriteTransaction &tx, int64_
         && encodePayload((*current)->payload) == encodePayload(p) && (*current)->payload.mask == p.mask
         && (*current)->provenance.confidence == confidence)
         return false;
+    // A reviewer's fix (review.h) stands over the answers it was made from.
+    if (*current && (*current)->provenance.source == Source::Human
+        && (*current)->extra.find("\"fixedIn\"") != std::string::npos)
+        return false;
     Annotation a;
     a.jobId = jobId;
     a.itemId = item;
@@ -281,11 +286,18 @@ Result<ConsolidationReport> consolidateOthers(ProjectStore &store, const Job &jo
         }
         }
         ++report.items;
+        double itemAgreement = 0;
         for (const Annotation &a : list) {
             auto &[n, sum] = agreement[a.provenance.author];
             ++n;
-            sum += consolidation::answerAgreement(job.type, a.payload, p);
+            const double agrees = consolidation::answerAgreement(job.type, a.payload, p);
+            sum += agrees;
+            itemAgreement += agrees;
         }
+        // Boxes, entities and label sets carry their confidences inside; the label's own says how well the
+        // answers agree with it, so that a review can take the items people agree on least.
+        if (!confidence)
+            confidence = std::round(itemAgreement / double(list.size()) * 100.0) / 100.0;
         if (!write)
             continue;
         auto written = writeConsolidated(store, *tx, job.id, item, std::move(p), confidence, author);

@@ -59,6 +59,10 @@ Result<PackageReport> makePackage(ProjectStore &store, const PackageRequest &req
     auto job = store.job(request.job);
     if (!job)
         return fail(job.error());
+    if (job->kind != JobKind::Labeling)
+        return fail(Error::invalid("job '" + job->name + "' is a " + std::string(jobKindName(job->kind))
+                                   + " job: work packages hold labeling jobs (a review needs the labels it reviews; "
+                                     "review in the project itself)"));
     auto origin = projectId(store);
     if (!origin)
         return fail(origin.error());

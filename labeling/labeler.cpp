@@ -1,5 +1,7 @@
 #include "labeling/labeler.h"
 
+#include "datasets/review.h"
+
 #include "datasets/groundtruth.h"
 #include "datasets/mask.h"
 #include "datasets/media.h"
@@ -150,6 +152,8 @@ Result<Annotation> Labeler::setLabel(const Job &job, const Item &item, Payload p
     auto tx = m_store.begin();
     if (!tx)
         return fail(tx.error());
+    if (auto r = review::markAdjustment(m_store, job, a); !r)
+        return fail(r.error());
     if (auto r = (*tx)->putAnnotation(a); !r)
         return fail(r.error());
     if (auto r = (*tx)->commit(); !r)

@@ -1,5 +1,6 @@
 #include "labeling/labelingsession.h"
 
+#include "datasets/review.h"
 #include "datasets/workeranswers.h"
 
 #include "datasets/groundtruth.h"
@@ -21,7 +22,9 @@ using namespace gw::datasets;
 namespace {
 
 /// Sets one item's label from `before` to `after`. The first redo is skipped: the session wrote `after`
-/// already, so that a failed write never leaves a command on the stack.
+/// already, so that a failed write never leaves a command on the stack. Undo applies only while the store still
+/// holds what the command wrote (redo: what it replaced): when someone else has changed the item since, the
+/// command says who and leaves the stack (their label stays; both are in the history).
 class SetLabelCommand : public QUndoCommand
 {
 public:
@@ -36,15 +39,10 @@ public:
     {
         if (std::exchange(m_first, false))
             return;
-        if (auto r = m_session->write(m_jobId, m_itemId, m_after, "redo"); !r)
-            Q_EMIT m_session->failed(QString::fromStdString(r.error().message));
+        restore(m_before, m_after, "redo");
     }
 
-    void undo() override
-    {
-        if (auto r = m_session->write(m_jobId, m_itemId, m_before, "undo"); !r)
-            Q_EMIT m_session->failed(QString::fromStdString(r.error().message));
-    }
+    void undo() override { restore(m_after, m_before, "undo"); }
 
     int id() const override { return m_mergeId; }
 
@@ -58,6 +56,24 @@ public:
     }
 
 private:
+    /// Writes `state` if the item still holds `expected`.
+    void restore(const std::optional<Annotation> &expected, const std::optional<Annotation> &state, const char *how)
+    {
+        auto changed = m_session->changedSince(m_jobId, m_itemId, expected);
+        if (!changed) {
+            setObsolete(true);
+            Q_EMIT m_session->failed(QString::fromStdString(changed.error().message));
+            return;
+        }
+        if (*changed) {
+            setObsolete(true); // nothing to restore over: the stack lets go of it
+            Q_EMIT m_session->failed(**changed);
+            return;
+        }
+        if (auto r = m_session->write(m_jobId, m_itemId, state, how); !r)
+            Q_EMIT m_session->failed(QString::fromStdString(r.error().message));
+    }
+
     LabelingSession *m_session;
     int64_t m_jobId;
     int64_t m_itemId;
@@ -81,6 +97,7 @@ std::string LabelingSession::defaultAuthor()
 LabelingSession::LabelingSession(ProjectStore &store, std::string author, QObject *parent)
     : QObject(parent), m_store(store), m_author(std::move(author))
 {
+    m_names.insert(m_author);
 }
 
 void LabelingSession::setJob(const Job &job)
@@ -88,6 +105,7 @@ void LabelingSession::setJob(const Job &job)
     auto &stack = m_stacks[job.id];
     if (!stack) {
         stack = std::make_unique<QUndoStack>();
+        stack->setUndoLimit(kUndoLimit);
         m_undoGroup.addStack(stack.get());
     }
     m_undoGroup.setActiveStack(stack.get());
@@ -116,7 +134,11 @@ void LabelingSession::setOwnAnswers(bool on)
 
 Result<std::optional<Annotation>> LabelingSession::shown(int64_t jobId, int64_t itemId) const
 {
-    return m_ownAnswers ? answerOf(m_store, jobId, itemId, m_author) : m_store.currentAnnotation(jobId, itemId);
+    auto label = m_ownAnswers ? answerOf(m_store, jobId, itemId, m_author) : m_store.currentAnnotation(jobId, itemId);
+    if (!label || *label || jobId != m_job.id || m_job.kind != JobKind::Adjustment)
+        return label;
+    // An adjustment starts from the label it adjusts.
+    return review::startingLabel(m_store, m_job, itemId);
 }
 
 void LabelingSession::closeItem()
@@ -144,8 +166,55 @@ Payload LabelingSession::payload() const
     return m_current ? m_current->payload : Payload();
 }
 
+Result<std::optional<QString>> LabelingSession::changedSince(int64_t jobId, int64_t itemId,
+                                                             const std::optional<Annotation> &expected) const
+{
+    auto now = m_ownAnswers ? answerOf(m_store, jobId, itemId, m_author) : m_store.currentAnnotation(jobId, itemId);
+    if (!now)
+        return fail(now.error());
+    auto history = m_store.history(jobId, itemId);
+    if (!history)
+        return fail(history.error());
+    // The newest version that makes the item what it is (alongside others: the author's own).
+    const ProjectStore::HistoryEntry *newest = nullptr;
+    for (auto it = history->rbegin(); it != history->rend() && !newest; ++it)
+        if (m_ownAnswers ? it->annotation.provenance.author == m_author : it->supersededUs == 0)
+            newest = &*it;
+    const bool same = bool(*now) == bool(expected) && (!expected || sameLabel((*now)->payload, expected->payload));
+    const bool mine = !newest || m_names.count(newest->annotation.provenance.author) > 0;
+    json::Value extra;
+    const json::Value *rejected = nullptr;
+    if (newest && !newest->annotation.extra.empty() && json::parse(newest->annotation.extra, extra))
+        rejected = extra.find("rejected");
+    if (same && mine && !rejected)
+        return std::optional<QString>();
+    if (rejected) {
+        const json::Value *by = rejected->find("by"), *reason = rejected->find("reason");
+        return std::optional<QString>(tr("Not undone: %1 rejected this label in review (\u201c%2\u201d); label the "
+                                         "item again.")
+                                          .arg(QString::fromStdString(by ? by->toString() : std::string()),
+                                               QString::fromStdString(reason ? reason->toString() : std::string())));
+    }
+    // Who changed it: the newest version someone else wrote, else the author elsewhere (another window).
+    std::string who = m_author;
+    int64_t at = 0;
+    for (auto it = history->rbegin(); it != history->rend(); ++it)
+        if (!m_names.count(it->annotation.provenance.author)) {
+            who = it->annotation.provenance.author;
+            at = it->annotation.provenance.createdUs;
+            break;
+        }
+    const QString when = QString::fromStdString(gt::formatCreationDate(at)).left(16).replace(QLatin1Char('T'), QLatin1Char(' '));
+    return std::optional<QString>(
+        m_names.count(who)
+            ? tr("Not undone: this item's label was changed since (by you, in another window or program); the "
+                 "newer label stays.")
+            : tr("Not undone: %1 changed this item's label at %2 UTC, after your edit; their label stays and "
+                 "yours is in the item's history.").arg(QString::fromStdString(who), when));
+}
+
 Result<> LabelingSession::write(int64_t jobId, int64_t itemId, const std::optional<Annotation> &state,
-                                const char *restoring)
+                                const char *restoring, std::optional<Annotation> *replaced)
 {
     auto tx = m_store.begin();
     if (!tx)
@@ -154,7 +223,13 @@ Result<> LabelingSession::write(int64_t jobId, int64_t itemId, const std::option
     auto before = m_store.currentAnnotation(jobId, itemId);
     if (!before)
         return fail(before.error());
-    const int delta = (state ? 1 : 0) - (*before ? 1 : 0);
+    // What the write replaces, read inside it too (what undo puts back): the item's label, or the author's answer.
+    if (replaced) {
+        auto was = m_ownAnswers ? answerOf(m_store, jobId, itemId, m_author) : Result<std::optional<Annotation>>(*before);
+        if (!was)
+            return fail(was.error());
+        *replaced = std::move(*was);
+    }
     if (state) {
         Annotation a = *state;
         if (restoring) {
@@ -171,23 +246,38 @@ Result<> LabelingSession::write(int64_t jobId, int64_t itemId, const std::option
             a.id = 0;
             a.provenance.createdUs = 0;
         }
+        if (auto r = review::markAdjustment(m_store, m_job.id == jobId ? m_job : Job(), a); !r)
+            return fail(r.error());
+        if (!m_fixing.empty() && !restoring && jobId == m_job.id) {
+            // A reviewer's fix: consolidation leaves it as it is (workeranswers.cpp).
+            json::Value extra;
+            if (a.extra.empty() || !json::parse(a.extra, extra) || !extra.isObject())
+                extra = json::Object();
+            extra.object().set("fixedIn", json::Value(m_fixing));
+            a.extra = json::toString(extra);
+        }
         if (auto r = (*tx)->putAnnotation(a); !r)
-            return r;
+            return fail(r.error());
     } else {
         Provenance who;
         who.author = m_author;
-        if (auto r = (*tx)->clearAnnotation(jobId, itemId, who); !r)
-            return r;
+        // Alongside others, taking one's answer back leaves the item's label (theirs, the consolidated one) alone.
+        if (auto r = m_ownAnswers ? (*tx)->withdrawAnswer(jobId, itemId, who) : (*tx)->clearAnnotation(jobId, itemId, who); !r)
+            return fail(r.error());
     }
+    auto after = m_store.currentAnnotation(jobId, itemId);
+    if (!after)
+        return fail(after.error());
+    const int delta = (*after ? 1 : 0) - (*before ? 1 : 0);
     if (auto r = (*tx)->commit(); !r)
-        return r;
+        return fail(r.error());
     if (jobId == m_job.id && itemId == m_item.id) {
         auto current = shown(jobId, itemId);
         if (current)
             m_current = std::move(*current);
     }
     const std::vector<int> was = *before ? payloadClassIds((*before)->payload) : std::vector<int>();
-    const std::vector<int> now = state ? payloadClassIds(state->payload) : std::vector<int>();
+    const std::vector<int> now = *after ? payloadClassIds((*after)->payload) : std::vector<int>();
     std::vector<int> removed, added;
     std::set_difference(was.begin(), was.end(), now.begin(), now.end(), std::back_inserter(removed));
     std::set_difference(now.begin(), now.end(), was.begin(), was.end(), std::back_inserter(added));
@@ -199,8 +289,12 @@ Result<> LabelingSession::write(int64_t jobId, int64_t itemId, const std::option
 
 Result<> LabelingSession::push(std::optional<Annotation> after, const QString &text, int mergeId)
 {
-    std::optional<Annotation> before = m_current;
-    if (auto r = write(m_job.id, m_item.id, after); !r)
+    if (!m_readOnly.isEmpty())
+        return fail(Error::invalid(m_readOnly.toStdString()));
+    // What the store held when written (the shown label may be older: someone else may have changed it since).
+    // The starting point of an adjustment is the parent's label, not stored in this job: undo removes the label.
+    std::optional<Annotation> before;
+    if (auto r = write(m_job.id, m_item.id, after, nullptr, &before); !r)
         return r;
     if (after)
         after = m_current; // with the id and time the store gave it

@@ -14,6 +14,7 @@
 #include <QUndoStack>
 
 #include <map>
+#include <set>
 #include <memory>
 
 #include <optional>
@@ -37,7 +38,11 @@ public:
     void jobEdited(const datasets::Job &job);
     const std::string &author() const { return m_author; }
     /// Who the next edits are recorded as ("Working as…"); undo history stays.
-    void setAuthor(std::string author) { m_author = std::move(author); }
+    void setAuthor(std::string author)
+    {
+        m_author = std::move(author);
+        m_names.insert(m_author);
+    }
     datasets::ProjectStore &store() { return m_store; }
     /// The current job's undo stack; undoGroup() follows whichever is current (for the window's actions).
     QUndoStack *undoStack() { return m_undoGroup.activeStack(); }
@@ -73,8 +78,21 @@ public:
     /// Writes a label state for an item of a job (nullopt: no label). An edit writes its new label as it is;
     /// undo and redo (restoring = "undo" / "redo") write a copy of the version they bring back, dated now,
     /// whose extra field says {"restored": {"version": id, "by": author, "how": "undo"}}.
+    /// replaced: what the write replaced, read inside it (the item's label, or the author's own answer).
     Result<> write(int64_t jobId, int64_t itemId, const std::optional<datasets::Annotation> &state,
-                   const char *restoring = nullptr);
+                   const char *restoring = nullptr, std::optional<datasets::Annotation> *replaced = nullptr);
+    /// Edits are refused with this message (a verification: its workers judge labels, they do not change them);
+    /// empty: editable.
+    void setReadOnly(const QString &why) { m_readOnly = why; }
+    /// Edits are a reviewer's fixes in this review job (empty: none): their extra field says so, and consolidation
+    /// leaves them as they are.
+    void setFixing(const std::string &reviewJob) { m_fixing = reviewJob; }
+    /// What to tell the annotator when the item no longer holds `expected` (the label an undo or redo would
+    /// replace: someone changed it since); nullopt when it still does. Undo and redo check this first.
+    Result<std::optional<QString>> changedSince(int64_t jobId, int64_t itemId,
+                                                const std::optional<datasets::Annotation> &expected) const;
+    /// Steps of undo kept per job.
+    static constexpr int kUndoLimit = 1000;
 
 Q_SIGNALS:
     /// A label was written (by an edit, undo or redo); itemId may differ from the current item. labeledDelta
@@ -100,6 +118,9 @@ private:
     std::map<int64_t, std::unique_ptr<QUndoStack>> m_stacks; ///< per job id
     QElapsedTimer m_sinceOpen;
     bool m_ownAnswers = false;
+    QString m_readOnly;
+    std::set<std::string> m_names; ///< every name this session has written as (undo knows its own versions)
+    std::string m_fixing;
 };
 
 } // namespace gw::labeling

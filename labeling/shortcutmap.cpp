@@ -56,6 +56,8 @@ ShortcutMap ShortcutMap::defaults()
     m.add(QStringLiteral("app.newJob"), tr("New labeling job"), app, QKeySequence(Qt::CTRL | Qt::Key_J));
     m.add(QStringLiteral("app.editClasses"), tr("Edit the job's classes"), app,
           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_J));
+    m.add(QStringLiteral("app.reviewJob"), tr("Review the job's labels (a review, verification or adjustment job)"), app,
+          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
     m.add(QStringLiteral("app.myQueue"), tr("My queue: the items handed to me"), app, QKeySequence(Qt::CTRL | Qt::Key_M));
     m.add(QStringLiteral("app.workers"), tr("The job's workers (answers, queues, agreement)"), app,
           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));

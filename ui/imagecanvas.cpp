@@ -372,8 +372,8 @@ bool ImageCanvas::toolWantsKey(int key) const
     if (!m_tool)
         return false;
     switch (key) {
+    case Qt::Key_Backspace: return !m_backspaceToWindow && m_tool->usesBackspace();
     case Qt::Key_Delete:
-    case Qt::Key_Backspace:
     case Qt::Key_Left:
     case Qt::Key_Right:
     case Qt::Key_Up:

@@ -23,6 +23,8 @@ class ImageCanvas : public QWidget
 {
     Q_OBJECT
 public:
+    /// Backspace goes to the window's action (reject a label in review) even when a tool could use it.
+    void setBackspaceTakenByWindow(bool on) { m_backspaceToWindow = on; }
     explicit ImageCanvas(QWidget *parent = nullptr);
     ~ImageCanvas() override;
 
@@ -96,6 +98,7 @@ private:
     QPointF m_offset;
     bool m_fitted = false;
     bool m_spaceHeld = false;
+    bool m_backspaceToWindow = false;
     bool m_panning = false;
     QPointF m_panFrom;
     std::optional<QPointF> m_cursor; ///< image coordinates

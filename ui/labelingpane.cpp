@@ -5,6 +5,7 @@
 #include "datasets/groundtruth.h"
 #include "datasets/media.h"
 #include "datasets/payload.h"
+#include "datasets/review.h"
 #include "labeling/labelingsession.h"
 #include "labeling/shortcutmap.h"
 #include "labeling/tools/boxtool.h"
@@ -18,6 +19,8 @@
 #include "ui/textlabelview.h"
 
 #include <QFileInfo>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QFutureWatcher>
 #include <QLabel>
 #include <QListWidget>
@@ -75,6 +78,11 @@ LabelingPane::LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent)
       m_polygonTool(std::make_unique<labeling::PolygonTool>()),
       m_brushTool(std::make_unique<labeling::BrushTool>()), m_spanEditor(std::make_unique<labeling::SpanEditor>())
 {
+    askReason = [this](const QString &question) -> std::optional<QString> {
+        bool ok = false;
+        const QString text = QInputDialog::getText(this, tr("Reject Label"), question, QLineEdit::Normal, QString(), &ok);
+        return ok ? std::optional<QString>(text) : std::nullopt;
+    };
     m_loader = new ImageLoader(this);
     m_countLater = new QTimer(this);
     m_countLater->setSingleShot(true);
@@ -123,9 +131,18 @@ LabelingPane::LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent)
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 0);
     split->setSizes({1000, 280});
+    m_reviewBar = new QLabel;
+    m_reviewBar->setObjectName(QStringLiteral("reviewBar"));
+    m_reviewBar->setWordWrap(true);
+    m_reviewBar->setMargin(6);
+    m_reviewBar->setStyleSheet(QStringLiteral("background:#fff4d6; color:#3a2e00; border-bottom:1px solid #e0c97a"));
+    m_reviewBar->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    m_reviewBar->hide();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(split);
+    layout->setSpacing(0);
+    layout->addWidget(m_reviewBar);
+    layout->addWidget(split, 1);
 
     connect(m_loader, &ImageLoader::loaded, this, &LabelingPane::showImage);
     m_canvasNotice = new NoticeBanner(m_canvas);
@@ -419,13 +436,105 @@ void LabelingPane::copyPreviousBoxes()
 
 void LabelingPane::acceptLabel()
 {
-    if (m_session && m_session->current() && m_session->current()->provenance.source != Source::Human)
+    if (m_review) {
+        const LabelClass *accept = m_review->kind == JobKind::Review ? m_review->classByName("accept")
+                                   : m_review->classes.empty()       ? nullptr
+                                                                     : &m_review->classes.front();
+        if (m_session && m_session->current() && accept)
+            if (auto r = giveVerdict(accept->id, QString()); !r)
+                notify(QString::fromStdString(r.error().message));
+        return;
+    }
+    // An automatic label, or an adjustment's starting point (the label it adjusts, not stored in this job yet).
+    if (m_session && m_session->current()
+        && (m_session->current()->provenance.source != Source::Human || m_session->current()->id == 0))
         if (auto r = m_session->acceptCurrent(); !r)
             notify(QString::fromStdString(r.error().message));
 }
 
+void LabelingPane::setReview(const std::optional<Job> &reviewJob)
+{
+    m_review = reviewJob;
+    if (m_session) {
+        // A review may fix the label (marked as a fix); a verification judges it and leaves it as it is.
+        m_session->setFixing(reviewJob && reviewJob->kind == JobKind::Review ? reviewJob->name : std::string());
+        m_session->setReadOnly(reviewJob && reviewJob->kind == JobKind::Verification
+                                   ? tr("A verification judges the label and leaves it as it is: Enter or Backspace "
+                                        "gives the verdict.")
+                                   : QString());
+    }
+    // Backspace rejects in a review, even with a box selected (Delete still deletes the box).
+    m_canvas->setBackspaceTakenByWindow(bool(reviewJob));
+    m_reviewBar->setVisible(bool(reviewJob));
+    if (reviewJob) {
+        const QString parent = QString::fromStdString(job().name).toHtmlEscaped();
+        const auto verdict = [&](size_t i) {
+            return QString::fromStdString(i < reviewJob->classes.size() ? reviewJob->classes[i].name : std::string())
+                .toHtmlEscaped();
+        };
+        m_reviewBar->setText(
+            reviewJob->kind == JobKind::Review
+                ? tr("<b>Reviewing the labels of %1</b> &nbsp; <b>Enter</b> accepts &nbsp;·&nbsp; <b>Backspace</b> "
+                     "rejects with a reason (the item is labeled again) &nbsp;·&nbsp; to fix a label, edit it, then "
+                     "press Enter")
+                      .arg(parent)
+                : tr("<b>Verifying the labels of %1</b> &nbsp; <b>Enter</b>: %2 &nbsp;·&nbsp; <b>Backspace</b>: %3, "
+                     "with a comment")
+                      .arg(parent, verdict(0), verdict(1)));
+    }
+    showItemInfo();
+}
+
+Result<> LabelingPane::giveVerdict(int classId, const QString &comment)
+{
+    if (!m_review || !m_session || !m_session->hasItem())
+        return fail(Error::invalid("no label is under review"));
+    if (!m_session->current())
+        return fail(Error::invalid("this item has no label to review: go to the next one"));
+    Provenance who;
+    who.author = m_session->author();
+    who.timeSpentMs = 0;
+    // About the label shown: if it changed meanwhile, the reviewer looks again.
+    auto written = review::recordVerdict(*m_store, *m_review, m_session->item().id, classId, comment.toStdString(), who,
+                                         m_session->current()->id);
+    if (!written && written.error().code == Error::Code::Conflict)
+        openItem(m_session->item().id);
+    if (!written)
+        return fail(written.error());
+    const int64_t item = m_session->item().id;
+    const bool sentBack = classId == review::rejectClass(*m_review);
+    if (sentBack)
+        openItem(item); // its label was taken back: show that
+    Q_EMIT labelChanged(item, sentBack ? -1 : 0);
+    const LabelClass *cls = m_review->classById(classId);
+    Q_EMIT message(sentBack ? tr("Rejected: item %1 goes back to the labeling queue.").arg(item)
+                            : tr("%1: item %2.").arg(QString::fromStdString(cls ? cls->name : std::string()).toHtmlEscaped(), QString::number(item)));
+    showItemInfo();
+    Q_EMIT advanceRequested();
+    return {};
+}
+
 void LabelingPane::rejectLabel()
 {
+    if (m_review) {
+        if (!m_session || !m_session->current())
+            return;
+        // Review: "reject" sends the item back; verification: the second verdict ("incorrect").
+        const int classId = m_review->kind == JobKind::Review ? review::rejectClass(*m_review)
+                                                               : m_review->classes.size() > 1 ? m_review->classes[1].id : -1;
+        if (classId < 0)
+            return;
+        const bool needed = m_review->kind == JobKind::Review;
+        const QString question = needed ? tr("Why is this label wrong? The annotator sees your reason when the item "
+                                             "comes back to them.")
+                                        : tr("A comment for this verdict (optional):");
+        std::optional<QString> reason = askReason ? askReason(question) : std::nullopt;
+        if (!reason)
+            return;
+        if (auto r = giveVerdict(classId, reason->trimmed()); !r)
+            notify(QString::fromStdString(r.error().message));
+        return;
+    }
     if (m_session && m_session->current() && m_session->current()->provenance.source == Source::Auto) {
         if (auto r = m_session->clearLabel(); !r)
             notify(QString::fromStdString(r.error().message));
@@ -436,6 +545,10 @@ void LabelingPane::rejectLabel()
 
 void LabelingPane::clearLabel()
 {
+    if (m_review) {
+        notify(tr("In a review, Backspace rejects the label with a reason; to fix it, edit it and press Enter."));
+        return;
+    }
     if (m_session)
         if (auto r = m_session->clearLabel(); !r)
             notify(QString::fromStdString(r.error().message));
@@ -526,6 +639,32 @@ void LabelingPane::refreshCounts()
     watcher->setFuture(QtConcurrent::run(workPool(), countClasses, m_store->path(), job().name));
 }
 
+QString LabelingPane::reviewInfo() const
+{
+    QString html;
+    const int64_t item = m_session->item().id;
+    if (m_review) {
+        html += tr("<br><br><b>%1</b>: ").arg(QString::fromStdString(m_review->name).toHtmlEscaped());
+        auto verdict = review::currentVerdict(*m_store, *m_review, item);
+        if (verdict && *verdict && !(*verdict)->payload.classes.empty()) {
+            const LabelClass *cls = m_review->classById((*verdict)->payload.classes.front());
+            html += tr("%1 by %2").arg(QString::fromStdString(cls ? cls->name : std::string()).toHtmlEscaped(),
+                                           QString::fromStdString((*verdict)->provenance.author).toHtmlEscaped());
+        } else if (m_session->current()) {
+            html += tr("not reviewed yet");
+        } else {
+            html += tr("<i>nothing to review, the item has no label</i>");
+        }
+    } else if (!m_session->current() && job().kind == JobKind::Labeling) {
+        auto rejected = review::rejectionOf(*m_store, job().id, item);
+        if (rejected && *rejected)
+            html += tr("<br><br><span style='color:#c62828'><b>Sent back by %1:</b> %2</span>")
+                        .arg(QString::fromStdString((*rejected)->reviewer).toHtmlEscaped(),
+                             QString::fromStdString((*rejected)->reason).toHtmlEscaped());
+    }
+    return html;
+}
+
 void LabelingPane::showItemInfo()
 {
     if (!m_session || !m_session->hasItem()) {
@@ -552,9 +691,12 @@ void LabelingPane::showItemInfo()
         if (p.confidence)
             html += tr(", confidence %1").arg(*p.confidence, 0, 'f', 2);
         html += tr("<br>%1 UTC").arg(QString::fromStdString(gt::formatCreationDate(p.createdUs)).left(19).replace(QLatin1Char('T'), QLatin1Char(' ')));
-        if (p.source == Source::Auto)
+        if (p.source == Source::Auto && !m_review)
             html += tr("<br><i>Enter accepts, Backspace rejects, a class key corrects.</i>");
+        if (current->id == 0 && job().kind == JobKind::Adjustment)
+            html += tr("<br><i>The label to adjust: edit it where it is wrong; Enter keeps it as it is.</i>");
     }
+    html += reviewInfo();
     m_info->setText(html);
 }
 

@@ -9,7 +9,9 @@
 #include <QKeySequence>
 #include <QWidget>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QListWidget;
@@ -75,9 +77,19 @@ public:
     void setCurrentClass(int classId);
     void stepClass(int delta);
     void copyPreviousBoxes();
+    /// Accepts an automatic label or an adjustment's starting point; reviewing, accepts the label under review.
     void acceptLabel();
-    /// Removes an automatic label (a person then gives the right one).
+    /// Removes an automatic label (a person then gives the right one); reviewing, rejects the label under review
+    /// with a reason (the item goes back to the labeling queue).
     void rejectLabel();
+    /// Review mode: the pane shows and edits the labels of the reviewed job (setJob is that job) and Enter and
+    /// Backspace give verdicts in `reviewJob` (a review or verification job); nullopt ends it.
+    void setReview(const std::optional<datasets::Job> &reviewJob);
+    const std::optional<datasets::Job> &review() const { return m_review; }
+    /// Gives a verdict (a class of the review job) on the open item's label; reviewing only.
+    Result<> giveVerdict(int classId, const QString &comment);
+    /// Asks for the reason of a rejection (a dialog; tests put their own): nullopt when cancelled.
+    std::function<std::optional<QString>(const QString &question)> askReason;
     void clearLabel();
     /// Shows a refusal or hint on the canvas or text, where the annotator looks (and emits message).
     void notify(const QString &text);
@@ -95,6 +107,8 @@ Q_SIGNALS:
 
 private:
     void showItemInfo();
+    /// The item panel's lines about review: the verdict and what the keys do, or why the label was sent back.
+    QString reviewInfo() const;
     /// The class panel's line about the selected box or entity.
     void showSelection();
     void onLabelChanged(int64_t itemId, int labeledDelta);
@@ -122,8 +136,10 @@ private:
     NoticeBanner *m_canvasNotice;
     NoticeBanner *m_textNotice;
     QLabel *m_info;
+    QLabel *m_reviewBar; ///< what Enter and Backspace do, while reviewing
     QTimer *m_countLater;      ///< class counts after labelling pauses, not after every label
     bool m_countAgain = false; ///< labels changed while a count ran
+    std::optional<datasets::Job> m_review;
 };
 
 } // namespace gw::ui

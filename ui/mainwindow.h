@@ -115,6 +115,10 @@ private:
     void chooseMedia(bool folder);
     void askWorker();
     void createJob();
+    /// Job › Review Labels…: a review, verification or adjustment job of the current job.
+    void createReviewJob();
+    /// Creates a job in the project and makes it current (or says why not).
+    void addJob(const datasets::Job &job);
     void exportDataset();
 public:
     /// Opens (or refreshes) the charts of the current job; nullptr without a project.
@@ -123,6 +127,8 @@ public:
     class TrainingView *training();
     /// Lists exactly these items (Filter::Selection), e.g. the ones behind a chart's bar.
     void showSelection(const QString &what, const std::vector<int64_t> &itemIds);
+    /// Lists the project's jobs again (one was made elsewhere) and makes `select` current (default: the first).
+    void reloadJobs(const QString &select = {});
 
 private:
     void importDataset();
@@ -132,7 +138,6 @@ private:
     void onQueueChanged();
     bool showingQueue() const;
     void onRoundFinished();
-    void reloadJobs(const QString &select = {});
     void onJobChosen(int index);
     void onCurrentItemChanged(const QModelIndex &index);
     void onLabelChanged(int64_t itemId, int labeledDelta);
@@ -231,6 +236,9 @@ private:
     bool m_textJob = false;
     QString m_packageWorker;        ///< the open project is a work package for this worker
     std::vector<int64_t> m_myQueue; ///< items handed to the worker, as listed
+    /// The job whose queue the window works from: the review job in review mode, else the job shown.
+    int64_t workJobId(int64_t shownJob) const;
+    std::optional<datasets::Job> m_reviewJob; ///< review mode: the review or verification job (the pane shows its parent)
     int64_t m_myQueueJob = 0;       ///< the job they belong to; 0: none held
     QPointer<class WorkersDialog> m_workers;
     class QTimer *m_consolidateTimer = nullptr;

@@ -84,6 +84,7 @@ void MainWindow::createActions()
     makeAction(QStringLiteral("app.newJob"), [this] { createJob(); });
     makeAction(QStringLiteral("app.editClasses"), [this] { editClasses(); });
     makeAction(QStringLiteral("app.myQueue"), [this] { showMyQueue(); });
+    makeAction(QStringLiteral("app.reviewJob"), [this] { createReviewJob(); });
     makeAction(QStringLiteral("app.workers"), [this] { showWorkers(); });
     makeAction(QStringLiteral("app.exportDataset"), [this] { exportDataset(); });
     makeAction(QStringLiteral("app.explore"), [this] { explore(); });
@@ -135,6 +136,7 @@ void MainWindow::createMenus()
     QMenu *job = menuBar()->addMenu(tr("&Job"));
     job->addAction(action(QStringLiteral("app.newJob")));
     job->addAction(action(QStringLiteral("app.editClasses")));
+    job->addAction(action(QStringLiteral("app.reviewJob")));
     job->addAction(action(QStringLiteral("app.workers")));
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     for (const char *id : {"edit.undo", "edit.redo", "edit.clear", "edit.accept", "edit.reject", "edit.copyBoxes", "edit.nextClass",

@@ -13,6 +13,7 @@
 #include "ui/itemtablemodel.h"
 #include "ui/labelingpane.h"
 #include "ui/newjobdialog.h"
+#include "ui/reviewjobdialog.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -36,11 +37,16 @@ void MainWindow::reloadJobs(const QString &select)
     const QSignalBlocker block(m_jobCombo);
     m_jobCombo->clear();
     if (auto jobs = m_store->jobs()) {
-        for (const Job &j : *jobs)
-            m_jobCombo->addItem(QStringLiteral("%1  (%2)").arg(QString::fromStdString(j.name),
-                                                               QString::fromUtf8(taskInfo(j.type).title.data(),
-                                                                                 qsizetype(taskInfo(j.type).title.size()))),
+        for (const Job &j : *jobs) {
+            QString what = QString::fromUtf8(taskInfo(j.type).title.data(), qsizetype(taskInfo(j.type).title.size()));
+            for (const Job &parent : *jobs)
+                if (j.parentId && parent.id == j.parentId)
+                    what = j.kind == JobKind::Review         ? tr("review of %1").arg(QString::fromStdString(parent.name))
+                           : j.kind == JobKind::Verification ? tr("verification of %1").arg(QString::fromStdString(parent.name))
+                                                             : tr("adjustment of %1").arg(QString::fromStdString(parent.name));
+            m_jobCombo->addItem(QStringLiteral("%1  (%2)").arg(QString::fromStdString(j.name), what),
                                 QString::fromStdString(j.name));
+        }
     }
     const int index = select.isEmpty() ? 0 : std::max(0, m_jobCombo->findData(select));
     m_jobCombo->setCurrentIndex(m_jobCombo->count() ? index : -1);
@@ -65,10 +71,25 @@ void MainWindow::onJobChosen(int index)
     if (index >= 0)
         if (auto j = m_store->job(m_jobCombo->itemData(index).toString().toStdString()))
             job = *j;
-    if (!job || job->id != m_myQueueJob)
+    // A review or verification job shows the reviewed job's labels (a reviewer fixes them there) and gives its
+    // verdicts with Enter and Backspace.
+    m_reviewJob.reset();
+    if (job && job->givesVerdicts()) {
+        std::optional<Job> parent;
+        if (auto all = m_store->jobs())
+            for (const Job &j : *all)
+                if (j.id == job->parentId)
+                    parent = j;
+        if (parent) {
+            m_reviewJob = job;
+            job = parent;
+        }
+    }
+    if (!job || workJobId(job->id) != m_myQueueJob)
         giveBackMyQueue(); // another job: the items of this one go back to the others
     if (job)
         m_pane->setJob(*job);
+    m_pane->setReview(m_reviewJob);
     m_pane->canvas()->setHint(job ? QString() : newJobHint()); // images can be looked at before there is a job
     m_textJob = job && !taskInfo(job->type).image;
     const auto tools = m_pane->availableTools();
@@ -203,14 +224,29 @@ void MainWindow::createJob()
         return;
     }
     NewJobDialog dialog(this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    auto created = m_store->createJob(dialog.job());
+    if (dialog.exec() == QDialog::Accepted)
+        addJob(dialog.job());
+}
+
+void MainWindow::addJob(const Job &job)
+{
+    auto created = m_store->createJob(job);
     if (!created) {
         QMessageBox::warning(this, tr("Cannot create the job"), QString::fromStdString(created.error().message));
         return;
     }
     reloadJobs(QString::fromStdString(created->name));
+}
+
+void MainWindow::createReviewJob()
+{
+    if (!m_store || m_pane->job().id == 0) {
+        statusBar()->showMessage(tr("Create a job first (Ctrl+J): a review works on a job's labels."), 5000);
+        return;
+    }
+    ReviewJobDialog dialog(m_pane->job(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        addJob(dialog.job());
 }
 
 ClassEditor *MainWindow::makeClassEditor()

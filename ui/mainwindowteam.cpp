@@ -67,6 +67,11 @@ Result<std::vector<Lease>> takeMine(ProjectStore &store, int64_t job, const std:
 
 } // namespace
 
+int64_t MainWindow::workJobId(int64_t shownJob) const
+{
+    return m_reviewJob ? m_reviewJob->id : shownJob;
+}
+
 bool MainWindow::showingMine() const
 {
     return GalleryModel::Filter(m_filterCombo->currentData().toInt()) == GalleryModel::Filter::Mine;
@@ -81,7 +86,7 @@ void MainWindow::loadMyQueue()
 {
     m_myQueue.clear();
     m_myQueueJob = 0;
-    const Job &job = m_pane->job();
+    const Job &job = m_reviewJob ? *m_reviewJob : m_pane->job();
     if (!m_store || job.id == 0) {
         m_gallery->setMine({});
         return;
@@ -114,7 +119,7 @@ void MainWindow::loadMyQueue()
 
 void MainWindow::topUpMyQueue()
 {
-    if (!showingMine() || !m_store || m_myQueueJob == 0 || m_myQueueJob != m_pane->job().id)
+    if (!showingMine() || !m_store || m_myQueueJob == 0 || m_myQueueJob != workJobId(m_pane->job().id))
         return;
     auto taken = takeMine(*m_store, m_myQueueJob, worker().toStdString());
     if (!taken) {
@@ -149,7 +154,7 @@ void MainWindow::giveBackMyQueue()
 void MainWindow::applyOwnAnswers()
 {
     // Answering alongside others, each sees only their own answers until the answers are consolidated.
-    const bool own = showingMine() && m_pane->job().annotatorsPerItem > 1;
+    const bool own = showingMine() && m_pane->job().annotatorsPerItem > 1 && !m_reviewJob; // a reviewer sees the label
     const std::optional<std::string> who = own ? std::optional<std::string>(worker().toStdString()) : std::nullopt;
     m_gallery->setAnswersOf(who);
     m_table->setAnswersOf(who);
@@ -165,7 +170,7 @@ void MainWindow::scheduleConsolidation()
     // As answers arrive: a while after the last one, the job's answers are consolidated again in the
     // background (jobs with several annotators per item).
     const Job &job = m_pane->job();
-    if (!m_store || job.annotatorsPerItem < 2)
+    if (!m_store || job.annotatorsPerItem < 2 || m_reviewJob) // a reviewer's fix is not an answer to consolidate
         return;
     if (!m_consolidateTimer) {
         m_consolidateTimer = new QTimer(this);
@@ -279,6 +284,9 @@ bool MainWindow::mergeWorkPackage(const QString &path)
 
 QString MainWindow::emptyQueueText() const
 {
+    if (m_reviewJob)
+        return tr("Nothing left for you to review in this job: every label has its verdict, or someone else is "
+                  "reviewing it now.\nChoose \u201cAll items\u201d above the list to look through them.");
     const int n = std::max(m_pane->job().annotatorsPerItem, 1);
     return n == 1 ? tr("Nothing left for you to label in this job: every item is labeled, or someone else is labeling "
                        "it now.\nChoose \u201cAll items\u201d above the list to look through them.")
@@ -295,7 +303,8 @@ WorkersDialog *MainWindow::showWorkers()
     }
     if (m_workers)
         m_workers->close();
-    m_workers = new WorkersDialog(QString::fromStdString(m_store->path()), m_pane->job(), worker(), this);
+    m_workers = new WorkersDialog(QString::fromStdString(m_store->path()), m_reviewJob ? *m_reviewJob : m_pane->job(),
+                                  worker(), this);
     m_workers->setAttribute(Qt::WA_DeleteOnClose);
     m_workers->show();
     return m_workers;

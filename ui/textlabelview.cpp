@@ -103,10 +103,12 @@ void TextLabelView::selectRange(int from, int to)
 
 bool TextLabelView::event(QEvent *event)
 {
-    // Delete, Backspace and Escape edit spans here; window shortcuts on those keys must not take them.
+    // Delete, Backspace and Escape edit spans here; window shortcuts on those keys must not take them. In other
+    // jobs Backspace stays the window's (reject a label).
     if (event->type() == QEvent::ShortcutOverride) {
         const int key = static_cast<QKeyEvent *>(event)->key();
-        if (key == Qt::Key_Delete || key == Qt::Key_Backspace || key == Qt::Key_Escape) {
+        const bool spans = m_job && m_job->type == datasets::TaskType::NamedEntityRecognition;
+        if (key == Qt::Key_Delete || (key == Qt::Key_Backspace && spans) || key == Qt::Key_Escape) {
             event->accept();
             return true;
         }

@@ -125,6 +125,7 @@ int cmdImportResponses(const QStringList &args);
 int cmdConsolidate(const QStringList &args);
 int cmdWorkers(const QStringList &args);
 int cmdQueue(const QStringList &args);
+int cmdReview(const QStringList &args);
 int cmdPackage(const QStringList &args);
 int cmdMerge(const QStringList &args);
 int cmdExportResponses(const QStringList &args);

@@ -2,6 +2,7 @@
 
 #include "app/cli/cli.h"
 
+#include "datasets/review.h"
 #include "datasets/groundtruth.h"
 #include "datasets/mask.h"
 #include "datasets/payload.h"
@@ -22,6 +23,62 @@ QStringList splitList(const QString &s)
     for (const QString &part : s.split(QLatin1Char(',')))
         out << part.trimmed();
     return out;
+}
+
+/// gw job create --review-of / --verify-of / --adjust-of.
+int chainedJobCreate(QCommandLineParser &p, const QCommandLineOption &name, const QCommandLineOption &parentOption,
+                     JobKind kind, const QCommandLineOption &classes, const QCommandLineOption &instructions,
+                     const QCommandLineOption &annotators)
+{
+    if (!p.isSet(name))
+        return usageError(p, "--name is required");
+    if (int(p.isSet(QStringLiteral("review-of"))) + int(p.isSet(QStringLiteral("verify-of")))
+            + int(p.isSet(QStringLiteral("adjust-of")))
+        > 1)
+        return usageError(p, "give one of --review-of, --verify-of and --adjust-of");
+    if (p.isSet(QStringLiteral("type")))
+        return usageError(p, "a review, verification or adjustment job takes its task type from the job it works on");
+    for (const char *option : {"colors", "keys", "allow-overlap"})
+        if (p.isSet(QString::fromLatin1(option)))
+            return usageError(p, std::string("--") + option + " is for labeling jobs (a chained job's classes come "
+                                                               "from its verdicts or its parent)");
+    auto store = openProject(p.positionalArguments().at(0));
+    if (!store)
+        return report(store.error());
+    auto parent = (*store)->job(str(p.value(parentOption)));
+    if (!parent)
+        return report(parent.error());
+    std::vector<std::string> verdicts;
+    if (p.isSet(classes)) {
+        if (kind != JobKind::Verification)
+            return usageError(p, "--classes names the verdicts of a verification job only");
+        for (const QString &c : splitList(p.value(classes)))
+            verdicts.push_back(str(c));
+    }
+    auto job = review::chainedJob(kind, *parent, str(p.value(name)), verdicts);
+    if (!job)
+        return report(job.error());
+    if (const std::string msg = validateLabelAttributeName(job->name, job->type); !msg.empty())
+        return report(Error::invalid(msg));
+    if (p.isSet(instructions))
+        job->instructions = str(p.value(instructions));
+    if (p.isSet(QStringLiteral("below"))) {
+        bool okBelow = false;
+        job->reviewBelow = p.value(QStringLiteral("below")).toDouble(&okBelow);
+        if (!okBelow || job->reviewBelow <= 0 || job->reviewBelow > 1 || kind == JobKind::Adjustment)
+            return usageError(p, "--below takes a confidence above 0 and at most 1, for review and verification jobs");
+    }
+    bool ok = false;
+    job->annotatorsPerItem = p.value(annotators).toInt(&ok);
+    if (!ok || job->annotatorsPerItem < 1 || job->annotatorsPerItem > 9)
+        return usageError(p, "--annotators must be 1-9");
+    auto created = (*store)->createJob(*job);
+    if (!created)
+        return report(created.error());
+    std::printf("created %s job '%s' of job '%s' (%zu %s)\n", std::string(jobKindName(kind)).c_str(),
+                created->name.c_str(), parent->name.c_str(), created->classes.size(),
+                created->givesVerdicts() ? "verdicts" : "classes");
+    return ExitOk;
 }
 
 int jobCreate(const QStringList &args)
@@ -51,11 +108,34 @@ int jobCreate(const QStringList &args)
                                         QStringLiteral("n"), QStringLiteral("1"));
     const QCommandLineOption overlap(QStringLiteral("allow-overlap"),
                                      QStringLiteral("Named entities: spans may overlap."));
-    p.addOptions({name, type, classes, colors, keys, instructions, annotators, overlap});
+    const QCommandLineOption reviewOf(QStringLiteral("review-of"),
+                                      QStringLiteral("A review job of another job: each of its labels is accepted or "
+                                                     "rejected with a reason (rejected items go back to that job)."),
+                                      QStringLiteral("job"));
+    const QCommandLineOption verifyOf(QStringLiteral("verify-of"),
+                                      QStringLiteral("Ground Truth label verification of a bounding-box or segmentation "
+                                                     "job; --classes are the verdicts (default correct,incorrect)."),
+                                      QStringLiteral("job"));
+    const QCommandLineOption adjustOf(QStringLiteral("adjust-of"),
+                                      QStringLiteral("Ground Truth label adjustment of a bounding-box or segmentation "
+                                                     "job: its labels are edited starting from that job's."),
+                                      QStringLiteral("job"));
+    const QCommandLineOption below(QStringLiteral("below"),
+                                   QStringLiteral("Review or verification: only the labels with a confidence below "
+                                                  "this (0-1), i.e. consolidated labels whose workers agree little and "
+                                                  "automatic labels the model is unsure of."),
+                                   QStringLiteral("confidence"));
+    p.addOptions({name, type, classes, colors, keys, instructions, annotators, overlap, reviewOf, verifyOf, adjustOf,
+                  below});
     int code = 0;
     if (!parseArgs(p, args, QStringLiteral("PROJECT --name NAME --type TYPE --classes a,b,c"),
-                   QStringLiteral("Define a labeling job."), 1, code))
+                   QStringLiteral("Define a labeling job, or a review, verification or adjustment job of one."), 1, code))
         return code;
+    if (p.isSet(reviewOf) || p.isSet(verifyOf) || p.isSet(adjustOf))
+        return chainedJobCreate(p, name, p.isSet(reviewOf) ? reviewOf : p.isSet(verifyOf) ? verifyOf : adjustOf,
+                                p.isSet(reviewOf) ? JobKind::Review
+                                                  : p.isSet(verifyOf) ? JobKind::Verification : JobKind::Adjustment,
+                                classes, instructions, annotators);
     if (!p.isSet(name) || !p.isSet(type) || !p.isSet(classes))
         return usageError(p, "--name, --type and --classes are required");
     Job job;
@@ -135,7 +215,11 @@ int jobList(const QStringList &args)
     json::Array out;
     for (const Job &j : *jobs) {
         if (!p.isSet(asJson)) {
-            std::printf("%s\t%s\t", j.name.c_str(), std::string(taskInfo(j.type).id).c_str());
+            std::string type(taskInfo(j.type).id);
+            for (const Job &parent : *jobs)
+                if (parent.id == j.parentId && j.parentId)
+                    type = std::string(jobKindName(j.kind)) + " of " + parent.name;
+            std::printf("%s\t%s\t", j.name.c_str(), type.c_str());
             for (size_t i = 0; i < j.classes.size(); ++i)
                 std::printf("%s%s", i ? "," : "", j.classes[i].name.c_str());
             std::printf("\n");
@@ -144,6 +228,10 @@ int jobList(const QStringList &args)
         json::Object o;
         o.set("name", j.name);
         o.set("type", std::string(taskInfo(j.type).id));
+        o.set("kind", std::string(jobKindName(j.kind)));
+        for (const Job &parent : *jobs)
+            if (parent.id == j.parentId && j.parentId)
+                o.set("parent", parent.name);
         o.set("annotators", j.annotatorsPerItem);
         o.set("allow_overlap", j.allowOverlap);
         json::Array classes;
@@ -476,7 +564,12 @@ int cmdHistory(const QStringList &args)
                 restored += ")";
             }
         std::string what;
-        if (e.deleted) {
+        const json::Value *rejected = extra.find("rejected");
+        if (e.deleted && rejected && rejected->isObject()) {
+            const json::Value *by = rejected->find("by"), *reason = rejected->find("reason");
+            what = "(sent back by " + (by ? by->toString() : std::string("?")) + ": "
+                   + (reason ? reason->toString() : std::string()) + ")";
+        } else if (e.deleted) {
             what = "(label removed)";
         } else {
             for (int id : payloadClassIds(a.payload))

@@ -3,6 +3,7 @@
 
 #include "app/cli/cli.h"
 
+#include "datasets/review.h"
 #include "datasets/groundtruth.h"
 #include "datasets/workeranswers.h"
 #include "datasets/workpackage.h"
@@ -208,6 +209,59 @@ int cmdWorkers(const QStringList &args)
         std::printf("%-32s %8lld %7lld %9.1f %9.1f %9s %10s\n", w.worker.c_str(), static_cast<long long>(w.answers),
                     static_cast<long long>(w.queued), w.perHour, w.medianSeconds, figure(w.accuracy).c_str(),
                     figure(w.agreement).c_str());
+    return ExitOk;
+}
+
+int cmdReview(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption job = jobOption();
+    const QCommandLineOption item(QStringLiteral("item"), QStringLiteral("The item whose label is reviewed."),
+                                  QStringLiteral("id"));
+    const QCommandLineOption accept(QStringLiteral("accept"), QStringLiteral("Review job: the label is right."));
+    const QCommandLineOption reject(QStringLiteral("reject"),
+                                    QStringLiteral("Review job: the label is wrong, for this reason; the item goes back to "
+                                                   "the labeling queue and its annotator sees the reason."),
+                                    QStringLiteral("reason"));
+    const QCommandLineOption verdict(QStringLiteral("verdict"), QStringLiteral("Verification job: the verdict (class)."),
+                                     QStringLiteral("name"));
+    const QCommandLineOption comment(QStringLiteral("comment"),
+                                     QStringLiteral("A comment (Ground Truth's worker-feedback)."), QStringLiteral("text"));
+    p.addOptions({job, item, accept, reject, verdict, comment, workerOption()});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT --job REVIEW-JOB --item ID (--accept | --reject REASON | --verdict V)"),
+                   QStringLiteral("Give a verdict on another job's label of an item, in a review or verification job."),
+                   1, code))
+        return code;
+    if (int(p.isSet(accept)) + int(p.isSet(reject)) + int(p.isSet(verdict)) != 1)
+        return usageError(p, "give one of --accept, --reject and --verdict");
+    if (!p.isSet(item))
+        return usageError(p, "--item is required");
+    bool ok = false;
+    const int64_t itemId = p.value(item).toLongLong(&ok);
+    if (!ok)
+        return usageError(p, "--item takes an item id");
+    auto opened = openJob(p, job, code);
+    if (!opened)
+        return code;
+    const Job &j = opened->job;
+    if (!j.givesVerdicts())
+        return report(Error::invalid("job '" + j.name + "' is a " + std::string(jobKindName(j.kind))
+                                     + " job; verdicts are given in review and verification jobs"));
+    std::string name = p.isSet(verdict) ? str(p.value(verdict)) : p.isSet(accept) ? "accept" : "reject";
+    if (!p.isSet(verdict) && j.kind != JobKind::Review)
+        return usageError(p, "--accept and --reject are for review jobs; give a verification job's --verdict");
+    const LabelClass *cls = j.classByName(name);
+    if (!cls)
+        return report(Error::invalid("job '" + j.name + "' has no verdict '" + name + "'"));
+    std::string text = p.isSet(reject) ? str(p.value(reject)) : str(p.value(comment));
+    Provenance who;
+    who.author = workerOf(p);
+    auto written = review::recordVerdict(*opened->store, j, itemId, cls->id, text, who);
+    if (!written)
+        return report(written.error());
+    std::printf("%s: item %lld %s%s\n", who.author.c_str(), static_cast<long long>(itemId), name.c_str(),
+                cls->id == review::rejectClass(j) ? " (sent back to the labeling queue)" : "");
     return ExitOk;
 }
 

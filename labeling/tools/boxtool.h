@@ -29,6 +29,7 @@ public:
     const std::vector<datasets::Box> &boxes() const { return m_boxes; }
     /// Index of the selected box in boxes(), -1 when none.
     int selected() const { return m_selected; }
+    bool usesBackspace() const override { return m_selected >= 0; }
     /// The box being drawn (normalised, clamped to the image), if any.
     std::optional<QRectF> rubberBand() const { return m_rubberBand; }
     /// The 8 resize handles of a box in image coordinates, kHandleScreenPx on screen at viewScale.

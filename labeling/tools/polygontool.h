@@ -25,6 +25,7 @@ public:
 
     /// The open polygon being drawn, in image coordinates (not repeating its first vertex).
     const QPolygonF &polygon() const { return m_polygon; }
+    bool usesBackspace() const override { return !m_polygon.isEmpty(); }
     /// Index into polygon() of the selected vertex, -1 when none.
     int selectedVertex() const { return m_selected; }
     /// The working mask (Format_Indexed8, stored values, class colours as its colour table).

@@ -59,6 +59,9 @@ public:
     /// The pointer left the view: hover feedback goes (a brush outline must not stay where the mouse was).
     /// True when the preview changed.
     virtual bool pointerLeft() { return false; }
+    /// Whether Backspace edits something now (a selected box, a polygon being drawn); otherwise the window's
+    /// Backspace (reject a label) gets it.
+    virtual bool usesBackspace() const { return false; }
     /// The finished edit, once: the caller pushes it as an undo command.
     std::optional<ToolEdit> takeEdit() { return std::exchange(m_edit, std::nullopt); }
 

@@ -365,6 +365,54 @@ private Q_SLOTS:
                  std::string("alice"));
     }
 
+    void aReviewerRejectsFromTheCommandLineAndTheItemComesBack()
+    {
+        QTemporaryDir dir;
+        const std::string path = gw::test::path(dir, "p.gwproj");
+        {
+            Project p = makeProject(path, 5, 1);
+            for (int64_t item = 1; item <= 3; ++item)
+                answer(p, item, "alice");
+        }
+        const QString project = QString::fromStdString(path);
+        using gw::test::runGw;
+        GW_RUN_OK(runGw({QStringLiteral("job"), QStringLiteral("create"), project, QStringLiteral("--name"),
+                         QStringLiteral("sentiment-review"), QStringLiteral("--review-of"), QStringLiteral("sentiment")}));
+        auto list = runGw({QStringLiteral("job"), QStringLiteral("list"), project, QStringLiteral("--json")});
+        GW_RUN_OK(list);
+        QVERIFY2(list.out.contains(QStringLiteral("\"kind\":\"review\"")) && list.out.contains(QStringLiteral("\"parent\":\"sentiment\"")),
+                 qPrintable(list.out));
+        // The reviewer's queue: the three labels.
+        auto queue = runGw({QStringLiteral("queue"), project, QStringLiteral("--job"), QStringLiteral("sentiment-review"),
+                            QStringLiteral("--worker"), QStringLiteral("rita"), QStringLiteral("--take"), QStringLiteral("10"),
+                            QStringLiteral("--json")});
+        GW_RUN_OK(queue);
+        // No reason, no rejection; a verification verdict is not a review's.
+        auto bare = runGw({QStringLiteral("review"), project, QStringLiteral("--job"), QStringLiteral("sentiment-review"),
+                           QStringLiteral("--item"), QStringLiteral("2"), QStringLiteral("--reject"), QStringLiteral(" ")});
+        QCOMPARE(bare.code, 3);
+        QVERIFY2(bare.err.contains(QStringLiteral("reason")), qPrintable(bare.err));
+        GW_RUN_OK(runGw({QStringLiteral("review"), project, QStringLiteral("--job"), QStringLiteral("sentiment-review"),
+                         QStringLiteral("--item"), QStringLiteral("1"), QStringLiteral("--accept"), QStringLiteral("--worker"),
+                         QStringLiteral("rita")}));
+        auto rejected = runGw({QStringLiteral("review"), project, QStringLiteral("--job"), QStringLiteral("sentiment-review"),
+                               QStringLiteral("--item"), QStringLiteral("2"), QStringLiteral("--reject"),
+                               QStringLiteral("sarcasm: this is negative"), QStringLiteral("--worker"), QStringLiteral("rita")});
+        GW_RUN_OK(rejected);
+        QVERIFY2(rejected.out.contains(QStringLiteral("sent back")), qPrintable(rejected.out));
+        // Item 2 is alice's to label again; the history says who sent it back and why.
+        auto store = ProjectStore::open(path, ProjectStore::OpenMode::OpenExisting);
+        QVERIFY(store);
+        const int64_t job = (*store)->job("sentiment")->id;
+        auto leases = (*store)->takeWork(job, "alice", 10, 600'000'000);
+        QVERIFY(leases);
+        QCOMPARE(ids(*leases), (std::vector<int64_t>{2, 4, 5}));
+        auto history = runGw({QStringLiteral("history"), project, QStringLiteral("--job"), QStringLiteral("sentiment"),
+                              QStringLiteral("--item"), QStringLiteral("2")});
+        GW_RUN_OK(history);
+        QVERIFY2(history.out.contains(QStringLiteral("sarcasm: this is negative")), qPrintable(history.out));
+    }
+
     void tenProcessesAtOnceNeverHandAnItemOutBeyondN()
     {
         QTemporaryDir dir;

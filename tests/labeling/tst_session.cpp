@@ -247,6 +247,74 @@ private Q_SLOTS:
         QCOMPARE((*f.store->currentAnnotation(other.id, 1))->payload.classes, std::vector<int>{1});
     }
 
+    void undoLeavesALabelSomeoneElseChangedSinceAndSaysWho()
+    {
+        Fixture f(TaskType::ImageClassification);
+        LabelingSession mine(*f.store, "ann");
+        mine.setJob(f.job);
+        GW_VERIFY_OK(mine.openItem(1));
+        GW_VERIFY_OK(mine.pressClass(0));
+        GW_VERIFY_OK(mine.pressClass(1));
+        QCOMPARE(mine.undoStack()->count(), 2);
+        // Bob, in another program on the same project, relabels the item.
+        auto other = ProjectStore::open(test::path(f.dir, "p.gwproj"), ProjectStore::OpenMode::OpenExisting);
+        QVERIFY(other);
+        LabelingSession bobs(**other, "bob");
+        bobs.setJob(f.job);
+        GW_VERIFY_OK(bobs.openItem(1));
+        GW_VERIFY_OK(bobs.pressClass(2));
+        // Ann's undo would put back her first label over bob's: it does not, and says who changed it.
+        QSignalSpy failed(&mine, &LabelingSession::failed);
+        mine.undoStack()->undo();
+        QCOMPARE(f.storedClasses(1), std::vector<int>{2});
+        QCOMPARE(failed.count(), 1);
+        QVERIFY2(failed.at(0).at(0).toString().contains(QStringLiteral("bob")), qPrintable(failed.at(0).at(0).toString()));
+        QCOMPARE(mine.undoStack()->count(), 1); // that step is gone; the older one refuses the same way
+        mine.undoStack()->undo();
+        QCOMPARE(f.storedClasses(1), std::vector<int>{2});
+        QCOMPARE(mine.undoStack()->count(), 0);
+        // Bob's own undo still works: his label is the one there.
+        bobs.undoStack()->undo();
+        QCOMPARE(f.storedClasses(1), std::vector<int>{1});
+    }
+
+    void undoLeavesTheSameLabelGivenBySomeoneElse()
+    {
+        Fixture f(TaskType::ImageClassification);
+        LabelingSession mine(*f.store, "ann");
+        mine.setJob(f.job);
+        GW_VERIFY_OK(mine.openItem(1));
+        GW_VERIFY_OK(mine.pressClass(0));
+        GW_VERIFY_OK(mine.pressClass(1));
+        LabelingSession bobs(*f.store, "bob");
+        bobs.setJob(f.job);
+        GW_VERIFY_OK(bobs.openItem(1));
+        GW_VERIFY_OK(bobs.pressClass(1)); // bob says the same: it is his label now
+        QSignalSpy failed(&mine, &LabelingSession::failed);
+        mine.undoStack()->undo();
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE((*f.store->currentAnnotation(f.job.id, 1))->provenance.author, std::string("bob"));
+    }
+
+    void undoAfterAnUndoneEditStillChecksTheRightVersion()
+    {
+        Fixture f(TaskType::ImageClassification);
+        LabelingSession s(*f.store, "ann");
+        s.setJob(f.job);
+        GW_VERIFY_OK(s.openItem(1));
+        GW_VERIFY_OK(s.pressClass(0));
+        GW_VERIFY_OK(s.clearLabel());
+        s.undoStack()->undo(); // back to class 0 (a new version)
+        s.undoStack()->undo(); // and to no label
+        QCOMPARE(f.storedClasses(1), std::vector<int>{});
+        s.undoStack()->redo();
+        s.undoStack()->redo();
+        QCOMPARE(f.storedClasses(1), std::vector<int>{});
+        s.undoStack()->undo();
+        QCOMPARE(f.storedClasses(1), std::vector<int>{0});
+        QCOMPARE(s.undoStack()->undoLimit(), LabelingSession::kUndoLimit);
+    }
+
     void editsSurviveReopening()
     {
         Fixture f(TaskType::ImageClassification);

@@ -10,6 +10,7 @@
 #include "datasets/projectstore.h"
 #include "labeling/labeler.h"
 #include "labeling/tools/brushtool.h"
+#include "datasets/review.h"
 #include "ui/autolabelpanel.h"
 #include "ui/cheatsheet.h"
 #include "ui/classeditor.h"
@@ -21,6 +22,7 @@
 #include "ui/mainwindow.h"
 #include "ui/textlabelview.h"
 #include "ui/rundialogs.h"
+#include "ui/reviewjobdialog.h"
 #include "ui/trainingview.h"
 #include "ui/workersdialog.h"
 #include "activelearning/runs.h"
@@ -28,6 +30,7 @@
 #include "datasets/versions.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QImage>
 #include <QElapsedTimer>
@@ -326,6 +329,24 @@ int main(int argc, char **argv)
         settle(200);
         save(workers, out, "workers.png");
         workers->close();
+    }
+
+    // Review mode: a review job of the boxes; the reviewer's queue holds the labeled items, Enter accepts,
+    // Backspace rejects with a reason.
+    if (auto objects = w.store()->job("objects")) {
+        {
+            ui::ReviewJobDialog dialog(*objects, &w);
+            dialog.show();
+            save(&dialog, out, "review-job.png");
+        }
+        if (auto review = datasets::review::chainedJob(datasets::JobKind::Review, *objects, "objects-review"))
+            (void)w.store()->createJob(*review);
+        w.reloadJobs(QStringLiteral("objects-review"));
+        w.setWorker(QStringLiteral("rita"));
+        w.showMyQueue();
+        waitImage();
+        save(&w, out, "review.png");
+        w.findChild<QComboBox *>(QStringLiteral("itemFilter"))->setCurrentIndex(0);
     }
     w.setWorker(QString());
 
