@@ -35,11 +35,13 @@ enum class Standing {
 constexpr const char *kAnsweredBy = "SELECT deleted=0 FROM annotations WHERE job=?1 AND item=?2 AND source=0 "
                                     "AND author=?3 ORDER BY created_us DESC, id DESC LIMIT 1";
 // (With MAX(created_us) in a group, SQLite takes the other columns from the row that has it.)
-// In a chained job (?3 not 0) only answers about the parent's label version ?3 count (their extra's "of"): an item
-// labeled again after a rejection is reviewed again.
-constexpr const char *kAnswerers = "SELECT author FROM (SELECT author, deleted, json_extract(extra, '$.of') AS of, "
-                                   "MAX(created_us) FROM annotations WHERE job=?1 AND item=?2 AND source=0 GROUP BY "
-                                   "author) WHERE deleted=0 AND (?3=0 OR of=?3)";
+constexpr const char *kAnswerers = "SELECT author FROM (SELECT author, deleted, MAX(created_us) FROM annotations "
+                                   "WHERE job=?1 AND item=?2 AND source=0 GROUP BY author) WHERE deleted=0";
+// In a chained job only answers about the parent's label version ?3 count (their extra's "of"): an item labeled
+// again after a rejection is reviewed again.
+constexpr const char *kAnswerersOf = "SELECT author FROM (SELECT author, deleted, json_extract(extra, '$.of') AS of, "
+                                     "MAX(created_us) FROM annotations WHERE job=?1 AND item=?2 AND source=0 GROUP BY "
+                                     "author) WHERE deleted=0 AND of=?3";
 /// The same for a lease l of the outer query.
 #define GW_LEASE_ANSWERED                                                                                             \
     "(SELECT a.deleted=0 FROM annotations a WHERE a.job=l.job AND a.item=l.item AND a.source=0 AND a.author=l.worker " \
@@ -69,10 +71,12 @@ public:
     /// of: in a chained job, only answers about this version of the parent's label count (0: all).
     Result<Standing> standing(int64_t item, bool skipLabelled, int64_t of = 0)
     {
-        auto answers = m_store.prepared(kAnswerers);
+        auto answers = m_store.prepared(of ? kAnswerersOf : kAnswerers);
         if (!answers)
             return fail(answers.error());
-        (*answers)->bind(1, m_job).bind(2, item).bind(3, of);
+        (*answers)->bind(1, m_job).bind(2, item);
+        if (of)
+            (*answers)->bind(3, of);
         m_workers.clear();
         while ((*answers)->step()) {
             const std::string_view author = (*answers)->columnText(0);

@@ -30,29 +30,138 @@ bool singleLabelClassification(const Job &job)
     return job.type == TaskType::ImageClassification || job.type == TaskType::TextClassification;
 }
 
-Result<> refuseOtherTypes(const Job &job)
-{
-    if (!singleLabelClassification(job))
-        return fail(Error::invalid("job '" + job.name + "' is a " + std::string(taskInfo(job.type).id)
-                                   + " job; worker answers are read and consolidated for single-label "
-                                     "classification jobs so far"));
-    return {};
-}
-
 struct Response
 {
     int64_t itemId = 0;
     std::string worker;
     int64_t submittedUs = 0;
-    int classId = 0;
+    Payload payload;
 };
+
+/// A class of the job by the name an answer gives it.
+Result<int> classNamed(const Job &job, const json::Value *name)
+{
+    if (!name || !name->isString())
+        return fail(Error::invalid("an answer names no class (\"label\")"));
+    const LabelClass *cls = job.classByName(name->toString());
+    if (!cls)
+        return fail(Error::invalid("'" + name->toString() + "' is not a class of job '" + job.name + "'"));
+    return cls->id;
+}
+
+/// A number of an answer's object (GT writes integers, and some tools decimals).
+Result<double> number(const json::Value &o, const char *key)
+{
+    const json::Value *v = o.find(key);
+    if (!v || !v->isNumber())
+        return fail(Error::invalid(std::string("an answer without a number \"") + key + "\""));
+    return v->toDouble();
+}
+
+/// The label of one answer's answerContent, as Ground Truth's built-in task forms write it (groundtruth.md §4.2;
+/// the inverse of answerContent below): the form element's object holds "label", "labels", "boundingBoxes",
+/// "entities" or "labeledImage".
+Result<Payload> payloadOfAnswer(const Job &job, const json::Value &content)
+{
+    const json::Value &form = content.toObject().begin()->second;
+    if (!form.isObject())
+        return fail(Error::invalid("an answer whose answerContent holds no object"));
+    Payload p;
+    switch (job.type) {
+    case TaskType::ImageClassification:
+    case TaskType::TextClassification: {
+        auto id = classNamed(job, form.find("label"));
+        if (!id)
+            return fail(id.error());
+        p.classes = {*id};
+        p.classConfidence = {std::nullopt};
+        break;
+    }
+    case TaskType::ImageClassificationMultiLabel:
+    case TaskType::TextClassificationMultiLabel: {
+        const json::Value *labels = form.find("labels");
+        if (!labels || !labels->isArray())
+            return fail(Error::invalid("a multi-label answer without a \"labels\" list"));
+        for (const json::Value &name : labels->toArray()) {
+            auto id = classNamed(job, &name);
+            if (!id)
+                return fail(id.error());
+            if (std::find(p.classes.begin(), p.classes.end(), *id) == p.classes.end()) {
+                p.classes.push_back(*id);
+                p.classConfidence.push_back(std::nullopt);
+            }
+        }
+        break;
+    }
+    case TaskType::BoundingBox: {
+        const json::Value *boxes = form.find("boundingBoxes");
+        if (!boxes || !boxes->isArray())
+            return fail(Error::invalid("a bounding-box answer without \"boundingBoxes\""));
+        for (const json::Value &b : boxes->toArray()) {
+            auto id = classNamed(job, b.find("label"));
+            auto left = number(b, "left"), top = number(b, "top"), width = number(b, "width"), height = number(b, "height");
+            if (!id)
+                return fail(id.error());
+            for (auto *n : {&left, &top, &width, &height})
+                if (!*n)
+                    return fail(n->error());
+            p.boxes.push_back({*id, *left, *top, *width, *height, std::nullopt});
+        }
+        if (const json::Value *size = form.find("inputImageProperties")) {
+            p.imageWidth = int(size->find("width") ? size->find("width")->toInt() : 0);
+            p.imageHeight = int(size->find("height") ? size->find("height")->toInt() : 0);
+            p.imageDepth = 3;
+        }
+        break;
+    }
+    case TaskType::NamedEntityRecognition: {
+        const json::Value *entities = form.find("entities");
+        if (!entities || !entities->isArray())
+            return fail(Error::invalid("an entity answer without \"entities\""));
+        for (const json::Value &e : entities->toArray()) {
+            auto id = classNamed(job, e.find("label"));
+            auto start = number(e, "startOffset"), end = number(e, "endOffset");
+            if (!id)
+                return fail(id.error());
+            if (!start || !end)
+                return fail((!start ? start : end).error());
+            p.spans.push_back({*id, int64_t(*start), int64_t(*end), std::nullopt});
+        }
+        break;
+    }
+    case TaskType::SemanticSegmentation: {
+        const json::Value *image = form.find("labeledImage");
+        const json::Value *data = image ? image->find("pngImageData") : nullptr;
+        if (!data || !data->isString())
+            return fail(Error::invalid("a segmentation answer without labeledImage.pngImageData"));
+        const QByteArray png = QByteArray::fromBase64(QByteArray::fromStdString(data->toString()));
+        // A colour PNG is read through the answer's labelMappings (class → colour), a palette PNG by its indices.
+        std::vector<std::pair<uint32_t, int>> colours{{0xffffff, 0}, {0x000000, 0}};
+        if (const json::Value *mappings = form.find("labelMappings"); mappings && mappings->isObject())
+            for (const auto &[name, colour] : mappings->toObject()) {
+                const LabelClass *cls = job.classByName(name);
+                const json::Value *hex = colour.find("color");
+                auto rgb = hex && hex->isString() ? mask::parseHexColor(hex->toString()) : std::nullopt;
+                if (cls && rgb)
+                    colours.emplace_back(*rgb, job.positionOf(cls->id) + 1);
+            }
+        auto decoded = mask::decode(png.toStdString(), colours);
+        if (!decoded)
+            return fail(Error::invalid("the answer's mask: " + decoded.error().message));
+        auto stored = mask::storedFromGroundTruth(std::move(*decoded), job.classes);
+        if (!stored)
+            return fail(Error::invalid("the answer's mask: " + stored.error().message));
+        p.mask = std::move(*stored);
+        break;
+    }
+    }
+    return p;
+}
 
 } // namespace
 
 Result<ResponsesReport> importWorkerResponses(ProjectStore &store, const Job &job, const std::string &dir)
 {
-    if (auto r = refuseOtherTypes(job); !r)
-        return fail(r.error());
     std::error_code ec;
     fs::path root = fs::path(dir) / "worker-response";
     if (!fs::is_directory(root, ec))
@@ -105,18 +214,24 @@ Result<ResponsesReport> importWorkerResponses(ProjectStore &store, const Job &jo
             const json::Value *worker = a.find("workerId");
             if (!content || !content->isObject() || content->toObject().empty() || !worker || !worker->isString())
                 return fail(Error::invalid(where + ": an answer without answerContent or workerId"));
-            // {"<the form element's name>": {"label": "<class>"}}
-            const json::Value *label = content->toObject().begin()->second.find("label");
-            if (!label || !label->isString())
-                return fail(Error::invalid(where + ": an answer without a single \"label\" (multi-label, boxes and "
-                                           "other answers are not read yet)"));
-            const LabelClass *cls = job.classByName(label->toString());
-            if (!cls)
-                return fail(Error::invalid(where + ": '" + label->toString() + "' is not a class of job '" + job.name + "'"));
+            // {"<the form element's name>": {"label": "<class>"}} and the like for each task type
+            auto payload = payloadOfAnswer(job, *content);
+            if (!payload)
+                return fail(Error::invalid(where + ": " + payload.error().message));
             Response r;
             r.itemId = items[size_t(index)];
+            auto item = store.item(r.itemId);
+            if (!item)
+                return fail(item.error());
+            if (job.type == TaskType::BoundingBox && payload->imageWidth == 0) {
+                payload->imageWidth = item->width;
+                payload->imageHeight = item->height;
+                payload->imageDepth = 3;
+            }
+            if (const std::string problem = gt::validatePayload(job, *item, *payload); !problem.empty())
+                return fail(Error::invalid(where + ": " + problem));
             r.worker = worker->toString();
-            r.classId = cls->id;
+            r.payload = std::move(*payload);
             const json::Value *when = a.find("submissionTime");
             r.submittedUs = when && when->isString() ? gt::parseCreationDate(when->toString()).value_or(0) : 0;
             responses.push_back(std::move(r));
@@ -145,8 +260,7 @@ Result<ResponsesReport> importWorkerResponses(ProjectStore &store, const Job &jo
         Annotation a;
         a.jobId = job.id;
         a.itemId = r.itemId;
-        a.payload.classes = {r.classId};
-        a.payload.classConfidence = {std::nullopt};
+        a.payload = r.payload;
         a.provenance.source = Source::Human;
         a.provenance.humanAnnotated = true;
         a.provenance.author = r.worker;

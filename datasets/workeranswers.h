@@ -21,10 +21,12 @@ struct ResponsesReport
 };
 
 /// Reads DIR/worker-response/iteration-N/INDEX/*.json (or DIR itself when it is the worker-response folder)
-/// into a single-label classification job: INDEX is the item's 0-based place among the project's items of the
+/// into a job of any task type, each answer read as Ground Truth's built-in form writes it (label, labels,
+/// boundingBoxes, entities, labeledImage): INDEX is the item's 0-based place among the project's items of the
 /// job's kind in import order (the line of the input manifest they came from). Answers are dated when the
 /// worker submitted them. Reading the same folder again adds nothing. A file or answer that cannot be used
-/// (malformed JSON, an index past the last item, a class the job lacks) stops the import with its path.
+/// (malformed JSON, an index past the last item, a class the job lacks, a box outside the image) stops the
+/// import with its path, before anything is written.
 Result<ResponsesReport> importWorkerResponses(ProjectStore &store, const Job &job, const std::string &dir);
 
 struct ConsolidationReport

@@ -1,5 +1,7 @@
 #include "labeling/labelingsession.h"
 
+#include "labeling/labelcommands.h"
+
 #include "datasets/review.h"
 #include "datasets/workeranswers.h"
 
@@ -18,71 +20,6 @@
 namespace gw::labeling {
 
 using namespace gw::datasets;
-
-namespace {
-
-/// Sets one item's label from `before` to `after`. The first redo is skipped: the session wrote `after`
-/// already, so that a failed write never leaves a command on the stack. Undo applies only while the store still
-/// holds what the command wrote (redo: what it replaced): when someone else has changed the item since, the
-/// command says who and leaves the stack (their label stays; both are in the history).
-class SetLabelCommand : public QUndoCommand
-{
-public:
-    SetLabelCommand(LabelingSession *session, int64_t jobId, int64_t itemId, std::optional<Annotation> before,
-                    std::optional<Annotation> after, const QString &text, int mergeId)
-        : QUndoCommand(text), m_session(session), m_jobId(jobId), m_itemId(itemId), m_before(std::move(before)),
-          m_after(std::move(after)), m_mergeId(mergeId)
-    {
-    }
-
-    void redo() override
-    {
-        if (std::exchange(m_first, false))
-            return;
-        restore(m_before, m_after, "redo");
-    }
-
-    void undo() override { restore(m_after, m_before, "undo"); }
-
-    int id() const override { return m_mergeId; }
-
-    bool mergeWith(const QUndoCommand *other) override
-    {
-        const auto *o = static_cast<const SetLabelCommand *>(other);
-        if (o->m_itemId != m_itemId)
-            return false;
-        m_after = o->m_after;
-        return true;
-    }
-
-private:
-    /// Writes `state` if the item still holds `expected`.
-    void restore(const std::optional<Annotation> &expected, const std::optional<Annotation> &state, const char *how)
-    {
-        auto changed = m_session->changedSince(m_jobId, m_itemId, expected);
-        if (!changed) {
-            setObsolete(true);
-            Q_EMIT m_session->failed(QString::fromStdString(changed.error().message));
-            return;
-        }
-        if (*changed) {
-            setObsolete(true); // nothing to restore over: the stack lets go of it
-            Q_EMIT m_session->failed(**changed);
-            return;
-        }
-        if (auto r = m_session->write(m_jobId, m_itemId, state, how); !r)
-            Q_EMIT m_session->failed(QString::fromStdString(r.error().message));
-    }
-
-    LabelingSession *m_session;
-    int64_t m_jobId;
-    int64_t m_itemId;
-    std::optional<Annotation> m_before, m_after;
-    int m_mergeId;
-    bool m_first = true;
-};
-
-} // namespace
 
 std::string LabelingSession::defaultAuthor()
 {
@@ -287,7 +224,7 @@ Result<> LabelingSession::write(int64_t jobId, int64_t itemId, const std::option
     return {};
 }
 
-Result<> LabelingSession::push(std::optional<Annotation> after, const QString &text, int mergeId)
+Result<> LabelingSession::push(std::optional<Annotation> after, const QString &text, LabelChange change)
 {
     if (!m_readOnly.isEmpty())
         return fail(Error::invalid(m_readOnly.toStdString()));
@@ -299,11 +236,16 @@ Result<> LabelingSession::push(std::optional<Annotation> after, const QString &t
     if (after)
         after = m_current; // with the id and time the store gave it
     if (QUndoStack *stack = undoStack())
-        stack->push(new SetLabelCommand(this, m_job.id, m_item.id, std::move(before), std::move(after), text, mergeId));
+        stack->push(makeLabelCommand(change, this, m_job.id, m_item.id, std::move(before), std::move(after), text).release());
     return {};
 }
 
 Result<> LabelingSession::apply(const Payload &payload, const QString &text, int mergeId)
+{
+    return apply(payload, text, mergeId >= 0 ? LabelChange::Nudge : LabelChange::Shapes);
+}
+
+Result<> LabelingSession::apply(const Payload &payload, const QString &text, LabelChange change)
 {
     if (!hasItem())
         return fail(Error::invalid("no item is open"));
@@ -317,14 +259,14 @@ Result<> LabelingSession::apply(const Payload &payload, const QString &text, int
     a.provenance.humanAnnotated = true;
     a.provenance.author = m_author;
     a.provenance.timeSpentMs = m_sinceOpen.isValid() ? m_sinceOpen.elapsed() : 0;
-    return push(std::move(a), text, mergeId);
+    return push(std::move(a), text, change);
 }
 
 Result<> LabelingSession::clearLabel()
 {
     if (!hasItem() || !m_current)
         return {};
-    return push(std::nullopt, tr("Clear label"), -1);
+    return push(std::nullopt, tr("Clear label"), LabelChange::Clear);
 }
 
 Result<> LabelingSession::pressClass(int classId)
@@ -344,7 +286,7 @@ Result<> LabelingSession::pressClass(int classId)
         Payload p;
         p.classes = {classId};
         p.classConfidence = {std::nullopt};
-        return apply(p, tr("Label %1").arg(name));
+        return apply(p, tr("Label %1").arg(name), LabelChange::SetClass);
     }
     Payload p = payload();
     auto it = std::find(p.classes.begin(), p.classes.end(), classId);
@@ -352,12 +294,12 @@ Result<> LabelingSession::pressClass(int classId)
         p.classConfidence.erase(p.classConfidence.begin() + (it - p.classes.begin()));
         p.classes.erase(it);
         if (p.classes.empty())
-            return push(std::nullopt, tr("Remove %1").arg(name), -1);
-        return apply(p, tr("Remove %1").arg(name));
+            return push(std::nullopt, tr("Remove %1").arg(name), LabelChange::ToggleClass);
+        return apply(p, tr("Remove %1").arg(name), LabelChange::ToggleClass);
     }
     p.classes.push_back(classId);
     p.classConfidence.push_back(std::nullopt);
-    return apply(p, tr("Add %1").arg(name));
+    return apply(p, tr("Add %1").arg(name), LabelChange::ToggleClass);
 }
 
 Result<> LabelingSession::acceptCurrent()
@@ -372,7 +314,7 @@ Result<> LabelingSession::acceptCurrent()
         b.confidence.reset();
     for (Span &s : p.spans)
         s.confidence.reset();
-    return apply(p, tr("Accept label"));
+    return apply(p, tr("Accept label"), LabelChange::Accept);
 }
 
 } // namespace gw::labeling

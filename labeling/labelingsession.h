@@ -21,6 +21,8 @@
 
 namespace gw::labeling {
 
+enum class LabelChange;
+
 class LabelingSession : public QObject
 {
     Q_OBJECT
@@ -68,6 +70,8 @@ public:
     /// Validates, commits and pushes an edit of the current item. mergeId >= 0 lets consecutive edits of
     /// the same kind on the same item merge into one undo step (arrow-key nudges).
     Result<> apply(const datasets::Payload &payload, const QString &text, int mergeId = -1);
+    /// The same, as a given kind of change (labelcommands.h names the undo command by it).
+    Result<> apply(const datasets::Payload &payload, const QString &text, LabelChange change);
     /// Removes the current item's label (undoable).
     Result<> clearLabel();
     /// A class key: single-label jobs set the class, multi-label jobs toggle it. Other jobs: no-op.
@@ -105,7 +109,7 @@ Q_SIGNALS:
     void failed(const QString &message);
 
 private:
-    Result<> push(std::optional<datasets::Annotation> after, const QString &text, int mergeId);
+    Result<> push(std::optional<datasets::Annotation> after, const QString &text, LabelChange change);
     /// The label the session shows of an item: its current one, or the author's own answer (setOwnAnswers).
     Result<std::optional<datasets::Annotation>> shown(int64_t jobId, int64_t itemId) const;
 

@@ -6,6 +6,7 @@
 #include "datasets/media.h"
 #include "datasets/payload.h"
 #include "datasets/review.h"
+#include "labeling/labelcommands.h"
 #include "labeling/labelingsession.h"
 #include "labeling/shortcutmap.h"
 #include "labeling/tools/boxtool.h"
@@ -430,7 +431,9 @@ void LabelingPane::copyPreviousBoxes()
     p.imageWidth = int(w);
     p.imageHeight = int(h);
     p.imageDepth = p.imageDepth ? p.imageDepth : 3;
-    if (auto r = m_session->apply(p, tr("Copy %1 from the previous image").arg(plural(qint64(m_previousBoxes.size()), tr("%1 box"), tr("%1 boxes")))); !r)
+    if (auto r = m_session->apply(p, tr("Copy %1 from the previous image").arg(plural(qint64(m_previousBoxes.size()), tr("%1 box"), tr("%1 boxes"))),
+                                  labeling::LabelChange::CopyBoxes);
+        !r)
         notify(QString::fromStdString(r.error().message));
 }
 

@@ -5,6 +5,8 @@
 #include "datasets/consolidateshapes.h"
 #include "datasets/workeranswers.h"
 #include "datasets/json.h"
+#include "datasets/mask.h"
+#include "datasets/payload.h"
 #include "testutil.h"
 
 #include <QDir>
@@ -196,6 +198,113 @@ private Q_SLOTS:
         QCOMPARE(form->find("boundingBoxes")->toArray()[0].find("left")->toDouble(), 10.0);
         QCOMPARE(form->find("inputImageProperties")->find("width")->toInt(), int64_t(640));
         QCOMPARE(answers[0].find("workerId")->toString(), std::string("ann"));
+    }
+
+    void workerResponsesOfEveryTypeGoOutAndComeBackAsTheSameAnswers_data()
+    {
+        QTest::addColumn<int>("type");
+        for (TaskType t : {TaskType::ImageClassification, TaskType::ImageClassificationMultiLabel, TaskType::BoundingBox,
+                           TaskType::SemanticSegmentation, TaskType::TextClassification,
+                           TaskType::TextClassificationMultiLabel, TaskType::NamedEntityRecognition})
+            QTest::newRow(std::string(taskInfo(t).id).c_str()) << int(t);
+    }
+    void workerResponsesOfEveryTypeGoOutAndComeBackAsTheSameAnswers()
+    {
+        QFETCH(int, type);
+        const TaskType t = TaskType(type);
+        QTemporaryDir dir;
+        auto project = [&](const char *name) {
+            auto store = gw::test::newProject(gw::test::path(dir, name));
+            auto tx = store->begin();
+            for (int i = 0; i < 2; ++i) {
+                Item it;
+                if (taskInfo(t).image) {
+                    it.uri = "img" + std::to_string(i) + ".png";
+                    it.width = 64;
+                    it.height = 48;
+                } else {
+                    it.kind = MediaKind::Text;
+                    it.text = "Ada Lovelace met Charles Babbage in London " + std::to_string(i);
+                }
+                (void)(*tx)->addItem(it);
+            }
+            (void)(*tx)->commit();
+            Job j;
+            j.name = t == TaskType::SemanticSegmentation ? "things-ref" : "things";
+            j.type = t;
+            j.classes = {{0, "cat", "#aa0000", "1", {}}, {1, "dog", "#00aa00", "2", {}}, {2, "cow", "#0000aa", "3", {}}};
+            j.annotatorsPerItem = 2;
+            (void)store->createJob(j);
+            return store;
+        };
+        auto payload = [&](int variant) {
+            Payload p;
+            switch (t) {
+            case TaskType::ImageClassification:
+            case TaskType::TextClassification: p.classes = {variant % 3}; p.classConfidence = {std::nullopt}; break;
+            case TaskType::ImageClassificationMultiLabel:
+            case TaskType::TextClassificationMultiLabel:
+                p.classes = {0, 1 + variant % 2};
+                p.classConfidence = {std::nullopt, std::nullopt};
+                break;
+            case TaskType::BoundingBox:
+                p.boxes = {box(0, 2 + variant, 3, 20, 10), box(2, 30, 20, 12.5, 8)};
+                p.imageWidth = 64;
+                p.imageHeight = 48;
+                p.imageDepth = 3;
+                break;
+            case TaskType::NamedEntityRecognition:
+                p.spans = {{0, 0, 12 - variant, std::nullopt}, {2, 36, 42, std::nullopt}};
+                break;
+            case TaskType::SemanticSegmentation: break; // the mask is made below, with the job's classes
+            }
+            return p;
+        };
+        auto source = project("a.gwproj");
+        const Job job = *source->job(t == TaskType::SemanticSegmentation ? "things-ref" : "things");
+        auto put = source->begin();
+        int variant = 0;
+        for (const auto &[item, who] : std::vector<std::pair<int64_t, std::string>>{{1, "ann"}, {1, "bob"}, {2, "ann"}}) {
+            Annotation a;
+            a.jobId = job.id;
+            a.itemId = item;
+            a.payload = payload(variant++);
+            if (t == TaskType::SemanticSegmentation) {
+                gw::datasets::mask::IndexedMask m;
+                m.width = 64;
+                m.height = 48;
+                m.pixels.assign(64 * 48, 0);
+                for (int i = 0; i < 300 + variant * 64; ++i)
+                    m.pixels[size_t(i)] = uint8_t(1 + (i / 100) % 3); // stored: class id + 1
+                a.payload.mask = *gw::datasets::mask::encodeStored(m, job.classes);
+            }
+            a.provenance.author = who;
+            a.provenance.createdUs = 1'700'000'000'000'000 + variant * 1'000'000;
+            QVERIFY((*put)->putAnnotation(a));
+        }
+        QVERIFY((*put)->commit());
+        const std::string out = gw::test::path(dir, "responses");
+        auto exported = exportWorkerResponses(*source, job, out);
+        QVERIFY2(exported, exported ? "" : exported.error().message.c_str());
+        QCOMPARE(exported->answers, 3);
+
+        auto target = project("b.gwproj");
+        const Job job2 = *target->job(job.name);
+        auto imported = importWorkerResponses(*target, job2, out);
+        QVERIFY2(imported, imported ? "" : imported.error().message.c_str());
+        QCOMPARE(imported->added, int64_t(3));
+        QCOMPARE(imported->workers, int64_t(2));
+        std::vector<Annotation> before, after;
+        QVERIFY(source->forEachAnswer(job.id, [&](const Annotation &a) { before.push_back(a); return true; }));
+        QVERIFY(target->forEachAnswer(job2.id, [&](const Annotation &a) { after.push_back(a); return true; }));
+        QCOMPARE(after.size(), before.size());
+        for (size_t i = 0; i < before.size(); ++i) {
+            QCOMPARE(after[i].itemId, before[i].itemId);
+            QCOMPARE(after[i].provenance.author, before[i].provenance.author);
+            QVERIFY2(sameLabel(after[i].payload, before[i].payload), encodePayload(after[i].payload).c_str());
+        }
+        // Read twice, nothing is added.
+        QCOMPARE(importWorkerResponses(*target, job2, out)->added, int64_t(0));
     }
 };
 

@@ -1,6 +1,7 @@
 // The labeling session: every edit, undo and redo is committed to the store at once.
 
 #include "datasets/json.h"
+#include "labeling/labelcommands.h"
 #include "labeling/labelingsession.h"
 #include "testutil.h"
 
@@ -313,6 +314,38 @@ private Q_SLOTS:
         s.undoStack()->undo();
         QCOMPARE(f.storedClasses(1), std::vector<int>{0});
         QCOMPARE(s.undoStack()->undoLimit(), LabelingSession::kUndoLimit);
+    }
+
+    void eachKindOfChangeIsACommandOfItsOwn()
+    {
+        Fixture f(TaskType::ImageClassificationMultiLabel);
+        LabelingSession s(*f.store, "ann");
+        s.setJob(f.job);
+        GW_VERIFY_OK(s.openItem(1));
+        GW_VERIFY_OK(s.pressClass(0));
+        GW_VERIFY_OK(s.pressClass(1));
+        GW_VERIFY_OK(s.clearLabel());
+        QCOMPARE(s.undoStack()->count(), 3);
+        QVERIFY(dynamic_cast<const ToggleClassCommand *>(s.undoStack()->command(0)));
+        QCOMPARE(s.undoStack()->command(1)->text(), QStringLiteral("Add dog"));
+        QVERIFY(dynamic_cast<const ClearLabelCommand *>(s.undoStack()->command(2)));
+
+        Fixture boxesJob(TaskType::BoundingBox);
+        LabelingSession b(*boxesJob.store, "ann");
+        b.setJob(boxesJob.job);
+        GW_VERIFY_OK(b.openItem(1));
+        GW_VERIFY_OK(b.apply(boxes({{10, 10, 20, 20}}), QStringLiteral("Draw box")));
+        GW_VERIFY_OK(b.apply(boxes({{11, 10, 20, 20}}), QStringLiteral("Nudge box"), LabelChange::Nudge));
+        GW_VERIFY_OK(b.apply(boxes({{12, 10, 20, 20}}), QStringLiteral("Nudge box"), LabelChange::Nudge));
+        GW_VERIFY_OK(b.apply(boxes({{12, 10, 20, 20}, {40, 40, 10, 10}}), QStringLiteral("Copy 1 box"),
+                             LabelChange::CopyBoxes));
+        QCOMPARE(b.undoStack()->count(), 3); // the nudges are one step
+        QVERIFY(dynamic_cast<const EditShapesCommand *>(b.undoStack()->command(0)));
+        QVERIFY(dynamic_cast<const NudgeBoxCommand *>(b.undoStack()->command(1)));
+        QVERIFY(dynamic_cast<const CopyBoxesCommand *>(b.undoStack()->command(2)));
+        b.undoStack()->undo();
+        b.undoStack()->undo(); // both nudges at once
+        QCOMPARE((*boxesJob.store->currentAnnotation(boxesJob.job.id, 1))->payload.boxes.front().left, 10.0);
     }
 
     void editsSurviveReopening()
