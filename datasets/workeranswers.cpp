@@ -333,8 +333,56 @@ Result<ConsolidationReport> consolidateOthers(ProjectStore &store, const Job &jo
             sets.emplace(s.item, std::move(s));
     }
     ConsolidationReport report;
+    // Masks take a while to decode and vote on, and annotators write meanwhile: their labels are worked out outside
+    // any transaction and written a few hundred at a time, each only if nobody answered the item (or took an
+    // answer back) since it was read; such an item is left to the next run. The other types are quick: one
+    // transaction.
+    const bool slow = job.type == TaskType::SemanticSegmentation;
+    auto newestHuman = [&](int64_t item) -> Result<int64_t> {
+        auto versions = store.history(job.id, item);
+        if (!versions)
+            return fail(versions.error());
+        int64_t newest = 0;
+        for (const auto &v : *versions)
+            if (v.annotation.provenance.source == Source::Human)
+                newest = std::max(newest, v.annotation.id);
+        return newest;
+    };
+    struct Pending
+    {
+        int64_t item;
+        int64_t newestAnswer; ///< the newest version people gave of the item when its answers were read
+        Payload payload;
+        std::optional<double> confidence;
+    };
+    std::vector<Pending> pending;
     std::unique_ptr<WriteTransaction> tx;
-    if (write) {
+    auto flush = [&]() -> Result<> {
+        if (pending.empty() && !tx)
+            return {};
+        if (!tx) {
+            auto begun = store.begin();
+            if (!begun)
+                return fail(begun.error());
+            tx = std::move(*begun);
+        }
+        for (Pending &w : pending) {
+            auto newest = newestHuman(w.item);
+            if (!newest)
+                return fail(newest.error());
+            if (*newest != w.newestAnswer)
+                continue; // answered (or taken back) since: the next run consolidates it
+            auto written = writeConsolidated(store, *tx, job.id, w.item, std::move(w.payload), w.confidence, author);
+            if (!written)
+                return fail(written.error());
+            report.written += *written ? 1 : 0;
+        }
+        pending.clear();
+        auto committed = tx->commit();
+        tx.reset();
+        return committed;
+    };
+    if (write && !slow) {
         auto begun = store.begin();
         if (!begun)
             return fail(begun.error());
@@ -414,16 +462,24 @@ Result<ConsolidationReport> consolidateOthers(ProjectStore &store, const Job &jo
             confidence = std::round(itemAgreement / double(list.size()) * 100.0) / 100.0;
         if (!write)
             continue;
-        auto written = writeConsolidated(store, *tx, job.id, item, std::move(p), confidence, author);
-        if (!written)
-            return fail(written.error());
-        if (!*written)
+        if (!slow) {
+            auto written = writeConsolidated(store, *tx, job.id, item, std::move(p), confidence, author);
+            if (!written)
+                return fail(written.error());
+            report.written += *written ? 1 : 0;
             continue;
-        ++report.written;
+        }
+        auto newest = newestHuman(item);
+        if (!newest)
+            return fail(newest.error());
+        pending.push_back({item, *newest, std::move(p), confidence});
+        if (pending.size() >= 64)
+            if (auto r = flush(); !r)
+                return fail(r.error());
     }
-    if (tx)
-        if (auto c = tx->commit(); !c)
-            return fail(c.error());
+    if (write)
+        if (auto r = flush(); !r)
+            return fail(r.error());
     for (const auto &[name, n] : answered) {
         ConsolidationReport::Worker w;
         w.id = name;

@@ -305,6 +305,12 @@ private Q_SLOTS:
         }
         // Read twice, nothing is added.
         QCOMPARE(importWorkerResponses(*target, job2, out)->added, int64_t(0));
+        // Item 1's two answers consolidate (masks are worked out outside the write and written after a check).
+        auto consolidated = consolidateJob(*target, job2, ConsolidationMethod::Majority, "lead");
+        QVERIFY2(consolidated, consolidated ? "" : consolidated.error().message.c_str());
+        QCOMPARE(consolidated->written, int64_t(1));
+        QCOMPARE((*target->currentAnnotation(job2.id, 1))->provenance.source, Source::Consolidated);
+        QCOMPARE(consolidateJob(*target, job2, ConsolidationMethod::Majority, "lead")->written, int64_t(0));
     }
 };
 
