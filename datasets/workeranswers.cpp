@@ -278,14 +278,15 @@ namespace {
 
 /// Writes a consolidated label unless the item's current label is that already; whether it wrote.
 Result<bool> writeConsolidated(ProjectStore &store, WriteTransaction &tx, int64_t jobId, int64_t item, Payload p,
-                               std::optional<double> confidence, const std::string &author)
+                               std::optional<double> confidence, const std::string &author,
+                               const std::string &extra = std::string())
 {
     auto current = store.currentAnnotation(jobId, item);
     if (!current)
         return fail(current.error());
     if (*current && (*current)->provenance.source == Source::Consolidated
         && encodePayload((*current)->payload) == encodePayload(p) && (*current)->payload.mask == p.mask
-        && (*current)->provenance.confidence == confidence)
+        && (*current)->provenance.confidence == confidence && (*current)->extra == extra)
         return false;
     // A reviewer's fix (review.h) stands over the answers it was made from.
     if (*current && (*current)->provenance.source == Source::Human
@@ -300,10 +301,46 @@ Result<bool> writeConsolidated(ProjectStore &store, WriteTransaction &tx, int64_
     a.provenance.humanAnnotated = true;
     a.provenance.author = author;
     a.provenance.createdUs = nowUs();
+    a.extra = extra;
     if (auto w = tx.putAnnotation(a); !w)
         return fail(w.error());
     return true;
 }
+
+/// A verdict job's consolidated verdict keeps what Ground Truth keeps (§6.6): the workers' non-empty comments as
+/// worker-feedback, and the version of the reviewed label the answers were about.
+struct VerdictNotes
+{
+    json::Array feedback;
+    int64_t of = 0;
+
+    void add(const std::string &extraText)
+    {
+        json::Value extra;
+        if (extraText.empty() || !json::parse(extraText, extra))
+            return;
+        if (const json::Value *v = extra.find("of"))
+            of = std::max(of, v->toInt());
+        const json::Value *md = extra.find("metadata");
+        const json::Value *list = md ? md->find("worker-feedback") : nullptr;
+        if (list && list->isArray())
+            for (const json::Value &f : list->toArray())
+                if (const json::Value *c = f.find("comment"); c && c->isString() && !c->toString().empty())
+                    feedback.push_back(f);
+    }
+    std::string extra() const
+    {
+        json::Object o;
+        if (of)
+            o.set("of", json::Value(of));
+        if (!feedback.empty()) {
+            json::Object md;
+            md.set("worker-feedback", json::Value(feedback));
+            o.set("metadata", json::Value(std::move(md)));
+        }
+        return o.empty() ? std::string() : json::toString(json::Value(std::move(o)));
+    }
+};
 
 /// Consolidates the task types besides single-label classification (consolidateshapes.h).
 Result<ConsolidationReport> consolidateOthers(ProjectStore &store, const Job &job, ConsolidationMethod method,
@@ -506,10 +543,13 @@ Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, 
     // Each worker's answer for each item: their latest version, unless they took it back. Answers are what
     // people gave here or as workers; imported and consolidated labels are not.
     std::map<std::pair<int64_t, std::string>, int> latest;
+    std::map<int64_t, VerdictNotes> notes; // verdict jobs: per item
     if (auto r = store.forEachAnswer(job.id, [&](const Annotation &a) {
             if (a.payload.classes.size() == 1
                 && job.positionOf(a.payload.classes.front()) >= 0)
                 latest[{a.itemId, a.provenance.author}] = job.positionOf(a.payload.classes.front());
+            if (job.givesVerdicts())
+                notes[a.itemId].add(a.extra);
             return true;
         });
         !r)
@@ -545,7 +585,9 @@ Result<ConsolidationReport> consolidateJob(ProjectStore &store, const Job &job, 
         p.classes = {job.classes[size_t(c.label)].id};
         p.classConfidence = {std::nullopt};
         // Single-label: the label's confidence, as Ground Truth writes it.
-        auto written = writeConsolidated(store, *tx, job.id, c.item, std::move(p), c.confidence, author);
+        const auto note = notes.find(c.item);
+        auto written = writeConsolidated(store, *tx, job.id, c.item, std::move(p), c.confidence, author,
+                                         note == notes.end() ? std::string() : note->second.extra());
         if (!written)
             return fail(written.error());
         if (!*written)

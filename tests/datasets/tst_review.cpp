@@ -364,6 +364,35 @@ private Q_SLOTS:
             QVERIFY2(json::equalIgnoringOrder(back[i], exported[i]), json::toString(back[i]).c_str());
     }
 
+    void severalVerifiersAreConsolidatedWithTheirComments()
+    {
+        QTemporaryDir dir;
+        auto store = boxProject(dir, 1);
+        label(*store, "boxes", 1, boxes(20), "alice");
+        auto made = review::chainedJob(JobKind::Verification, *store->job("boxes"), "verify-boxes", {"good", "bad"});
+        made->annotatorsPerItem = 3;
+        const Job verify = *store->createJob(*made);
+        GW_VERIFY_OK(review::recordVerdict(*store, verify, 1, 1, "Box on the left bird is too wide.", by("v1")));
+        GW_VERIFY_OK(review::recordVerdict(*store, verify, 1, 1, "", by("v2")));
+        GW_VERIFY_OK(review::recordVerdict(*store, verify, 1, 0, "looks fine", by("v3")));
+        auto r = consolidateJob(*store, verify, ConsolidationMethod::Majority, "consolidation");
+        GW_VERIFY_OK(r);
+        QCOMPARE(r->written, int64_t(1));
+        auto verdict = review::currentVerdict(*store, verify, 1); // about the label there now
+        QVERIFY(verdict && *verdict);
+        QCOMPARE((*verdict)->provenance.source, Source::Consolidated);
+        QCOMPARE(verify.classById((*verdict)->payload.classes.front())->name, std::string("bad"));
+        ExportOptions out;
+        out.outPath = gw::test::path(dir, "output.manifest");
+        GW_VERIFY_OK(exportManifest(*store, out));
+        const json::Value line = lines(out.outPath).front();
+        const json::Array &feedback = line.find("verify-boxes-metadata")->find("worker-feedback")->toArray();
+        QCOMPARE(feedback.size(), size_t(2)); // the empty comment is left out (§3.7)
+        QCOMPARE(feedback[0].find("comment")->toString(), std::string("Box on the left bird is too wide."));
+        QCOMPARE(feedback[1].find("comment")->toString(), std::string("looks fine"));
+        QCOMPARE(consolidateJob(*store, verify, ConsolidationMethod::Majority, "consolidation")->written, int64_t(0));
+    }
+
     void groundTruthsOwnChainedOutputReadsAsAVerificationJob()
     {
         QTemporaryDir dir;
