@@ -24,6 +24,8 @@ PACKAGES=(
     # libqt6opengl6-dev ships; Qt6Gui's CMake package looks for OpenGL (libgl-dev).
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libgl-dev
     libopencv-dev libsqlite3-dev libtorch-dev libeigen3-dev
+    # libpq: the team server's client library (issue 17)
+    libpq-dev
     # --- run time: the GUI and the GUI tests ---
     # Qt's platform plugins (xcb for a window, offscreen for ctest's GUI tests):
     # libqt6gui6 only recommends them, and --no-install-recommends skips those.
@@ -41,6 +43,9 @@ PACKAGES=(
     # ImageMagick's import to take screenshots, procps (pgrep/ps) for run tests,
     # sqlite3 to look inside a project by hand.
     xvfb xauth imagemagick procps sqlite3
+    # PostgreSQL 15 started by the team server's tests on loopback (initdb, pg_ctl; issue 17); util-linux's
+    # runuser runs it as "nobody" when the tests run as root.
+    postgresql-15 util-linux
 )
 
 missing=()
