@@ -22,6 +22,8 @@ const char *const kUsage = R"(usage: gw <command> [options]
 
 Groundwork: data labeling and datasets, Ground Truth compatible.
 
+Every command takes a team project's postgresql://USER@HOST/DB address where it takes PROJECT.
+
 Commands:
   init PROJECT.gwproj              create a project
   import PROJECT PATH...           add images (folders, files), texts (.txt .csv .tsv .jsonl) or manifests
@@ -56,6 +58,11 @@ Commands:
   queue PROJECT --job J --worker W a worker's items (--take N hands out work, --return gives it back)
   review PROJECT --job R --item N  accept or reject (with a reason) a label; a rejected item is labeled again
   package PROJECT --job J --worker W --out W.gwproj   a work package: items to label offline
+  server init URL                  make an empty PostgreSQL database a team project (URL: postgresql://...)
+  server add-user URL NAME --role annotator|reviewer|lead   a person of the team (password from stdin)
+  server whoami PROJECT            who you are in a project and your role
+  publish PROJECT.gwproj URL       upload a project file to a new team project
+  clone URL PROJECT.gwproj         a local copy of a team project (offline, or to keep)
   merge PROJECT PACKAGE            bring a work package's answers back
 
 'gw <command> --help' describes a command's options.
@@ -109,6 +116,7 @@ int main(int argc, char **argv)
         {"workers", cmdWorkers},    {"queue", cmdQueue}, {"review", cmdReview},
         {"package", cmdPackage},    {"merge", cmdMerge},
         {"export-responses", cmdExportResponses},
+        {"server", cmdServer},      {"publish", cmdPublish}, {"clone", cmdClone},
     };
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args.at(1) == QStringLiteral("--help") || args.at(1) == QStringLiteral("-h")
@@ -127,7 +135,7 @@ int main(int argc, char **argv)
     }
     // The subcommand parser sees "gw <command>" as its program name.
     QStringList rest = args.mid(1);
-    if (it->first != "job" && it->first != "sagemaker")
+    if (it->first != "job" && it->first != "sagemaker" && it->first != "server")
         rest[0] = QStringLiteral("gw ") + args.at(1);
     return it->second(rest);
 }

@@ -299,9 +299,4 @@ Result<> SqliteStore::insertChange(const std::string &author, const std::string 
         .bind(4, std::string_view(detail)).exec();
 }
 
-Result<> SqliteStore::logChange(const std::string &author, const std::string &what, const std::string &detail)
-{
-    return inTransaction([&](SqliteTransaction &) { return insertChange(author, what, detail); });
-}
-
 } // namespace gw::datasets::sqlite_detail

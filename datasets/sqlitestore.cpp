@@ -4,6 +4,7 @@
 
 #include "datasets/sqlitestore_p.h"
 
+#include "datasets/pg.h"
 #include "datasets/processinfo.h"
 
 #include <chrono>
@@ -20,7 +21,6 @@ namespace sqlite_detail {
 
 // ---- items ----
 
-// ---- items ----
 Result<> SqliteStore::readItemInto(const Statement &s, Item &it)
 {
     it.id = s.columnInt(0);
@@ -186,21 +186,6 @@ Result<std::unique_ptr<Cursor<Item>>> SqliteStore::itemCursor(const ItemFilter &
         return fail(sql::errorFrom(m_db, sqlite3_errcode(m_db), "cannot list items"));
     bindFilter(s, f);
     return std::unique_ptr<Cursor<Item>>(new StatementCursor<Item>(std::move(s), readItemInto));
-}
-
-Result<> SqliteStore::forEachItem(const ItemFilter &f, const std::function<bool(const Item &)> &fn) const
-{
-    auto c = itemCursor(f);
-    if (!c)
-        return fail(c.error());
-    Item it;
-    while (true) {
-        auto more = (*c)->next(it);
-        if (!more)
-            return fail(more.error());
-        if (!*more || !fn(it))
-            return {};
-    }
 }
 
 Result<> SqliteStore::setItemFlags(int64_t id, int flags)
@@ -396,21 +381,6 @@ Result<std::unique_ptr<Cursor<Annotation>>> SqliteStore::annotationCursor(int64_
         return fail(sql::errorFrom(m_db, sqlite3_errcode(m_db), "cannot list annotations"));
     s.bind(1, jobId);
     return std::unique_ptr<Cursor<Annotation>>(new StatementCursor<Annotation>(std::move(s), readAnnotationInto));
-}
-
-Result<> SqliteStore::forEachAnnotation(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const
-{
-    auto c = annotationCursor(jobId);
-    if (!c)
-        return fail(c.error());
-    Annotation a;
-    while (true) {
-        auto more = (*c)->next(a);
-        if (!more)
-            return fail(more.error());
-        if (!*more || !fn(a))
-            return {};
-    }
 }
 
 Result<> SqliteStore::forEachHumanVersion(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const
@@ -699,6 +669,8 @@ Result<> SqliteTransaction::commit()
 
 Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const std::string &path, OpenMode mode)
 {
+    if (pg::isServerUrl(path))
+        return openServerProject(path, mode);
     auto store = std::make_unique<sqlite_detail::SqliteStore>();
     if (auto r = store->openFile(path, mode); !r)
         return fail(r.error());

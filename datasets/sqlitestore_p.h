@@ -12,6 +12,7 @@
 #include "datasets/payload.h"
 #include "datasets/schema.h"
 #include "datasets/sqlite.h"
+#include "datasets/storecommon.h"
 
 #include <filesystem>
 #include <map>
@@ -37,14 +38,7 @@ inline Job readJobRow(const Statement &s)
     j.type = taskFromId(s.columnText(2)).value_or(TaskType::ImageClassification);
     j.instructions = std::string(s.columnText(3));
     j.annotatorsPerItem = int(s.columnInt(4));
-    json::Value settings;
-    if (json::parse(s.columnText(5), settings))
-    {
-        if (const json::Value *o = settings.find("allowOverlap"))
-            j.allowOverlap = o->toBool();
-        if (const json::Value *b = settings.find("reviewBelow"))
-            j.reviewBelow = b->toDouble();
-    }
+    CommonStore::readSettings(s.columnText(5), j);
     j.createdUs = s.columnInt(6);
     j.parentId = s.columnInt(7);
     j.kind = jobKindFromName(s.columnText(8)).value_or(JobKind::Labeling);
@@ -101,7 +95,7 @@ private:
     SqliteStore &m_store;
 };
 
-class SqliteStore final : public ProjectStore
+class SqliteStore final : public CommonStore
 {
 public:
     ~SqliteStore() override
@@ -291,7 +285,6 @@ public:
     static void bindFilter(Statement &s, const ItemFilter &f);
     Result<int64_t> countItems(const ItemFilter &f) const override;
     Result<std::unique_ptr<Cursor<Item>>> itemCursor(const ItemFilter &f) const override;
-    Result<> forEachItem(const ItemFilter &f, const std::function<bool(const Item &)> &fn) const override;
     Result<std::optional<std::string>> itemUnder(const std::string &uri) const override;
     Result<> setItemFlags(int64_t id, int flags) override;
     Result<int64_t> newImportBatch(const std::string &description) override;
@@ -305,19 +298,11 @@ public:
     Result<std::vector<Job>> jobs() const override;
     Result<Job> job(const std::string &name) const override;
     Result<> writeJob(Job &j);
-    Result<> checkChainedJob(const Job &j) const;
 
     /// Runs fn inside one write transaction.
     Result<> inTransaction(const std::function<Result<>(SqliteTransaction &)> &fn);
-    Result<Job> createJob(Job j) override;
-    Result<> editClass(int64_t jobId, int classId, const ClassEdit &edit, const std::string &author) override;
-    Result<LabelClass> addClass(int64_t jobId, LabelClass cls, const std::string &author) override;
-    Result<Job> jobById(int64_t id) const;
-    Result<int64_t> removeClass(int64_t jobId, int classId, std::optional<int> reassignTo,
-                                const std::string &author) override;
-
-    /// Applies a class removal to one payload; true when it changed.
-    static bool remapPayload(TaskType type, Payload &p, int classId, std::optional<int> to);
+    Result<> runInTransaction(const std::function<Result<>(WriteTransaction &)> &fn) override;
+    Result<Job> jobById(int64_t id) const override;
 
     // ---- annotations (sqlitestore.cpp) ----
 
@@ -330,7 +315,6 @@ public:
     Result<std::vector<HistoryEntry>> history(int64_t jobId, int64_t itemId) const override;
     Result<std::vector<std::string>> authors(int64_t jobId) const override;
     Result<std::unique_ptr<Cursor<Annotation>>> annotationCursor(int64_t jobId) const override;
-    Result<> forEachAnnotation(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const override;
     Result<> forEachHumanVersion(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const override;
     Result<> forEachAnswer(int64_t jobId, const std::function<bool(const Annotation &)> &fn) const override;
     /// Reads each row of an annotation query (GW_ANNOTATION_COLUMNS) into fn until it returns false.
@@ -371,8 +355,7 @@ public:
     /// The runs a cached statement (kRunsOfJob, kRunById) selects.
     Result<std::vector<Run>> selectRuns(const char *query, int64_t arg) const;
     Result<std::vector<Change>> changes() const override;
-    Result<> insertChange(const std::string &author, const std::string &what, const std::string &detail);
-    Result<> logChange(const std::string &author, const std::string &what, const std::string &detail) override;
+    Result<> insertChange(const std::string &author, const std::string &what, const std::string &detail) override;
     sqlite3 *m_db = nullptr;
 
 private:

@@ -5,11 +5,15 @@
 // as root (CI runs as root), so then the server runs as the unprivileged user "nobody".
 
 #include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QString>
 #include <QTemporaryDir>
 
+#include <QThread>
+
 #include <arpa/inet.h>
+#include <csignal>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -40,9 +44,10 @@ public:
             QFile::setPermissions(m_dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
                                                     | QFileDevice::ExeGroup | QFileDevice::ExeOther);
         }
+        // The administrator comes in through the socket in the folder; everyone else over TCP with a password.
         if (!run(QStringLiteral("initdb"), {QStringLiteral("-D"), m_data, QStringLiteral("-U"), QStringLiteral("gwadmin"),
-                                            QStringLiteral("--auth=trust"), QStringLiteral("-E"), QStringLiteral("UTF8"),
-                                            QStringLiteral("--no-instructions")}))
+                                            QStringLiteral("--auth-local=trust"), QStringLiteral("--auth-host=scram-sha-256"),
+                                            QStringLiteral("-E"), QStringLiteral("UTF8"), QStringLiteral("--no-instructions")}))
             return;
         const QString options = QStringLiteral("-c listen_addresses=127.0.0.1 -p %1 -k %2 -c fsync=off")
                                     .arg(m_port)
@@ -79,10 +84,53 @@ public:
     bool running() const { return m_running; }
     QString error() const { return m_error; }
     int port() const { return m_port; }
-    /// A libpq connection string for a user of the server's "postgres" database (TCP on loopback).
+    /// A libpq connection string for a user of the server's "postgres" database (the socket: no password).
     QString conninfo(const QString &user = QStringLiteral("gwadmin"), const QString &db = QStringLiteral("postgres")) const
     {
-        return QStringLiteral("host=127.0.0.1 port=%1 user=%2 dbname=%3 connect_timeout=10").arg(m_port).arg(user, db);
+        return QStringLiteral("host=%4 port=%1 user=%2 dbname=%3 connect_timeout=10").arg(m_port).arg(user, db, m_dir.path());
+    }
+    /// A project URL through the socket, as the administrator (no password).
+    std::string adminUrl(const std::string &db) const
+    {
+        return "postgresql://gwadmin@/" + db + "?host=" + m_dir.path().toStdString() + "&port=" + std::to_string(m_port);
+    }
+    /// A project URL over TCP on loopback, as a person who logs in with a password (PGPASSWORD or the URL).
+    std::string tcpUrl(const std::string &user, const std::string &db, const std::string &password = {}) const
+    {
+        return "postgresql://" + user + (password.empty() ? "" : ":" + password) + "@127.0.0.1:" + std::to_string(m_port)
+               + "/" + db + "?connect_timeout=10";
+    }
+
+    /// Kills the server and every process of it with SIGKILL, as a crash would (no shutdown, no checkpoint).
+    void killHard()
+    {
+        QFile pidFile(m_data + QStringLiteral("/postmaster.pid"));
+        if (!pidFile.open(QIODevice::ReadOnly))
+            return;
+        const pid_t pid = pid_t(pidFile.readLine().trimmed().toLongLong());
+        if (pid <= 0)
+            return;
+        QList<pid_t> all{pid};
+        for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+            QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
+            if (!entry.at(0).isDigit() || !stat.open(QIODevice::ReadOnly))
+                continue;
+            const QByteArray line = stat.readAll();
+            const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+            if (fields.size() > 1 && fields.at(1).toLongLong() == pid)
+                all.append(pid_t(entry.toLongLong()));
+        }
+        for (pid_t p : all)
+            ::kill(p, SIGKILL);
+        for (int i = 0; i < 500; ++i) { // until every one of them is gone (the shared memory goes with the last)
+            bool alive = false;
+            for (pid_t p : all)
+                alive = alive || ::kill(p, 0) == 0;
+            if (!alive)
+                break;
+            QThread::msleep(10);
+        }
+        m_running = false;
     }
 
 private:

@@ -1,5 +1,7 @@
 #include "app/cli/cli.h"
 
+#include "datasets/teamserver.h"
+
 #include "labeling/labelingsession.h"
 
 #include <QElapsedTimer>
@@ -98,7 +100,11 @@ QString qstr(const std::string &s)
 
 Result<std::unique_ptr<datasets::ProjectStore>> openProject(const QString &path)
 {
-    return datasets::ProjectStore::open(str(path), datasets::ProjectStore::OpenMode::OpenExisting);
+    auto store = datasets::ProjectStore::open(str(path), datasets::ProjectStore::OpenMode::OpenExisting);
+    if (store && qEnvironmentVariableIsEmpty("GW_AUTHOR"))
+        if (const std::string user = datasets::teamserver::userOf(**store); !user.empty())
+            qputenv("GW_AUTHOR", QByteArray::fromStdString(user));
+    return store;
 }
 
 Result<ProjectAndJob> openProjectAndJob(const QString &project, const QString &job)

@@ -38,6 +38,8 @@ bool parseArgs(QCommandLineParser &parser, const QStringList &args, const QStrin
 std::string str(const QString &s);
 QString qstr(const std::string &s);
 
+/// Opens a project file or a team project (postgresql://...). On a team server your labels are recorded under your
+/// login, which the server checks: GW_AUTHOR defaults to it.
 Result<std::unique_ptr<datasets::ProjectStore>> openProject(const QString &path);
 
 struct ProjectAndJob
@@ -129,5 +131,8 @@ int cmdReview(const QStringList &args);
 int cmdPackage(const QStringList &args);
 int cmdMerge(const QStringList &args);
 int cmdExportResponses(const QStringList &args);
+int cmdServer(const QStringList &args);
+int cmdPublish(const QStringList &args);
+int cmdClone(const QStringList &args);
 
 } // namespace gw::cli

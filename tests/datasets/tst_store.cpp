@@ -102,6 +102,8 @@ class TestStore : public QObject
 private Q_SLOTS:
     void createsWalDatabaseAtLatestSchema()
     {
+        if (test::onServer())
+            QSKIP("the project file's own behaviour (tst_teamserver covers the server's)");
         QTemporaryDir dir;
         auto s = test::newProject(test::path(dir, "p.gwproj"));
         QCOMPARE(s->schemaVersion(), schema::latestVersion());
@@ -116,6 +118,8 @@ private Q_SLOTS:
 
     void createRefusesExistingFileAndOpenRefusesMissing()
     {
+        if (test::onServer())
+            QSKIP("the project file's own behaviour (tst_teamserver covers the server's)");
         QTemporaryDir dir;
         test::newProject(test::path(dir, "p.gwproj"));
         auto again = ProjectStore::open(test::path(dir, "p.gwproj"), ProjectStore::OpenMode::Create);
@@ -128,6 +132,8 @@ private Q_SLOTS:
 
     void refusesFilesThatAreNotProjects()
     {
+        if (test::onServer())
+            QSKIP("the project file's own behaviour (tst_teamserver covers the server's)");
         QTemporaryDir dir;
         test::writeFile(test::path(dir, "text.gwproj"), "hello, this is not a database at all................");
         auto r = ProjectStore::open(test::path(dir, "text.gwproj"), ProjectStore::OpenMode::OpenExisting);
@@ -145,6 +151,8 @@ private Q_SLOTS:
 
     void migratesFromEveryEarlierVersion()
     {
+        if (test::onServer())
+            QSKIP("the project file's own behaviour (tst_teamserver covers the server's)");
         for (int from = 1; from < schema::latestVersion(); ++from) {
             QTemporaryDir dir;
             const std::string file = test::path(dir, "old.gwproj");
@@ -167,6 +175,8 @@ private Q_SLOTS:
 
     void refusesNewerSchema()
     {
+        if (test::onServer())
+            QSKIP("the project file's own behaviour (tst_teamserver covers the server's)");
         QTemporaryDir dir;
         const std::string file = test::path(dir, "new.gwproj");
         test::newProject(file);
@@ -402,6 +412,8 @@ private Q_SLOTS:
 
     void classFilterFindsMasksLabelledBeforeSchema7()
     {
+        if (test::onServer())
+            QSKIP("the project file's own behaviour (tst_teamserver covers the server's)");
         // Schema 7 keeps each mask's classes beside it; masks stored before it get theirs when the project is
         // opened.
         QTemporaryDir dir;
