@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 namespace gw::datasets::pg {
 
@@ -163,6 +164,57 @@ std::string trimmed(std::string s)
     return s;
 }
 
+/// Passwords given in a URL (File › Connect to a Team Server…), kept in this process's memory only, by the URL
+/// without them: the store names itself by that URL (path()), and whatever opens the project again by it — a
+/// background task, a reconnect — logs in without the password being written anywhere or shown.
+std::mutex passwordsMutex;
+std::map<std::string, std::string> &passwords()
+{
+    static std::map<std::string, std::string> p;
+    return p;
+}
+
+/// PQconnectdb, with the password this process was given for the same URL when the URL has none (and PGPASSWORD or
+/// ~/.pgpass do not give one either: libpq looks there first).
+pg_conn *connectRemembering(const std::string &url)
+{
+    char *error = nullptr;
+    PQconninfoOption *options = PQconninfoParse(url.c_str(), &error);
+    if (!options) {
+        PQfreemem(error);
+        return PQconnectdb(url.c_str()); // reports the parse error itself
+    }
+    std::vector<const char *> keys, values;
+    std::string password;
+    bool hasPassword = false;
+    for (PQconninfoOption *o = options; o->keyword; ++o) {
+        if (!o->val)
+            continue;
+        if (std::string_view(o->keyword) == "password")
+            hasPassword = true;
+        keys.push_back(o->keyword);
+        values.push_back(o->val);
+    }
+    const std::string key = redacted(url);
+    {
+        std::lock_guard lock(passwordsMutex);
+        if (hasPassword) {
+            for (size_t i = 0; i < keys.size(); ++i)
+                if (std::string_view(keys[i]) == "password")
+                    passwords()[key] = values[i];
+        } else if (auto it = passwords().find(key); it != passwords().end()) {
+            password = it->second;
+            keys.push_back("password");
+            values.push_back(password.c_str());
+        }
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    pg_conn *c = PQconnectdbParams(keys.data(), values.data(), 0);
+    PQconninfoFree(options);
+    return c;
+}
+
 } // namespace
 
 Result<> Connection::open(const std::string &url)
@@ -171,8 +223,7 @@ Result<> Connection::open(const std::string &url)
         PQfinish(m_conn);
     m_prepared.clear();
     m_url = url;
-    // A password in the environment, never on the command line (gw server add-user and the tests set it).
-    m_conn = PQconnectdb(url.c_str());
+    m_conn = connectRemembering(url);
     if (!m_conn)
         return fail(Error::internal("out of memory connecting to the team server"));
     m_where = describe(m_conn);

@@ -121,6 +121,35 @@ CREATE FUNCTION gw_holds(j bigint, i bigint) RETURNS boolean LANGUAGE sql STABLE
       OR EXISTS(SELECT 1 FROM annotations WHERE job=j AND item=i AND author=session_user AND source=0)
 $$;
 REVOKE ALL ON FUNCTION gw_holds(bigint, bigint) FROM PUBLIC;
+
+-- Live updates: every committed change is announced on the channel gw_changes (datasets/changefeed.h), so that
+-- every app sees others' labels, class changes, new items and finished rounds without polling. Notifications are
+-- sent at commit; identical ones of one transaction are sent once.
+CREATE FUNCTION gw_notify_label() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('gw_changes', 'label ' || NEW.job || ' ' || NEW.item || ' ' || NEW.author);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER notify_label AFTER INSERT ON annotations FOR EACH ROW EXECUTE FUNCTION gw_notify_label();
+CREATE FUNCTION gw_notify_run() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('gw_changes', 'run ' || NEW.id || ' ' || COALESCE(NEW.job, 0) || ' ' || COALESCE(NEW.status, ''));
+  RETURN NULL;
+END $$;
+CREATE TRIGGER notify_run AFTER INSERT OR UPDATE ON runs FOR EACH ROW EXECUTE FUNCTION gw_notify_run();
+CREATE FUNCTION gw_notify_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('gw_changes', TG_ARGV[0]);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER notify_jobs AFTER INSERT OR UPDATE OR DELETE ON jobs FOR EACH STATEMENT
+  EXECUTE FUNCTION gw_notify_statement('jobs');
+CREATE TRIGGER notify_classes AFTER INSERT OR UPDATE OR DELETE ON classes FOR EACH STATEMENT
+  EXECUTE FUNCTION gw_notify_statement('jobs');
+CREATE TRIGGER notify_items AFTER INSERT OR UPDATE OR DELETE ON items FOR EACH STATEMENT
+  EXECUTE FUNCTION gw_notify_statement('items');
+CREATE TRIGGER notify_settings AFTER INSERT OR UPDATE OR DELETE ON meta FOR EACH STATEMENT
+  EXECUTE FUNCTION gw_notify_statement('settings');
 )sql";
 
 /// The rights of the three roles (A annotator, R reviewer, L lead). A reviewer is an annotator who may also write

@@ -1,5 +1,7 @@
 #include "labeling/labelingsession.h"
 
+#include "datasets/pg.h"
+
 #include "labeling/labelcommands.h"
 
 #include "datasets/review.h"
@@ -94,6 +96,10 @@ Result<> LabelingSession::openItem(int64_t itemId)
         return fail(current.error());
     m_item = std::move(*item);
     m_current = std::move(*current);
+    // An edit still waiting for the team server is what the item shows.
+    for (const PendingEdit &p : m_pending)
+        if (p.jobId == m_job.id && p.itemId == itemId)
+            m_current = p.after;
     m_sinceOpen.start();
     return {};
 }
@@ -228,15 +234,58 @@ Result<> LabelingSession::push(std::optional<Annotation> after, const QString &t
 {
     if (!m_readOnly.isEmpty())
         return fail(Error::invalid(m_readOnly.toStdString()));
+    PendingEdit edit{m_job.id, m_item.id, std::move(after), text, change};
+    // Kept edits go first, so that the store receives every edit in the order it was made.
+    Result<> r = savePending();
+    if (r)
+        r = writeEdit(edit);
+    if (r)
+        return r;
+    // A team server that went away (the connection is lost or cannot be made): the edit is kept, not lost.
+    if (r.error().code != Error::Code::Io || !pg::isServerUrl(m_store.path()))
+        return r;
+    std::erase_if(m_pending, [&](const PendingEdit &p) { return p.jobId == edit.jobId && p.itemId == edit.itemId; });
+    if (edit.after) {
+        edit.after->provenance.createdUs = 0; // dated when it is written
+        m_current = edit.after;
+    } else {
+        m_current.reset();
+    }
+    m_pending.push_back(std::move(edit));
+    Q_EMIT pendingChanged(int(m_pending.size()),
+                          tr("Not saved yet: %1. Your edits are kept here (%n waiting) and saved as soon as the team "
+                             "server is back.", nullptr, int(m_pending.size()))
+                              .arg(QString::fromStdString(r.error().message)));
+    return {};
+}
+
+Result<> LabelingSession::writeEdit(PendingEdit &edit)
+{
     // What the store held when written (the shown label may be older: someone else may have changed it since).
     // The starting point of an adjustment is the parent's label, not stored in this job: undo removes the label.
     std::optional<Annotation> before;
-    if (auto r = write(m_job.id, m_item.id, after, nullptr, &before); !r)
+    if (auto r = write(edit.jobId, edit.itemId, edit.after, nullptr, &before); !r)
         return r;
-    if (after)
-        after = m_current; // with the id and time the store gave it
-    if (QUndoStack *stack = undoStack())
-        stack->push(makeLabelCommand(change, this, m_job.id, m_item.id, std::move(before), std::move(after), text).release());
+    if (edit.after && edit.jobId == m_job.id && edit.itemId == m_item.id)
+        edit.after = m_current; // with the id and time the store gave it
+    if (QUndoStack *stack = m_stacks.count(edit.jobId) ? m_stacks[edit.jobId].get() : undoStack())
+        stack->push(makeLabelCommand(edit.change, this, edit.jobId, edit.itemId, std::move(before), std::move(edit.after),
+                                     edit.text)
+                        .release());
+    return {};
+}
+
+Result<> LabelingSession::savePending()
+{
+    if (m_pending.empty())
+        return {};
+    while (!m_pending.empty()) {
+        PendingEdit edit = m_pending.front();
+        if (auto r = writeEdit(edit); !r)
+            return r;
+        m_pending.erase(m_pending.begin());
+    }
+    Q_EMIT pendingChanged(0, tr("Saved: the team server is back and has every edit."));
     return {};
 }
 

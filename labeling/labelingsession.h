@@ -98,6 +98,13 @@ public:
     /// Steps of undo kept per job.
     static constexpr int kUndoLimit = 1000;
 
+    /// Edits made while a team server could not be reached: each is kept (shown as the item's label, a later edit of
+    /// the same item replacing an earlier one), and written in order by savePending() once the server is back. An edit
+    /// of a project file that cannot be written fails instead (the disk's own message says what to do).
+    int pendingCount() const { return int(m_pending.size()); }
+    /// Writes the kept edits, oldest first, each as the edit it was (undoable); stops at the first that still fails.
+    Result<> savePending();
+
 Q_SIGNALS:
     /// A label was written (by an edit, undo or redo); itemId may differ from the current item. labeledDelta
     /// is +1 when the item had no label in the job before, -1 when its label was cleared, else 0.
@@ -107,6 +114,8 @@ Q_SIGNALS:
     void classesChanged(const std::vector<int> &removed, const std::vector<int> &added);
     /// Undo or redo could not be written (e.g. the disk is full).
     void failed(const QString &message);
+    /// Edits are kept unsaved (count > 0: why) or were all written at last (count 0).
+    void pendingChanged(int count, const QString &why);
 
 private:
     Result<> push(std::optional<datasets::Annotation> after, const QString &text, LabelChange change);
@@ -125,6 +134,16 @@ private:
     QString m_readOnly;
     std::set<std::string> m_names; ///< every name this session has written as (undo knows its own versions)
     std::string m_fixing;
+    struct PendingEdit
+    {
+        int64_t jobId = 0, itemId = 0;
+        std::optional<datasets::Annotation> after;
+        QString text;
+        LabelChange change;
+    };
+    std::vector<PendingEdit> m_pending;
+    /// Writes one edit and puts it on the undo stack.
+    Result<> writeEdit(PendingEdit &edit);
 };
 
 } // namespace gw::labeling

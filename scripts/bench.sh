@@ -23,7 +23,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 build_dir="${GW_BUILD_DIR:-build}"
 baseline=tests/bench/baseline.tsv
-all=(manifest gallery window openfolder nextimage text autolabel export eda consolidate assign train)
+all=(manifest gallery window openfolder nextimage text autolabel export eda consolidate assign train teamserver)
 
 save=0 build=1 run=1 names=()
 for a in "$@"; do

@@ -187,7 +187,37 @@ void LabelingPane::setProject(ProjectStore *store, const std::string &author)
     connect(m_session.get(), &labeling::LabelingSession::labelChanged, this, &LabelingPane::onLabelChanged);
     connect(m_session.get(), &labeling::LabelingSession::classesChanged, m_classes, &ClassPanel::adjustCounts);
     connect(m_session.get(), &labeling::LabelingSession::failed, this, &LabelingPane::notify);
+    connect(m_session.get(), &labeling::LabelingSession::pendingChanged, this, [this](int count, const QString &why) {
+        notify(why);
+        if (!m_saveLater) {
+            m_saveLater = new QTimer(this);
+            m_saveLater->setInterval(3000);
+            connect(m_saveLater, &QTimer::timeout, this, &LabelingPane::savePending);
+        }
+        if (count > 0)
+            m_saveLater->start();
+        else
+            m_saveLater->stop();
+    });
     m_canvas->setSession(m_session.get());
+}
+
+void LabelingPane::savePending()
+{
+    if (m_session && m_session->pendingCount() > 0)
+        (void)m_session->savePending(); // still away: the edits stay kept, and it is tried again
+}
+
+void LabelingPane::reloadIfShown(int64_t itemId)
+{
+    if (!m_session || !m_session->hasItem() || m_session->item().id != itemId || m_session->pendingCount() > 0)
+        return;
+    if (auto r = m_session->openItem(itemId); !r)
+        return;
+    m_canvas->syncFromSession();
+    syncSpans();
+    showItemInfo();
+    showSelection();
 }
 
 const Job &LabelingPane::job() const

@@ -93,6 +93,12 @@ public:
     void clearLabel();
     /// Shows a refusal or hint on the canvas or text, where the annotator looks (and emits message).
     void notify(const QString &text);
+    /// Someone else changed an item's label: the item is read again when it is the one shown (unless this window
+    /// holds an edit of it that waits for the team server).
+    void reloadIfShown(int64_t itemId);
+    /// Writes the edits kept while the team server was away (labeling/labelingsession.h); also tried every few
+    /// seconds while any wait.
+    void savePending();
     /// Re-reads class counts in the background (after labels changed): at once, or after the one running.
     void refreshCounts();
 
@@ -138,6 +144,7 @@ private:
     QLabel *m_info;
     QLabel *m_reviewBar; ///< what Enter and Backspace do, while reviewing
     QTimer *m_countLater;      ///< class counts after labelling pauses, not after every label
+    QTimer *m_saveLater = nullptr; ///< tries the kept edits again while the team server is away
     bool m_countAgain = false; ///< labels changed while a count ran
     std::optional<datasets::Job> m_review;
 };

@@ -28,6 +28,14 @@ class QStackedWidget;
 #include "datasets/importers.h"
 #include "ui/folderindexer.h"
 
+#include <map>
+#include <set>
+
+namespace gw::datasets {
+class ChangeFeed;
+struct ProjectChange;
+} // namespace gw::datasets
+
 namespace gw::ui {
 
 class AutoLabelPanel;
@@ -111,6 +119,8 @@ private:
     QAction *makeAction(const QString &id, const std::function<void()> &slot, bool checkable = false);
     void applyShortcuts();
     void chooseProject();
+    /// File › Connect to a Team Server…
+    void connectToServer();
     void chooseNewProject();
     void chooseMedia(bool folder);
     void askWorker();
@@ -243,6 +253,23 @@ private:
     QPointer<class WorkersDialog> m_workers;
     class QTimer *m_consolidateTimer = nullptr;
     bool m_consolidating = false;
+
+    // A team project (mainwindowserver.cpp): others' changes as the server announces them, the connection's state.
+    void watchProject();
+    void onProjectChange(const datasets::ProjectChange &change);
+    void applyProjectChanges();
+    void onServerConnection(bool connected, const QString &message);
+    datasets::ChangeFeed *m_feed = nullptr; ///< a child of the window; nullptr for a project file
+    QString m_serverUser;  ///< the team server login labels are recorded under; empty for a project file
+    QString m_serverRole;  ///< annotator, reviewer or lead
+    struct RemoteChanges
+    {
+        std::map<int64_t, std::set<int64_t>> labels; ///< job -> items changed by others
+        std::set<std::string> authors;
+        bool jobs = false, items = false, runDone = false;
+    } m_remote;
+    class QTimer *m_remoteTimer = nullptr;
+    QLabel *m_serverState = nullptr;
 };
 
 } // namespace gw::ui

@@ -116,6 +116,7 @@ void MainWindow::createMenus()
     file->addAction(action(QStringLiteral("app.new")));
     file->addAction(action(QStringLiteral("app.open")));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("Connect to a &Team Server…"), this, [this] { connectToServer(); });
     file->addSeparator();
     file->addAction(action(QStringLiteral("app.addImages")));
     file->addAction(tr("Add a &Folder…"), this, [this] { chooseMedia(true); });

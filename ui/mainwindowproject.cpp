@@ -3,6 +3,8 @@
 
 #include "ui/mainwindow.h"
 
+#include "datasets/pg.h"
+
 #include "ui/plural.h"
 #include "datasets/workpool.h"
 
@@ -97,21 +99,29 @@ bool MainWindow::openProject(const QString &path)
     m_table->setStore(nullptr, nullptr);
     m_pane->setProject(nullptr, {});
     m_store = std::move(*store);
+    // On a team server labels are recorded under the login the server checks (watchProject learns it).
+    watchProject();
     // A work package is labelled by the worker it was made for, whoever's computer it is on.
     m_packageWorker = QString::fromStdString(m_store->setting("package.worker").value_or(std::string()));
     if (QAction *a = action(QStringLiteral("app.worker"))) {
-        a->setText(tr("Working as %1…").arg(worker()));
-        a->setEnabled(m_packageWorker.isEmpty());
+        a->setText(m_serverUser.isEmpty() ? tr("Working as %1…").arg(worker())
+                                          : tr("Working as %1 (your team server login)").arg(worker()));
+        a->setEnabled(m_packageWorker.isEmpty() && m_serverUser.isEmpty());
     }
     m_pane->setProject(m_store.get(), worker().toStdString());
     // The group follows the current job's stack: each job keeps its own undo history.
     connect(m_pane->session()->undoGroup(), &QUndoGroup::canUndoChanged, action(QStringLiteral("edit.undo")), &QAction::setEnabled);
     connect(m_pane->session()->undoGroup(), &QUndoGroup::canRedoChanged, action(QStringLiteral("edit.redo")), &QAction::setEnabled);
-    setWindowTitle(tr("%1 — Groundwork").arg(QFileInfo(path).fileName()));
+    const bool onServer = pg::isServerUrl(path.toStdString());
+    // A team project is named by its address without the password (kept in this program's memory only).
+    const QString shown = onServer ? QString::fromStdString(m_store->path()) : QFileInfo(path).absoluteFilePath();
+    setWindowTitle(tr("%1 — Groundwork")
+                       .arg(onServer ? tr("%1 (team server)").arg(QString::fromStdString(m_store->path()).section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0))
+                                     : QFileInfo(path).fileName()));
     m_central->setCurrentWidget(m_pane);
     m_itemsDock->show();
     m_toolBar->show();
-    rememberRecent(QFileInfo(path).absoluteFilePath());
+    rememberRecent(shown);
     reloadJobs();
     if (m_trainingWindow && m_trainingWindow->isVisible())
         training(); // the Training window follows the open project
@@ -420,6 +430,8 @@ QString MainWindow::worker() const
 {
     if (!m_packageWorker.isEmpty())
         return m_packageWorker;
+    if (!m_serverUser.isEmpty())
+        return m_serverUser;
     const QString chosen = QSettings().value(QStringLiteral("worker")).toString().trimmed();
     return chosen.isEmpty() ? QString::fromStdString(labeling::LabelingSession::defaultAuthor()) : chosen;
 }

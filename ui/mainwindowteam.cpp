@@ -170,7 +170,9 @@ void MainWindow::scheduleConsolidation()
     // As answers arrive: a while after the last one, the job's answers are consolidated again in the
     // background (jobs with several annotators per item).
     const Job &job = m_pane->job();
-    if (!m_store || job.annotatorsPerItem < 2 || m_reviewJob) // a reviewer's fix is not an answer to consolidate
+    // A reviewer's fix is not an answer to consolidate; on a team server, consolidating is the lead's (and the
+    // server refuses an annotator's consolidated labels).
+    if (!m_store || job.annotatorsPerItem < 2 || m_reviewJob || m_serverRole == QStringLiteral("annotator"))
         return;
     if (!m_consolidateTimer) {
         m_consolidateTimer = new QTimer(this);

@@ -3,6 +3,7 @@
 // killed with SIGKILL mid-run, and a project published from a file and cloned back unchanged.
 
 #include "cliutil.h"
+#include "datasets/changefeed.h"
 #include "datasets/json.h"
 #include "datasets/pg.h"
 #include "datasets/projectstore.h"
@@ -11,6 +12,7 @@
 #include "testutil.h"
 
 #include <QImage>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <algorithm>
@@ -484,6 +486,60 @@ private Q_SLOTS:
         auto info = test::runGw({QStringLiteral("info"), copy});
         GW_RUN_OK(info);
         QVERIFY2(info.out.contains(QStringLiteral("3")), qPrintable(info.out));
+    }
+
+    void theFeedAnnouncesChangesAndComesBackAfterARestart()
+    {
+        const std::string db = newDatabase();
+        auto owner = std::move(*ProjectStore::open(m_server.adminUrl(db), ProjectStore::OpenMode::Create));
+        const Job job = *owner->createJob(animalJob());
+        const auto items = addImages(*owner, 2);
+        auto feed = ChangeFeed::watch(m_server.adminUrl(db));
+        GW_VERIFY_OK(feed);
+        QVERIFY(*feed);
+        QSignalSpy changes(feed->get(), &ChangeFeed::changed);
+        QSignalSpy connection(feed->get(), &ChangeFeed::connectionChanged);
+        auto seen = [&](auto &&match) {
+            for (const QList<QVariant> &args : changes)
+                if (match(args.at(0).value<ProjectChange>()))
+                    return true;
+            return false;
+        };
+        // A label, a class change, new items and a finished round, each within a second of its commit.
+        GW_VERIFY_OK(put(*owner, answer(job, items[0], "ann", 1)));
+        QTRY_VERIFY_WITH_TIMEOUT(seen([&](const ProjectChange &c) {
+                                     return c.kind == ProjectChange::Kind::Label && c.itemId == items[0]
+                                            && c.jobId == job.id && c.author == "ann";
+                                 }),
+                                 1000);
+        GW_VERIFY_OK(owner->addClass(job.id, LabelClass{0, "bird", "", "", {}}, "lead"));
+        QTRY_VERIFY_WITH_TIMEOUT(seen([](const ProjectChange &c) { return c.kind == ProjectChange::Kind::Jobs; }), 1000);
+        addImages(*owner, 1);
+        QTRY_VERIFY_WITH_TIMEOUT(seen([](const ProjectChange &c) { return c.kind == ProjectChange::Kind::Items; }), 1000);
+        Run run;
+        run.kind = "autolabel";
+        run.jobId = job.id;
+        run.status = "running";
+        run.id = *owner->addRun(run);
+        run.status = "done";
+        GW_VERIFY_OK(owner->updateRun(run));
+        QTRY_VERIFY_WITH_TIMEOUT(seen([&](const ProjectChange &c) {
+                                     return c.kind == ProjectChange::Kind::Run && c.runId == run.id && c.status == "done";
+                                 }),
+                                 1000);
+        // The server goes away and comes back: the feed says so both times, and announces again.
+        m_server.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!connection.isEmpty() && !connection.last().at(0).toBool(), 5000);
+        QVERIFY2(m_server.restart(), qPrintable(m_server.error()));
+        QTRY_VERIFY_WITH_TIMEOUT(connection.last().at(0).toBool(), 10000);
+        changes.clear();
+        GW_VERIFY_OK(put(*owner, answer(job, items[1], "ann", 0))); // the owner's store reconnects by itself
+        QTRY_VERIFY_WITH_TIMEOUT(seen([&](const ProjectChange &c) { return c.itemId == items[1]; }), 1000);
+        // A project file has no feed.
+        QTemporaryDir dir;
+        auto none = ChangeFeed::watch(test::path(dir, "p.gwproj"));
+        GW_VERIFY_OK(none);
+        QVERIFY(!*none);
     }
 
     void publishAndCloneKeepEverything()
