@@ -217,6 +217,12 @@ pg_conn *connectRemembering(const std::string &url)
 
 } // namespace
 
+void rememberPassword(const std::string &url, const std::string &password)
+{
+    std::lock_guard lock(passwordsMutex);
+    passwords()[redacted(url)] = password;
+}
+
 Result<> Connection::open(const std::string &url)
 {
     if (m_conn)

@@ -25,6 +25,9 @@ bool isServerUrl(std::string_view location);
 /// The location without its password, for messages and window titles.
 std::string redacted(std::string_view url);
 
+/// Gives this process the password of a URL without one (from the desktop keyring): connections to it use it.
+void rememberPassword(const std::string &url, const std::string &password);
+
 /// Query parameters, numbered in the order they are added: p.ref(x) returns "$n" for the SQL text.
 class Params
 {

@@ -149,7 +149,9 @@ void MainWindow::onJobChosen(int index)
     }
     m_autoPanel->setJob(QString::fromStdString(m_store->path()), job);
     // The panel where the loop applies; boxes, masks and entities keep the room for the canvas (View menu).
-    const bool autoApplies = job && activelearning::AutoLabeler::supports(*job).has_value();
+    // On a team server automated labeling is the lead's (the server refuses others' automatic labels).
+    const bool autoApplies = job && activelearning::AutoLabeler::supports(*job).has_value()
+                             && (m_serverRole.isEmpty() || m_serverRole == QStringLiteral("lead"));
     const bool appears = autoApplies && m_autoDock->isHidden();
     m_autoDock->setVisible(autoApplies);
     if (appears && !m_autoDock->property("sized").toBool()) {

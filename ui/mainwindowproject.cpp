@@ -4,6 +4,7 @@
 #include "ui/mainwindow.h"
 
 #include "datasets/pg.h"
+#include "ui/keyring.h"
 
 #include "ui/plural.h"
 #include "datasets/workpool.h"
@@ -88,6 +89,10 @@ QString problemList(const std::vector<std::string> &problems)
 
 bool MainWindow::openProject(const QString &path)
 {
+    // A team project opened by its address alone (Open Recent): the desktop keyring may keep its password.
+    if (pg::isServerUrl(path.toStdString()) && pg::redacted(path.toStdString()) == path.toStdString())
+        if (auto kept = keyring::lookup(path))
+            pg::rememberPassword(path.toStdString(), kept->toStdString());
     auto store = ProjectStore::open(path.toStdString(), ProjectStore::OpenMode::OpenExisting);
     if (!store) {
         QMessageBox::warning(this, tr("Cannot open project"), QString::fromStdString(store.error().message));

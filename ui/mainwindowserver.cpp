@@ -10,6 +10,7 @@
 #include "labeling/labelingsession.h"
 #include "ui/gallerymodel.h"
 #include "ui/labelingpane.h"
+#include "ui/plural.h"
 #include "ui/teamserverdialog.h"
 
 #include <QAction>
@@ -134,10 +135,13 @@ void MainWindow::applyProjectChanges()
             m_pane->reloadIfShown(item);
         }
         countProgress();
+        m_pane->refreshCounts();
         QStringList who;
         for (const std::string &a : remote.authors)
             who << QString::fromStdString(a);
-        statusBar()->showMessage(tr("%1 labeled %n item(s)", nullptr, int(it->second.size())).arg(who.join(QStringLiteral(", "))),
+        statusBar()->showMessage(tr("%1 labeled %2")
+                                     .arg(who.join(QStringLiteral(", ")),
+                                          plural(qint64(it->second.size()), tr("%1 item"), tr("%1 items"))),
                                  5000);
     }
 }

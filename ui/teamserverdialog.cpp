@@ -1,5 +1,9 @@
 #include "ui/teamserverdialog.h"
 
+#include "ui/keyring.h"
+
+#include <QCheckBox>
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -42,6 +46,22 @@ TeamServerDialog::TeamServerDialog(QWidget *parent) : QDialog(parent)
     m_encryption->setCurrentIndex(std::max(0, m_encryption->findData(s.value(QStringLiteral("teamServer/sslmode"),
                                                                               QStringLiteral("require")))));
 
+    // The desktop keyring, when one answers, keeps the password; otherwise it is kept only while Groundwork runs.
+    m_remember = new QCheckBox(tr("&Keep the password in the desktop keyring"));
+    m_note = new QLabel;
+    m_note->setWordWrap(true);
+    m_note->setEnabled(false);
+    if (keyring::available()) {
+        m_remember->setChecked(s.value(QStringLiteral("teamServer/keyring"), true).toBool());
+        m_note->setText(tr("Without it, the password is kept only while Groundwork runs."));
+        if (auto kept = keyring::lookup(shownUrl()))
+            m_password->setText(*kept);
+    } else {
+        m_remember->setEnabled(false);
+        m_note->setText(tr("No desktop keyring answers here: the password is kept only while Groundwork runs."));
+    }
+    auto *note = m_note;
+
     auto *form = new QFormLayout;
     form->addRow(tr("&Server:"), m_server);
     form->addRow(tr("P&ort:"), m_port);
@@ -49,9 +69,7 @@ TeamServerDialog::TeamServerDialog(QWidget *parent) : QDialog(parent)
     form->addRow(tr("Your &name:"), m_name);
     form->addRow(tr("Pass&word:"), m_password);
     form->addRow(tr("&Encryption:"), m_encryption);
-    auto *note = new QLabel(tr("The password is not stored: it is kept only while Groundwork runs."));
-    note->setWordWrap(true);
-    note->setEnabled(false);
+    form->addRow(QString(), m_remember);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     m_connect = buttons->addButton(tr("&Connect"), QDialogButtonBox::AcceptRole);
     m_connect->setDefault(true);
@@ -62,6 +80,13 @@ TeamServerDialog::TeamServerDialog(QWidget *parent) : QDialog(parent)
         s.setValue(QStringLiteral("teamServer/project"), m_project->text().trimmed());
         s.setValue(QStringLiteral("teamServer/name"), m_name->text().trimmed());
         s.setValue(QStringLiteral("teamServer/sslmode"), m_encryption->currentData());
+        if (m_remember->isEnabled()) {
+            s.setValue(QStringLiteral("teamServer/keyring"), m_remember->isChecked());
+            if (m_remember->isChecked() && !m_password->text().isEmpty())
+                keyring::store(shownUrl(), m_password->text());
+            else if (!m_remember->isChecked())
+                keyring::forget(shownUrl());
+        }
         accept();
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

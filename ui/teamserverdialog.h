@@ -5,7 +5,9 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QComboBox;
+class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -30,6 +32,7 @@ public:
     QLineEdit *passwordEdit() const { return m_password; }
     QSpinBox *portBox() const { return m_port; }
     QComboBox *encryptionBox() const { return m_encryption; }
+    QCheckBox *rememberBox() const { return m_remember; }
 
 private:
     QString address(bool withPassword) const;
@@ -38,6 +41,8 @@ private:
     QLineEdit *m_server, *m_project, *m_name, *m_password;
     QSpinBox *m_port;
     QComboBox *m_encryption;
+    QCheckBox *m_remember;
+    QLabel *m_note;
     QPushButton *m_connect = nullptr;
 };
 

@@ -23,6 +23,7 @@
 #include "ui/textlabelview.h"
 #include "ui/rundialogs.h"
 #include "ui/reviewjobdialog.h"
+#include "ui/teamserverdialog.h"
 #include "ui/trainingview.h"
 #include "ui/workersdialog.h"
 #include "activelearning/runs.h"
@@ -31,6 +32,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QLineEdit>
 #include <QDir>
 #include <QImage>
 #include <QElapsedTimer>
@@ -338,6 +340,16 @@ int main(int argc, char **argv)
             ui::ReviewJobDialog dialog(*objects, &w);
             dialog.show();
             save(&dialog, out, "review-job.png");
+        }
+        {
+            // File › Connect to a Team Server…, as a new annotator fills it in.
+            ui::TeamServerDialog dialog(&w);
+            dialog.serverEdit()->setText(QStringLiteral("labels.example.org"));
+            dialog.projectEdit()->setText(QStringLiteral("birds"));
+            dialog.nameEdit()->setText(QStringLiteral("ann"));
+            dialog.passwordEdit()->setText(QStringLiteral("correct horse"));
+            dialog.show();
+            save(&dialog, out, "team-server.png");
         }
         if (auto review = datasets::review::chainedJob(datasets::JobKind::Review, *objects, "objects-review"))
             (void)w.store()->createJob(*review);
