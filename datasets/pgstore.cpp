@@ -832,8 +832,12 @@ Result<> PgTransaction::addItem(Item &item)
 
 Result<> PgTransaction::lockLabel(int64_t jobId, int64_t itemId)
 {
+    // A row lock on the item (kept in the row itself, so an import of a million labels in one transaction holds a
+    // million of them without filling the server's lock table, as advisory locks did). NO KEY UPDATE: label inserts'
+    // foreign-key checks on the item do not wait for it.
+    (void)jobId;
     Params p;
-    if (auto r = m_store.q("SELECT pg_advisory_xact_lock(" + p.ref(labelLock(jobId, itemId)) + ")", p, "label-lock"); !r)
+    if (auto r = m_store.q("SELECT 1 FROM items WHERE id=" + p.ref(itemId) + " FOR NO KEY UPDATE", p, "label-lock"); !r)
         return fail(r.error());
     return {};
 }

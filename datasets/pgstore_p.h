@@ -36,7 +36,7 @@ public:
 
 private:
     Result<> insertVersion(Annotation &a, int64_t createdUs, const std::string &maskClasses, int64_t supersededUs);
-    /// Holds the label of (job, item) until the end of the transaction: one writer at a time per label, so that the
+    /// Holds the labels of the item until the end of the transaction: one writer at a time per item, so that the
     /// superseding UPDATE sees the version another writer just committed.
     Result<> lockLabel(int64_t jobId, int64_t itemId);
     Result<> insertDeletion(int64_t jobId, int64_t itemId, const Provenance &who, int64_t now, bool superseded,
@@ -130,12 +130,8 @@ private:
     int m_version = 0;
 };
 
-/// Keys of transaction-scoped advisory locks (pg_advisory_xact_lock): one for the hand-out marks (shared while work
-/// is handed out, exclusive while they are reset), and one per label, (job, item) mixed into one 64-bit number.
+/// The key of the transaction-scoped advisory lock of the hand-out marks (shared while work is handed out,
+/// exclusive while they are reset).
 inline constexpr int64_t kMarksLock = 0x67770001;
-inline int64_t labelLock(int64_t job, int64_t item)
-{
-    return int64_t((uint64_t(job) << 40) ^ uint64_t(item) ^ 0x6777000000000000ull);
-}
 
 } // namespace gw::datasets::pg_detail

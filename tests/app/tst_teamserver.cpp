@@ -542,6 +542,29 @@ private Q_SLOTS:
         QVERIFY(!*none);
     }
 
+    void aTransactionOf25000LabelsFitsTheServer()
+    {
+        // An import writes every label in one transaction: what it holds per label must not come from the server's
+        // shared lock table (advisory locks per label ran out after 12,440 labels of an import).
+        constexpr int kLabels = 25000;
+        const std::string db = newDatabase();
+        auto owner = std::move(*ProjectStore::open(m_server.adminUrl(db), ProjectStore::OpenMode::Create));
+        const Job job = *owner->createJob(animalJob());
+        const auto items = addImages(*owner, kLabels);
+        auto tx = owner->begin();
+        GW_VERIFY_OK(tx);
+        for (int64_t item : items) {
+            Annotation a = answer(job, item, "importer", int(item % 2));
+            a.provenance.source = Source::Imported;
+            GW_VERIFY_OK((*tx)->putAnnotation(a));
+        }
+        GW_VERIFY_OK((*tx)->commit());
+        ItemFilter labeled;
+        labeled.jobId = job.id;
+        labeled.labeled = true;
+        QCOMPARE(*owner->countItems(labeled), int64_t(kLabels));
+    }
+
     void publishAndCloneKeepEverything()
     {
         QTemporaryDir dir;
