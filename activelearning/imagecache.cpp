@@ -1,4 +1,5 @@
 #include "activelearning/imagecache.h"
+#include "datasets/teamserver.h"
 #include "datasets/workpool.h"
 
 #include <QDataStream>
@@ -322,6 +323,9 @@ bool decodeListed(Rows &rows, const std::vector<std::string> &paths, int channel
 
 std::string ImageFeatureCache::cacheDirForProject(const std::string &projectPath)
 {
+    // A team project's caches stay on each computer, in its cache folder.
+    if (std::string local = datasets::teamserver::localSidecar(projectPath, ".cache", true); !local.empty())
+        return local;
     fs::path p(projectPath);
     p.replace_extension(".cache");
     return p.string();

@@ -3,6 +3,8 @@
 
 #include "activelearning/runexec.h"
 
+#include "datasets/pg.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -65,7 +67,10 @@ Result<int64_t> launchRun(ProjectStore &store, int64_t runId, const std::string 
     if (program.empty() || !QFileInfo(QString::fromStdString(program)).isExecutable())
         return fail(Error::notFound("the gw program was not found (" + program + ") to run the training in"));
     // Everything the child needs is prepared before fork: after it only async-signal-safe calls are made.
-    const std::string project = QFileInfo(QString::fromStdString(store.path())).absoluteFilePath().toStdString();
+    // A team project by its address (the child logs in with PGPASSWORD or ~/.pgpass), a file by its absolute path.
+    const std::string project = pg::isServerUrl(store.path())
+                                    ? store.path()
+                                    : QFileInfo(QString::fromStdString(store.path())).absoluteFilePath().toStdString();
     const std::string id = std::to_string(runId);
     const std::string output = run->dir + "/process.txt";
     std::vector<const char *> argv = {program.c_str(), "run-exec", project.c_str(), id.c_str(), nullptr};

@@ -5,6 +5,7 @@
 
 #include "activelearning/runexec.h"
 #include "activelearning/scriptrun.h"
+#include "datasets/teamserver.h"
 #include "datasets/versions.h"
 
 #include <QDir>
@@ -265,7 +266,9 @@ std::string settingKey(const std::string &job) { return "autolabel.start_model."
 
 std::string runDirectory(const ProjectStore &store, int64_t runId)
 {
-    return store.path() + ".runs/run-" + std::to_string(runId);
+    // A team project's runs are kept on the computer that runs them (the run records its host).
+    const std::string local = teamserver::localSidecar(store.path(), ".runs");
+    return (local.empty() ? store.path() + ".runs" : local) + "/run-" + std::to_string(runId);
 }
 
 

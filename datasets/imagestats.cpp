@@ -1,5 +1,7 @@
 #include "datasets/imagestats.h"
 
+#include "datasets/teamserver.h"
+
 #include "datasets/media.h"
 
 #include <QFile>
@@ -235,8 +237,11 @@ Result<ImageStats> computeImageStats(const ProjectStore &store, const ImageStats
         });
         !r)
         return fail(r.error());
+    // A team project's cache stays on this computer (teamserver::localSidecar).
+    const std::string local = teamserver::localSidecar(store.path(), ".cache", true);
     const std::string cacheFile =
-        (fs::path(o.cacheDir.empty() ? store.path() + ".cache" : o.cacheDir) / "imagestats.bin").string();
+        (fs::path(!o.cacheDir.empty() ? o.cacheDir : !local.empty() ? local : store.path() + ".cache") / "imagestats.bin")
+            .string();
     const auto cache = readCache(cacheFile);
     for (Work &w : work) {
         w.key = keyOf(w.path);

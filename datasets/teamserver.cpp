@@ -4,12 +4,15 @@
 #include "datasets/teamserver.h"
 
 #include "datasets/output.h"
+#include "datasets/payload.h"
 #include "datasets/pgstore_p.h"
 #include "datasets/sqlite.h"
 
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 namespace gw::datasets::teamserver {
@@ -130,6 +133,27 @@ std::string userOf(const ProjectStore &store)
     return server ? server->m_db.user() : std::string();
 }
 
+std::string localSidecar(const std::string &location, const std::string &suffix, bool cache)
+{
+    if (!pg::isServerUrl(location))
+        return {};
+    const std::string address = pg::redacted(location);
+    std::string name;
+    for (char c : address.substr(address.find("://") + 3))
+        name += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_';
+    name = name.substr(0, 80);
+    uint64_t hash = 1469598103934665603ull; // FNV-1a: two addresses that read alike above stay apart
+    for (unsigned char c : address)
+        hash = (hash ^ c) * 1099511628211ull;
+    char tail[24];
+    std::snprintf(tail, sizeof tail, "-%08llx", static_cast<unsigned long long>(hash & 0xffffffffull));
+    const char *xdg = std::getenv(cache ? "XDG_CACHE_HOME" : "XDG_DATA_HOME");
+    const char *home = std::getenv("HOME");
+    std::string base = xdg && *xdg ? std::string(xdg)
+                                   : std::string(home && *home ? home : "/tmp") + (cache ? "/.cache" : "/.local/share");
+    return base + "/groundwork/team/" + name + tail + suffix;
+}
+
 // ---- copying a project table by table ----
 
 namespace {
@@ -224,10 +248,30 @@ Result<std::vector<std::vector<Value>>> readFileTable(sqlite3 *db, const Table &
     return rows;
 }
 
+/// The server's class column of the annotations copied from a file (pg_detail::classArray): current labels only,
+/// the ones the class filter looks at. Appended to each row as one more column.
+void addClassColumn(std::vector<std::vector<Value>> &rows)
+{
+    constexpr size_t kPayload = 6, kSuperseded = 11, kDeleted = 12, kMaskClasses = 14;
+    Payload p;
+    for (auto &row : rows) {
+        Value v;
+        if (row[kSuperseded].kind == Value::Null && row[kDeleted].data == "0"
+            && decodePayloadInto(row[kPayload].data, {}, p))
+            v = {Value::Text, pg_detail::classArray(p, row[kMaskClasses].data)};
+        row.push_back(std::move(v));
+    }
+}
+
 /// Inserts rows into a server table, a few hundred a statement.
 Result<> insertServerRows(pg::Connection &c, const Table &t, const std::vector<std::vector<Value>> &rows)
 {
-    const auto cols = columnsOf(t);
+    auto cols = columnsOf(t);
+    std::string columns = t.columns;
+    if (!rows.empty() && rows.front().size() > cols.size()) { // addClassColumn
+        cols.push_back("classes");
+        columns += ", classes";
+    }
     const size_t perStatement = std::max<size_t>(1, 20000 / cols.size());
     for (size_t at = 0; at < rows.size();) {
         pg::Params p;
@@ -241,7 +285,7 @@ Result<> insertServerRows(pg::Connection &c, const Table &t, const std::vector<s
             }
             values += ")";
         }
-        if (auto r = c.exec(std::string("INSERT INTO ") + t.name + "(" + t.columns + ") VALUES " + values, p); !r)
+        if (auto r = c.exec(std::string("INSERT INTO ") + t.name + "(" + columns + ") VALUES " + values, p); !r)
             return fail(Error{r.error().code, std::string("copying table ") + t.name + ": " + r.error().message});
     }
     if (t.serial) {
@@ -341,12 +385,18 @@ Result<CopyReport> publish(const std::string &projectFile, const std::string &ur
             auto rows = readFileTable(raw, t);
             if (!rows)
                 return fail(Error{rows.error().code, projectFile + ": " + rows.error().message});
+            if (std::string_view(t.name) == "annotations")
+                addClassColumn(*rows);
             if (auto r = insertServerRows(c, t, *rows); !r)
                 return r;
         }
         for (const char *table : {"annotations", "runs", "jobs", "classes", "items", "meta"})
             if (auto r = c.script(std::string("ALTER TABLE ") + table + " ENABLE TRIGGER USER"); !r)
                 return r;
+        // The planner's statistics of the copied rows (the class filter's element counts above all), as autovacuum
+        // would gather them a while later.
+        if (auto r = c.script("ANALYZE items, annotations"); !r)
+            return r;
         pg::Params p;
         if (auto r = c.exec("INSERT INTO meta(key, value) VALUES('setting:media.root', " + p.ref(mediaRoot)
                                 + ") ON CONFLICT (key) DO UPDATE SET value=excluded.value",

@@ -32,6 +32,12 @@ Result<Role> roleOf(const ProjectStore &store);
 /// The login a store is connected as on a team server (what its labels are recorded under); empty for a file.
 std::string userOf(const ProjectStore &store);
 
+/// What a team project keeps on each computer rather than on the server (its runs' folders, feature caches):
+/// a folder named after the project's address (without the password) under the user's data folder
+/// ($XDG_DATA_HOME/groundwork/team, else ~/.local/share/...) or, with cache, their cache folder ($XDG_CACHE_HOME,
+/// else ~/.cache), ending in suffix. Empty for a project file, whose sidecars sit beside it.
+std::string localSidecar(const std::string &location, const std::string &suffix, bool cache = false);
+
 /// Uploads a project file to a new team project: every table as it is (ids, history, runs, versions, the change
 /// log), in one transaction, so the server holds all of it or nothing. The URL names an empty database owned by its
 /// user. The project's folder becomes the media root of those who have no GW_MEDIA_ROOT of their own.

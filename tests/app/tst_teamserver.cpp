@@ -565,6 +565,26 @@ private Q_SLOTS:
         QCOMPARE(*owner->countItems(labeled), int64_t(kLabels));
     }
 
+    void aTeamProjectKeepsItsLocalFilesInTheUsersFolders()
+    {
+        // Runs' folders and caches of a team project stay on each computer, named after the address without the
+        // password; a project file keeps its sidecars beside it (empty here).
+        QTemporaryDir dir;
+        qputenv("XDG_DATA_HOME", dir.path().toUtf8() + "/data");
+        qputenv("XDG_CACHE_HOME", dir.path().toUtf8() + "/cache");
+        const std::string url = "postgresql://ann:secret@labels.example.org:5432/birds?sslmode=require";
+        const std::string runs = ts::localSidecar(url, ".runs");
+        const std::string cache = ts::localSidecar(url, ".cache", true);
+        QVERIFY2(runs.starts_with(dir.path().toStdString() + "/data/groundwork/team/"), runs.c_str());
+        QVERIFY2(cache.starts_with(dir.path().toStdString() + "/cache/groundwork/team/"), cache.c_str());
+        QVERIFY2(runs.ends_with(".runs") && runs.find("secret") == std::string::npos, runs.c_str());
+        QVERIFY2(runs.substr(runs.find("/team/") + 6).find('/') == std::string::npos, runs.c_str());
+        QVERIFY(ts::localSidecar("postgresql://ann@labels.example.org:5432/fish", ".runs") != runs);
+        QVERIFY(ts::localSidecar(test::path(dir, "p.gwproj"), ".runs").empty());
+        qunsetenv("XDG_DATA_HOME");
+        qunsetenv("XDG_CACHE_HOME");
+    }
+
     void publishAndCloneKeepEverything()
     {
         QTemporaryDir dir;
