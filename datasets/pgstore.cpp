@@ -11,7 +11,6 @@
 
 #include <libpq-fe.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -75,13 +74,9 @@ CREATE TABLE annotations(
   superseded_us bigint,
   deleted int NOT NULL DEFAULT 0,
   extra text,
-  mask_classes text,
-  classes int[]           -- the class ids a current label holds (classes, boxes, spans, mask): the class filter
+  mask_classes text
 );
 CREATE UNIQUE INDEX annotations_current ON annotations(job, item) WHERE superseded_us IS NULL;
--- The class filter: an array index with the planner's element statistics, so that a rare class is found through
--- the index and a common one by walking the labels in item order (the JSON payload's own expressions get neither).
-CREATE INDEX annotations_current_classes ON annotations USING gin (classes) WHERE superseded_us IS NULL AND deleted=0;
 CREATE INDEX annotations_history ON annotations(job, item, id);
 CREATE INDEX annotations_current_source ON annotations(job, source, item) WHERE superseded_us IS NULL AND deleted=0;
 CREATE INDEX annotations_current_author ON annotations(job, author, item) WHERE superseded_us IS NULL AND deleted=0;
@@ -252,27 +247,6 @@ private:
 };
 
 } // namespace
-
-std::string classArray(const Payload &payload, std::string_view maskClasses)
-{
-    std::vector<int> ids = payloadClassIds(payload);
-    // mask_classes is a JSON array of ids ("[0,2]").
-    int64_t value = -1;
-    for (char c : maskClasses) {
-        if (c >= '0' && c <= '9') {
-            value = (value < 0 ? 0 : value * 10) + (c - '0');
-        } else if (value >= 0) {
-            ids.push_back(int(value));
-            value = -1;
-        }
-    }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    std::string out = "{";
-    for (size_t i = 0; i < ids.size(); ++i)
-        out += (i ? "," : "") + std::to_string(ids[i]);
-    return out + "}";
-}
 
 PgStore::~PgStore() = default;
 
@@ -507,8 +481,13 @@ std::string whereClause(const ItemFilter &f, Params &p, std::string &key)
             cond += " AND a.source=" + std::to_string(int(*f.source));
         if (f.author)
             cond += " AND a.author=" + p.ref(*f.author);
-        if (f.classId)
-            cond += " AND a.classes @> ARRAY[" + std::to_string(*f.classId) + "]";
+        if (f.classId) {
+            const std::string c = std::to_string(*f.classId);
+            cond += " AND ((strpos(a.payload,'" + c + "')>0 AND (a.payload::jsonb @? '$.c[*] ? (@ == " + c
+                    + ")' OR a.payload::jsonb @? '$.b[*] ? (@[0] == " + c + ")' OR a.payload::jsonb @? '$.s[*] ? (@[0] == "
+                    + c + ")')) OR (strpos(a.mask_classes,'" + c + "')>0 AND a.mask_classes::jsonb @? '$[*] ? (@ == "
+                    + c + ")'))";
+        }
     }
     std::string w = join ? " FROM items JOIN annotations a ON a.item=items.id WHERE " + cond + " AND "
                          : std::string(" FROM items WHERE ");
@@ -870,13 +849,12 @@ Result<> PgTransaction::insertVersion(Annotation &a, int64_t createdUs, const st
     Params p;
     const std::string sql =
         "INSERT INTO annotations(job, item, source, human, author, payload, mask, confidence, time_spent_ms, created_us, "
-        "extra, mask_classes, classes, superseded_us) VALUES(" + p.ref(a.jobId) + "," + p.ref(a.itemId) + ","
+        "extra, mask_classes, superseded_us) VALUES(" + p.ref(a.jobId) + "," + p.ref(a.itemId) + ","
         + p.ref(int(pv.source)) + "," + p.ref(pv.humanAnnotated ? 1 : 0) + "," + p.ref(pv.author) + ","
         + p.ref(encodePayload(a.payload)) + "," + (a.payload.mask.empty() ? p.refNull() : p.refBytes(a.payload.mask))
         + "::bytea," + (pv.confidence ? p.ref(*pv.confidence) : p.refNull()) + "::double precision,"
         + p.ref(pv.timeSpentMs) + "," + p.ref(createdUs) + "," + p.refOrNull(a.extra) + "," + p.refOrNull(maskClasses)
-        + "," + p.ref(classArray(a.payload, maskClasses)) + "::int[]," + (supersededUs ? p.ref(supersededUs) : p.refNull())
-        + "::bigint) RETURNING id";
+        + "," + (supersededUs ? p.ref(supersededUs) : p.refNull()) + "::bigint) RETURNING id";
     auto r = m_store.q(sql, p, "insert-version");
     if (!r)
         return fail(r.error());

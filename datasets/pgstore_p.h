@@ -130,10 +130,6 @@ private:
     int m_version = 0;
 };
 
-/// The class ids a label holds (its classes, boxes' and spans' classes, a mask's classes as the JSON array kept beside
-/// it) as a PostgreSQL array literal: the column the class filter searches.
-std::string classArray(const Payload &payload, std::string_view maskClasses);
-
 /// The key of the transaction-scoped advisory lock of the hand-out marks (shared while work is handed out,
 /// exclusive while they are reset).
 inline constexpr int64_t kMarksLock = 0x67770001;

@@ -4,7 +4,6 @@
 #include "datasets/teamserver.h"
 
 #include "datasets/output.h"
-#include "datasets/payload.h"
 #include "datasets/pgstore_p.h"
 #include "datasets/sqlite.h"
 
@@ -248,30 +247,11 @@ Result<std::vector<std::vector<Value>>> readFileTable(sqlite3 *db, const Table &
     return rows;
 }
 
-/// The server's class column of the annotations copied from a file (pg_detail::classArray): current labels only,
-/// the ones the class filter looks at. Appended to each row as one more column.
-void addClassColumn(std::vector<std::vector<Value>> &rows)
-{
-    constexpr size_t kPayload = 6, kSuperseded = 11, kDeleted = 12, kMaskClasses = 14;
-    Payload p;
-    for (auto &row : rows) {
-        Value v;
-        if (row[kSuperseded].kind == Value::Null && row[kDeleted].data == "0"
-            && decodePayloadInto(row[kPayload].data, {}, p))
-            v = {Value::Text, pg_detail::classArray(p, row[kMaskClasses].data)};
-        row.push_back(std::move(v));
-    }
-}
-
 /// Inserts rows into a server table, a few hundred a statement.
 Result<> insertServerRows(pg::Connection &c, const Table &t, const std::vector<std::vector<Value>> &rows)
 {
-    auto cols = columnsOf(t);
-    std::string columns = t.columns;
-    if (!rows.empty() && rows.front().size() > cols.size()) { // addClassColumn
-        cols.push_back("classes");
-        columns += ", classes";
-    }
+    const auto cols = columnsOf(t);
+    const std::string columns = t.columns;
     const size_t perStatement = std::max<size_t>(1, 20000 / cols.size());
     for (size_t at = 0; at < rows.size();) {
         pg::Params p;
@@ -385,16 +365,13 @@ Result<CopyReport> publish(const std::string &projectFile, const std::string &ur
             auto rows = readFileTable(raw, t);
             if (!rows)
                 return fail(Error{rows.error().code, projectFile + ": " + rows.error().message});
-            if (std::string_view(t.name) == "annotations")
-                addClassColumn(*rows);
             if (auto r = insertServerRows(c, t, *rows); !r)
                 return r;
         }
         for (const char *table : {"annotations", "runs", "jobs", "classes", "items", "meta"})
             if (auto r = c.script(std::string("ALTER TABLE ") + table + " ENABLE TRIGGER USER"); !r)
                 return r;
-        // The planner's statistics of the copied rows (the class filter's element counts above all), as autovacuum
-        // would gather them a while later.
+        // The planner's statistics of the copied rows, as autovacuum would gather them a while later.
         if (auto r = c.script("ANALYZE items, annotations"); !r)
             return r;
         pg::Params p;
