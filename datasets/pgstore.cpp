@@ -122,6 +122,35 @@ CREATE FUNCTION gw_holds(j bigint, i bigint) RETURNS boolean LANGUAGE sql STABLE
 $$;
 REVOKE ALL ON FUNCTION gw_holds(bigint, bigint) FROM PUBLIC;
 
+-- The classes of each current label, one row per class, kept by a trigger: the class filter walks
+-- label_classes(job, class, item) in item order, so a class on one label in 100,000 is found as quickly as a
+-- common one (asking each label's JSON walked every label: 95-300 ms at 1,000,000 items).
+CREATE TABLE label_classes(annotation bigint NOT NULL, job bigint NOT NULL, class int NOT NULL, item bigint NOT NULL);
+CREATE INDEX label_classes_by_class ON label_classes(job, class, item);
+CREATE INDEX label_classes_by_annotation ON label_classes(annotation);
+CREATE FUNCTION gw_classes_of(payload text, mask_classes text) RETURNS SETOF int LANGUAGE sql IMMUTABLE AS $$
+  SELECT DISTINCT x FROM (
+    SELECT (e #>> '{}')::int AS x FROM jsonb_array_elements(payload::jsonb->'c') e
+    UNION ALL SELECT (e->>0)::int FROM jsonb_array_elements(payload::jsonb->'b') e
+    UNION ALL SELECT (e->>0)::int FROM jsonb_array_elements(payload::jsonb->'s') e
+    UNION ALL SELECT e::int FROM jsonb_array_elements_text(COALESCE(mask_classes, '[]')::jsonb) e) y
+$$;
+CREATE FUNCTION gw_track_classes() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = public, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.superseded_us IS NULL AND NEW.deleted = 0 THEN
+      INSERT INTO label_classes(annotation, job, class, item)
+        SELECT NEW.id, NEW.job, c, NEW.item FROM gw_classes_of(NEW.payload, NEW.mask_classes) c;
+    END IF;
+  ELSIF NEW.superseded_us IS NOT NULL AND OLD.superseded_us IS NULL THEN
+    DELETE FROM label_classes WHERE annotation = OLD.id;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER track_classes AFTER INSERT OR UPDATE OF superseded_us ON annotations FOR EACH ROW
+  EXECUTE FUNCTION gw_track_classes();
+
 -- Live updates: every committed change is announced on the channel gw_changes (datasets/changefeed.h), so that
 -- every app sees others' labels, class changes, new items and finished rounds without polling. Notifications are
 -- sent at commit; identical ones of one transaction are sent once.
@@ -473,24 +502,27 @@ std::string whereClause(const ItemFilter &f, Params &p, std::string &key)
 {
     const bool annotationFilter = f.jobId && (f.labeled.has_value() || f.classId || f.source || f.author);
     const bool join = annotationFilter && f.labeled.value_or(true);
-    key = join ? "a.item" : "items.id";
+    // A class: the job's labels of that class in item order (label_classes), the label itself joined for the rest.
+    const bool byClass = join && f.classId;
+    key = byClass ? "lc.item" : join ? "a.item" : "items.id";
     std::string cond;
     if (annotationFilter) {
-        cond = "a.job=" + p.ref(f.jobId) + " AND a.superseded_us IS NULL AND a.deleted=0";
+        const std::string job = p.ref(f.jobId);
+        cond = "a.job=" + job + " AND a.superseded_us IS NULL AND a.deleted=0";
         if (f.source)
             cond += " AND a.source=" + std::to_string(int(*f.source));
         if (f.author)
             cond += " AND a.author=" + p.ref(*f.author);
-        if (f.classId) {
-            const std::string c = std::to_string(*f.classId);
-            cond += " AND ((strpos(a.payload,'" + c + "')>0 AND (a.payload::jsonb @? '$.c[*] ? (@ == " + c
-                    + ")' OR a.payload::jsonb @? '$.b[*] ? (@[0] == " + c + ")' OR a.payload::jsonb @? '$.s[*] ? (@[0] == "
-                    + c + ")')) OR (strpos(a.mask_classes,'" + c + "')>0 AND a.mask_classes::jsonb @? '$[*] ? (@ == "
-                    + c + ")'))";
-        }
+        if (f.classId && !byClass)
+            cond += " AND EXISTS(SELECT 1 FROM label_classes lc WHERE lc.job=a.job AND lc.item=a.item AND lc.class="
+                    + std::to_string(*f.classId) + ")";
+        if (byClass)
+            cond = "lc.job=" + job + " AND lc.class=" + std::to_string(*f.classId) + " AND " + cond;
     }
-    std::string w = join ? " FROM items JOIN annotations a ON a.item=items.id WHERE " + cond + " AND "
-                         : std::string(" FROM items WHERE ");
+    std::string w = byClass ? " FROM label_classes lc JOIN items ON items.id=lc.item JOIN annotations a ON "
+                              "a.item=lc.item AND a.job=lc.job WHERE " + cond + " AND "
+                    : join  ? " FROM items JOIN annotations a ON a.item=items.id WHERE " + cond + " AND "
+                            : std::string(" FROM items WHERE ");
     w += key + " > " + p.ref(f.afterId);
     if (f.beforeId > 0)
         w += " AND " + key + " < " + p.ref(f.beforeId);
@@ -779,18 +811,8 @@ Result<ProjectSummary> PgStore::summary() const
             jc.labeled += bySource->integer(i, 1);
         }
         Params c;
-        const std::string job = c.ref(j.id);
-        const std::string current = " WHERE a.job=" + job + " AND a.superseded_us IS NULL AND a.deleted=0";
-        auto perClass = q("SELECT cls, COUNT(DISTINCT item) FROM ("
-                          " SELECT a.item AS item, (e #>> '{}')::int AS cls FROM annotations a, "
-                          "jsonb_array_elements(a.payload::jsonb->'c') e" + current +
-                          " UNION ALL SELECT a.item, (e->>0)::int FROM annotations a, "
-                          "jsonb_array_elements(a.payload::jsonb->'b') e" + current +
-                          " UNION ALL SELECT a.item, (e->>0)::int FROM annotations a, "
-                          "jsonb_array_elements(a.payload::jsonb->'s') e" + current +
-                          " UNION ALL SELECT a.item, e::int FROM annotations a, "
-                          "jsonb_array_elements_text(a.mask_classes::jsonb) e" + current +
-                          ") x GROUP BY cls",
+        auto perClass = q("SELECT class, COUNT(DISTINCT item) FROM label_classes WHERE job=" + c.ref(j.id)
+                              + " GROUP BY class",
                           c, "summary-classes");
         if (!perClass)
             return fail(perClass.error());

@@ -371,8 +371,14 @@ Result<CopyReport> publish(const std::string &projectFile, const std::string &ur
         for (const char *table : {"annotations", "runs", "jobs", "classes", "items", "meta"})
             if (auto r = c.script(std::string("ALTER TABLE ") + table + " ENABLE TRIGGER USER"); !r)
                 return r;
+        // The classes of the current labels, which the trigger would have recorded one by one.
+        if (auto r = c.script("INSERT INTO label_classes(annotation, job, class, item) SELECT a.id, a.job, x, a.item "
+                              "FROM annotations a, gw_classes_of(a.payload, a.mask_classes) x "
+                              "WHERE a.superseded_us IS NULL AND a.deleted = 0");
+            !r)
+            return r;
         // The planner's statistics of the copied rows, as autovacuum would gather them a while later.
-        if (auto r = c.script("ANALYZE items, annotations"); !r)
+        if (auto r = c.script("ANALYZE items, annotations, label_classes"); !r)
             return r;
         pg::Params p;
         if (auto r = c.exec("INSERT INTO meta(key, value) VALUES('setting:media.root', " + p.ref(mediaRoot)

@@ -620,6 +620,15 @@ private Q_SLOTS:
         QCOMPARE((*server)->assignments(job.id, kLoopWorker)->front().itemId, int64_t(3));
         QCOMPARE(*(*server)->setting("model"), std::string("resnet"));
         QCOMPARE((*server)->projectDir(), dir.path().toStdString());
+        // The class filter knows the copied labels (publish records their classes as the trigger would).
+        ItemFilter hounds;
+        hounds.jobId = job.id;
+        hounds.labeled = true;
+        hounds.classId = 1;
+        QCOMPARE(*(*server)->countItems(hounds), int64_t(1));
+        hounds.classId = 0;
+        QCOMPARE(*(*server)->countItems(hounds), int64_t(0)); // alice's cat was superseded by bob's
+        QCOMPARE((*server)->summary()->jobs.at(0).byClass.at(1).second, int64_t(1));
         // New rows continue the ids.
         auto more = addImages(**server, 1);
         QCOMPARE(more.front(), int64_t(4));
