@@ -238,24 +238,26 @@ std::string replaceAll(std::string s, const std::string &from, const std::string
 constexpr int kPage = 2000;
 
 /// Walks pages that a function fetches (each page after the last row of the one before), without holding a result
-/// or a transaction open between them: callers query the store while they walk.
+/// or a transaction open between them: callers query the store while they walk. Pages start small and grow (64,
+/// 256, 1024, then kPage rows), so that a list's first screen does not wait for thousands of rows.
 template<typename T>
 class PagedCursor final : public Cursor<T>
 {
 public:
-    using Fetch = std::function<Result<std::vector<T>>(const T *last)>;
+    using Fetch = std::function<Result<std::vector<T>>(const T *last, int64_t rows)>;
     explicit PagedCursor(Fetch fetch) : m_fetch(std::move(fetch)) {}
     Result<bool> next(T &out) override
     {
         if (m_at >= m_page.size()) {
             if (m_done)
                 return false;
-            auto page = m_fetch(m_hasLast ? &m_last : nullptr);
+            auto page = m_fetch(m_hasLast ? &m_last : nullptr, m_rows);
             if (!page)
                 return fail(page.error());
             m_page = std::move(*page);
             m_at = 0;
-            m_done = m_page.size() < size_t(kPage);
+            m_done = int64_t(m_page.size()) < m_rows;
+            m_rows = std::min<int64_t>(m_rows * 4, kPage);
             if (m_page.empty())
                 return false;
         }
@@ -272,6 +274,7 @@ private:
     std::vector<T> m_page;
     T m_last{};
     size_t m_at = 0;
+    int64_t m_rows = 64;
     bool m_done = false, m_hasLast = false;
 };
 
@@ -576,10 +579,10 @@ Result<std::vector<Item>> PgStore::itemPage(const ItemFilter &f) const
 
 Result<std::unique_ptr<Cursor<Item>>> PgStore::itemCursor(const ItemFilter &filter) const
 {
-    // Pages of kPage items by id (keyset paging), so that a walk over a million items neither loads them at once
+    // Keyset paging by id (pages growing to kPage items), so that a walk over a million items neither loads them at once
     // nor keeps a transaction open on the server.
     auto remaining = std::make_shared<int64_t>(filter.limit);
-    auto fetch = [this, filter, remaining](const Item *last) -> Result<std::vector<Item>> {
+    auto fetch = [this, filter, remaining](const Item *last, int64_t rows) -> Result<std::vector<Item>> {
         ItemFilter f = filter;
         if (last) {
             if (f.descending)
@@ -587,7 +590,7 @@ Result<std::unique_ptr<Cursor<Item>>> PgStore::itemCursor(const ItemFilter &filt
             else
                 f.afterId = last->id;
         }
-        f.limit = *remaining >= 0 ? std::min<int64_t>(*remaining, kPage) : kPage;
+        f.limit = *remaining >= 0 ? std::min<int64_t>(*remaining, rows) : rows;
         if (f.limit == 0)
             return std::vector<Item>();
         auto page = itemPage(f);
@@ -729,7 +732,7 @@ Result<std::vector<Annotation>> PgStore::annotationPage(int64_t jobId, int64_t a
 
 Result<std::unique_ptr<Cursor<Annotation>>> PgStore::annotationCursor(int64_t jobId) const
 {
-    auto fetch = [this, jobId](const Annotation *last) { return annotationPage(jobId, last ? last->itemId : 0); };
+    auto fetch = [this, jobId](const Annotation *last, int64_t) { return annotationPage(jobId, last ? last->itemId : 0); };
     return std::unique_ptr<Cursor<Annotation>>(new PagedCursor<Annotation>(fetch));
 }
 

@@ -1,5 +1,7 @@
 #include "ui/gallerymodel.h"
 
+#include "datasets/pg.h"
+
 #include "datasets/workeranswers.h"
 #include "datasets/workpool.h"
 
@@ -54,6 +56,7 @@ void GalleryModel::setStore(const ProjectStore *store, const Job *job)
         m_thumbnails->clear(); // item ids belong to one project
     m_store = store;
     m_storePath = path;
+    m_pageSize = pg::isServerUrl(path) ? kServerPageSize : kPageSize;
     m_projectDir = store ? store->projectDir() : std::string();
     m_job = job ? std::optional<Job>(*job) : std::nullopt;
     takeClasses();
@@ -272,7 +275,7 @@ void GalleryModel::fetchMore(const QModelIndex &parent)
     QElapsedTimer timer;
     timer.start();
     std::vector<Row> page;
-    page.reserve(kPageSize);
+    page.reserve(size_t(m_pageSize));
     qint64 lastMs = 0;
     if (listMode())
         takeFromQueue(page);
@@ -303,7 +306,7 @@ void GalleryModel::fetchMore(const QModelIndex &parent)
 qint64 GalleryModel::scanWindow(std::vector<Row> &page)
 {
     ItemFilter f = baseFilter();
-    f.limit = kPageSize;
+    f.limit = m_pageSize;
     bool lastWindow = false;
     if (m_descending) {
         f.beforeId = m_cursor;
@@ -332,7 +335,7 @@ qint64 GalleryModel::scanWindow(std::vector<Row> &page)
         m_atEnd = true;
         return ms;
     }
-    if (int(page.size()) >= kPageSize) {
+    if (int(page.size()) >= m_pageSize) {
         m_cursor = page.back().id;
         return ms;
     }
@@ -352,7 +355,7 @@ qint64 GalleryModel::scanWindow(std::vector<Row> &page)
 void GalleryModel::takeFromQueue(std::vector<Row> &page)
 {
     const std::vector<int64_t> &ids = listed();
-    while (page.size() < size_t(kPageSize) && m_queueNext < ids.size()) {
+    while (page.size() < size_t(m_pageSize) && m_queueNext < ids.size()) {
         const int64_t id = ids[m_queueNext++];
         auto item = m_store->item(id);
         if (!item || item->kind != MediaKind::Image || m_queueRowOf.contains(id))

@@ -45,6 +45,8 @@ public:
     enum class Filter { All, Unlabeled, Labeled, Human, Auto, Flagged, Queue, Selection, Mine };
 
     static constexpr int kPageSize = 1000;
+    /// On a team server each row's label is a round trip: pages of 200 keep a page's load on the GUI thread short.
+    static constexpr int kServerPageSize = 200;
 
     explicit GalleryModel(QObject *parent = nullptr);
     ~GalleryModel() override;
@@ -180,6 +182,7 @@ private:
     // at a window of ids at most, so a filter that matches few images never blocks the GUI thread on a walk
     // of the whole table; the window grows while queries are quick.
     int64_t m_cursor = 0;
+    int m_pageSize = kPageSize; ///< rows a page loads (kServerPageSize on a team server)
     int64_t m_maxId = 0;
     int64_t m_window = 0;
     bool m_atEnd = true;
