@@ -46,6 +46,8 @@ PACKAGES=(
     # PostgreSQL 15 started by the team server's tests on loopback (initdb, pg_ctl; issue 17); util-linux's
     # runuser runs it as "nobody" when the tests run as root.
     postgresql-15 util-linux
+    # openssl: the test server's throwaway TLS certificate (sslmode=require is tested against it).
+    openssl
     # The desktop keyring's test (team-server passwords, issue 17): a private D-Bus session with GNOME Keyring's
     # Secret Service in it, unlocked for the test (the app itself only talks D-Bus: Qt's QtDBus).
     dbus gnome-keyring

@@ -49,6 +49,8 @@ public:
                                             QStringLiteral("--auth-local=trust"), QStringLiteral("--auth-host=scram-sha-256"),
                                             QStringLiteral("-E"), QStringLiteral("UTF8"), QStringLiteral("--no-instructions")}))
             return;
+        // TLS with a throwaway self-signed certificate, so that sslmode=require is tested against the real thing.
+        enableTls();
         const QString options = QStringLiteral("-c listen_addresses=127.0.0.1 -p %1 -k %2 -c fsync=off")
                                     .arg(m_port)
                                     .arg(m_dir.path());
@@ -134,6 +136,27 @@ public:
     }
 
 private:
+    /// A self-signed certificate in the data directory and ssl = on (the server reads both at start).
+    void enableTls()
+    {
+        QProcess openssl;
+        openssl.setProcessChannelMode(QProcess::MergedChannels);
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-new"), QStringLiteral("-x509"), QStringLiteral("-days"),
+                       QStringLiteral("2"), QStringLiteral("-nodes"), QStringLiteral("-subj"), QStringLiteral("/CN=localhost"),
+                       QStringLiteral("-keyout"), m_data + QStringLiteral("/server.key"), QStringLiteral("-out"),
+                       m_data + QStringLiteral("/server.crt")});
+        if (!openssl.waitForFinished(60000) || openssl.exitCode() != 0)
+            return; // no openssl: the server runs without TLS, and the TLS test says so
+        QFile::setPermissions(m_data + QStringLiteral("/server.key"), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        if (geteuid() == 0)
+            QProcess::execute(QStringLiteral("chown"), {QStringLiteral("nobody:nogroup"), m_data + QStringLiteral("/server.key"),
+                                                        m_data + QStringLiteral("/server.crt")});
+        QFile conf(m_data + QStringLiteral("/postgresql.conf"));
+        if (conf.open(QIODevice::Append))
+            conf.write("ssl = on\n");
+    }
+
     /// A port on loopback nobody listens on now (the kernel picks it).
     static int freePort()
     {

@@ -585,6 +585,24 @@ private Q_SLOTS:
         qunsetenv("XDG_CACHE_HOME");
     }
 
+    void aConnectionCanRequireTls()
+    {
+        // sslmode travels in the address to libpq: with "require" the session is encrypted, with "disable" it is not.
+        const std::string db = newDatabase();
+        QVERIFY(ProjectStore::open(m_server.adminUrl(db), ProjectStore::OpenMode::Create));
+        GW_VERIFY_OK(ts::addUser(m_server.adminUrl(db), "tls", ts::Role::Annotator, "pw"));
+        for (const char *mode : {"require", "disable"}) {
+            pg::Connection c;
+            GW_VERIFY_OK(c.open(m_server.tcpUrl("tls", db, "pw") + "&sslmode=" + mode));
+            auto ssl = c.exec("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+            GW_VERIFY_OK(ssl);
+            QCOMPARE(ssl->integer(0, 0) != 0, std::string_view(mode) == "require");
+        }
+        auto store = ProjectStore::open(m_server.tcpUrl("tls", db, "pw") + "&sslmode=require",
+                                        ProjectStore::OpenMode::OpenExisting);
+        GW_VERIFY_OK(store);
+    }
+
     void publishAndCloneKeepEverything()
     {
         QTemporaryDir dir;
