@@ -7,7 +7,9 @@
 #include "datasets/pgstore_p.h"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
+#include <thread>
 
 namespace gw::datasets::pg_detail {
 
@@ -50,8 +52,10 @@ Result<std::vector<Lease>> PgStore::takeWork(int64_t jobId, const std::string &w
     if (count < 0 || count > 10000)
         return fail(Error::invalid("a worker takes 0 to 10,000 items at a time"));
     std::vector<Lease> out;
-    auto done = inTransaction([&](PgTransaction &) -> Result<> {
+    bool skippedLocked = false; // an item was passed over because another transaction held it
+    auto handOut = [&](PgTransaction &) -> Result<> {
         out.clear();
+        skippedLocked = false;
         auto job = jobById(jobId);
         if (!job)
             return fail(job.error());
@@ -147,8 +151,10 @@ Result<std::vector<Lease>> PgStore::takeWork(int64_t jobId, const std::string &w
                             "lock-item");
             if (!locked)
                 return fail(locked.error());
-            if (locked->empty())
+            if (locked->empty()) {
+                skippedLocked = true;
                 return Standing::Taken;
+            }
             auto now2 = standing(item, skipLabelled, of);
             if (!now2 || *now2 != Standing::Needed)
                 return now2;
@@ -307,10 +313,17 @@ Result<std::vector<Lease>> PgStore::takeWork(int64_t jobId, const std::string &w
             if (auto r = writeMark(std::string(), all); !r)
                 return r;
         return {};
-    });
-    if (!done)
-        return fail(done.error());
-    return out;
+    };
+    // An item held by another transaction (a hand-out deciding about it, an answer being written) is skipped, not
+    // waited for; but that hold lasts only until its commit, so a hand-out that came up short because of one looks
+    // again a moment later: otherwise the last items of a job could be reported as needing nobody.
+    for (int attempt = 0;; ++attempt) {
+        if (auto done = inTransaction(handOut); !done)
+            return fail(done.error());
+        if (int(out.size()) >= count || !skippedLocked || attempt >= 20)
+            return out;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5 + 5 * std::min(attempt, 4)));
+    }
 }
 
 Result<int64_t> PgStore::returnWork(int64_t jobId, const std::string &worker, const std::vector<int64_t> &items)

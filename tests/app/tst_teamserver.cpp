@@ -603,6 +603,34 @@ private Q_SLOTS:
         GW_VERIFY_OK(store);
     }
 
+    void anItemBeingAnsweredIsHandedOutOnceTheAnswerIsIn()
+    {
+        // The last item of a job with two annotators per item: while alice's answer is being written (her
+        // transaction holds the item), bob asks for work. He must get the item once her answer is in, not hear that
+        // nothing needs him (the load test's last item once went unanswered this way).
+        const std::string db = newDatabase();
+        auto owner = std::move(*ProjectStore::open(m_server.adminUrl(db), ProjectStore::OpenMode::Create));
+        const Job job = *owner->createJob(animalJob(2));
+        const int64_t item = addImages(*owner, 1).front();
+        auto alice = std::move(*ProjectStore::open(m_server.adminUrl(db), ProjectStore::OpenMode::OpenExisting));
+        QCOMPARE(alice->takeWork(job.id, "alice", 1, 600'000'000)->size(), size_t(1));
+        auto tx = alice->begin();
+        GW_VERIFY_OK(tx);
+        Annotation a = answer(job, item, "alice");
+        GW_VERIFY_OK((*tx)->putAnnotation(a)); // holds the item until it commits
+        Result<std::vector<Lease>> bobs = std::vector<Lease>();
+        std::thread bob([&] {
+            auto store = ProjectStore::open(m_server.adminUrl(db), ProjectStore::OpenMode::OpenExisting);
+            bobs = store ? (*store)->takeWork(job.id, "bob", 1, 600'000'000) : fail(store.error());
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(60));
+        GW_VERIFY_OK((*tx)->commit());
+        bob.join();
+        GW_VERIFY_OK(bobs);
+        QCOMPARE(bobs->size(), size_t(1));
+        QCOMPARE(bobs->front().itemId, item);
+    }
+
     void publishAndCloneKeepEverything()
     {
         QTemporaryDir dir;
