@@ -31,6 +31,7 @@ Commands:
   job create PROJECT ...           define a labeling job (name = label attribute, type, classes), or a
                                    review (--review-of), verification (--verify-of) or adjustment (--adjust-of)
   job list|set|add-class|rename-class|edit-class|remove-class PROJECT ...
+  job convert PROJECT --from J --to NAME --type T   objects to masks or boxes, masks or boxes to objects
   info PROJECT                     counts by job, class and source
   items PROJECT [filters]          list items
   label PROJECT --job J ...        set a human label (classes, boxes, spans or a mask)

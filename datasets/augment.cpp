@@ -1,5 +1,6 @@
 #include "datasets/augment.h"
 
+#include "datasets/instances.h"
 #include "datasets/mask.h"
 
 #include <opencv2/core.hpp>
@@ -296,6 +297,25 @@ Result<AugmentedImage> augmentImage(const std::string &path, const Payload &labe
             return fail(png.error());
         out.label.mask = std::move(*png);
         out.label.maskUri.clear();
+    } else if (type == TaskType::InstanceSegmentation) {
+        // Each object's pixels move like a mask's (nearest neighbour) and are outlined again; an object moved
+        // wholly out of the image is dropped.
+        out.label.instances.clear();
+        out.label.imageWidth = img.cols;
+        out.label.imageHeight = img.rows;
+        for (const Instance &object : label.instances) {
+            auto own = instances::binary(object, img.cols, img.rows);
+            if (!own)
+                return fail(Error::invalid(path + ": " + own.error().message));
+            cv::Mat src(own->height, own->width, CV_8U, own->pixels.data()), dst;
+            cv::warpAffine(src, dst, m, src.size(), cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(0));
+            if (cv::countNonZero(dst) == 0)
+                continue;
+            mask::IndexedMask movedObject{dst.cols, dst.rows, std::vector<uint8_t>(dst.datastart, dst.dataend)};
+            Instance moved = instances::fromBinary(movedObject, object.classId, !object.painted());
+            moved.confidence = object.confidence;
+            out.label.instances.push_back(std::move(moved));
+        }
     }
     std::string ext = path.substr(path.find_last_of('.') + 1);
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });

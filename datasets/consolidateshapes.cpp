@@ -1,5 +1,7 @@
 #include "datasets/consolidateshapes.h"
 
+#include "datasets/instances.h"
+
 #include <algorithm>
 #include <cmath>
 #include <iterator>
@@ -338,6 +340,7 @@ double answerAgreement(TaskType type, const Payload &a, const Payload &b)
 {
     switch (type) {
     case TaskType::BoundingBox: return boxAgreement(a.boxes, b.boxes);
+    case TaskType::InstanceSegmentation: return boxAgreement(instances::outlineBoxes(a), instances::outlineBoxes(b));
     case TaskType::NamedEntityRecognition: return spanAgreement(a.spans, b.spans);
     case TaskType::SemanticSegmentation: {
         auto x = mask::decode(a.mask), y = mask::decode(b.mask);
@@ -365,6 +368,7 @@ const char *agreementMeasure(TaskType type)
 {
     switch (type) {
     case TaskType::BoundingBox: return "box F1 (IoU >= 0.5)";
+    case TaskType::InstanceSegmentation: return "object F1 (box IoU >= 0.5)";
     case TaskType::NamedEntityRecognition: return "span F1 (overlap >= 0.5)";
     case TaskType::SemanticSegmentation: return "pixels in common";
     case TaskType::ImageClassificationMultiLabel:

@@ -1,5 +1,7 @@
 #include "datasets/eda.h"
 
+#include "datasets/instances.h"
+
 #include "datasets/consolidateshapes.h"
 
 #include "datasets/mask.h"
@@ -237,10 +239,12 @@ Result<EdaReport> computeEda(const ProjectStore &store, const EdaOptions &o)
         std::set<int> present;
         double count = 0;
         switch (job->type) {
-        case TaskType::BoundingBox: {
+        case TaskType::BoundingBox:
+        case TaskType::InstanceSegmentation: { // objects counted and measured by their boxes
             const int w = info->second.width > 0 ? info->second.width : p.imageWidth;
             const int h = info->second.height > 0 ? info->second.height : p.imageHeight;
-            for (const Box &b : p.boxes) {
+            const std::vector<Box> shapes = instances::shapeBoxes(p);
+            for (const Box &b : shapes) {
                 present.insert(b.classId);
                 bw.push_back(b.width);
                 bh.push_back(b.height);
@@ -254,7 +258,7 @@ Result<EdaReport> computeEda(const ProjectStore &store, const EdaOptions &o)
                     ++r.boxCentres[size_t(cy)][size_t(cx)];
                 }
             }
-            count = double(p.boxes.size());
+            count = double(shapes.size());
             break;
         }
         case TaskType::SemanticSegmentation:
@@ -456,6 +460,7 @@ Result<std::vector<int64_t>> itemsWhere(const ProjectStore &store, const std::st
                 switch (m) {
                 case EdaMeasure::LabelsPerItem: {
                     const size_t n = job->type == TaskType::BoundingBox              ? p.boxes.size()
+                                     : job->type == TaskType::InstanceSegmentation   ? p.instances.size()
                                      : job->type == TaskType::NamedEntityRecognition ? p.spans.size()
                                                                                      : p.classes.size();
                     hit = in(double(n));
@@ -467,7 +472,7 @@ Result<std::vector<int64_t>> itemsWhere(const ProjectStore &store, const std::st
                     break;
                 case EdaMeasure::BoxWidth:
                 case EdaMeasure::BoxHeight:
-                    for (const Box &b : p.boxes)
+                    for (const Box &b : instances::shapeBoxes(p))
                         hit = hit || in(m == EdaMeasure::BoxWidth ? b.width : b.height);
                     break;
                 case EdaMeasure::BoxArea:
@@ -476,7 +481,7 @@ Result<std::vector<int64_t>> itemsWhere(const ProjectStore &store, const std::st
                     auto item = store.item(a.itemId);
                     const int w = item && item->width > 0 ? item->width : p.imageWidth;
                     const int h = item && item->height > 0 ? item->height : p.imageHeight;
-                    for (const Box &b : p.boxes) {
+                    for (const Box &b : instances::shapeBoxes(p)) {
                         if (m == EdaMeasure::BoxAspect)
                             hit = hit || (b.height > 0 && in(b.width / b.height));
                         else if (w > 0 && h > 0 && m == EdaMeasure::BoxArea)

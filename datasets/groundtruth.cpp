@@ -1,5 +1,6 @@
 #include "datasets/groundtruth.h"
 
+#include "datasets/instances.h"
 #include "datasets/mask.h"
 #include "datasets/payload.h"
 #include "datasets/media.h"
@@ -472,6 +473,78 @@ Result<> decodeSegmentation(const json::Value &label, const json::Value &md, Dec
     return {};
 }
 
+/// An instance job's label: the class map (decodeSegmentation) and the objects kept beside it (kInstancesKey),
+/// or, from a plain semantic segmentation label, one object per region of each class.
+Result<> decodeInstances(const json::Value &label, const json::Value &md, DecodeContext &ctx, Annotation &a,
+                         json::Object &mdExtra)
+{
+    if (auto r = decodeSegmentation(label, md, ctx, a, mdExtra); !r)
+        return r;
+    mdExtra.remove(kInstancesKey);
+    Payload &p = a.payload;
+    const json::Value *list = md.find(kInstancesKey);
+    std::optional<mask::IndexedMask> classMap;
+    if (!p.mask.empty()) {
+        auto m = mask::decode(p.mask);
+        if (!m)
+            return fail(lineError(m.error().message));
+        classMap = std::move(*m);
+    }
+    p.imageWidth = ctx.item->width > 0 ? ctx.item->width : classMap ? classMap->width : 0;
+    p.imageHeight = ctx.item->width > 0 ? ctx.item->height : classMap ? classMap->height : 0;
+    if (!list) {
+        if (!classMap)
+            return fail(lineError("the mask " + p.maskUri + " of an instance segmentation label is needed to find its "
+                                  "objects (it has no " + kInstancesKey + "), but it cannot be read"));
+        p.instances = instances::fromClassMap(*classMap);
+    } else {
+        if (!list->isArray())
+            return fail(lineError(std::string(kInstancesKey) + " should be an array of objects"));
+        const json::Array &objects = list->toArray();
+        for (size_t i = 0; i < objects.size(); ++i) {
+            const std::string at = std::string(kInstancesKey) + "[" + std::to_string(i) + "]: ";
+            const json::Value &o = objects[i];
+            const json::Value *index = o.find("class-index");
+            const json::Value *name = o.find("class-name");
+            if (!index || !readIndex(*index))
+                return fail(lineError(at + "no \"class-index\""));
+            auto id = resolveClass(ctx, int(*readIndex(*index)), name && name->isString() ? &name->toString() : nullptr,
+                                   "object class");
+            if (!id)
+                return fail(id.error());
+            Instance object;
+            object.classId = *id;
+            for (const char *key : {"polygons", "holes"}) {
+                const json::Value *rings = o.find(key);
+                if (!rings)
+                    continue;
+                if (!rings->isArray())
+                    return fail(lineError(at + "\"" + key + "\" should be an array of [x1, y1, x2, y2, ...]"));
+                for (const json::Value &ring : rings->toArray()) {
+                    std::vector<double> xy;
+                    for (const json::Value &d : ring.toArray()) {
+                        if (!d.isNumber())
+                            return fail(lineError(at + "\"" + key + "\" holds something that is not a number"));
+                        xy.push_back(d.toDouble());
+                    }
+                    (std::string_view(key) == "polygons" ? object.polygons : object.holes).push_back(std::move(xy));
+                }
+            }
+            if (const json::Value *rle = o.find("rle")) {
+                if (!rle->isString())
+                    return fail(lineError(at + "\"rle\" should be pycocotools's compressed RLE string"));
+                object.rle = rle->toString();
+            }
+            object.confidence = optionalNumber(o.find("confidence"));
+            p.instances.push_back(std::move(object));
+        }
+    }
+    // The class map is derived from the objects: the objects are the label.
+    p.mask.clear();
+    p.maskUri.clear();
+    return {};
+}
+
 Result<> decodeSpans(const json::Value &label, const json::Value &md, DecodeContext &ctx, Annotation &a,
                      json::Object &labelExtra, json::Object &mdExtra)
 {
@@ -544,6 +617,7 @@ Result<Annotation> decodeLabel(const json::Value &label, const json::Value &md, 
     case TaskType::TextClassificationMultiLabel: r = decodeMulti(label, md, ctx, a, mdExtra); break;
     case TaskType::BoundingBox: r = decodeBoxes(label, md, ctx, a, labelExtra, mdExtra); break;
     case TaskType::SemanticSegmentation: r = decodeSegmentation(label, md, ctx, a, mdExtra); break;
+    case TaskType::InstanceSegmentation: r = decodeInstances(label, md, ctx, a, mdExtra); break;
     case TaskType::NamedEntityRecognition: r = decodeSpans(label, md, ctx, a, labelExtra, mdExtra); break;
     }
     if (!r)
@@ -733,15 +807,32 @@ Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
         m.add("job-name", enc.jobName);
         break;
     }
-    case TaskType::SemanticSegmentation: {
+    case TaskType::SemanticSegmentation:
+    case TaskType::InstanceSegmentation: {
+        const bool objects = job.type == TaskType::InstanceSegmentation;
         std::string uri;
         if (!p.maskUri.empty() && ctx.maskReference)
             uri = ctx.maskReference(p.maskUri);
+        std::string stored = p.mask;
+        if (objects) {
+            const int w = ctx.item && ctx.item->width > 0 ? ctx.item->width : p.imageWidth;
+            const int h = ctx.item && ctx.item->width > 0 ? ctx.item->height : p.imageHeight;
+            if (w <= 0 || h <= 0)
+                return fail(Error::invalid("item " + std::to_string(a.itemId)
+                                           + ": the image's size is unknown, so its objects cannot become a class map"));
+            auto m = instances::classMap(p, w, h);
+            if (!m)
+                return fail(Error::invalid("item " + std::to_string(a.itemId) + ": " + m.error().message));
+            auto png = mask::encodeStored(*m, job.classes);
+            if (!png)
+                return fail(png.error());
+            stored = std::move(*png);
+        }
         if (uri.empty()) {
-            if (p.mask.empty())
+            if (stored.empty())
                 return fail(Error::invalid("the mask of item " + std::to_string(a.itemId) + " is not available"));
             // Stored pixel values are class id + 1; Ground Truth wants position + 1.
-            auto png = mask::groundTruthFromStored(p.mask, job.classes);
+            auto png = mask::groundTruthFromStored(stored, job.classes);
             if (!png)
                 return fail(png.error());
             if (!ctx.writeMask)
@@ -765,6 +856,24 @@ Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
         m.add("human-annotated", human);
         m.add("creation-date", date);
         m.add("job-name", enc.jobName);
+        if (objects) {
+            json::Array list;
+            for (const Instance &object : p.instances) {
+                json::Object o;
+                o.set("class-name", job.classById(object.classId)->name);
+                o.set("class-index", int64_t(job.positionOf(object.classId)));
+                if (object.painted())
+                    o.set("rle", object.rle);
+                else
+                    o.set("polygons", instances::ringsToJson(object.polygons));
+                if (!object.holes.empty())
+                    o.set("holes", instances::ringsToJson(object.holes));
+                if (object.confidence)
+                    o.set("confidence", *object.confidence);
+                list.emplace_back(std::move(o));
+            }
+            m.add(kInstancesKey, json::toString(json::Value(std::move(list))));
+        }
         break;
     }
     case TaskType::NamedEntityRecognition: {
@@ -851,6 +960,18 @@ std::string validatePayload(const Job &job, const Item &item, const Payload &p)
         if (p.mask.empty() && p.maskUri.empty())
             return "a segmentation label needs a mask";
         break;
+    case TaskType::InstanceSegmentation: {
+        if (!p.boxes.empty() || !p.classes.empty() || !p.spans.empty() || !p.mask.empty())
+            return "an instance segmentation label holds objects only";
+        const int w = item.width > 0 ? item.width : p.imageWidth, h = item.width > 0 ? item.height : p.imageHeight;
+        if (item.width > 0 && p.imageWidth > 0 && (p.imageWidth != item.width || p.imageHeight != item.height))
+            return "the objects were drawn on a " + std::to_string(p.imageWidth) + "x" + std::to_string(p.imageHeight)
+                   + " image, but the image is " + std::to_string(item.width) + "x" + std::to_string(item.height);
+        for (size_t i = 0; i < p.instances.size(); ++i)
+            if (const std::string problem = instances::problem(p.instances[i], w, h); !problem.empty())
+                return "object " + std::to_string(i + 1) + " " + problem;
+        break;
+    }
     case TaskType::NamedEntityRecognition: {
         const int64_t length = codePointCount(item.text);
         std::vector<Span> sorted = p.spans;

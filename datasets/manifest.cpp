@@ -139,9 +139,11 @@ private:
             if (!md || !md->isObject())
                 continue;
             const json::Value *type = md->find("type");
-            const auto task = type ? taskFromGtType(type->toString(), isText) : std::nullopt;
+            auto task = type ? taskFromGtType(type->toString(), isText) : std::nullopt;
             if (!task)
                 continue; // verification, custom, video...: kept as they are
+            if (task == TaskType::SemanticSegmentation && md->find(gt::kInstancesKey))
+                task = TaskType::InstanceSegmentation; // a class map with its objects (groundtruth.h)
             const bool wanted = m_opt.jobs.empty()
                                 || std::find(m_opt.jobs.begin(), m_opt.jobs.end(), key) != m_opt.jobs.end();
             if (!wanted && !m_opt.labelsOnly)
@@ -167,8 +169,11 @@ private:
                 const json::Value *type = md && md->isObject() ? md->find("type") : nullptr;
                 if (!type || md->find("adjustment-status"))
                     continue;
-                const auto task = taskFromGtType(type->toString(), isText);
-                const bool shapes = task == TaskType::BoundingBox || task == TaskType::SemanticSegmentation;
+                auto task = taskFromGtType(type->toString(), isText);
+                if (task == TaskType::SemanticSegmentation && md->find(gt::kInstancesKey))
+                    task = TaskType::InstanceSegmentation;
+                const bool shapes = task == TaskType::BoundingBox || task == TaskType::SemanticSegmentation
+                                    || task == TaskType::InstanceSegmentation;
                 if (shapes && (f.kind == JobKind::Verification || task == f.type)) {
                     f.ambiguous = !f.parent.empty();
                     if (f.ambiguous)

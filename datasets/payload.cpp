@@ -1,5 +1,6 @@
 #include "datasets/payload.h"
 
+#include "datasets/instances.h"
 #include "datasets/json.h"
 #include "datasets/mask.h"
 
@@ -61,6 +62,17 @@ std::string encodePayload(const Payload &p)
         }
         o.set("s", std::move(s));
     }
+    if (!p.instances.empty()) { // the image's size (for painted objects) is "is", written above
+        json::Array is;
+        for (const Instance &x : p.instances) {
+            json::Array e{json::Value(x.classId), json::Value(instances::ringsToJson(x.polygons)),
+                          json::Value(instances::ringsToJson(x.holes)), json::Value(x.rle)};
+            if (x.confidence)
+                e.emplace_back(*x.confidence);
+            is.emplace_back(std::move(e));
+        }
+        o.set("i", std::move(is));
+    }
     if (!p.maskUri.empty())
         o.set("mu", p.maskUri);
     return json::toString(json::Value(std::move(o)));
@@ -72,6 +84,7 @@ Result<> decodePayloadInto(std::string_view text, std::string_view mask, Payload
     p.classConfidence.clear();
     p.boxes.clear();
     p.spans.clear();
+    p.instances.clear();
     p.imageWidth = p.imageHeight = p.imageDepth = 0;
     p.maskUri.clear();
     p.mask.assign(mask);
@@ -127,6 +140,27 @@ Result<> decodePayloadInto(std::string_view text, std::string_view mask, Payload
             p.spans.push_back(span);
         }
     }
+    if (const json::Value *is = v.find("i")) {
+        for (const json::Value &e : is->toArray()) {
+            const json::Array &a = e.toArray();
+            if (a.size() < 4 || !a[1].isArray() || !a[2].isArray())
+                return fail(Error::internal("stored object has fewer than 4 parts"));
+            Instance in;
+            in.classId = int(a[0].toInt());
+            for (int k : {1, 2})
+                for (const json::Value &ring : a[size_t(k)].toArray()) {
+                    std::vector<double> xy;
+                    xy.reserve(ring.toArray().size());
+                    for (const json::Value &d : ring.toArray())
+                        xy.push_back(d.toDouble());
+                    (k == 1 ? in.polygons : in.holes).push_back(std::move(xy));
+                }
+            in.rle = a[3].toString();
+            if (a.size() > 4)
+                in.confidence = readOptional(a[4]);
+            p.instances.push_back(std::move(in));
+        }
+    }
     if (const json::Value *mu = v.find("mu"))
         p.maskUri = mu->toString();
     return {};
@@ -147,6 +181,8 @@ std::vector<int> payloadClassIds(const Payload &p)
         ids.push_back(b.classId);
     for (const Span &s : p.spans)
         ids.push_back(s.classId);
+    for (const Instance &i : p.instances)
+        ids.push_back(i.classId);
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     return ids;
@@ -157,8 +193,14 @@ bool sameLabel(const Payload &a, const Payload &b)
     std::vector<int> ca = a.classes, cb = b.classes;
     std::sort(ca.begin(), ca.end());
     std::sort(cb.begin(), cb.end());
-    if (ca != cb || a.boxes.size() != b.boxes.size() || a.spans.size() != b.spans.size())
+    if (ca != cb || a.boxes.size() != b.boxes.size() || a.spans.size() != b.spans.size()
+        || a.instances.size() != b.instances.size())
         return false;
+    for (size_t i = 0; i < a.instances.size(); ++i) {
+        const Instance &x = a.instances[i], &y = b.instances[i];
+        if (x.classId != y.classId || x.polygons != y.polygons || x.holes != y.holes || x.rle != y.rle)
+            return false;
+    }
     for (size_t i = 0; i < a.boxes.size(); ++i) {
         const Box &x = a.boxes[i], &y = b.boxes[i];
         if (x.classId != y.classId || x.left != y.left || x.top != y.top || x.width != y.width || x.height != y.height)
@@ -174,6 +216,23 @@ bool sameLabel(const Payload &a, const Payload &b)
         return true;
     auto ma = mask::decode(a.mask), mb = mask::decode(b.mask);
     return ma && mb && ma->width == mb->width && ma->height == mb->height && ma->pixels == mb->pixels;
+}
+
+Result<std::string> storedClassList(const Payload &p)
+{
+    if (!p.mask.empty())
+        return mask::classIdsJson(p.mask);
+    if (p.instances.empty())
+        return std::string();
+    std::vector<int> ids;
+    for (const Instance &i : p.instances)
+        ids.push_back(i.classId);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::string s = "[";
+    for (size_t i = 0; i < ids.size(); ++i)
+        s += (i ? "," : "") + std::to_string(ids[i]);
+    return s + "]";
 }
 
 } // namespace gw::datasets

@@ -28,14 +28,22 @@ bool allClassIds(const Payload &p, Pred pred)
     for (const Span &s : p.spans)
         if (!pred(s.classId))
             return false;
+    for (const Instance &i : p.instances)
+        if (!pred(i.classId))
+            return false;
     return true;
 }
 
-/// Class ids a payload refers to (boxes, spans, classes), each once.
+/// Class ids a payload refers to (boxes, spans, classes, objects), each once.
 std::vector<int> payloadClassIds(const Payload &p);
 
-/// Whether two payloads say the same thing: the same classes, boxes and spans (in order), the same mask pixels;
-/// confidences and the image size written back are metadata, not the label.
+/// Whether two payloads say the same thing: the same classes, boxes, spans and objects (in order), the same mask
+/// pixels; confidences and the image size written back are metadata, not the label.
 bool sameLabel(const Payload &a, const Payload &b);
+
+/// The classes stored beside a label for the class filter and counts (annotations.mask_classes): those a mask's
+/// pixels hold (decoded from the PNG) or the objects' classes, as a JSON array; empty for other payloads, whose
+/// classes the filter reads from the payload's text.
+Result<std::string> storedClassList(const Payload &p);
 
 } // namespace gw::datasets

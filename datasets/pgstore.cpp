@@ -636,8 +636,8 @@ Result<> PgTransaction::insertVersion(Annotation &a, int64_t createdUs, const st
 Result<> PgTransaction::putAnnotation(Annotation &a)
 {
     std::string maskClasses;
-    if (!a.payload.mask.empty()) {
-        auto ids = mask::classIdsJson(a.payload.mask);
+    if (!a.payload.mask.empty() || !a.payload.instances.empty()) {
+        auto ids = storedClassList(a.payload);
         if (!ids)
             return fail(Error::invalid("the mask of item " + std::to_string(a.itemId) + ": " + ids.error().message));
         maskClasses = std::move(*ids);

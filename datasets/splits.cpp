@@ -39,6 +39,12 @@ std::string signature(const Job &job, const Payload &p)
             return "(background only)";
         break;
     }
+    case TaskType::InstanceSegmentation:
+        for (const Instance &i : p.instances)
+            ids.insert(i.classId);
+        if (ids.empty())
+            return "(no objects)";
+        break;
     case TaskType::NamedEntityRecognition:
         for (const Span &s : p.spans)
             ids.insert(s.classId);

@@ -521,10 +521,11 @@ Result<> SqliteTransaction::insertVersion(Annotation &a, int64_t createdUs, cons
 Result<> SqliteTransaction::putAnnotation(Annotation &a)
 {
     const Provenance &p = a.provenance;
-    // The classes a mask holds go beside it: class filters search that list rather than decode every mask.
+    // The classes a mask or its objects hold go beside it: class filters search that list rather than decode
+    // every mask.
     std::string maskClasses;
-    if (!a.payload.mask.empty()) {
-        auto ids = mask::classIdsJson(a.payload.mask);
+    if (!a.payload.mask.empty() || !a.payload.instances.empty()) {
+        auto ids = storedClassList(a.payload);
         if (!ids)
             return fail(Error::invalid("the mask of item " + std::to_string(a.itemId) + ": " + ids.error().message));
         maskClasses = std::move(*ids);

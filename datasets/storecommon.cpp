@@ -96,7 +96,8 @@ Result<> CommonStore::checkChainedJob(const Job &j) const
                                    + " job works on a job's labels, not on verdicts"));
     if (taskInfo(parent->type).image != taskInfo(j.type).image)
         return fail(Error::invalid("a " + what + " job works on the same media as job '" + parent->name + "'"));
-    const bool shapes = parent->type == TaskType::BoundingBox || parent->type == TaskType::SemanticSegmentation;
+    const bool shapes = parent->type == TaskType::BoundingBox || parent->type == TaskType::SemanticSegmentation
+                        || parent->type == TaskType::InstanceSegmentation;
     if ((j.kind == JobKind::Verification || j.kind == JobKind::Adjustment) && !shapes)
         return fail(Error::invalid("Ground Truth's " + what + " jobs are for bounding boxes and semantic segmentation; "
                                    "job '" + parent->name + "' is " + std::string(taskInfo(parent->type).title)
@@ -191,7 +192,8 @@ Result<LabelClass> CommonStore::addClass(int64_t jobId, LabelClass cls, const st
             return fail(Error::invalid("a review job's verdicts are 'accept' and 'reject': none is added or removed"));
         if (j->classByName(cls.name))
             return fail(Error::conflict("the job already has a class named '" + cls.name + "'"));
-        if (j->type == TaskType::SemanticSegmentation && j->classes.size() >= 255)
+        if ((j->type == TaskType::SemanticSegmentation || j->type == TaskType::InstanceSegmentation)
+            && j->classes.size() >= 255)
             return fail(Error::invalid("a segmentation job has at most 255 classes (8-bit masks)"));
         if (!cls.shortcut.empty())
             for (const LabelClass &other : j->classes)
@@ -295,6 +297,7 @@ bool CommonStore::remapPayload(TaskType type, Payload &p, int classId, std::opti
             }
     std::erase_if(p.boxes, [&](Box &b) { return fix(b.classId); });
     std::erase_if(p.spans, [&](Span &s) { return fix(s.classId); });
+    std::erase_if(p.instances, [&](Instance &i) { return fix(i.classId); });
     if (type == TaskType::SemanticSegmentation && !p.mask.empty()) {
         auto m = mask::remapClass(p.mask, classId, to);
         if (m && *m != p.mask) {

@@ -22,6 +22,10 @@ const std::vector<TaskInfo> &allTasks()
          "groundtruth/text-classification-multilabel", "Text classification (multi-label)", false, true},
         {TaskType::NamedEntityRecognition, "named-entity-recognition", "groundtruth/text-span",
          "Named entity recognition", false, true},
+        // Ground Truth has no instance type: its manifests carry the class map it understands (a semantic
+        // segmentation label) and the objects in the label's metadata (groundtruth.h).
+        {TaskType::InstanceSegmentation, "instance-segmentation", "groundtruth/semantic-segmentation",
+         "Instance segmentation", true, true},
     };
     return tasks;
 }
@@ -145,12 +149,15 @@ std::string validateLabelAttributeName(std::string_view name, TaskType type)
         return "'" + n + "' is not a valid label attribute name: it may not end with '-metadata'";
     if (n == "source" || n == "source-ref")
         return "'" + n + "' is reserved by Ground Truth and cannot name a job";
+    // An instance job leaves in Ground Truth manifests as a class map too, under the same rule.
     const bool ref = n.ends_with("-ref");
-    if (type == TaskType::SemanticSegmentation && !ref)
-        return "'" + n + "' is not a valid name for a semantic segmentation job: it must end with '-ref' (e.g. '"
-               + n + "-ref')";
-    if (type != TaskType::SemanticSegmentation && ref)
-        return "'" + n + "' may not end with '-ref': only semantic segmentation jobs use that suffix";
+    const bool masks = type == TaskType::SemanticSegmentation || type == TaskType::InstanceSegmentation;
+    if (masks && !ref)
+        return "'" + n + "' is not a valid name for a " + (type == TaskType::SemanticSegmentation ? "semantic" : "instance")
+               + " segmentation job: it must end with '-ref' (e.g. '" + n + "-ref'), as Ground Truth names the "
+               "attribute of a mask";
+    if (!masks && ref)
+        return "'" + n + "' may not end with '-ref': only segmentation jobs use that suffix";
     return {};
 }
 
@@ -174,7 +181,7 @@ std::string classNameProblem(std::string_view name, TaskType type)
     std::string folded = trimmedName(name);
     std::transform(folded.begin(), folded.end(), folded.begin(),
                    [](unsigned char c) { return char(std::tolower(c)); });
-    if (type == TaskType::SemanticSegmentation && folded == "background")
+    if ((type == TaskType::SemanticSegmentation || type == TaskType::InstanceSegmentation) && folded == "background")
         return "class name '" + std::string(name) + "' is taken by the background of segmentation masks (pixel "
                "value 0, which needs no class): give the class another name";
     return classNameProblem(name);

@@ -11,7 +11,8 @@
 
 namespace gw::datasets {
 
-/// The seven Ground Truth built-in task types.
+/// The seven Ground Truth built-in task types, and instance segmentation (which Ground Truth lacks). The order is
+/// allTasks()'s; the stored and command-line name is TaskInfo::id.
 enum class TaskType {
     ImageClassification,
     ImageClassificationMultiLabel,
@@ -20,6 +21,7 @@ enum class TaskType {
     TextClassification,
     TextClassificationMultiLabel,
     NamedEntityRecognition,
+    InstanceSegmentation,
 };
 
 struct TaskInfo
@@ -134,13 +136,31 @@ struct Span
     std::optional<double> confidence;
 };
 
+/// One object of an instance segmentation label: its class and its pixels, drawn in the payload's order (a later
+/// object is on top where two overlap, for the class map made from them). The pixels are either
+/// - an outline: the pixels whose centres are inside any of the polygons and inside none of the holes (each
+///   polygon filled on its own with the even-odd rule, as raster::fillPolygon does), or
+/// - a painted mask (rle not empty): pycocotools's compressed RLE over the payload's imageWidth × imageHeight;
+///   polygons and holes are then empty.
+struct Instance
+{
+    int classId = 0;
+    std::vector<std::vector<double>> polygons; ///< each [x1, y1, x2, y2, ...] in pixels, at least 3 points
+    std::vector<std::vector<double>> holes;    ///< the same, cut out of the polygons
+    std::string rle;
+    std::optional<double> confidence;
+
+    bool painted() const { return !rle.empty(); }
+};
+
 /// The label of one item in one job. Which fields are used depends on the task type.
 struct Payload
 {
     std::vector<int> classes;                    ///< classification: chosen class ids (one when single-label)
     std::vector<std::optional<double>> classConfidence; ///< multi-label: parallel to classes
     std::vector<Box> boxes;
-    int imageWidth = 0, imageHeight = 0, imageDepth = 0; ///< boxes: the image_size written back
+    int imageWidth = 0, imageHeight = 0, imageDepth = 0; ///< boxes: the image_size written back; instances: the size
+    std::vector<Instance> instances; ///< instance segmentation, in drawing order
     std::string mask;     ///< segmentation: 8-bit palette PNG bytes, pixel = class id + 1, 0 = background
     std::string maskUri;  ///< segmentation: where the mask came from when it was imported
     std::vector<Span> spans;

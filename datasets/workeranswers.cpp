@@ -220,6 +220,26 @@ Result<ConsolidationReport> consolidateOthers(ProjectStore &store, const Job &jo
             confidence = vote->confidence;
             break;
         }
+        case TaskType::InstanceSegmentation: {
+            // Objects have no vote like boxes' averaged corners: the answer that agrees best with the others
+            // (object F1, boxes matched at IoU >= 0.5) is the label, their mean agreement its confidence.
+            double best = -1;
+            for (const Annotation &a : list) {
+                double sum = 0;
+                for (const Annotation &b : list)
+                    if (&a != &b)
+                        sum += consolidation::answerAgreement(job.type, a.payload, b.payload);
+                const double mean = sum / double(list.size() - 1);
+                if (mean > best) {
+                    best = mean;
+                    p = a.payload;
+                }
+            }
+            for (Instance &object : p.instances)
+                object.confidence.reset();
+            confidence = best;
+            break;
+        }
         default: {
             const consolidation::LabelSet &set = sets.at(item);
             for (size_t i = 0; i < set.labels.size(); ++i) {

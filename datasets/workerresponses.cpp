@@ -148,6 +148,9 @@ Result<Payload> payloadOfAnswer(const Job &job, const json::Value &content)
         p.mask = std::move(*stored);
         break;
     }
+    case TaskType::InstanceSegmentation:
+        return fail(Error::invalid("Ground Truth has no instance segmentation form, so there are no worker responses "
+                                   "of that type to read"));
     }
     return p;
 }
@@ -353,6 +356,9 @@ Result<json::Object> answerContent(const Job &job, const Payload &p)
         form.set("crowd-semantic-segmentation", std::move(o));
         break;
     }
+    case TaskType::InstanceSegmentation:
+        return fail(Error::invalid("Ground Truth has no instance segmentation form to write worker responses for: "
+                                   "export the job's labels instead"));
     }
     return form;
 }

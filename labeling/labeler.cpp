@@ -131,6 +131,8 @@ Result<Payload> buildPayload(const Job &job, const Item &item, const LabelReques
         return fail(Error::invalid("spans only label named-entity-recognition jobs"));
     if (job.type != TaskType::SemanticSegmentation && !p.mask.empty())
         return fail(Error::invalid("masks only label semantic-segmentation jobs"));
+    if (job.type != TaskType::InstanceSegmentation && !p.instances.empty())
+        return fail(Error::invalid("objects only label instance-segmentation jobs"));
     if (taskInfo(job.type).image != (item.kind == MediaKind::Image))
         return fail(Error::invalid("job '" + job.name + "' labels " + (taskInfo(job.type).image ? "images" : "texts")
                                    + ", and item " + std::to_string(item.id) + " is not one"));

@@ -41,6 +41,7 @@ ShortcutMap ShortcutMap::defaults()
     m.add(QStringLiteral("tool.polygon"), tr("Polygon tool"), tools, QKeySequence(Qt::Key_P));
     m.add(QStringLiteral("tool.brush"), tr("Brush"), tools, QKeySequence(Qt::Key_R));
     m.add(QStringLiteral("tool.eraser"), tr("Eraser"), tools, QKeySequence(Qt::Key_X));
+    m.add(QStringLiteral("tool.select"), tr("Select and move objects"), tools, QKeySequence(Qt::Key_V));
     m.add(QStringLiteral("view.fit"), tr("Zoom to fit"), view, QKeySequence(Qt::Key_F));
     m.add(QStringLiteral("view.actual"), tr("Zoom 1:1"), view, QKeySequence(Qt::CTRL | Qt::Key_1));
     m.add(QStringLiteral("view.zoomIn"), tr("Zoom in"), view, QKeySequence(Qt::Key_Plus));

@@ -7,6 +7,7 @@
 #
 #   scripts/bench.sh [--save] [--no-build] [NAME...]
 #     NAME        manifest gallery window openfolder nextimage text autolabel export eda consolidate assign train
+#                 teamserver assist
 #                 (default: all; a full run takes about 15 minutes here)
 #     --save      accept the measured figures as the new baseline (after a
 #                 deliberate change; commit tests/bench/baseline.tsv with it)
@@ -23,7 +24,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 build_dir="${GW_BUILD_DIR:-build}"
 baseline=tests/bench/baseline.tsv
-all=(manifest gallery window openfolder nextimage text autolabel export eda consolidate assign train teamserver)
+all=(manifest gallery window openfolder nextimage text autolabel export eda consolidate assign train teamserver assist)
 
 save=0 build=1 run=1 names=()
 for a in "$@"; do

@@ -23,7 +23,7 @@ PACKAGES=(
     # qt6-charts-dev's CMake package requires Qt6OpenGL, whose CMake files only
     # libqt6opengl6-dev ships; Qt6Gui's CMake package looks for OpenGL (libgl-dev).
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libgl-dev
-    libopencv-dev libsqlite3-dev libtorch-dev libeigen3-dev
+    libopencv-dev libopencv-contrib-dev libsqlite3-dev libtorch-dev libeigen3-dev
     # libpq: the team server's client library (issue 17)
     libpq-dev
     # --- run time: the GUI and the GUI tests ---

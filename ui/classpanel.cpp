@@ -133,6 +133,7 @@ void ClassPanel::showStatus()
         switch (m_job.type) {
         case TaskType::BoundingBox: next = tr("New boxes: %1").arg(name); break;
         case TaskType::SemanticSegmentation: next = tr("Polygon and brush paint: %1").arg(name); break;
+        case TaskType::InstanceSegmentation: next = tr("New objects: %1").arg(name); break;
         case TaskType::NamedEntityRecognition: next = tr("Select text, then press a class key"); break;
         default:
             next = datasets::taskInfo(m_job.type).multiLabel ? tr("A class key adds or removes its class")

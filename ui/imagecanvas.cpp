@@ -1,10 +1,9 @@
 #include "ui/imagecanvas.h"
 
 #include "labeling/labelingsession.h"
-#include "labeling/tools/boxtool.h"
-#include "labeling/tools/brushtool.h"
 #include "labeling/tools/maskimage.h"
-#include "labeling/tools/polygontool.h"
+#include "labeling/tools/tool.h"
+#include "datasets/instances.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -13,6 +12,7 @@
 #include <QWheelEvent>
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 
 namespace gw::ui {
@@ -23,6 +23,9 @@ using labeling::PointerEvent;
 namespace {
 
 constexpr double kMinScale = 0.01, kMaxScale = 64.0;
+
+void paintObjects(QPainter &p, const Payload &label, QSize image, const std::function<QPointF(QPointF)> &toWidget,
+                  double scale, const std::function<QColor(int)> &colorOf, const std::function<QString(int)> &nameOf);
 
 QColor withAlpha(QColor c, int alpha)
 {
@@ -198,11 +201,20 @@ void ImageCanvas::paintEvent(QPaintEvent *)
     }
     p.setRenderHint(QPainter::Antialiasing);
     if (m_showAnnotations && m_session) {
+        // The label as the tool shows it while editing, else the session's.
+        const Payload *live = m_tool ? m_tool->liveLabel() : nullptr;
+        const Payload &label = live ? *live : m_session->payload();
         switch (m_session->job().type) {
-        case TaskType::BoundingBox: paintBoxes(p); break;
+        case TaskType::BoundingBox: paintBoxes(p, label.boxes); break;
         case TaskType::SemanticSegmentation: paintSegmentation(p); break;
+        case TaskType::InstanceSegmentation:
+            paintObjects(
+                p, label, imageSize(), [this](QPointF q) { return imageToWidget(q); }, m_scale,
+                [this](int id) { return classColor(id); }, [this](int id) { return className(id); });
+            break;
         default: paintClassification(p); break;
         }
+        paintPreview(p);
     }
     paintHint(p);
 }
@@ -225,19 +237,81 @@ void ImageCanvas::paintHint(QPainter &p) const
     p.drawText(band, Qt::AlignCenter | Qt::TextWordWrap, m_hint);
 }
 
-void ImageCanvas::paintBoxes(QPainter &p) const
+namespace {
+
+/// The objects of an instance label, each filled with its class's colour and outlined (a later object over an
+/// earlier one), with its number and class on a tag at its top-left corner, so that objects of one class can
+/// be told apart.
+void paintObjects(QPainter &p, const Payload &label, QSize image, const std::function<QPointF(QPointF)> &toWidget,
+                  double scale, const std::function<QColor(int)> &colorOf, const std::function<QString(int)> &nameOf)
 {
-    const auto *tool = dynamic_cast<const labeling::BoxTool *>(m_tool);
-    const std::vector<Box> stored = m_session->payload().boxes;
-    const std::vector<Box> &boxes = tool ? tool->boxes() : stored;
-    const int selected = tool ? tool->selected() : -1;
+    const QFontMetrics fm(p.font());
+    for (size_t i = 0; i < label.instances.size(); ++i) {
+        const Instance &object = label.instances[i];
+        const QColor c = colorOf(object.classId);
+        QPainterPath shape;
+        if (object.painted()) {
+            auto own = instances::binary(object, image.width(), image.height());
+            if (!own)
+                continue;
+            QImage alpha(own->width, own->height, QImage::Format_ARGB32_Premultiplied);
+            alpha.fill(Qt::transparent);
+            const QRgb fill = qPremultiply(qRgba(c.red(), c.green(), c.blue(), 110));
+            for (int y = 0; y < own->height; ++y) {
+                auto *row = reinterpret_cast<QRgb *>(alpha.scanLine(y));
+                for (int x = 0; x < own->width; ++x)
+                    if (own->pixels[size_t(y) * size_t(own->width) + size_t(x)])
+                        row[x] = fill;
+            }
+            p.drawImage(QRectF(toWidget(QPointF(0, 0)), QSizeF(image) * scale), alpha);
+            const instances::Extent e = instances::extent(*own);
+            shape.addRect(QRectF(e.x0, e.y0, e.x1 - e.x0, e.y1 - e.y0)); // for the tag's place only
+        } else {
+            auto path = [&](const std::vector<std::vector<double>> &rings) {
+                QPainterPath out;
+                out.setFillRule(Qt::OddEvenFill);
+                for (const auto &ring : rings) {
+                    QPolygonF polygon;
+                    for (size_t k = 0; k + 1 < ring.size(); k += 2)
+                        polygon << toWidget(QPointF(ring[k], ring[k + 1]));
+                    QPainterPath one;
+                    one.setFillRule(Qt::OddEvenFill);
+                    one.addPolygon(polygon);
+                    one.closeSubpath();
+                    out = out.united(one);
+                }
+                return out;
+            };
+            shape = path(object.polygons);
+            if (!object.holes.empty())
+                shape = shape.subtracted(path(object.holes));
+            p.setPen(QPen(c, 2));
+            p.setBrush(QColor(c.red(), c.green(), c.blue(), 90));
+            p.drawPath(shape);
+        }
+        const QRectF bounds = object.painted() ? QRectF(toWidget(shape.boundingRect().topLeft()),
+                                                        shape.boundingRect().size() * scale)
+                                               : shape.boundingRect();
+        const QString tag = QStringLiteral("%1 %2").arg(i + 1).arg(nameOf(object.classId));
+        QRectF box(bounds.topLeft(), QSizeF(fm.horizontalAdvance(tag) + 8, fm.height() + 2));
+        p.setPen(Qt::NoPen);
+        p.setBrush(c);
+        p.drawRect(box);
+        p.setPen(c.lightness() > 150 ? Qt::black : Qt::white);
+        p.drawText(box, Qt::AlignCenter, tag);
+    }
+}
+
+} // namespace
+
+void ImageCanvas::paintBoxes(QPainter &p, const std::vector<Box> &boxes) const
+{
     const QFontMetrics fm(font());
-    for (int i = 0; i < int(boxes.size()); ++i) {
-        const Box &b = boxes[size_t(i)];
+    for (const Box &b : boxes) {
         const QColor c = classColor(b.classId);
         const QRectF r(imageToWidget(QPointF(b.left, b.top)), QSizeF(b.width, b.height) * m_scale);
-        p.setPen(QPen(c, i == selected ? 3 : 2));
-        p.setBrush(withAlpha(c, i == selected ? 60 : 30));
+        p.setPen(QPen(c, 2));
+        p.setBrush(withAlpha(c, 30));
         p.drawRect(r);
         // The class name on a tag above the box (inside when the box touches the top).
         const QString name = className(b.classId);
@@ -250,39 +324,12 @@ void ImageCanvas::paintBoxes(QPainter &p) const
         p.setPen(c.lightness() > 150 ? Qt::black : Qt::white);
         p.drawText(tag, Qt::AlignCenter, name);
     }
-    if (tool && selected >= 0) {
-        p.setPen(QPen(Qt::white, 1));
-        p.setBrush(classColor(boxes[size_t(selected)].classId));
-        for (const QRectF &h : tool->handles(selected, m_scale))
-            p.drawRect(QRectF(imageToWidget(h.topLeft()), h.size() * m_scale));
-    }
-    if (tool && tool->rubberBand()) {
-        const QRectF r = *tool->rubberBand();
-        p.setPen(QPen(classColor(m_currentClass), 2, Qt::DashLine));
-        p.setBrush(Qt::NoBrush);
-        p.drawRect(QRectF(imageToWidget(r.topLeft()), r.size() * m_scale));
-    }
-    // Crosshair guides across the image while placing boxes.
-    if (tool && m_cursor && !m_panning) {
-        const QSize s = imageSize();
-        const QPointF c = imageToWidget(*m_cursor);
-        const QRectF img(m_offset, QSizeF(s) * m_scale);
-        if (img.contains(c)) {
-            p.setPen(QPen(QColor(255, 255, 255, 160), 1, Qt::DashLine));
-            p.drawLine(QPointF(img.left(), c.y()), QPointF(img.right(), c.y()));
-            p.drawLine(QPointF(c.x(), img.top()), QPointF(c.x(), img.bottom()));
-        }
-    }
 }
 
 void ImageCanvas::paintSegmentation(QPainter &p)
 {
-    const QImage *mask = nullptr;
+    const QImage *mask = m_tool ? m_tool->liveMask() : nullptr;
     QImage decoded;
-    if (const auto *poly = dynamic_cast<const labeling::PolygonTool *>(m_tool))
-        mask = &poly->mask();
-    else if (const auto *brush = dynamic_cast<const labeling::BrushTool *>(m_tool))
-        mask = &brush->mask();
     if (!mask) {
         decoded = labeling::decodeMask(m_session->payload(), imageSize());
         mask = &decoded;
@@ -304,37 +351,67 @@ void ImageCanvas::paintSegmentation(QPainter &p)
         p.setRenderHint(QPainter::SmoothPixmapTransform, false);
         p.drawImage(QRectF(m_offset, QSizeF(m_overlay.size()) * m_scale), m_overlay);
     }
-    if (const auto *poly = dynamic_cast<const labeling::PolygonTool *>(m_tool)) {
-        const QPolygonF &pts = poly->polygon();
+}
+
+void ImageCanvas::paintPreview(QPainter &p) const
+{
+    if (!m_tool)
+        return;
+    const labeling::ToolPreview preview = m_tool->preview(context());
+    if (!preview.proposal.isNull()) {
+        // The proposal tinted in its class's colour, with its outline, until it is accepted or dropped.
+        const QColor c = classColor(preview.proposalClass);
+        QImage tinted(preview.proposal.size(), QImage::Format_ARGB32_Premultiplied);
+        tinted.fill(Qt::transparent);
+        const QRgb in = qPremultiply(qRgba(c.red(), c.green(), c.blue(), 130));
+        for (int y = 0; y < tinted.height(); ++y) {
+            const uchar *src = preview.proposal.constScanLine(y);
+            auto *dst = reinterpret_cast<QRgb *>(tinted.scanLine(y));
+            for (int x = 0; x < tinted.width(); ++x)
+                if (src[x])
+                    dst[x] = in;
+        }
+        p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+        p.drawImage(QRectF(m_offset, QSizeF(tinted.size()) * m_scale), tinted);
+    }
+    using Style = labeling::ToolPreview::Style;
+    for (const labeling::ToolPreview::Shape &shape : preview.shapes) {
+        const QColor c = shape.classId >= 0 ? classColor(shape.classId) : QColor(Qt::white);
         QPolygonF w;
-        for (const QPointF &pt : pts)
+        for (const QPointF &pt : shape.points)
             w << imageToWidget(pt);
-        const QColor c = classColor(m_currentClass);
-        // The open polygon: its outline so far, and a light fill of the area it will close over.
-        if (w.size() > 2) {
-            p.setPen(Qt::NoPen);
-            p.setBrush(withAlpha(c, 50));
-            p.drawPolygon(w);
+        const QRectF r(imageToWidget(shape.rect.topLeft()), shape.rect.size() * m_scale);
+        switch (shape.style) {
+        case Style::Fill: p.setPen(Qt::NoPen); p.setBrush(withAlpha(c, 50)); break;
+        case Style::Outline: p.setPen(QPen(c, 2)); p.setBrush(Qt::NoBrush); break;
+        case Style::Dashed: p.setPen(QPen(c, shape.points.isEmpty() ? 2 : 1, Qt::DashLine)); p.setBrush(Qt::NoBrush); break;
+        case Style::Selected: p.setPen(QPen(c, 3)); p.setBrush(withAlpha(c, 40)); break;
+        case Style::Handle: p.setPen(QPen(Qt::white, 1)); p.setBrush(c); break;
+        case Style::Vertex: p.setPen(QPen(Qt::white, 1)); p.setBrush(c); break;
+        case Style::SelectedVertex: p.setPen(QPen(Qt::white, 1)); p.setBrush(Qt::white); break;
+        case Style::Cursor: p.setPen(QPen(Qt::white, 1.5)); p.setBrush(Qt::NoBrush); break;
         }
-        p.setPen(QPen(c, 2));
-        p.setBrush(Qt::NoBrush);
-        p.drawPolyline(w);
-        if (m_cursor && !w.isEmpty()) {
-            p.setPen(QPen(c, 1, Qt::DashLine));
-            p.drawLine(w.last(), imageToWidget(*m_cursor));
-        }
-        for (int i = 0; i < w.size(); ++i) {
-            const bool sel = i == poly->selectedVertex();
-            p.setPen(QPen(Qt::white, 1));
-            p.setBrush(sel ? Qt::white : c);
-            p.drawEllipse(w[i], sel ? 5 : 4, sel ? 5 : 4);
+        if (!w.isEmpty()) {
+            if (shape.style == Style::Fill || (shape.closed && shape.style != Style::Dashed))
+                p.drawPolygon(w);
+            else
+                p.drawPolyline(w);
+        } else if (shape.ellipse) {
+            p.drawEllipse(r);
+        } else {
+            p.drawRect(r);
         }
     }
-    if (const auto *brush = dynamic_cast<const labeling::BrushTool *>(m_tool); brush && brush->cursor()) {
-        p.setPen(QPen(Qt::white, 1.5));
-        p.setBrush(Qt::NoBrush);
-        const double r = brush->radius() * m_scale;
-        p.drawEllipse(imageToWidget(*brush->cursor()), r, r);
+    // Crosshair guides across the image while placing boxes.
+    if (preview.crosshair && m_cursor && !m_panning) {
+        const QSize s = imageSize();
+        const QPointF c = imageToWidget(*m_cursor);
+        const QRectF img(m_offset, QSizeF(s) * m_scale);
+        if (img.contains(c)) {
+            p.setPen(QPen(QColor(255, 255, 255, 160), 1, Qt::DashLine));
+            p.drawLine(QPointF(img.left(), c.y()), QPointF(img.right(), c.y()));
+            p.drawLine(QPointF(c.x(), img.top()), QPointF(c.x(), img.bottom()));
+        }
     }
 }
 
@@ -384,11 +461,9 @@ bool ImageCanvas::toolWantsKey(int key) const
     case Qt::Key_BracketLeft:
     case Qt::Key_BracketRight: return true;
     case Qt::Key_Return:
-    case Qt::Key_Enter: {
-        // Enter closes an open polygon; otherwise it is the window's "accept label".
-        const auto *poly = dynamic_cast<const labeling::PolygonTool *>(m_tool);
-        return poly && !poly->polygon().isEmpty();
-    }
+    case Qt::Key_Enter: return m_tool->usesEnter(); // closes a polygon; otherwise the window's "accept label"
+    case Qt::Key_PageUp:
+    case Qt::Key_PageDown: return m_session && m_session->job().type == TaskType::InstanceSegmentation;
     default: return false;
     }
 }
@@ -489,8 +564,8 @@ void ImageCanvas::mouseDoubleClickEvent(QMouseEvent *event)
 void ImageCanvas::wheelEvent(QWheelEvent *event)
 {
     const double steps = event->angleDelta().y() / 120.0;
-    if (auto *brush = dynamic_cast<labeling::BrushTool *>(m_tool); brush && (event->modifiers() & Qt::ControlModifier)) {
-        brush->adjustRadius(int(std::lround(steps)));
+    if (m_tool && event->modifiers() != Qt::NoModifier
+        && m_tool->wheel(int(std::lround(steps)), event->modifiers(), context())) {
         update();
         return;
     }

@@ -4,6 +4,7 @@
 // button, or Space + drag), paints the item's annotations and the active tool's preview, and forwards
 // pointer and key events to the tool in image coordinates. Finished edits go to the labeling session.
 
+#include "datasets/types.h"
 #include "ui/imageloader.h"
 
 #include <QImage>
@@ -81,8 +82,10 @@ private:
     void forward(QMouseEvent *event, int type);
     void takeEdit();
     QSize imageSize() const;
-    void paintBoxes(QPainter &p) const;
+    void paintBoxes(QPainter &p, const std::vector<datasets::Box> &boxes) const;
     void paintSegmentation(QPainter &p);
+    /// What the tool shows over the label (labeling::ToolPreview), the same way for every tool.
+    void paintPreview(QPainter &p) const;
     void paintClassification(QPainter &p) const;
     void paintHint(QPainter &p) const;
     QColor classColor(int classId) const;

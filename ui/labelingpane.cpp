@@ -10,6 +10,7 @@
 #include "labeling/labelingsession.h"
 #include "labeling/shortcutmap.h"
 #include "labeling/tools/boxtool.h"
+#include "labeling/tools/objecttool.h"
 #include "labeling/tools/brushtool.h"
 #include "labeling/tools/polygontool.h"
 #include "labeling/tools/spaneditor.h"
@@ -77,7 +78,8 @@ QString describe(const Job &job, const Payload &p)
 LabelingPane::LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent)
     : QWidget(parent), m_shortcuts(shortcuts), m_boxTool(std::make_unique<labeling::BoxTool>()),
       m_polygonTool(std::make_unique<labeling::PolygonTool>()),
-      m_brushTool(std::make_unique<labeling::BrushTool>()), m_spanEditor(std::make_unique<labeling::SpanEditor>())
+      m_brushTool(std::make_unique<labeling::BrushTool>()), m_objectTool(std::make_unique<labeling::ObjectTool>()),
+      m_spanEditor(std::make_unique<labeling::SpanEditor>())
 {
     askReason = [this](const QString &question) -> std::optional<QString> {
         bool ok = false;
@@ -250,6 +252,8 @@ QList<LabelingPane::ToolKind> LabelingPane::availableTools() const
     switch (m_session->job().type) {
     case TaskType::BoundingBox: return {ToolKind::Box};
     case TaskType::SemanticSegmentation: return {ToolKind::Polygon, ToolKind::Brush, ToolKind::Eraser};
+    case TaskType::InstanceSegmentation:
+        return {ToolKind::Polygon, ToolKind::Select, ToolKind::Box, ToolKind::Brush, ToolKind::Eraser};
     default: return {};
     }
 }
@@ -260,6 +264,17 @@ void LabelingPane::selectTool(ToolKind kind)
         kind = ToolKind::None;
     m_toolKind = kind;
     labeling::Tool *tool = nullptr;
+    if (m_session && job().type == TaskType::InstanceSegmentation && kind != ToolKind::None) {
+        using Mode = labeling::ObjectTool::Mode;
+        m_objectTool->setMode(kind == ToolKind::Box       ? Mode::Box
+                              : kind == ToolKind::Select  ? Mode::Select
+                              : kind == ToolKind::Brush   ? Mode::Brush
+                              : kind == ToolKind::Eraser  ? Mode::Eraser
+                                                          : Mode::Polygon);
+        m_canvas->setTool(m_objectTool.get());
+        m_canvas->update();
+        return;
+    }
     switch (kind) {
     case ToolKind::Box: tool = m_boxTool.get(); break;
     case ToolKind::Polygon: tool = m_polygonTool.get(); break;
@@ -271,6 +286,7 @@ void LabelingPane::selectTool(ToolKind kind)
         m_brushTool->setMode(labeling::BrushTool::Mode::Erase);
         tool = m_brushTool.get();
         break;
+    case ToolKind::Select:
     case ToolKind::None: break;
     }
     m_canvas->setTool(tool);
@@ -315,6 +331,12 @@ void LabelingPane::showSelection()
         if (i >= 0 && i < int(m_boxTool->boxes().size()))
             selected = m_boxTool->boxes()[size_t(i)].classId;
         what = tr("box");
+    } else if (job().type == TaskType::InstanceSegmentation) {
+        const int i = m_objectTool->selected();
+        const Payload *live = m_objectTool->liveLabel();
+        if (i >= 0 && i < int(live->instances.size()))
+            selected = live->instances[size_t(i)].classId;
+        what = tr("object");
     } else if (job().type == TaskType::NamedEntityRecognition) {
         const int i = m_spanEditor->selected();
         if (i >= 0 && i < int(m_spanEditor->spans().size()))
@@ -418,6 +440,17 @@ bool LabelingPane::handleClassKey(const QKeySequence &key)
     }
     if (type == TaskType::SemanticSegmentation) {
         setCurrentClass(classId);
+        return true;
+    }
+    if (type == TaskType::InstanceSegmentation) {
+        // The class of new objects, and of the selected one.
+        setCurrentClass(classId);
+        if (m_objectTool->selected() >= 0 && m_objectTool->setSelectedClass(classId))
+            if (auto edit = m_objectTool->takeEdit())
+                if (auto r = m_session->apply(edit->payload, edit->text); !r)
+                    notify(QString::fromStdString(r.error().message));
+        showSelection();
+        m_canvas->update();
         return true;
     }
     if (type == TaskType::NamedEntityRecognition) {

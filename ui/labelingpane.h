@@ -20,6 +20,7 @@ class QTimer;
 
 namespace gw::labeling {
 class BoxTool;
+class ObjectTool;
 class BrushTool;
 class LabelingSession;
 class PolygonTool;
@@ -40,7 +41,7 @@ class LabelingPane : public QWidget
 {
     Q_OBJECT
 public:
-    enum class ToolKind { None, Box, Polygon, Brush, Eraser };
+    enum class ToolKind { None, Box, Polygon, Brush, Eraser, Select };
 
     LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent = nullptr);
     ~LabelingPane() override;
@@ -130,6 +131,7 @@ private:
     std::unique_ptr<labeling::BoxTool> m_boxTool;
     std::unique_ptr<labeling::PolygonTool> m_polygonTool;
     std::unique_ptr<labeling::BrushTool> m_brushTool;
+    std::unique_ptr<labeling::ObjectTool> m_objectTool; ///< instance segmentation: every mode is this tool
     ToolKind m_toolKind = ToolKind::None;
     std::vector<datasets::Box> m_previousBoxes; ///< the boxes of the item shown before, to copy over
     ImageLoader *m_loader;

@@ -61,6 +61,7 @@ void MainWindow::createActions()
         {"tool.polygon", LabelingPane::ToolKind::Polygon},
         {"tool.brush", LabelingPane::ToolKind::Brush},
         {"tool.eraser", LabelingPane::ToolKind::Eraser},
+        {"tool.select", LabelingPane::ToolKind::Select},
     };
     for (const auto &[id, kind] : tools) {
         QAction *a = makeAction(QString::fromLatin1(id), [this, kind = kind] { m_pane->selectTool(kind); }, true);

@@ -96,7 +96,8 @@ void MainWindow::onJobChosen(int index)
     const std::pair<const char *, LabelingPane::ToolKind> kinds[] = {{"tool.box", LabelingPane::ToolKind::Box},
                                                                     {"tool.polygon", LabelingPane::ToolKind::Polygon},
                                                                     {"tool.brush", LabelingPane::ToolKind::Brush},
-                                                                    {"tool.eraser", LabelingPane::ToolKind::Eraser}};
+                                                                    {"tool.eraser", LabelingPane::ToolKind::Eraser},
+                                                                    {"tool.select", LabelingPane::ToolKind::Select}};
     for (const auto &[id, kind] : kinds) {
         QAction *a = action(QString::fromLatin1(id));
         a->setVisible(tools.contains(kind));

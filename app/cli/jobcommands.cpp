@@ -3,6 +3,7 @@
 #include "app/cli/cli.h"
 
 #include "datasets/review.h"
+#include "datasets/convertjob.h"
 #include "datasets/groundtruth.h"
 #include "datasets/mask.h"
 #include "datasets/payload.h"
@@ -86,7 +87,7 @@ int jobCreate(const QStringList &args)
     QCommandLineParser p;
     const QCommandLineOption name(QStringLiteral("name"),
                                   QStringLiteral("The label attribute name (Ground Truth rules: letters, digits, "
-                                                 "hyphens; '-ref' at the end for semantic segmentation only)."),
+                                                 "hyphens; '-ref' at the end for segmentation only)."),
                                   QStringLiteral("name"));
     QString types;
     for (const TaskInfo &t : allTasks())
@@ -177,7 +178,8 @@ int jobCreate(const QStringList &args)
     }
     if (job.classes.size() < 2 && (job.type == TaskType::ImageClassification || job.type == TaskType::TextClassification))
         return report(Error::invalid("a single-label classification job needs at least two classes"));
-    if (job.type == TaskType::SemanticSegmentation && job.classes.size() > 255)
+    if ((job.type == TaskType::SemanticSegmentation || job.type == TaskType::InstanceSegmentation)
+        && job.classes.size() > 255)
         return report(Error::invalid("a segmentation job has at most 255 classes (8-bit masks)"));
     if (keyList.isEmpty())
         assignDefaultKeys(job.classes);
@@ -195,6 +197,42 @@ int jobCreate(const QStringList &args)
         return report(created.error());
     std::printf("created job '%s' (%s, %zu classes)\n", created->name.c_str(),
                 std::string(taskInfo(created->type).id).c_str(), created->classes.size());
+    return ExitOk;
+}
+
+int jobConvert(const QStringList &args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("The job whose labels to convert."),
+                                  QStringLiteral("job"));
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("The new job's name."), QStringLiteral("name"));
+    const QCommandLineOption type(QStringLiteral("type"),
+                                  QStringLiteral("The new job's type: semantic-segmentation or bounding-box from an "
+                                                 "instance-segmentation job; instance-segmentation from either."),
+                                  QStringLiteral("type"));
+    p.addOptions({from, to, type});
+    int code = 0;
+    if (!parseArgs(p, args, QStringLiteral("PROJECT --from JOB --to NAME --type TYPE"),
+                   QStringLiteral("A new job with another job's labels in another task type: objects become class "
+                                  "masks (later objects on top) or their boxes; masks become an object per region of "
+                                  "a class, boxes an object each. The classes and each label's provenance are "
+                                  "kept; the new job appears with all its labels or not at all."),
+                   1, code))
+        return code;
+    if (!p.isSet(from) || !p.isSet(to) || !p.isSet(type))
+        return usageError(p, "--from, --to and --type are required");
+    const auto target = taskFromId(str(p.value(type)));
+    if (!target)
+        return usageError(p, "unknown task type '" + str(p.value(type)) + "'");
+    auto pj = openProjectAndJob(p.positionalArguments().at(0), p.value(from));
+    if (!pj)
+        return report(pj.error());
+    Progress progress("converting");
+    auto r = convertJob(*pj->store, pj->job, str(p.value(to)), *target, std::ref(progress));
+    if (!r)
+        return report(r.error());
+    std::printf("job '%s' (%s): %lld labels from job '%s'\n", r->job.name.c_str(),
+                std::string(taskInfo(r->job.type).id).c_str(), (long long)r->labels, pj->job.name.c_str());
     return ExitOk;
 }
 
@@ -429,10 +467,12 @@ int cmdJob(const QStringList &args)
         return jobList(rest);
     if (sub == QStringLiteral("set"))
         return jobSet(rest);
+    if (sub == QStringLiteral("convert"))
+        return jobConvert(rest);
     if (sub == QStringLiteral("rename-class") || sub == QStringLiteral("add-class") || sub == QStringLiteral("edit-class")
         || sub == QStringLiteral("remove-class"))
         return jobClassCommand(sub, rest);
-    std::fprintf(stderr, "usage: gw job <create|list|set|add-class|rename-class|edit-class|remove-class> PROJECT ... "
+    std::fprintf(stderr, "usage: gw job <create|list|set|convert|add-class|rename-class|edit-class|remove-class> PROJECT ... "
                          "(--help on each for details)\n");
     return sub == QStringLiteral("--help") || sub == QStringLiteral("-h") ? ExitOk : ExitUsage;
 }

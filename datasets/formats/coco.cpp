@@ -11,6 +11,7 @@
 #include "datasets/formats/formatutil.h"
 #include "datasets/formats/jsonfile.h"
 #include "datasets/formats/raster.h"
+#include "datasets/instances.h"
 #include "datasets/mask.h"
 #include "datasets/media.h"
 
@@ -79,6 +80,23 @@ struct ArrayText
 
 // ---- export ----
 
+/// A segmentation as RLE: {"counts": [...] or pycocotools's string, "size": [height, width]}.
+json::Object rleJson(const std::vector<uint32_t> &counts, bool compressed, int width, int height)
+{
+    json::Object rle;
+    if (compressed) {
+        rle.set("counts", raster::rleToString(counts));
+    } else {
+        json::Array cs;
+        cs.reserve(counts.size());
+        for (uint32_t n : counts)
+            cs.emplace_back(int64_t(n));
+        rle.set("counts", std::move(cs));
+    }
+    rle.set("size", json::Array{json::Value(height), json::Value(width)});
+    return rle;
+}
+
 Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, const FormatExportOptions &o)
 {
     auto job = exportJob(store, format, o);
@@ -89,6 +107,7 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
     if (!staged)
         return fail(staged.error());
     const bool segmentation = job->type == TaskType::SemanticSegmentation;
+    const bool objects = job->type == TaskType::InstanceSegmentation;
     const std::string maskForm = format.setting(o.settings, "masks");
     const bool compressed = maskForm == "rle-string", polygons = maskForm == "polygons";
     const std::string outDir = fs::absolute(o.outPath).lexically_normal().parent_path().string();
@@ -122,7 +141,34 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
         const int64_t id = ++imageId;
         int width = e.item->width, height = e.item->height;
         const std::string where = "item " + std::to_string(e.item->id) + " (" + e.item->uri + ")";
-        if (e.label && segmentation) {
+        if (e.label && objects) {
+            const Payload &p = e.label->payload;
+            if (width == 0) {
+                width = p.imageWidth;
+                height = p.imageHeight;
+            }
+            if (!p.instances.empty() && (width <= 0 || height <= 0))
+                return fail(Error::invalid(where + ": the image's size is unknown (is the file missing?)"));
+            for (size_t k = 0; k < p.instances.size(); ++k) {
+                const Instance &object = p.instances[k];
+                auto c = categoryOf.find(object.classId);
+                if (c == categoryOf.end())
+                    continue; // a class no longer in the job
+                auto own = instances::binary(object, width, height);
+                if (!own)
+                    return fail(Error::invalid(where + ", object " + std::to_string(k + 1) + ": " + own.error().message));
+                // Area and box of the object's pixels, as pycocotools's area() and toBbox() give them.
+                const instances::Extent x = instances::extent(*own);
+                json::Object a = annotation(id, c->second, x.x0, x.y0, x.x1 - x.x0, x.y1 - x.y0, double(x.area), false);
+                if (!object.painted() && object.holes.empty())
+                    a.set("segmentation", instances::ringsToJson(object.polygons)); // as drawn
+                else if (polygons)
+                    a.set("segmentation", instances::ringsToJson(instances::fromBinary(*own, object.classId).polygons));
+                else // pycocotools merges an object's polygons, so holes and painted pixels go as RLE
+                    a.set("segmentation", rleJson(raster::encodeRle(*own, 1), compressed, width, height));
+                annotations.push_back(json::toString(json::Value(std::move(a))));
+            }
+        } else if (e.label && segmentation) {
             const Payload &p = e.label->payload;
             if (p.mask.empty() && !p.maskUri.empty())
                 return fail(Error::invalid("the mask of " + where + " is only referenced (" + p.maskUri +
@@ -168,19 +214,7 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
                     const raster::PixelBox b = raster::pixelBox(*m, uint8_t(value));
                     json::Object a = annotation(id, categoryOf[c.id], b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0,
                                                 double(b.area), true);
-                    const std::vector<uint32_t> counts = raster::encodeRle(*m, uint8_t(value));
-                    json::Object rle;
-                    if (compressed) {
-                        rle.set("counts", raster::rleToString(counts));
-                    } else {
-                        json::Array cs;
-                        cs.reserve(counts.size());
-                        for (uint32_t n : counts)
-                            cs.emplace_back(int64_t(n));
-                        rle.set("counts", std::move(cs));
-                    }
-                    rle.set("size", json::Array{json::Value(height), json::Value(width)});
-                    a.set("segmentation", std::move(rle));
+                    a.set("segmentation", rleJson(raster::encodeRle(*m, uint8_t(value)), compressed, width, height));
                     annotations.push_back(json::toString(json::Value(std::move(a))));
                 }
                 ++report.masksWritten;
@@ -341,6 +375,50 @@ Result<> paintSegmentation(mask::IndexedMask &m, const json::Value &seg, uint8_t
     return {};
 }
 
+/// One annotation as an object: its polygons as drawn, its RLE (either form) as painted pixels, or, without a
+/// segmentation, its bbox as a four-point outline.
+Result<Instance> cocoObject(const json::Value &a, int width, int height)
+{
+    Instance object;
+    const json::Value *seg = a.find("segmentation");
+    if (!hasSegmentation(a)) {
+        const json::Value *bbox = a.find("bbox");
+        const json::Array &b = bbox ? bbox->toArray() : json::Array();
+        if (b.size() != 4 || !std::all_of(b.begin(), b.end(), [](const json::Value &v) { return v.isNumber(); }))
+            return fail(Error::invalid("neither a segmentation nor a \"bbox\" [x, y, width, height]"));
+        const double x = b[0].toDouble(), y = b[1].toDouble(), w = b[2].toDouble(), h = b[3].toDouble();
+        object.polygons.push_back({x, y, x + w, y, x + w, y + h, x, y + h});
+        return object;
+    }
+    if (seg->isArray()) {
+        const json::Array &polygons = seg->toArray();
+        for (size_t k = 0; k < polygons.size(); ++k) {
+            const json::Array &xy = polygons[k].toArray();
+            if (!polygons[k].isArray() || xy.size() < 6 || xy.size() % 2)
+                return fail(Error::invalid(element("segmentation", k) +
+                                           ": a polygon is an array of at least 3 x, y pairs [x1, y1, x2, y2, ...]"));
+            std::vector<double> ring;
+            ring.reserve(xy.size());
+            for (size_t i = 0; i < xy.size(); ++i) {
+                if (!xy[i].isNumber() || !std::isfinite(xy[i].toDouble()))
+                    return fail(Error::invalid(element("segmentation", k) + ": coordinate " + std::to_string(i) +
+                                               " is not a number"));
+                ring.push_back(xy[i].toDouble());
+            }
+            object.polygons.push_back(std::move(ring));
+        }
+        if (const std::string problem = instances::problem(object, width, height); !problem.empty())
+            return fail(Error::invalid("segmentation: the object " + problem));
+        return object;
+    }
+    // RLE: painted into a mask of the image and kept as the compressed string.
+    mask::IndexedMask m{width, height, std::vector<uint8_t>(size_t(width) * size_t(height), 0)};
+    if (auto r = paintSegmentation(m, *seg, 1); !r)
+        return fail(r.error());
+    object.rle = raster::rleToString(raster::encodeRle(m, 1));
+    return object;
+}
+
 Result<ParsedLabels> parseCoco(const Format &format, const std::string &path, const FormatImportOptions &o)
 {
     if (auto r = format.check(o.settings); !r)
@@ -425,11 +503,13 @@ Result<ParsedLabels> parseCoco(const Format &format, const std::string &path, co
         segmentationOnly = segmentationOnly || (seg && !anns[i].find("bbox"));
     }
 
-    // Boxes or masks: the job's type when it exists, else the option, else what the file holds.
+    // Boxes, masks or objects: the job's type when it exists, else the option, else what the file holds.
     const std::string task = format.setting(o.settings, "task");
     TaskType type = TaskType::BoundingBox;
     if (task == "segmentation") {
         type = TaskType::SemanticSegmentation;
+    } else if (task == "instances") {
+        type = TaskType::InstanceSegmentation;
     } else if (task == "auto") {
         if (!o.job.empty()) {
             if (auto existing = existingJobType(o, o.job))
@@ -443,11 +523,12 @@ Result<ParsedLabels> parseCoco(const Format &format, const std::string &path, co
         }
     }
     const bool segmentation = type == TaskType::SemanticSegmentation;
-    if (segmentation && !anySegmentation && !anns.empty())
+    const bool objects = type == TaskType::InstanceSegmentation;
+    if ((segmentation || objects) && !anySegmentation && !anns.empty())
         return fail(Error::invalid(where +
                                    "no annotation has a segmentation: import the boxes (--option task=boxes "
                                    "and a bounding-box job)"));
-    auto writer = LabelCollector::begin(type, o, segmentation ? "coco-ref" : "coco", file);
+    auto writer = LabelCollector::begin(type, o, segmentation || objects ? "coco-ref" : "coco", file);
     if (!writer)
         return fail(writer.error());
 
@@ -464,7 +545,7 @@ Result<ParsedLabels> parseCoco(const Format &format, const std::string &path, co
             c.classId = *cls;
     }
 
-    int64_t done = 0, withoutSegmentation = 0;
+    int64_t done = 0, withoutSegmentation = 0, crowds = 0;
     for (Image &img : images) {
         const std::string at = where + element("images", img.index) + ": ";
         if (o.checkMedia && !media::isUri(img.path) && !fs::exists(img.path, ec))
@@ -482,7 +563,24 @@ Result<ParsedLabels> parseCoco(const Format &format, const std::string &path, co
             img.height = item->height;
         }
         Payload p;
-        if (segmentation) {
+        if (objects) {
+            if (img.width <= 0 || img.height <= 0)
+                return fail(Error::invalid(at + "no width and height, and the image's size is unknown"));
+            p.imageWidth = img.width;
+            p.imageHeight = img.height;
+            p.imageDepth = 3;
+            for (size_t i : img.annotations) {
+                const json::Value &a = anns[i];
+                const std::string aat = where + element("annotations", i) + ": ";
+                auto object = cocoObject(a, img.width, img.height);
+                if (!object)
+                    return fail(Error::invalid(aat + object.error().message));
+                object->classId = categories[*integer(a, "category_id")].classId;
+                if (const json::Value *crowd = a.find("iscrowd"); crowd && crowd->toInt() == 1)
+                    ++crowds;
+                p.instances.push_back(std::move(*object));
+            }
+        } else if (segmentation) {
             if (img.width <= 0 || img.height <= 0)
                 return fail(Error::invalid(at + "no width and height, and the image's size is unknown"));
             mask::IndexedMask m{img.width, img.height,
@@ -550,6 +648,9 @@ Result<ParsedLabels> parseCoco(const Format &format, const std::string &path, co
         if (o.progress && (++done & 0x3f) == 0 && !o.progress(done, int64_t(images.size())))
             return fail(Error::cancelled());
     }
+    if (crowds > 0)
+        (*writer)->report().warnings.push_back(where + std::to_string(crowds) +
+                                               " crowd regions (iscrowd 1) became objects of their own");
     if (withoutSegmentation > 0)
         (*writer)->report().warnings.push_back(
             where + std::to_string(withoutSegmentation) +
@@ -578,30 +679,36 @@ Format coco()
     f.taskSummaries[TaskType::SemanticSegmentation] =
         "One JSON file listing every image with the pixels of each class in it. Read by most segmentation "
         "trainers.";
-    f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation};
+    f.taskSummaries[TaskType::InstanceSegmentation] =
+        "One JSON file listing every object with its class, outline, area and box (iscrowd 0). What Detectron2, "
+        "MMDetection and most instance segmentation trainers read.";
+    f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation, TaskType::InstanceSegmentation};
     f.fileFilter = "COCO JSON (*.json)";
     f.options = {
         {.key = "masks",
          .description =
              "export: a class's pixels in an image as one RLE annotation (iscrowd 1; counts arrays, or "
              "pycocotools's compressed strings), or as one polygon annotation per 4-connected region "
-             "(iscrowd 0; outlines along pixel edges, holes joined by zero-width cuts)",
+             "(iscrowd 0; outlines along pixel edges, holes joined by zero-width cuts). Objects (instance jobs) "
+             "are one annotation each, iscrowd 0, with area and bbox of their pixels: outlines as drawn, objects "
+             "with holes or painted pixels as RLE (rle, rle-string) or traced outlines (polygons)",
          .defaultValue = "rle",
          .choices = {"rle", "rle-string", "polygons"},
          .use = FormatOption::Use::Export,
          .label = "Masks as",
          .choiceLabels = {"Pixel runs (RLE)", "Pixel runs as compressed text (pycocotools)",
                           "Outlines, one per region"},
-         .tasks = {TaskType::SemanticSegmentation}},
+         .tasks = {TaskType::SemanticSegmentation, TaskType::InstanceSegmentation}},
         {.key = "task",
          .description =
-             "import: boxes or masks (auto: the job's type if it exists, masks for a job named *-ref or "
-             "a file whose annotations have segmentation but no bbox, else boxes)",
+             "import: boxes, masks or objects (instances: one object per annotation, as drawn; auto: the job's "
+             "type if it exists, masks for a job named *-ref or a file whose annotations have segmentation but no "
+             "bbox, else boxes)",
          .defaultValue = "auto",
-         .choices = {"auto", "boxes", "segmentation"},
+         .choices = {"auto", "boxes", "segmentation", "instances"},
          .use = FormatOption::Use::Import,
          .label = "Read as",
-         .choiceLabels = {"Decide from the job or the file", "Boxes", "Masks"}},
+         .choiceLabels = {"Decide from the job or the file", "Boxes", "Masks", "Objects"}},
         {.key = "images",
          .description = "import: the folder file_name is relative to (default: the .json file's folder)",
          .use = FormatOption::Use::Import,

@@ -8,6 +8,7 @@
 #include "datasets/formats/formatutil.h"
 #include "datasets/formats/jsonfile.h"
 #include "datasets/formats/raster.h"
+#include "datasets/instances.h"
 #include "datasets/mask.h"
 #include "datasets/media.h"
 
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 
 namespace gw::datasets::formats {
@@ -144,6 +146,7 @@ Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &stor
         return fail(job.error());
     const bool boxes = job->type == TaskType::BoundingBox;
     const bool segmentation = job->type == TaskType::SemanticSegmentation;
+    const bool objects = job->type == TaskType::InstanceSegmentation;
     WriterOutput output(o.output, o.overwrite);
     auto out = output.folder(o.outPath);
     if (!out)
@@ -157,7 +160,35 @@ Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &stor
         json::Object flags;
         json::Array shapes;
         int maskWidth = 0, maskHeight = 0;
-        if (segmentation && !p.mask.empty()) {
+        if (objects) {
+            // An object of several shapes gets a group_id (its position), as LabelMe groups them; LabelMe has no
+            // holes or painted shapes, so such objects go as outlines along pixel edges (holes joined by cuts).
+            const int w = e.item->width > 0 ? e.item->width : p.imageWidth;
+            const int h = e.item->width > 0 ? e.item->height : p.imageHeight;
+            for (size_t k = 0; k < p.instances.size(); ++k) {
+                const Instance &object = p.instances[k];
+                const LabelClass *c = job->classById(object.classId);
+                if (!c)
+                    continue;
+                std::vector<std::vector<double>> rings = object.polygons;
+                if (object.painted() || !object.holes.empty()) {
+                    auto own = instances::binary(object, w, h);
+                    if (!own)
+                        return fail(Error::invalid("item " + std::to_string(e.item->id) + " (" + e.item->uri +
+                                                   "), object " + std::to_string(k + 1) + ": " + own.error().message));
+                    rings = instances::fromBinary(*own, object.classId).polygons;
+                }
+                for (const auto &ring : rings) {
+                    json::Array points;
+                    for (size_t i = 0; i + 1 < ring.size(); i += 2)
+                        points.emplace_back(point(ring[i], ring[i + 1]));
+                    json::Object sh = shape(c->name, std::move(points), "polygon");
+                    if (rings.size() > 1)
+                        sh.set("group_id", int64_t(k + 1));
+                    shapes.emplace_back(std::move(sh));
+                }
+            }
+        } else if (segmentation && !p.mask.empty()) {
             auto m = mask::decode(p.mask);
             if (!m)
                 return fail(Error::invalid("item " + std::to_string(e.item->id) + " (" + e.item->uri +
@@ -230,6 +261,7 @@ struct Shape
     std::string label, type;
     std::vector<raster::Point> points;
     size_t index = 0;
+    std::optional<int64_t> group; ///< group_id: shapes of one label and group are one object
 };
 
 struct File
@@ -298,6 +330,8 @@ Result<std::optional<File>> readFileShapes(const std::string &path, bool skipOth
         shape.label = label->toString();
         shape.type = type && type->isString() ? type->toString() : "polygon"; // LabelMe's default
         shape.index = i;
+        if (const json::Value *group = s.find("group_id"); group && group->isNumber())
+            shape.group = group->toInt();
         for (const json::Value &p : points->toArray()) {
             const json::Array &xy = p.toArray();
             if (xy.size() != 2 || !xy[0].isNumber() || !xy[1].isNumber())
@@ -337,6 +371,68 @@ Result<std::vector<std::string>> labelFiles(const std::string &root)
     return files;
 }
 
+/// The objects of a file, as labelme2coco makes them: the shapes of one label and group_id are one object
+/// (a shape without a group_id is one on its own), in the order of their first shape. Polygons and rectangles
+/// keep their points; an object with a circle is painted.
+Result<std::vector<Instance>> objectsOf(const File &f, LabelCollector &writer, const std::string &where)
+{
+    std::vector<Instance> out;
+    std::vector<std::vector<const Shape *>> members;
+    std::map<std::pair<std::string, int64_t>, size_t> groups;
+    for (const Shape &s : f.shapes) {
+        auto cls = writer.classId(s.label, {}, where + element("shapes", s.index) + ": ");
+        if (!cls)
+            return fail(Error::invalid(where + element("shapes", s.index) + ": " + cls.error().message));
+        if (s.group) {
+            auto [it, added] = groups.emplace(std::pair{s.label, *s.group}, out.size());
+            if (!added) {
+                members[it->second].push_back(&s);
+                continue;
+            }
+        }
+        Instance object;
+        object.classId = *cls;
+        out.push_back(std::move(object));
+        members.push_back({&s});
+    }
+    for (size_t k = 0; k < out.size(); ++k) {
+        const bool circle = std::any_of(members[k].begin(), members[k].end(),
+                                        [](const Shape *s) { return s->type == "circle"; });
+        if (circle) {
+            mask::IndexedMask m{f.width, f.height, std::vector<uint8_t>(size_t(f.width) * size_t(f.height), 0)};
+            for (const Shape *s : members[k]) {
+                if (s->type == "polygon")
+                    raster::fillPolygon(m, s->points, 1);
+                else if (s->type == "rectangle")
+                    raster::fillBox(m, std::min(s->points[0].x, s->points[1].x), std::min(s->points[0].y, s->points[1].y),
+                                    std::abs(s->points[1].x - s->points[0].x), std::abs(s->points[1].y - s->points[0].y), 1);
+                else
+                    raster::fillCircle(m, s->points[0],
+                                       std::hypot(s->points[1].x - s->points[0].x, s->points[1].y - s->points[0].y), 1);
+            }
+            out[k].rle = raster::rleToString(raster::encodeRle(m, 1));
+            continue;
+        }
+        for (const Shape *s : members[k]) {
+            std::vector<double> xy;
+            if (s->type == "rectangle") {
+                const double x0 = std::min(s->points[0].x, s->points[1].x), x1 = std::max(s->points[0].x, s->points[1].x);
+                const double y0 = std::min(s->points[0].y, s->points[1].y), y1 = std::max(s->points[0].y, s->points[1].y);
+                xy = {x0, y0, x1, y0, x1, y1, x0, y1};
+            } else {
+                for (const raster::Point &pt : s->points) {
+                    xy.push_back(pt.x);
+                    xy.push_back(pt.y);
+                }
+            }
+            out[k].polygons.push_back(std::move(xy));
+        }
+        if (const std::string problem = instances::problem(out[k], f.width, f.height); !problem.empty())
+            return fail(Error::invalid(where + element("shapes", members[k].front()->index) + ": the object " + problem));
+    }
+    return out;
+}
+
 Result<ParsedLabels> parseLabelme(const Format &format, const std::string &path,
                                  const FormatImportOptions &o)
 {
@@ -349,7 +445,7 @@ Result<ParsedLabels> parseLabelme(const Format &format, const std::string &path,
     const bool folder = paths->size() != 1 || *paths->begin() != root;
     std::vector<File> files;
     std::vector<std::string> skipped;
-    bool anyRectangle = false, anyNonRectangle = false, anyFlag = false, severalFlags = false;
+    bool anyRectangle = false, anyNonRectangle = false, anyFlag = false, severalFlags = false, anyGroup = false;
     for (const std::string &p : *paths) {
         auto f = readFileShapes(p, folder);
         if (!f)
@@ -361,6 +457,7 @@ Result<ParsedLabels> parseLabelme(const Format &format, const std::string &path,
         for (const Shape &s : (*f)->shapes) {
             anyRectangle = anyRectangle || s.type == "rectangle";
             anyNonRectangle = anyNonRectangle || s.type != "rectangle";
+            anyGroup = anyGroup || s.group.has_value();
         }
         const auto trueFlags =
             std::count_if((*f)->flags.begin(), (*f)->flags.end(), [](auto &x) { return x.second; });
@@ -380,8 +477,12 @@ Result<ParsedLabels> parseLabelme(const Format &format, const std::string &path,
         type = TaskType::BoundingBox;
     if (!type && task == "segmentation")
         type = TaskType::SemanticSegmentation;
+    if (!type && task == "instances")
+        type = TaskType::InstanceSegmentation;
     if (!type && task == "classification")
         type = severalFlags ? TaskType::ImageClassificationMultiLabel : TaskType::ImageClassification;
+    if (!type && anyGroup) // group_id only means something for objects
+        type = TaskType::InstanceSegmentation;
     if (!type && o.job.ends_with("-ref"))
         type = TaskType::SemanticSegmentation;
     if (!type) {
@@ -396,12 +497,13 @@ Result<ParsedLabels> parseLabelme(const Format &format, const std::string &path,
                 root + ": the files have no rectangles, polygons, circles or true flags to import"));
     }
     const bool segmentation = *type == TaskType::SemanticSegmentation, boxes = *type == TaskType::BoundingBox;
-    const bool classification = !segmentation && !boxes;
-    if (!boxes && !segmentation && *type != TaskType::ImageClassification &&
+    const bool objects = *type == TaskType::InstanceSegmentation;
+    const bool classification = !segmentation && !boxes && !objects;
+    if (classification && *type != TaskType::ImageClassification &&
         *type != TaskType::ImageClassificationMultiLabel)
         return fail(Error::invalid("job '" + o.job + "' is a " + std::string(taskInfo(*type).id) +
-                                   " job; LabelMe files hold boxes, masks or image classes"));
-    auto writer = LabelCollector::begin(*type, o, segmentation ? "labelme-ref" : "labelme", root);
+                                   " job; LabelMe files hold boxes, masks, objects or image classes"));
+    auto writer = LabelCollector::begin(*type, o, segmentation || objects ? "labelme-ref" : "labelme", root);
     if (!writer)
         return fail(writer.error());
     const bool multi = taskInfo(*type).multiLabel;
@@ -481,6 +583,17 @@ Result<ParsedLabels> parseLabelme(const Format &format, const std::string &path,
                 }
                 p.boxes.push_back(Box{*cls, x0, y0, x1 - x0, y1 - y0, std::nullopt});
             }
+        } else if (objects) {
+            if (f.width <= 0 || f.height <= 0)
+                return fail(
+                    Error::invalid(where + "no imageWidth and imageHeight, and the image's size is unknown"));
+            p.imageWidth = f.width;
+            p.imageHeight = f.height;
+            p.imageDepth = 3;
+            auto made = objectsOf(f, **writer, where);
+            if (!made)
+                return fail(made.error());
+            p.instances = std::move(*made);
         } else {
             if (f.width <= 0 || f.height <= 0)
                 return fail(
@@ -561,22 +674,26 @@ Format labelme()
         f.taskSummaries[TaskType::ImageClassificationMultiLabel] =
             "A JSON file per image with its classes ticked, which the LabelMe editor opens to review or "
             "correct them.";
-    f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation, TaskType::ImageClassification,
-               TaskType::ImageClassificationMultiLabel};
+    f.taskSummaries[TaskType::InstanceSegmentation] =
+        "A JSON file per image with each object's outline (shapes of one object share a group_id), which the "
+        "LabelMe editor opens and labelme2coco converts.";
+    f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation, TaskType::InstanceSegmentation,
+               TaskType::ImageClassification, TaskType::ImageClassificationMultiLabel};
     f.writesFolder = true;
     f.readsFolder = true;
     f.fileFilter = "LabelMe JSON (*.json)";
     f.options = {
         {.key = "task",
          .description =
-             "import: what the shapes become when the job does not exist yet (auto: masks when there "
-             "are polygons or circles, boxes when all shapes are rectangles, classes when there are "
-             "only flags)",
+             "import: what the shapes become when the job does not exist yet (instances: the shapes of one "
+             "label and group_id are one object, a shape without a group_id one of its own; auto: objects when a "
+             "shape has a group_id, masks when there are polygons or circles, boxes when all shapes are "
+             "rectangles, classes when there are only flags)",
          .defaultValue = "auto",
-         .choices = {"auto", "boxes", "segmentation", "classification"},
+         .choices = {"auto", "boxes", "segmentation", "instances", "classification"},
          .use = FormatOption::Use::Import,
          .label = "Read as",
-         .choiceLabels = {"Decide from the shapes", "Boxes", "Masks", "Classes"}},
+         .choiceLabels = {"Decide from the shapes", "Boxes", "Masks", "Objects", "Classes"}},
     };
     f.parse = [f](const std::string &path, const FormatImportOptions &o) { return parseLabelme(f, path, o); };
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) {

@@ -121,6 +121,8 @@ void markUsed(const Payload &p, std::vector<bool> &used)
         mark(b.classId);
     for (const Span &s : p.spans)
         mark(s.classId);
+    for (const Instance &i : p.instances)
+        mark(i.classId);
     if (!p.mask.empty())
         if (auto ids = mask::classIds(p.mask))
             for (int id : *ids)
@@ -144,6 +146,9 @@ Result<Payload> remapped(Payload p, const std::vector<int> &to, const Job &job)
             return fail(r.error());
     for (Span &s : p.spans)
         if (auto r = map(s.classId); !r)
+            return fail(r.error());
+    for (Instance &i : p.instances)
+        if (auto r = map(i.classId); !r)
             return fail(r.error());
     if (!p.mask.empty()) {
         auto m = mask::decode(p.mask);

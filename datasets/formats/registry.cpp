@@ -77,7 +77,8 @@ Format groundTruthManifest()
                     "and each job's label attribute with its -metadata; masks as palette PNGs beside it";
     f.tasks = {TaskType::ImageClassification, TaskType::ImageClassificationMultiLabel, TaskType::BoundingBox,
                TaskType::SemanticSegmentation, TaskType::TextClassification,
-               TaskType::TextClassificationMultiLabel, TaskType::NamedEntityRecognition};
+               TaskType::TextClassificationMultiLabel, TaskType::NamedEntityRecognition,
+               TaskType::InstanceSegmentation};
     f.summary =
         "One file with a line per item: where its image or text is and its labels, as Amazon SageMaker "
         "Ground Truth writes them. For training on SageMaker, or to bring the labels into another project.";
@@ -85,6 +86,10 @@ Format groundTruthManifest()
         "One file with a line per image, as Amazon SageMaker Ground Truth writes them, and a mask picture "
         "per image in a folder beside it. For training on SageMaker, or to bring the labels into another "
         "project.";
+    f.taskSummaries[TaskType::InstanceSegmentation] =
+        "Ground Truth has no instance segmentation: a line per image with the class mask it reads (objects drawn "
+        "in order) in a folder beside it, and the objects themselves in the label's metadata "
+        "(\"groundwork-instances\"), which Groundwork reads back.";
     f.fileFilter = "Ground Truth manifests (*.manifest *.jsonl *.json)";
     f.read = [](ProjectStore &store, const std::string &path, const FormatImportOptions &o) {
         ImportOptions io = o;

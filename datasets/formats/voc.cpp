@@ -14,10 +14,13 @@
 // bit-interleaved palette, generated below) so that they look like VOC's own. class_names.txt lists the
 // names by value with "_background_" first (labelme's layout). On import 255 (VOC's "void": borders and
 // unlabelled pixels) is read as background; without class_names.txt the values are VOC's 20 classes.
+// Objects: SegmentationObject/STEM.png beside the class mask, value k for the k-th object (VOC's layout); read
+// back, each object takes the class most of its pixels have in the class mask.
 
 #include "datasets/formats/builtin.h"
 #include "datasets/formats/formatutil.h"
 #include "datasets/formats/imagefiles.h"
+#include "datasets/instances.h"
 #include "datasets/mask.h"
 #include "datasets/media.h"
 
@@ -25,6 +28,8 @@
 #include <QXmlStreamWriter>
 
 #include <algorithm>
+#include <array>
+#include <numeric>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -138,7 +143,8 @@ Result<ExportReport> writeVoc(const Format &format, const ProjectStore &store, c
     auto job = exportJob(store, format, o);
     if (!job)
         return fail(job.error());
-    const bool masks = job->type == TaskType::SemanticSegmentation;
+    const bool objects = job->type == TaskType::InstanceSegmentation;
+    const bool masks = job->type == TaskType::SemanticSegmentation || objects;
     if (masks && job->classes.size() > 254)
         return fail(Error::invalid("job '" + job->name + "' has " + std::to_string(job->classes.size()) +
                                    " classes; VOC masks hold 254 (255 is void)"));
@@ -159,7 +165,40 @@ Result<ExportReport> writeVoc(const Format &format, const ProjectStore &store, c
         if (!e.label)
             return {}; // unlabelled: the image only
         const Payload &p = e.label->payload;
-        if (masks) {
+        if (objects) {
+            // SegmentationClass from the objects drawn in order, SegmentationObject with value k for the k-th
+            // object (where objects overlap, the later one has the pixel, as in VOC's own files).
+            const int w = e.item->width > 0 ? e.item->width : p.imageWidth;
+            const int h = e.item->height > 0 ? e.item->height : p.imageHeight;
+            if (w <= 0 || h <= 0)
+                return fail(Error::invalid(e.mediaPath + ": the image's size is unknown; is the file readable?"));
+            if (p.instances.size() > 254)
+                return fail(Error::invalid(e.mediaPath + ": " + std::to_string(p.instances.size()) +
+                                           " objects; VOC's object masks hold 254 (255 is void)"));
+            mask::IndexedMask cls{w, h, std::vector<uint8_t>(size_t(w) * size_t(h), 0)}, obj = cls;
+            for (size_t k = 0; k < p.instances.size(); ++k) {
+                const int position = job->positionOf(p.instances[k].classId);
+                if (position < 0)
+                    continue;
+                auto own = instances::binary(p.instances[k], w, h);
+                if (!own)
+                    return fail(Error::invalid(e.mediaPath + ", object " + std::to_string(k + 1) + ": " +
+                                               own.error().message));
+                for (size_t i = 0; i < own->pixels.size(); ++i)
+                    if (own->pixels[i]) {
+                        cls.pixels[i] = uint8_t(position + 1);
+                        obj.pixels[i] = uint8_t(k + 1);
+                    }
+            }
+            for (auto [folder, m] : {std::pair{"SegmentationClass/", &cls}, std::pair{"SegmentationObject/", &obj}}) {
+                auto png = mask::encode(*m, vocPalette());
+                if (!png)
+                    return fail(png.error());
+                if (auto wr = out->write(folder + placed->stem + ".png", *png); !wr)
+                    return fail(wr.error());
+            }
+            ++report.masksWritten;
+        } else if (masks) {
             if (p.mask.empty())
                 return fail(Error::invalid("the mask of item " + std::to_string(e.item->id) + " (" +
                                            e.item->uri + ") is only referenced (" + p.maskUri +
@@ -403,6 +442,50 @@ std::vector<fs::path> filesWithExtension(const fs::path &dir, const std::string 
     return files;
 }
 
+/// The objects of an image: value k of its SegmentationObject PNG is its k-th object (0 background, 255 void),
+/// whose class is the one most of its pixels have in the class mask (stored values: class id + 1). Outlines are
+/// traced along pixel edges, so they cover exactly the object's pixels.
+Result<std::vector<Instance>> vocObjects(const fs::path &file, const mask::IndexedMask &classes)
+{
+    const std::string where = at(file.string());
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec))
+        return fail(Error::notFound(where + "no object mask for the class mask of the same name"));
+    auto bytes = readFile(file.string());
+    if (!bytes)
+        return fail(bytes.error());
+    auto m = mask::decode(*bytes);
+    if (!m)
+        return fail(Error::invalid(where + m.error().message));
+    if (m->width != classes.width || m->height != classes.height)
+        return fail(Error::invalid(where + "is " + std::to_string(m->width) + "x" + std::to_string(m->height) +
+                                   ", its class mask " + std::to_string(classes.width) + "x" +
+                                   std::to_string(classes.height)));
+    std::vector<std::array<int64_t, 256>> votes(256);
+    for (auto &v : votes)
+        v.fill(0);
+    for (size_t i = 0; i < m->pixels.size(); ++i)
+        ++votes[m->pixels[i]][classes.pixels[i]];
+    std::vector<Instance> out;
+    for (size_t v = 1; v < 255; ++v) {
+        int best = 0;
+        for (int c = 1; c < 256; ++c)
+            if (votes[v][size_t(c)] > votes[v][size_t(best)] || (best == 0 && votes[v][size_t(c)] > 0))
+                best = c;
+        const int64_t all = std::accumulate(votes[v].begin(), votes[v].end(), int64_t(0));
+        if (all == 0)
+            continue;
+        if (best == 0)
+            return fail(Error::invalid(where + "object " + std::to_string(v) +
+                                       " has no class: its pixels are background in the class mask"));
+        mask::IndexedMask own{m->width, m->height, std::vector<uint8_t>(m->pixels.size(), 0)};
+        for (size_t i = 0; i < m->pixels.size(); ++i)
+            own.pixels[i] = m->pixels[i] == v;
+        out.push_back(instances::fromBinary(own, best - 1));
+    }
+    return out;
+}
+
 Result<ParsedLabels> parseVoc(const Format &format, const std::string &path,
                              const FormatImportOptions &o)
 {
@@ -421,11 +504,14 @@ Result<ParsedLabels> parseVoc(const Format &format, const std::string &path,
     }
     // Boxes or masks: the option, else the type of the job named, else what the folder holds (boxes first).
     const std::string labels = format.setting(o.settings, "labels");
-    bool masks = labels == "masks";
+    bool masks = labels == "masks" || labels == "instances";
+    bool objects = labels == "instances";
     if (labels == "auto") {
         const auto existing = o.job.empty() ? std::nullopt : existingJobType(o, o.job);
-        if (existing)
-            masks = *existing == TaskType::SemanticSegmentation;
+        if (existing) {
+            objects = *existing == TaskType::InstanceSegmentation;
+            masks = *existing == TaskType::SemanticSegmentation || objects;
+        }
         else if (!o.job.empty() && o.job.ends_with("-ref"))
             masks = true;
         else
@@ -441,8 +527,15 @@ Result<ParsedLabels> parseVoc(const Format &format, const std::string &path,
         return fail(splits.error());
     const fs::path jpegs = root / "JPEGImages";
 
-    auto writer = LabelCollector::begin(masks ? TaskType::SemanticSegmentation : TaskType::BoundingBox, o,
-                                     masks ? "voc-ref" : "voc", root.string());
+    fs::path objectDir = root / "SegmentationObject";
+    if (objects && filesWithExtension(objectDir, ".png").empty())
+        objectDir = root / "SegmentationObjectPNG";
+    if (objects && filesWithExtension(objectDir, ".png").empty())
+        return fail(Error::invalid(root.string() + ": no object masks in SegmentationObject/ or SegmentationObjectPNG/"));
+    auto writer = LabelCollector::begin(objects ? TaskType::InstanceSegmentation
+                                        : masks ? TaskType::SemanticSegmentation
+                                                : TaskType::BoundingBox,
+                                        o, masks ? "voc-ref" : "voc", root.string());
     if (!writer)
         return fail(writer.error());
     const bool jobIsNew = true; // every name, in order: a new job keeps them all (applyParsed maps an old one's)
@@ -599,11 +692,21 @@ Result<ParsedLabels> parseVoc(const Format &format, const std::string &path,
             return fail(item.error());
         if (auto s = mask::checkSize(*m, item->width, item->height); !s)
             return fail(Error::invalid(where + s.error().message));
-        auto png = mask::encodeStored(*m, (*writer)->job().classes);
-        if (!png)
-            return fail(png.error());
         Payload p;
-        p.mask = std::move(*png);
+        if (objects) {
+            auto made = vocObjects(objectDir / file.filename(), *m);
+            if (!made)
+                return fail(made.error());
+            p.instances = std::move(*made);
+            p.imageWidth = m->width;
+            p.imageHeight = m->height;
+            p.imageDepth = 3;
+        } else {
+            auto png = mask::encodeStored(*m, (*writer)->job().classes);
+            if (!png)
+                return fail(png.error());
+            p.mask = std::move(*png);
+        }
         if (auto r = (*writer)->put(*item, std::move(p)); !r)
             return fail(r.error());
         ++(*writer)->report().lines;
@@ -626,7 +729,9 @@ Format voc()
         "k = the "
         "job's k-th class, 0 background, VOC's colour map; 255 void is read as background), images in "
         "JPEGImages/ under their own names, class_names.txt (_background_ first), and the splits in "
-        "ImageSets/Main (boxes) or ImageSets/Segmentation (masks) as train/val/test/trainval.txt. Import "
+        "ImageSets/Main (boxes) or ImageSets/Segmentation (masks) as train/val/test/trainval.txt. Objects "
+        "(instance jobs) add SegmentationObject/STEM.png (value k = the k-th object; a later object has the "
+        "pixels where two overlap). Import "
         "also "
         "reads labelme's SegmentationClassPNG/; masks without class_names.txt are VOC's 20 classes; "
         "difficult, "
@@ -636,19 +741,24 @@ Format voc()
     f.taskSummaries[TaskType::SemanticSegmentation] =
         "Pascal VOC's folders: the images, a mask picture per image coloured by class, and lists of the "
         "training, validation and test images. Read by many segmentation tools.";
-    f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation};
+    f.taskSummaries[TaskType::InstanceSegmentation] =
+        "Pascal VOC's folders: the images, a class mask and an object mask per image (SegmentationClass, "
+        "SegmentationObject), and lists of the training, validation and test images.";
+    f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation, TaskType::InstanceSegmentation};
     f.writesFolder = true;
     f.readsFolder = true;
     f.options = {imageFilesOption(),
                  {.key = "labels",
                   .description =
-                      "import: the boxes (Annotations/) or the masks (SegmentationClass/); auto: the "
-                      "job's type, else boxes when there are any",
+                      "import: the boxes (Annotations/), the masks (SegmentationClass/) or the objects "
+                      "(SegmentationObject/ with the class each object's pixels mostly have in "
+                      "SegmentationClass/; outlines along pixel edges); auto: the job's type, else boxes when "
+                      "there are any",
                   .defaultValue = "auto",
-                  .choices = {"auto", "boxes", "masks"},
+                  .choices = {"auto", "boxes", "masks", "instances"},
                   .use = FormatOption::Use::Import,
                   .label = "Read",
-                  .choiceLabels = {"Decide from the job or the folder", "The boxes", "The masks"}}};
+                  .choiceLabels = {"Decide from the job or the folder", "The boxes", "The masks", "The objects"}}};
     f.parse = [f](const std::string &path, const FormatImportOptions &o) { return parseVoc(f, path, o); };
     f.write = [f](const ProjectStore &store, const FormatExportOptions &o) { return writeVoc(f, store, o); };
     return f;

@@ -17,6 +17,7 @@
 #include "datasets/formats/formatutil.h"
 #include "datasets/formats/imagefiles.h"
 #include "datasets/formats/raster.h"
+#include "datasets/instances.h"
 #include "datasets/formats/yolonames.h"
 #include "datasets/mask.h"
 #include "datasets/media.h"
@@ -72,6 +73,49 @@ Result<std::string> polygonLines(const Job &job, const Payload &p, int w, int h,
     return text;
 }
 
+/// Objects as YOLO segmentation lines, one per object, as Ultralytics reads them. An object drawn as one outline
+/// without holes keeps its points; any other (several parts, holes, painted) is traced along pixel edges and its
+/// regions joined into one polygon by cuts walked there and back, which cover nothing under the even-odd rule.
+Result<std::string> objectLines(const Job &job, const Payload &p, int w, int h, const std::string &image)
+{
+    std::string text;
+    for (size_t k = 0; k < p.instances.size(); ++k) {
+        const Instance &object = p.instances[k];
+        const int position = job.positionOf(object.classId);
+        if (position < 0)
+            continue;
+        std::vector<double> joined;
+        if (!object.painted() && object.holes.empty() && object.polygons.size() == 1) {
+            joined = object.polygons.front();
+        } else {
+            auto own = instances::binary(object, w, h);
+            if (!own)
+                return fail(Error::invalid(image + ", object " + std::to_string(k + 1) + ": " + own.error().message));
+            const auto rings = instances::fromBinary(*own, object.classId).polygons;
+            for (size_t r = 0; r < rings.size(); ++r) {
+                joined.insert(joined.end(), rings[r].begin(), rings[r].end());
+                joined.push_back(rings[r][0]); // back to this ring's start before the cut to the next
+                joined.push_back(rings[r][1]);
+            }
+            for (size_t r = rings.size(); r-- > 1;) { // the cuts walked back
+                joined.push_back(rings[r - 1][0]);
+                joined.push_back(rings[r - 1][1]);
+            }
+            if (joined.size() < 6)
+                continue; // no pixels
+        }
+        text += std::to_string(position);
+        for (size_t i = 0; i + 1 < joined.size(); i += 2) {
+            text += ' ';
+            text += fixedDecimals(std::clamp(joined[i] / w, 0.0, 1.0), 6);
+            text += ' ';
+            text += fixedDecimals(std::clamp(joined[i + 1] / h, 0.0, 1.0), 6);
+        }
+        text += '\n';
+    }
+    return text;
+}
+
 Result<ExportReport> writeYolo(const Format &format, const ProjectStore &store, const FormatExportOptions &o)
 {
     auto job = exportJob(store, format, o);
@@ -123,6 +167,11 @@ Result<ExportReport> writeYolo(const Format &format, const ProjectStore &store, 
         std::string text;
         if (job->type == TaskType::SemanticSegmentation) {
             auto lines = polygonLines(*job, *p, w, h, e.mediaPath);
+            if (!lines)
+                return fail(lines.error());
+            text = std::move(*lines);
+        } else if (job->type == TaskType::InstanceSegmentation) {
+            auto lines = objectLines(*job, *p, w, h, e.mediaPath);
             if (!lines)
                 return fail(lines.error());
             text = std::move(*lines);
@@ -270,16 +319,21 @@ Result<std::vector<std::pair<Box, int64_t>>> readLabelFile(const std::string &pa
     return boxes;
 }
 
-/// A segmentation label file filled into a mask of stored values: each line "class x1 y1 x2 y2 ..." (three
-/// points or more) paints its polygon's pixels (centres inside, even-odd) with classValue(class index); later
-/// lines paint over earlier ones. Errors name the file and line.
-Result<mask::IndexedMask> readPolygonFile(const std::string &path, const NameTable &names, int w, int h,
-                                          const std::function<Result<uint8_t>(size_t, int64_t)> &classValue)
+/// A line of a segmentation label file: "class x1 y1 x2 y2 ..." (three points or more, fractions of the image).
+struct PolygonLine
+{
+    size_t classIndex = 0;
+    int64_t line = 0;
+    std::vector<raster::Point> points; ///< in pixels
+};
+
+/// The polygons of a segmentation label file, in file order. Errors name the file and line.
+Result<std::vector<PolygonLine>> readPolygons(const std::string &path, const NameTable &names, int w, int h)
 {
     auto text = readFile(path);
     if (!text)
         return fail(text.error());
-    mask::IndexedMask m{w, h, std::vector<uint8_t>(size_t(w) * size_t(h), 0)};
+    std::vector<PolygonLine> out;
     int64_t lineNo = 0;
     for (std::string_view rest = *text; !rest.empty();) {
         const size_t nl = rest.find('\n');
@@ -299,7 +353,7 @@ Result<mask::IndexedMask> readPolygonFile(const std::string &path, const NameTab
         if (!cls || *cls >= (long long)names.names.size())
             return fail(Error::invalid(where + "class '" + std::string(tokens[0]) + "' is not one of the " +
                                        std::to_string(names.names.size()) + " names of " + names.file));
-        std::vector<raster::Point> polygon;
+        PolygonLine polygon{size_t(*cls), lineNo, {}};
         for (size_t k = 1; k + 1 < tokens.size(); k += 2) {
             const auto x = parseNumber(tokens[k]), y = parseNumber(tokens[k + 1]);
             if (!x || !y || *x < -kTolerance || *x > 1 + kTolerance || *y < -kTolerance ||
@@ -307,14 +361,11 @@ Result<mask::IndexedMask> readPolygonFile(const std::string &path, const NameTab
                 return fail(Error::invalid(where + "point " + std::to_string((k + 1) / 2) + " (" +
                                            std::string(tokens[k]) + ", " + std::string(tokens[k + 1]) +
                                            ") is not a pair of fractions in [0, 1]"));
-            polygon.push_back({edge(*x, w), edge(*y, h)});
+            polygon.points.push_back({edge(*x, w), edge(*y, h)});
         }
-        auto value = classValue(size_t(*cls), lineNo);
-        if (!value)
-            return fail(value.error());
-        raster::fillPolygon(m, polygon, *value);
+        out.push_back(std::move(polygon));
     }
-    return m;
+    return out;
 }
 
 /// Whether a YOLO folder holds segmentation polygons: the first label line with more than five numbers.
@@ -433,6 +484,8 @@ Result<ParsedLabels> parseYolo(const std::string &path, const FormatImportOption
         type = *existing;
     else if (task == "segmentation")
         type = TaskType::SemanticSegmentation;
+    else if (task == "instances")
+        type = TaskType::InstanceSegmentation;
     else if (task == "auto") {
         std::vector<std::string> labelFiles;
         for (const ImageEntry &e : entries)
@@ -441,7 +494,7 @@ Result<ParsedLabels> parseYolo(const std::string &path, const FormatImportOption
         if (holdsPolygons(labelFiles))
             type = TaskType::SemanticSegmentation;
     }
-    auto writer = LabelCollector::begin(type, o, type == TaskType::SemanticSegmentation ? "yolo-ref" : "yolo",
+    auto writer = LabelCollector::begin(type, o, type == TaskType::BoundingBox ? "yolo" : "yolo-ref",
                                         root.string());
     if (!writer)
         return fail(writer.error());
@@ -476,23 +529,42 @@ Result<ParsedLabels> parseYolo(const std::string &path, const FormatImportOption
                                            "the image's size is unknown (YOLO boxes are fractions of "
                                            "it); is the file readable?"));
             Payload p;
-            if (type == TaskType::SemanticSegmentation) {
-                auto m = readPolygonFile(
-                    e.label, *names, item->width, item->height,
-                    [&](size_t index, int64_t line) -> Result<uint8_t> {
-                        auto id = classOf(index, at(e.label, line));
-                        if (!id)
-                            return fail(Error{id.error().code, at(e.label, line) + id.error().message});
-                        if (*id > 254)
-                            return fail(Error::invalid(at(e.label, line) + "too many classes for a mask"));
-                        return uint8_t(*id + 1);
-                    });
-                if (!m)
-                    return fail(m.error());
-                auto png = mask::encodeStored(*m, (*writer)->job().classes);
-                if (!png)
-                    return fail(png.error());
-                p.mask = std::move(*png);
+            if (type == TaskType::SemanticSegmentation || type == TaskType::InstanceSegmentation) {
+                // Each line paints its polygon's pixels (later lines over earlier ones), or is an object.
+                auto polygons = readPolygons(e.label, *names, item->width, item->height);
+                if (!polygons)
+                    return fail(polygons.error());
+                mask::IndexedMask m{item->width, item->height,
+                                    std::vector<uint8_t>(size_t(item->width) * size_t(item->height), 0)};
+                for (const PolygonLine &polygon : *polygons) {
+                    auto id = classOf(polygon.classIndex, at(e.label, polygon.line));
+                    if (!id)
+                        return fail(Error{id.error().code, at(e.label, polygon.line) + id.error().message});
+                    if (type == TaskType::InstanceSegmentation) {
+                        Instance object;
+                        object.classId = *id;
+                        object.polygons.emplace_back();
+                        for (const raster::Point &pt : polygon.points) {
+                            object.polygons.back().push_back(pt.x);
+                            object.polygons.back().push_back(pt.y);
+                        }
+                        p.instances.push_back(std::move(object));
+                        continue;
+                    }
+                    if (*id > 254)
+                        return fail(Error::invalid(at(e.label, polygon.line) + "too many classes for a mask"));
+                    raster::fillPolygon(m, polygon.points, uint8_t(*id + 1));
+                }
+                if (type == TaskType::InstanceSegmentation) {
+                    p.imageWidth = item->width;
+                    p.imageHeight = item->height;
+                    p.imageDepth = 3;
+                } else {
+                    auto png = mask::encodeStored(m, (*writer)->job().classes);
+                    if (!png)
+                        return fail(png.error());
+                    p.mask = std::move(*png);
+                }
             } else {
                 auto boxes = readLabelFile(e.label, *names, item->width, item->height);
                 if (!boxes)
@@ -548,18 +620,22 @@ Format yolo()
     f.taskSummaries[TaskType::SemanticSegmentation] =
         "The images with a small text file each listing the outline of every region, and a data.yaml that "
         "names the classes and splits. What Ultralytics YOLO segmentation models train on.";
-    f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation};
+    f.taskSummaries[TaskType::InstanceSegmentation] =
+        "A dataset folder with a text file per image, one line per object with its outline, and a data.yaml that "
+        "names the classes and splits. What Ultralytics YOLO segmentation models train on.";
+    f.tasks = {TaskType::BoundingBox, TaskType::SemanticSegmentation, TaskType::InstanceSegmentation};
     f.writesFolder = true;
     f.readsFolder = true;
     f.options = {imageFilesOption(),
                  {.key = "task",
                   .description =
-                      "import: boxes or segmentation polygons (auto: an existing job's type, else the files)",
+                      "import: boxes, segmentation polygons painted into masks, or objects (instances: a line "
+                      "each; auto: an existing job's type, else the files)",
                   .defaultValue = "auto",
-                  .choices = {"auto", "boxes", "segmentation"},
+                  .choices = {"auto", "boxes", "segmentation", "instances"},
                   .use = FormatOption::Use::Import,
                   .label = "Read as",
-                  .choiceLabels = {"Decide from the job or the files", "Boxes", "Outlines (masks)"}},
+                  .choiceLabels = {"Decide from the job or the files", "Boxes", "Outlines (masks)", "Objects"}},
                  {.key = "path",
                   .description = "data.yaml's path: the dataset root its train/val/test are relative to",
                   .defaultValue = ".",

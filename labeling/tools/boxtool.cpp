@@ -199,6 +199,32 @@ Box BoxTool::resized(QPointF delta) const
     return out;
 }
 
+const datasets::Payload *BoxTool::liveLabel() const
+{
+    m_shown = m_payload;
+    m_shown.boxes = m_boxes;
+    return &m_shown;
+}
+
+ToolPreview BoxTool::preview(const ToolContext &ctx) const
+{
+    ToolPreview p;
+    p.crosshair = true;
+    if (m_selected >= 0 && m_selected < int(m_boxes.size())) {
+        const datasets::Box &b = m_boxes[size_t(m_selected)];
+        ToolPreview::Shape selected;
+        selected.style = ToolPreview::Style::Selected;
+        selected.classId = b.classId;
+        selected.rect = QRectF(b.left, b.top, b.width, b.height);
+        p.shapes.push_back(selected);
+        for (const QRectF &h : handles(m_selected, ctx.viewScale))
+            p.shapes.push_back({ToolPreview::Style::Handle, b.classId, {}, true, h, false});
+    }
+    if (m_rubberBand)
+        p.shapes.push_back({ToolPreview::Style::Dashed, ctx.currentClassId, {}, true, *m_rubberBand, false});
+    return p;
+}
+
 std::vector<QRectF> BoxTool::handles(int box, double viewScale) const
 {
     std::vector<QRectF> out;

@@ -35,6 +35,9 @@ public:
     /// The 8 resize handles of a box in image coordinates, kHandleScreenPx on screen at viewScale.
     std::vector<QRectF> handles(int box, double viewScale) const;
 
+    const datasets::Payload *liveLabel() const override;
+    ToolPreview preview(const ToolContext &ctx) const override;
+
     /// Gives the selected box another class (an edit "Change box class"); false when nothing changed.
     bool setSelectedClass(int classId);
     /// Selects a box (-1 or out of range: none). Ignored while a gesture is in progress.
@@ -65,6 +68,7 @@ private:
     Handle m_handle = Handle::TopLeft;
     bool m_changed = false;               ///< the gesture has changed the box
     std::optional<QRectF> m_rubberBand;
+    mutable datasets::Payload m_shown; ///< liveLabel()'s: the payload with the live boxes
 };
 
 } // namespace gw::labeling

@@ -17,6 +17,22 @@ void BrushTool::adjustRadius(int steps)
     setRadius(m_radius * std::pow(kRadiusStep, steps));
 }
 
+bool BrushTool::wheel(int steps, Qt::KeyboardModifiers modifiers, const ToolContext &)
+{
+    if (!(modifiers & Qt::ControlModifier))
+        return false;
+    adjustRadius(steps);
+    return true;
+}
+
+ToolPreview BrushTool::preview(const ToolContext &) const
+{
+    ToolPreview p;
+    if (m_cursor)
+        p.shapes.push_back(brushOutline(*m_cursor, m_radius));
+    return p;
+}
+
 void BrushTool::setPayload(const datasets::Payload &current, const ToolContext &ctx)
 {
     cancelStroke();

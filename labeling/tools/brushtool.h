@@ -38,6 +38,10 @@ public:
     std::optional<QPointF> cursor() const { return m_cursor; }
     /// The working mask including the stroke in progress (Format_Indexed8, stored values).
     const QImage &mask() const { return m_mask; }
+    const QImage *liveMask() const override { return &m_mask; }
+    /// Ctrl + wheel sizes the brush.
+    bool wheel(int steps, Qt::KeyboardModifiers modifiers, const ToolContext &ctx) override;
+    ToolPreview preview(const ToolContext &ctx) const override;
     bool stroking() const { return m_stroking; }
 
 private:

@@ -76,8 +76,14 @@ void PolygonTool::setPayload(const datasets::Payload &current, const ToolContext
     endDrag();
 }
 
+ToolPreview PolygonTool::preview(const ToolContext &ctx) const
+{
+    return openPolygonPreview(m_polygon, m_selected, m_cursor, ctx);
+}
+
 bool PolygonTool::pointer(const PointerEvent &event, const ToolContext &ctx)
 {
+    m_cursor = event.pos;
     switch (event.type) {
     case PointerEvent::Type::Press:
         if (event.button == Qt::RightButton) // closing with the right button, as in most annotation tools

@@ -30,6 +30,10 @@ public:
     int selectedVertex() const { return m_selected; }
     /// The working mask (Format_Indexed8, stored values, class colours as its colour table).
     const QImage &mask() const { return m_mask; }
+    const QImage *liveMask() const override { return &m_mask; }
+    bool usesEnter() const override { return !m_polygon.isEmpty(); }
+    bool pointerLeft() override { return std::exchange(m_cursor, std::nullopt).has_value(); }
+    ToolPreview preview(const ToolContext &ctx) const override;
 
 private:
     bool press(QPointF pos, const ToolContext &ctx);
@@ -46,6 +50,7 @@ private:
     bool m_dragging = false;
     bool m_closeOnRelease = false; ///< pressed on the first vertex: a click closes, a drag moves it
     QPointF m_pressPos;
+    std::optional<QPointF> m_cursor; ///< the pointer, for the segment from the last vertex
 };
 
 } // namespace gw::labeling

@@ -38,12 +38,50 @@ struct ToolContext
     double viewScale = 1.0;    ///< screen pixels per image pixel: hit tolerances are in screen pixels
 };
 
+/// What a tool shows over the image besides the label, in image coordinates: the canvas paints every tool's
+/// preview the same way, so that a tool is added without touching the canvas.
+struct ToolPreview
+{
+    enum class Style {
+        Outline,        ///< a line in the shape's colour (an open polygon, a path along edges)
+        Fill,           ///< a light fill (the area an open polygon will close over)
+        Dashed,         ///< a dashed line (a box being drawn, the segment to the pointer)
+        Selected,       ///< a thick line (the selected shape)
+        Handle,         ///< a small filled square (resize handles)
+        Vertex,         ///< a dot (a polygon's vertices)
+        SelectedVertex, ///< a bigger white dot
+        Cursor,         ///< a white outline (the brush, a click's reach)
+    };
+    struct Shape
+    {
+        Style style = Style::Outline;
+        int classId = -1;     ///< its colour; -1: white
+        QPolygonF points;     ///< a line through the points, closed when `closed`; empty: rect is the shape
+        bool closed = true;
+        QRectF rect;          ///< in image pixels (tools size handles and dots for ToolContext::viewScale)
+        bool ellipse = false; ///< rect is an ellipse's bounds
+    };
+    std::vector<Shape> shapes;
+    bool crosshair = false; ///< guides across the image at the pointer (placing boxes)
+    /// A proposal not yet part of the label (an assist's result): Format_Grayscale8 of the image's size, non-zero
+    /// inside; shown tinted in proposalClass's colour.
+    QImage proposal;
+    int proposalClass = -1;
+};
+
 /// An edit the tool finished: the item's new payload and a short description for the undo history.
 struct ToolEdit
 {
     datasets::Payload payload;
     QString text;
 };
+
+/// The preview of a polygon being drawn: a light fill of the area it will close over, its outline, the segment
+/// from its last vertex to the pointer, and its vertices (the selected one bigger), in the current class's colour.
+ToolPreview openPolygonPreview(const QPolygonF &polygon, int selectedVertex, const std::optional<QPointF> &cursor,
+                               const ToolContext &ctx);
+/// A brush's outline: a white circle of radius (image pixels) at centre.
+ToolPreview::Shape brushOutline(QPointF centre, double radius);
 
 class Tool
 {
@@ -62,6 +100,28 @@ public:
     /// Whether Backspace edits something now (a selected box, a polygon being drawn); otherwise the window's
     /// Backspace (reject a label) gets it.
     virtual bool usesBackspace() const { return false; }
+    /// Whether Enter edits something now (closes a polygon, accepts a proposal); otherwise it is the window's.
+    virtual bool usesEnter() const { return false; }
+    /// A wheel turn with modifiers held (Ctrl: the brush's size, a wand's tolerance); true when the tool used it,
+    /// otherwise the view zooms.
+    virtual bool wheel(int steps, Qt::KeyboardModifiers modifiers, const ToolContext &ctx)
+    {
+        (void)steps, (void)modifiers, (void)ctx;
+        return false;
+    }
+    /// The label as the tool shows it while editing (boxes being moved, objects), painted instead of the
+    /// session's; nullptr when the session's label is what to show.
+    virtual const datasets::Payload *liveLabel() const { return nullptr; }
+    /// Segmentation: the working class mask (Format_Indexed8, stored values, class colours), painted instead of
+    /// the label's mask; nullptr when the tool keeps none.
+    virtual const QImage *liveMask() const { return nullptr; }
+    /// What to draw over the label now.
+    virtual ToolPreview preview(const ToolContext &ctx) const
+    {
+        (void)ctx;
+        return {};
+    }
+
     /// The finished edit, once: the caller pushes it as an undo command.
     std::optional<ToolEdit> takeEdit() { return std::exchange(m_edit, std::nullopt); }
 

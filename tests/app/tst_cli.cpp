@@ -47,7 +47,7 @@ private Q_SLOTS:
                               "train", "run-script", "runs", "stop", "use-model", "run-exec", "import-responses",
                               "consolidate", "workers"})
             QTest::newRow(c) << QStringList{QString::fromLatin1(c), QStringLiteral("--help")};
-        for (const char *c : {"create", "list", "add-class", "rename-class", "edit-class", "remove-class"})
+        for (const char *c : {"create", "list", "add-class", "rename-class", "edit-class", "remove-class", "convert"})
             QTest::newRow(c) << QStringList{QStringLiteral("job"), QString::fromLatin1(c), QStringLiteral("--help")};
         QTest::newRow("top") << QStringList{QStringLiteral("--help")};
     }
@@ -147,6 +147,58 @@ private Q_SLOTS:
         QVERIFY2(il.out.contains(QStringLiteral("\"items_added\":0,\"items_matched\":6,\"labels\":0,\"labels_replaced\":0,"
                                                 "\"labels_kept\":0,\"labels_unchanged\":3")),
                  qPrintable(il.out));
+    }
+
+    void instanceSegmentationThroughGw()
+    {
+        // LabelMe's instance examples in, objects out as COCO, and the objects as class masks and as boxes.
+        const QString examples =
+            QStringLiteral("/usr/share/doc/labelme-examples/examples/instance_segmentation/data_annotated");
+        if (!QFileInfo::exists(examples))
+            QFAIL("labelme-examples is not installed (scripts/setup.sh installs it)");
+        QTemporaryDir dir;
+        const QString proj = dir.path() + QStringLiteral("/p.gwproj");
+        GW_RUN_OK(runGw({QStringLiteral("init"), proj}));
+        GW_RUN_OK(runGw({QStringLiteral("import"), proj, examples, QStringLiteral("--format"), QStringLiteral("labelme"),
+                         QStringLiteral("--job"), QStringLiteral("objects-ref")}));
+        const CliRun jobs = runGw({QStringLiteral("job"), QStringLiteral("list"), proj});
+        GW_RUN_OK(jobs);
+        QVERIFY2(jobs.out.contains(QStringLiteral("objects-ref\tinstance-segmentation")), qPrintable(jobs.out));
+        GW_RUN_OK(runGw({QStringLiteral("export"), proj, QStringLiteral("--format"), QStringLiteral("coco"),
+                         QStringLiteral("--job"), QStringLiteral("objects-ref"), QStringLiteral("--out"),
+                         dir.path() + QStringLiteral("/coco.json")}));
+        json::Value coco;
+        QVERIFY(json::parse(test::readFile(test::path(dir, "coco.json")), coco));
+        QCOMPARE(coco.find("annotations")->toArray().size(), size_t(12));
+        for (const char *type : {"semantic-segmentation", "bounding-box"}) {
+            const QString name = QString::fromUtf8(type) == QStringLiteral("bounding-box") ? QStringLiteral("boxes")
+                                                                                          : QStringLiteral("classes-ref");
+            const CliRun converted = runGw({QStringLiteral("job"), QStringLiteral("convert"), proj, QStringLiteral("--from"),
+                                            QStringLiteral("objects-ref"), QStringLiteral("--to"), name,
+                                            QStringLiteral("--type"), QString::fromUtf8(type)});
+            GW_RUN_OK(converted);
+            QVERIFY2(converted.out.contains(QStringLiteral("3 labels")), qPrintable(converted.out));
+        }
+        auto store = datasets::ProjectStore::open(test::path(dir, "p.gwproj"), datasets::ProjectStore::OpenMode::OpenExisting);
+        GW_VERIFY_OK(store);
+        int64_t boxes = 0;
+        (void)(*store)->forEachAnnotation((*store)->job("boxes")->id, [&](const datasets::Annotation &a) {
+            boxes += int64_t(a.payload.boxes.size());
+            return true;
+        });
+        QCOMPARE(boxes, int64_t(12));
+        // A conversion that makes no sense, and a name that is taken, are refused without a trace.
+        QCOMPARE(runGw({QStringLiteral("job"), QStringLiteral("convert"), proj, QStringLiteral("--from"),
+                        QStringLiteral("boxes"), QStringLiteral("--to"), QStringLiteral("x-ref"), QStringLiteral("--type"),
+                        QStringLiteral("semantic-segmentation")})
+                     .code,
+                 3);
+        QCOMPARE(runGw({QStringLiteral("job"), QStringLiteral("convert"), proj, QStringLiteral("--from"),
+                        QStringLiteral("objects-ref"), QStringLiteral("--to"), QStringLiteral("boxes"),
+                        QStringLiteral("--type"), QStringLiteral("bounding-box")})
+                     .code,
+                 5);
+        QCOMPARE((*store)->jobs()->size(), size_t(3));
     }
 
     void removingAClassInUseNeedsAChoice()

@@ -577,8 +577,9 @@ private Q_SLOTS:
             QFAIL("labelme-examples is not installed (scripts/setup.sh installs it)");
         QTemporaryDir dir;
         auto s = test::newProject(test::path(dir, "p.gwproj"));
-        auto fromLabelme =
-            importFrom(*s, "labelme", (root + QStringLiteral("/data_annotated")).toStdString());
+        // Read as class masks (their group_ids would make them objects: tst_instances).
+        auto fromLabelme = importFrom(*s, "labelme", (root + QStringLiteral("/data_annotated")).toStdString(), {},
+                                      {{"task", "segmentation"}});
         GW_VERIFY_OK(fromLabelme);
         QCOMPARE(fromLabelme->labels, int64_t(3));
         QCOMPARE(fromLabelme->warnings.size(), size_t(1)); // the two "__ignore__" polygons

@@ -62,7 +62,8 @@ std::string makeProject(const QTemporaryDir &dir)
 QString jobFor(TaskType type)
 {
     const QString id = QString::fromLatin1(taskInfo(type).id);
-    return type == TaskType::SemanticSegmentation ? id + QStringLiteral("-ref") : id;
+    return type == TaskType::SemanticSegmentation || type == TaskType::InstanceSegmentation ? id + QStringLiteral("-ref")
+                                                                                             : id;
 }
 
 /// A job of every task type beside makeProject's boxes (see jobFor); they need no labels, since what the
