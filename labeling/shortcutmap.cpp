@@ -41,7 +41,14 @@ ShortcutMap ShortcutMap::defaults()
     m.add(QStringLiteral("tool.polygon"), tr("Polygon tool"), tools, QKeySequence(Qt::Key_P));
     m.add(QStringLiteral("tool.brush"), tr("Brush"), tools, QKeySequence(Qt::Key_R));
     m.add(QStringLiteral("tool.eraser"), tr("Eraser"), tools, QKeySequence(Qt::Key_X));
-    m.add(QStringLiteral("tool.select"), tr("Select and move objects"), tools, QKeySequence(Qt::Key_V));
+    // Short: these are the toolbar's words too (the cheat sheet and the README say how each is used). The assists
+    // take Shift + a letter, so that the letters stay free for classes named by one letter.
+    m.add(QStringLiteral("tool.select"), tr("Select"), tools, QKeySequence(Qt::Key_V));
+    m.add(QStringLiteral("tool.grabcut"), tr("GrabCut"), tools, QKeySequence(Qt::SHIFT | Qt::Key_C));
+    m.add(QStringLiteral("tool.wand"), tr("Magic wand"), tools, QKeySequence(Qt::SHIFT | Qt::Key_W));
+    m.add(QStringLiteral("tool.superpixels"), tr("Superpixels"), tools, QKeySequence(Qt::SHIFT | Qt::Key_S));
+    m.add(QStringLiteral("tool.watershed"), tr("Watershed"), tools, QKeySequence(Qt::SHIFT | Qt::Key_T));
+    m.add(QStringLiteral("tool.scissors"), tr("Scissors"), tools, QKeySequence(Qt::SHIFT | Qt::Key_I));
     m.add(QStringLiteral("view.fit"), tr("Zoom to fit"), view, QKeySequence(Qt::Key_F));
     m.add(QStringLiteral("view.actual"), tr("Zoom 1:1"), view, QKeySequence(Qt::CTRL | Qt::Key_1));
     m.add(QStringLiteral("view.zoomIn"), tr("Zoom in"), view, QKeySequence(Qt::Key_Plus));

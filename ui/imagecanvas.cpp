@@ -5,7 +5,9 @@
 #include "labeling/tools/tool.h"
 #include "datasets/instances.h"
 
+#include <QFutureWatcher>
 #include <QKeyEvent>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
@@ -43,7 +45,10 @@ ImageCanvas::ImageCanvas(QWidget *parent) : QWidget(parent)
     setMinimumSize(320, 240);
 }
 
-ImageCanvas::~ImageCanvas() = default;
+ImageCanvas::~ImageCanvas()
+{
+    cancelToolJob();
+}
 
 void ImageCanvas::setSession(labeling::LabelingSession *session)
 {
@@ -73,6 +78,8 @@ void ImageCanvas::setHint(const QString &hint)
 
 void ImageCanvas::setTool(labeling::Tool *tool)
 {
+    if (tool != m_tool)
+        cancelToolJob();
     m_tool = tool;
     syncFromSession();
     setCursor(tool ? Qt::CrossCursor : Qt::ArrowCursor);
@@ -101,6 +108,7 @@ labeling::ToolContext ImageCanvas::context() const
     ctx.imageSize = imageSize();
     ctx.currentClassId = m_currentClass;
     ctx.viewScale = m_scale;
+    ctx.itemId = m_session && m_session->hasItem() ? m_session->item().id : 0;
     return ctx;
 }
 
@@ -221,20 +229,22 @@ void ImageCanvas::paintEvent(QPaintEvent *)
 
 void ImageCanvas::paintHint(QPainter &p) const
 {
-    if (m_hint.isEmpty())
+    // A running assist says what it does; otherwise the hint, if any.
+    const QString hint = m_busy.isEmpty() ? m_hint : tr("%1  (Esc stops)").arg(m_busy);
+    if (hint.isEmpty())
         return;
     // A band at the bottom, over the image, wrapped to the canvas's width.
     const int margin = 12;
     const QFontMetrics fm(font());
     const QRect text = fm.boundingRect(QRect(0, 0, width() - 4 * margin, height()), Qt::AlignCenter | Qt::TextWordWrap,
-                                       m_hint);
+                                       hint);
     QRect band(0, 0, text.width() + 2 * margin, text.height() + margin);
     band.moveCenter(QPoint(width() / 2, height() - margin - band.height() / 2));
     p.setPen(Qt::NoPen);
     p.setBrush(QColor(0, 0, 0, 180));
     p.drawRoundedRect(band, 6, 6);
     p.setPen(QColor(235, 235, 235));
-    p.drawText(band, Qt::AlignCenter | Qt::TextWordWrap, m_hint);
+    p.drawText(band, Qt::AlignCenter | Qt::TextWordWrap, hint);
 }
 
 namespace {
@@ -358,21 +368,38 @@ void ImageCanvas::paintPreview(QPainter &p) const
     if (!m_tool)
         return;
     const labeling::ToolPreview preview = m_tool->preview(context());
-    if (!preview.proposal.isNull()) {
-        // The proposal tinted in its class's colour, with its outline, until it is accepted or dropped.
-        const QColor c = classColor(preview.proposalClass);
-        QImage tinted(preview.proposal.size(), QImage::Format_ARGB32_Premultiplied);
-        tinted.fill(Qt::transparent);
-        const QRgb in = qPremultiply(qRgba(c.red(), c.green(), c.blue(), 130));
-        for (int y = 0; y < tinted.height(); ++y) {
-            const uchar *src = preview.proposal.constScanLine(y);
-            auto *dst = reinterpret_cast<QRgb *>(tinted.scanLine(y));
-            for (int x = 0; x < tinted.width(); ++x)
+    // A mask (non-zero = on) in one colour over the image.
+    auto tint = [](const QImage &mask, QRgb colour) {
+        QImage out(mask.size(), QImage::Format_ARGB32_Premultiplied);
+        out.fill(Qt::transparent);
+        const QRgb on = qPremultiply(colour);
+        for (int y = 0; y < out.height(); ++y) {
+            const uchar *src = mask.constScanLine(y);
+            auto *dst = reinterpret_cast<QRgb *>(out.scanLine(y));
+            for (int x = 0; x < out.width(); ++x)
                 if (src[x])
-                    dst[x] = in;
+                    dst[x] = on;
         }
-        p.setRenderHint(QPainter::SmoothPixmapTransform, false);
-        p.drawImage(QRectF(m_offset, QSizeF(tinted.size()) * m_scale), tinted);
+        return out;
+    };
+    p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    if (!preview.proposal.isNull()) {
+        // The proposal in its class's colour until it is accepted or dropped.
+        if (preview.proposal.cacheKey() != m_proposalKey || preview.proposalClass != m_proposalTint) {
+            const QColor c = classColor(preview.proposalClass);
+            m_tintedProposal = tint(preview.proposal, qRgba(c.red(), c.green(), c.blue(), 130));
+            m_proposalKey = preview.proposal.cacheKey();
+            m_proposalTint = preview.proposalClass;
+        }
+        p.drawImage(QRectF(m_offset, QSizeF(m_tintedProposal.size()) * m_scale), m_tintedProposal);
+    }
+    if (!preview.lines.isNull()) {
+        // Thin boundaries (superpixels): white, half transparent, one image pixel wide.
+        if (preview.lines.cacheKey() != m_linesKey) {
+            m_tintedLines = tint(preview.lines, qRgba(255, 255, 255, 110));
+            m_linesKey = preview.lines.cacheKey();
+        }
+        p.drawImage(QRectF(m_offset, QSizeF(m_tintedLines.size()) * m_scale), m_tintedLines);
     }
     using Style = labeling::ToolPreview::Style;
     for (const labeling::ToolPreview::Shape &shape : preview.shapes) {
@@ -503,9 +530,71 @@ void ImageCanvas::forward(QMouseEvent *event, int type)
     e.modifiers = event->modifiers();
     m_tool->pointer(e, context());
     takeEdit();
+    runToolJob();
     update();
     if (e.type != PointerEvent::Type::Move)
         Q_EMIT toolUsed();
+}
+
+void ImageCanvas::runToolJob()
+{
+    if (!m_tool)
+        return;
+    auto job = m_tool->takeJob();
+    if (!job)
+        return;
+    if (!m_image || m_image->full.isNull()) {
+        // Kept only as a preview level (hundreds of megapixels): the assists need the pixels.
+        m_tool->jobDone(job->id, {fail(Error::invalid("this image is too large for assisted segmentation")), {}});
+        Q_EMIT editFailed(tr("This image is too large for assisted segmentation: draw the outline instead."));
+        return;
+    }
+    cancelToolJob(); // a newer question replaces an older one
+    m_jobCancel = std::make_shared<std::atomic_bool>(false);
+    m_jobId = job->id;
+    m_jobTool = m_tool;
+    m_busy = job->what;
+    m_job = std::make_unique<QFutureWatcher<labeling::ToolJobResult>>();
+    connect(m_job.get(), &QFutureWatcherBase::finished, this, &ImageCanvas::toolJobFinished);
+    // The image is shared, not copied: QImage is copy-on-write and nobody writes to a decoded image.
+    m_job->setFuture(QtConcurrent::run([run = std::move(job->run), image = m_image, cancel = m_jobCancel] {
+        return run(image->full, cancel.get());
+    }));
+    setCursor(Qt::BusyCursor);
+    update();
+}
+
+void ImageCanvas::toolJobFinished()
+{
+    if (!m_job)
+        return;
+    labeling::ToolJobResult result = m_job->result();
+    m_job.release()->deleteLater();
+    m_busy.clear();
+    setCursor(m_tool ? Qt::CrossCursor : Qt::ArrowCursor);
+    if (m_tool && m_tool == m_jobTool) {
+        const bool failed = !result.mask && result.mask.error().code != Error::Code::Cancelled;
+        const QString why = failed ? QString::fromStdString(result.mask.error().message) : QString();
+        if (m_tool->jobDone(m_jobId, std::move(result)) && failed)
+            Q_EMIT editFailed(why);
+        takeEdit();
+        runToolJob();
+    }
+    update();
+    Q_EMIT toolUsed();
+}
+
+void ImageCanvas::cancelToolJob()
+{
+    if (!m_job)
+        return;
+    m_jobCancel->store(true);
+    // Its result is of no use any more; the worker finishes on its own and the watcher goes with it.
+    QFutureWatcher<labeling::ToolJobResult> *watcher = m_job.release();
+    disconnect(watcher, nullptr, this, nullptr);
+    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
+    m_busy.clear();
+    setCursor(m_tool ? Qt::CrossCursor : Qt::ArrowCursor);
 }
 
 void ImageCanvas::takeEdit()
@@ -564,8 +653,8 @@ void ImageCanvas::mouseDoubleClickEvent(QMouseEvent *event)
 void ImageCanvas::wheelEvent(QWheelEvent *event)
 {
     const double steps = event->angleDelta().y() / 120.0;
-    if (m_tool && event->modifiers() != Qt::NoModifier
-        && m_tool->wheel(int(std::lround(steps)), event->modifiers(), context())) {
+    if (m_tool && m_session && m_session->hasItem() && m_tool->wheel(int(std::lround(steps)), event->modifiers(), context())) {
+        runToolJob();
         update();
         return;
     }
@@ -580,8 +669,11 @@ void ImageCanvas::keyPressEvent(QKeyEvent *event)
         setCursor(Qt::OpenHandCursor);
         return;
     }
+    if (event->key() == Qt::Key_Escape && m_job)
+        cancelToolJob(); // and the tool drops what it waited for
     if (m_tool && m_session && m_session->hasItem() && m_tool->key(event->key(), event->modifiers(), context())) {
         takeEdit();
+        runToolJob();
         update();
         Q_EMIT toolUsed();
         return;

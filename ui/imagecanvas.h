@@ -10,12 +10,17 @@
 #include <QImage>
 #include <QWidget>
 
+#include <atomic>
 #include <memory>
+
+template<typename T>
+class QFutureWatcher;
 
 namespace gw::labeling {
 class LabelingSession;
 class Tool;
 struct ToolContext;
+struct ToolJobResult;
 } // namespace gw::labeling
 
 namespace gw::ui {
@@ -34,6 +39,8 @@ public:
     void setImage(std::shared_ptr<const LoadedImage> image, const QString &status = {});
     /// What the canvas says instead of an image ("Loading…", why no item is shown); empty with an image.
     QString statusText() const { return m_image && m_image->ok() ? QString() : m_status; }
+    /// What a tool's job is doing while it runs ("Finding the object…"); empty when none runs.
+    QString busyText() const { return m_busy; }
     /// A line shown over the image, e.g. what to do next when the image is only for viewing; empty for none.
     void setHint(const QString &hint);
     QString hintText() const { return m_hint; }
@@ -81,6 +88,11 @@ private:
     bool toolWantsKey(int key) const;
     void forward(QMouseEvent *event, int type);
     void takeEdit();
+    /// Starts the tool's job (an assist) on a worker thread, if it has one; its result goes back to the tool.
+    void runToolJob();
+    void toolJobFinished();
+    /// Stops a running job (its result is dropped).
+    void cancelToolJob();
     QSize imageSize() const;
     void paintBoxes(QPainter &p, const std::vector<datasets::Box> &boxes) const;
     void paintSegmentation(QPainter &p);
@@ -107,6 +119,16 @@ private:
     std::optional<QPointF> m_cursor; ///< image coordinates
     double m_opacity = 0.5;
     bool m_showAnnotations = true;
+    // The tool's job running on the thread pool.
+    std::unique_ptr<QFutureWatcher<labeling::ToolJobResult>> m_job;
+    std::shared_ptr<std::atomic_bool> m_jobCancel;
+    uint64_t m_jobId = 0;
+    labeling::Tool *m_jobTool = nullptr;
+    QString m_busy; ///< what the running job does, shown over the image
+    /// A tool's proposal and lines tinted for painting, rebuilt only when they change (a 12 MP mask takes a while).
+    mutable QImage m_tintedProposal, m_tintedLines;
+    mutable qint64 m_proposalKey = 0, m_linesKey = 0;
+    mutable int m_proposalTint = -2;
     QImage m_overlay;
     qint64 m_overlayKey = 0;
     double m_overlayOpacity = -1;

@@ -10,6 +10,7 @@
 #include "labeling/labelingsession.h"
 #include "labeling/shortcutmap.h"
 #include "labeling/tools/boxtool.h"
+#include "labeling/tools/assisttool.h"
 #include "labeling/tools/objecttool.h"
 #include "labeling/tools/brushtool.h"
 #include "labeling/tools/polygontool.h"
@@ -79,6 +80,7 @@ LabelingPane::LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent)
     : QWidget(parent), m_shortcuts(shortcuts), m_boxTool(std::make_unique<labeling::BoxTool>()),
       m_polygonTool(std::make_unique<labeling::PolygonTool>()),
       m_brushTool(std::make_unique<labeling::BrushTool>()), m_objectTool(std::make_unique<labeling::ObjectTool>()),
+      m_assistTool(std::make_unique<labeling::AssistTool>()),
       m_spanEditor(std::make_unique<labeling::SpanEditor>())
 {
     askReason = [this](const QString &question) -> std::optional<QString> {
@@ -251,9 +253,12 @@ QList<LabelingPane::ToolKind> LabelingPane::availableTools() const
         return {};
     switch (m_session->job().type) {
     case TaskType::BoundingBox: return {ToolKind::Box};
-    case TaskType::SemanticSegmentation: return {ToolKind::Polygon, ToolKind::Brush, ToolKind::Eraser};
+    case TaskType::SemanticSegmentation:
+        return {ToolKind::Polygon,     ToolKind::Brush,     ToolKind::Eraser,  ToolKind::GrabCut,
+                ToolKind::Wand,        ToolKind::Superpixels, ToolKind::Watershed, ToolKind::Scissors};
     case TaskType::InstanceSegmentation:
-        return {ToolKind::Polygon, ToolKind::Select, ToolKind::Box, ToolKind::Brush, ToolKind::Eraser};
+        return {ToolKind::Polygon, ToolKind::Select,      ToolKind::Box,       ToolKind::Brush,   ToolKind::Eraser,
+                ToolKind::GrabCut, ToolKind::Wand,        ToolKind::Superpixels, ToolKind::Watershed, ToolKind::Scissors};
     default: return {};
     }
 }
@@ -264,6 +269,19 @@ void LabelingPane::selectTool(ToolKind kind)
         kind = ToolKind::None;
     m_toolKind = kind;
     labeling::Tool *tool = nullptr;
+    using Assist = labeling::AssistTool::Kind;
+    const std::pair<ToolKind, Assist> assists[] = {{ToolKind::GrabCut, Assist::GrabCut},
+                                                   {ToolKind::Wand, Assist::Wand},
+                                                   {ToolKind::Superpixels, Assist::Superpixels},
+                                                   {ToolKind::Watershed, Assist::Watershed},
+                                                   {ToolKind::Scissors, Assist::Scissors}};
+    for (const auto &[k, assist] : assists)
+        if (k == kind) {
+            m_assistTool->setKind(assist);
+            m_canvas->setTool(m_assistTool.get());
+            m_canvas->update();
+            return;
+        }
     if (m_session && job().type == TaskType::InstanceSegmentation && kind != ToolKind::None) {
         using Mode = labeling::ObjectTool::Mode;
         m_objectTool->setMode(kind == ToolKind::Box       ? Mode::Box
@@ -286,8 +304,7 @@ void LabelingPane::selectTool(ToolKind kind)
         m_brushTool->setMode(labeling::BrushTool::Mode::Erase);
         tool = m_brushTool.get();
         break;
-    case ToolKind::Select:
-    case ToolKind::None: break;
+    default: break;
     }
     m_canvas->setTool(tool);
 }
@@ -331,7 +348,7 @@ void LabelingPane::showSelection()
         if (i >= 0 && i < int(m_boxTool->boxes().size()))
             selected = m_boxTool->boxes()[size_t(i)].classId;
         what = tr("box");
-    } else if (job().type == TaskType::InstanceSegmentation) {
+    } else if (job().type == TaskType::InstanceSegmentation && m_canvas->tool() == m_objectTool.get()) {
         const int i = m_objectTool->selected();
         const Payload *live = m_objectTool->liveLabel();
         if (i >= 0 && i < int(live->instances.size()))
@@ -445,7 +462,8 @@ bool LabelingPane::handleClassKey(const QKeySequence &key)
     if (type == TaskType::InstanceSegmentation) {
         // The class of new objects, and of the selected one.
         setCurrentClass(classId);
-        if (m_objectTool->selected() >= 0 && m_objectTool->setSelectedClass(classId))
+        if (m_canvas->tool() == m_objectTool.get() && m_objectTool->selected() >= 0
+            && m_objectTool->setSelectedClass(classId))
             if (auto edit = m_objectTool->takeEdit())
                 if (auto r = m_session->apply(edit->payload, edit->text); !r)
                     notify(QString::fromStdString(r.error().message));

@@ -21,6 +21,7 @@ class QTimer;
 namespace gw::labeling {
 class BoxTool;
 class ObjectTool;
+class AssistTool;
 class BrushTool;
 class LabelingSession;
 class PolygonTool;
@@ -41,7 +42,7 @@ class LabelingPane : public QWidget
 {
     Q_OBJECT
 public:
-    enum class ToolKind { None, Box, Polygon, Brush, Eraser, Select };
+    enum class ToolKind { None, Box, Polygon, Brush, Eraser, Select, GrabCut, Wand, Superpixels, Watershed, Scissors };
 
     LabelingPane(labeling::ShortcutMap &shortcuts, QWidget *parent = nullptr);
     ~LabelingPane() override;
@@ -132,6 +133,7 @@ private:
     std::unique_ptr<labeling::PolygonTool> m_polygonTool;
     std::unique_ptr<labeling::BrushTool> m_brushTool;
     std::unique_ptr<labeling::ObjectTool> m_objectTool; ///< instance segmentation: every mode is this tool
+    std::unique_ptr<labeling::AssistTool> m_assistTool; ///< segmentation: the assists
     ToolKind m_toolKind = ToolKind::None;
     std::vector<datasets::Box> m_previousBoxes; ///< the boxes of the item shown before, to copy over
     ImageLoader *m_loader;

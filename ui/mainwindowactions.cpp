@@ -62,6 +62,11 @@ void MainWindow::createActions()
         {"tool.brush", LabelingPane::ToolKind::Brush},
         {"tool.eraser", LabelingPane::ToolKind::Eraser},
         {"tool.select", LabelingPane::ToolKind::Select},
+        {"tool.grabcut", LabelingPane::ToolKind::GrabCut},
+        {"tool.wand", LabelingPane::ToolKind::Wand},
+        {"tool.superpixels", LabelingPane::ToolKind::Superpixels},
+        {"tool.watershed", LabelingPane::ToolKind::Watershed},
+        {"tool.scissors", LabelingPane::ToolKind::Scissors},
     };
     for (const auto &[id, kind] : tools) {
         QAction *a = makeAction(QString::fromLatin1(id), [this, kind = kind] { m_pane->selectTool(kind); }, true);

@@ -97,7 +97,12 @@ void MainWindow::onJobChosen(int index)
                                                                     {"tool.polygon", LabelingPane::ToolKind::Polygon},
                                                                     {"tool.brush", LabelingPane::ToolKind::Brush},
                                                                     {"tool.eraser", LabelingPane::ToolKind::Eraser},
-                                                                    {"tool.select", LabelingPane::ToolKind::Select}};
+                                                                    {"tool.select", LabelingPane::ToolKind::Select},
+                                                                    {"tool.grabcut", LabelingPane::ToolKind::GrabCut},
+                                                                    {"tool.wand", LabelingPane::ToolKind::Wand},
+                                                                    {"tool.superpixels", LabelingPane::ToolKind::Superpixels},
+                                                                    {"tool.watershed", LabelingPane::ToolKind::Watershed},
+                                                                    {"tool.scissors", LabelingPane::ToolKind::Scissors}};
     for (const auto &[id, kind] : kinds) {
         QAction *a = action(QString::fromLatin1(id));
         a->setVisible(tools.contains(kind));

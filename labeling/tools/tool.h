@@ -5,6 +5,7 @@
 // payload when an edit is finished. The view (ui/) paints; the session (labeling/) turns the payload into an
 // undo command that is committed to the store. Unit-tested without a window.
 
+#include "datasets/result.h"
 #include "datasets/types.h"
 
 #include <QImage>
@@ -13,6 +14,10 @@
 #include <QRectF>
 #include <QString>
 
+#include <any>
+#include <cstdint>
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -36,6 +41,7 @@ struct ToolContext
     QSize imageSize;           ///< the image's size in pixels (as displayed, EXIF applied)
     int currentClassId = 0;    ///< the class new shapes get
     double viewScale = 1.0;    ///< screen pixels per image pixel: hit tolerances are in screen pixels
+    int64_t itemId = 0;        ///< the item shown: a tool keeps work done on its image while it stays
 };
 
 /// What a tool shows over the image besides the label, in image coordinates: the canvas paints every tool's
@@ -67,6 +73,27 @@ struct ToolPreview
     /// inside; shown tinted in proposalClass's colour.
     QImage proposal;
     int proposalClass = -1;
+    /// Thin lines over the image (superpixel boundaries): Format_Grayscale8 of the image's size, non-zero on a
+    /// line.
+    QImage lines;
+};
+
+/// What a job gives back: a mask (Format_Grayscale8 of the image's size) or why there is none, and what the tool
+/// keeps for its next job (an assist's state: GrabCut's models, an image's superpixels).
+struct ToolJobResult
+{
+    Result<QImage> mask;
+    std::any state;
+};
+
+/// Work a tool needs done on the image's pixels that may take a while (an assist): the view runs it on a worker
+/// thread with the decoded image, shows that it is busy, and hands the result back through Tool::jobDone. Escape
+/// (or a new job) sets cancel.
+struct ToolJob
+{
+    uint64_t id = 0;
+    QString what; ///< what the view says while it runs ("Finding the object…")
+    std::function<ToolJobResult(const QImage &image, const std::atomic_bool *cancel)> run;
 };
 
 /// An edit the tool finished: the item's new payload and a short description for the undo history.
@@ -120,6 +147,16 @@ public:
     {
         (void)ctx;
         return {};
+    }
+
+    /// A job to run off the GUI thread, once (see ToolJob).
+    virtual std::optional<ToolJob> takeJob() { return std::nullopt; }
+    /// A job's result; false when the tool no longer waits for it (another job replaced it). The view repaints
+    /// and takes any edit that follows.
+    virtual bool jobDone(uint64_t id, ToolJobResult result)
+    {
+        (void)id, (void)result;
+        return false;
     }
 
     /// The finished edit, once: the caller pushes it as an undo command.

@@ -6,6 +6,8 @@
 #include "datasets/formats/formatutil.h"
 #include "fuzzutil.h"
 
+#include <algorithm>
+
 namespace gw::fuzz {
 
 /// Reads `input` (a container, see fuzzutil.h) with the format: parses it without a store, then writes what
@@ -31,6 +33,16 @@ inline void readFormat(const char *id, std::string_view input, const char *file 
         Scratch s; // and written into a project in one transaction
         (void)datasets::formats::applyParsed(*s.store, std::move(*parsed), o);
     }
+    // The same input read as objects, where the format can (its instance segmentation reader).
+    for (const datasets::FormatOption &option : format->options)
+        if (std::find(option.choices.begin(), option.choices.end(), "instances") != option.choices.end()) {
+            datasets::FormatImportOptions objects = o;
+            objects.settings[option.key] = "instances";
+            if (auto asObjects = format->parse(path, objects)) {
+                Scratch s;
+                (void)datasets::formats::applyParsed(*s.store, std::move(*asObjects), objects);
+            }
+        }
     fs::remove_all(root, ec);
 }
 

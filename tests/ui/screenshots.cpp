@@ -98,6 +98,23 @@ void click(ui::ImageCanvas *c, QPointF p)
     release(c, p);
 }
 
+/// A stroke with the right button (a background scribble, a GrabCut correction).
+void rightDrag(ui::ImageCanvas *c, const QPolygonF &points)
+{
+    mouse(c, QEvent::MouseButtonPress, c->imageToWidget(points.first()), Qt::RightButton, Qt::RightButton);
+    for (const QPointF &p : points)
+        mouse(c, QEvent::MouseMove, c->imageToWidget(p), Qt::NoButton, Qt::RightButton);
+    mouse(c, QEvent::MouseButtonRelease, c->imageToWidget(points.last()), Qt::RightButton, Qt::NoButton);
+}
+
+/// Waits for the canvas's assist to come back.
+void waitAssist(ui::ImageCanvas *c)
+{
+    for (int i = 0; i < 200 && !c->busyText().isEmpty(); ++i)
+        settle(50);
+    settle(100);
+}
+
 void key(QWidget *w, int k, Qt::KeyboardModifiers m = Qt::NoModifier)
 {
     QKeyEvent down(QEvent::KeyPress, k, m), up(QEvent::KeyRelease, k, m);
@@ -216,6 +233,8 @@ int main(int argc, char **argv)
                                           {{"person", "#d62728"}, {"bottle", "#9467bd"}, {"car", "#17becf"}}));
         (void)(*store)->createJob(makeJob("people-ref", TaskType::SemanticSegmentation,
                                           {{"person", "#d62728"}, {"furniture", "#bcbd22"}}));
+        (void)(*store)->createJob(makeJob("things-ref", TaskType::InstanceSegmentation,
+                                          {{"person", "#d62728"}, {"bottle", "#9467bd"}, {"furniture", "#bcbd22"}}));
         // An automatic label with its confidence, as the gallery and the canvas show them.
         auto scene = (*store)->job("scene");
         Annotation a;
@@ -392,6 +411,81 @@ int main(int argc, char **argv)
     drag(canvas, QPointF(40, 300), QPointF(180, 260));
     hover(canvas, QPointF(200, 250));
     save(&w, out, "brush.png");
+
+    // Instance segmentation: each person an object of their own, numbered, the second selected.
+    w.selectJob(QStringLiteral("things-ref"));
+    w.goToRow(0);
+    waitImage();
+    canvas->setFocus();
+    key(canvas, Qt::Key_P);
+    key(canvas, Qt::Key_1);
+    for (const QPolygonF &person : people) {
+        for (const QPointF &p : person)
+            click(canvas, p);
+        key(canvas, Qt::Key_Return);
+    }
+    key(canvas, Qt::Key_V);
+    if (people.size() > 1)
+        click(canvas, people[1].boundingRect().center());
+    save(&w, out, "objects.png");
+    key(canvas, Qt::Key_Escape);
+
+    // GrabCut from a box around the bottle (the proposal, before Enter).
+    const auto bottles = labelmePolygons(kExamples + QStringLiteral("/semantic_segmentation/data_annotated/2011_000003.json"),
+                                         QStringLiteral("bottle"));
+    key(canvas, Qt::Key_C, Qt::ShiftModifier);
+    key(canvas, Qt::Key_2);
+    if (!bottles.isEmpty()) {
+        const QRectF b = bottles[0].boundingRect().adjusted(-3, -3, 3, 3);
+        drag(canvas, b.topLeft(), b.bottomRight());
+        waitAssist(canvas);
+    }
+    save(&w, out, "assist-grabcut.png");
+    key(canvas, Qt::Key_Return);
+
+    // The magic wand on the wall, its tolerance widened by the wheel.
+    key(canvas, Qt::Key_W, Qt::ShiftModifier);
+    key(canvas, Qt::Key_3);
+    click(canvas, QPointF(60, 40));
+    waitAssist(canvas);
+    save(&w, out, "assist-wand.png");
+    key(canvas, Qt::Key_Escape);
+
+    // Superpixels: the first click finds them, a stroke takes those it crosses.
+    key(canvas, Qt::Key_S, Qt::ShiftModifier);
+    key(canvas, Qt::Key_3);
+    click(canvas, QPointF(420, 300));
+    waitAssist(canvas);
+    drag(canvas, QPointF(380, 280), QPointF(470, 320));
+    hover(canvas, QPointF(480, 320));
+    save(&w, out, "assist-superpixels.png");
+    key(canvas, Qt::Key_Escape);
+
+    // Watershed: a scribble on the tray of food, a ring around it with the right button.
+    key(canvas, Qt::Key_T, Qt::ShiftModifier);
+    key(canvas, Qt::Key_3);
+    drag(canvas, QPointF(335, 305), QPointF(390, 300));
+    waitAssist(canvas);
+    rightDrag(canvas, QPolygonF{QPointF(290, 262), QPointF(445, 262), QPointF(445, 337), QPointF(290, 337), QPointF(290, 262)});
+    waitAssist(canvas);
+    save(&w, out, "assist-watershed.png");
+    key(canvas, Qt::Key_Escape);
+
+    // Intelligent scissors: points along the second person's outline, the path following edges to the pointer.
+    key(canvas, Qt::Key_I, Qt::ShiftModifier);
+    if (people.size() > 1) {
+        const QPolygonF &outline = people[1];
+        click(canvas, outline[0]);
+        waitAssist(canvas); // the image's edges
+        const int step = std::max(1, int(outline.size()) / 8);
+        for (int i = 0; i < int(outline.size()) * 3 / 4; i += step) {
+            click(canvas, outline[i]);
+            waitAssist(canvas);
+        }
+        hover(canvas, outline[int(outline.size()) * 3 / 4 + step / 2 < int(outline.size()) ? int(outline.size()) * 3 / 4 + step / 2 : 0]);
+    }
+    save(&w, out, "assist-scissors.png");
+    key(canvas, Qt::Key_Escape);
 
     // Texts: named entities with the span list, in several scripts.
     const std::string texts = (tmp.path() + QStringLiteral("/texts.gwproj")).toStdString();

@@ -17,6 +17,8 @@
 
 #include <QAbstractItemView>
 #include <QApplication>
+#include "datasets/instances.h"
+
 #include <QComboBox>
 #include <QFileInfo>
 #include <QLineEdit>
@@ -287,6 +289,53 @@ private Q_SLOTS:
         QVERIFY(!label(s.w.store(), "seg-ref", 1));
         QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
         QVERIFY(label(s.w.store(), "seg-ref", 1));
+    }
+
+    void objectsDrawnSelectedAndFoundByAnAssist()
+    {
+        QTemporaryDir dir;
+        const std::string project = makeProject(dir);
+        Screen s(project, "objects-ref");
+        QTRY_VERIFY(s.imageShown());
+        QCOMPARE(s.w.labelingPane()->toolKind(), ui::LabelingPane::ToolKind::Polygon);
+        QTest::keyClick(s.canvas(), Qt::Key_2); // car
+        click(s.canvas(), QPointF(10, 10));
+        click(s.canvas(), QPointF(60, 10));
+        click(s.canvas(), QPointF(60, 60));
+        QTest::keyClick(s.canvas(), Qt::Key_Return);
+        auto a = label(s.w.store(), "objects-ref", 1);
+        QVERIFY(a);
+        QCOMPARE(a->payload.instances.size(), size_t(1));
+        QCOMPARE(a->payload.instances[0].classId, 1);
+        // Select it, retype it with a class key, delete it; undo brings it back.
+        QTest::keyClick(s.canvas(), Qt::Key_V);
+        QCOMPARE(s.w.labelingPane()->toolKind(), ui::LabelingPane::ToolKind::Select);
+        click(s.canvas(), QPointF(50, 20));
+        QTest::keyClick(s.canvas(), Qt::Key_1);
+        QCOMPARE(label(s.w.store(), "objects-ref", 1)->payload.instances[0].classId, 0);
+        QTest::keyClick(s.canvas(), Qt::Key_Delete);
+        QCOMPARE(label(s.w.store(), "objects-ref", 1)->payload.instances.size(), size_t(0));
+        QTest::keyClick(s.canvas(), Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(label(s.w.store(), "objects-ref", 1)->payload.instances.size(), size_t(1));
+        // The magic wand runs off the GUI thread and says so; its region (the whole one-colour image) is a
+        // proposal until Enter makes it an object.
+        QTest::keyClick(s.canvas(), Qt::Key_W, Qt::ShiftModifier);
+        QCOMPARE(s.w.labelingPane()->toolKind(), ui::LabelingPane::ToolKind::Wand);
+        click(s.canvas(), QPointF(150, 100));
+        QTRY_VERIFY(s.canvas()->busyText().isEmpty());
+        QCOMPARE(label(s.w.store(), "objects-ref", 1)->payload.instances.size(), size_t(1));
+        QTest::keyClick(s.canvas(), Qt::Key_Return);
+        a = label(s.w.store(), "objects-ref", 1);
+        QCOMPARE(a->payload.instances.size(), size_t(2));
+        QCOMPARE(instances::extent(a->payload.instances[1], kWidth, kHeight)->area, int64_t(kWidth) * kHeight);
+        // GrabCut started and stopped with Esc: no edit, nothing busy.
+        QTest::keyClick(s.canvas(), Qt::Key_C, Qt::ShiftModifier);
+        QCOMPARE(s.w.labelingPane()->toolKind(), ui::LabelingPane::ToolKind::GrabCut);
+        drag(s.canvas(), QPointF(20, 20), QPointF(120, 100));
+        QTest::keyClick(s.canvas(), Qt::Key_Escape);
+        QVERIFY(s.canvas()->busyText().isEmpty());
+        QTest::qWait(300);
+        QCOMPARE(label(s.w.store(), "objects-ref", 1)->payload.instances.size(), size_t(2));
     }
 
     void reopeningFindsTheSameAnnotations()

@@ -49,6 +49,7 @@ inline std::string makeProject(const QTemporaryDir &dir)
     job("animal", TaskType::ImageClassification, {"cat", "dog", "cow"});
     job("boxes", TaskType::BoundingBox, {"car", "person"});
     job("seg-ref", TaskType::SemanticSegmentation, {"road", "car"});
+    job("objects-ref", TaskType::InstanceSegmentation, {"road", "car"});
     return path;
 }
 
