@@ -203,9 +203,15 @@ Result<ExportReport> writeYolo(const Format &format, const ProjectStore &store, 
     std::string classes;
     for (const LabelClass &c : job->classes)
         classes += c.name + "\n";
+    // Says what the label files hold: boxes, or outlines (a line per region of a class, or per object).
     std::string yaml =
-        "# YOLO boxes written by Groundwork: labels/.../<image stem>.txt hold \"class cx cy w h\",\n"
-        "# class = position in names, the rest fractions of the image's width and height.\n";
+        job->type == TaskType::BoundingBox
+            ? "# YOLO boxes written by Groundwork: labels/.../<image stem>.txt hold \"class cx cy w h\",\n"
+              "# class = position in names, the rest fractions of the image's width and height.\n"
+            : std::string("# YOLO segmentation written by Groundwork: labels/.../<image stem>.txt hold \"class x1 y1 x2 "
+                          "y2 ...\",\n# one line per ")
+                  + (job->type == TaskType::InstanceSegmentation ? "object" : "region of a class")
+                  + ", class = position in names, points as fractions of the image's width and height.\n";
     yaml += "path: " + yamlName(format.setting(o.settings, "path")) + "\n";
     if (!anySplit) {
         yaml += "train: images\nval: images\n";

@@ -262,6 +262,60 @@ private Q_SLOTS:
             QCOMPARE(back.instances[0].polygons, p.instances[0].polygons);
     }
 
+    void exportsMatchGolden_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QStringList>("files"); // below the output, compared with golden/formats/instances/FORMAT[-OPTION]/
+        QTest::newRow("coco") << QStringLiteral("coco") << QString() << QStringList{QString()};
+        QTest::newRow("coco polygons") << QStringLiteral("coco") << QStringLiteral("polygons") << QStringList{QString()};
+        QTest::newRow("labelme") << QStringLiteral("labelme") << QString() << QStringList{QStringLiteral("big.json")};
+        QTest::newRow("yolo") << QStringLiteral("yolo") << QString()
+                              << QStringList{QStringLiteral("labels/big.txt"), QStringLiteral("data.yaml")};
+        QTest::newRow("voc") << QStringLiteral("voc") << QString()
+                             << QStringList{QStringLiteral("SegmentationObject/big.png"),
+                                            QStringLiteral("SegmentationClass/big.png"), QStringLiteral("class_names.txt")};
+        QTest::newRow("groundtruth") << QStringLiteral("groundtruth") << QString() << QStringList{QString()};
+    }
+
+    void exportsMatchGolden()
+    {
+        // The sample's objects written by each format, byte for byte as reviewed once (GW_UPDATE_GOLDEN=1
+        // writes them again after a deliberate change).
+        QFETCH(QString, format);
+        QFETCH(QString, option);
+        QFETCH(QStringList, files);
+        QTemporaryDir dir;
+        auto s = gwtest::newProject(gwtest::path(dir, "p.gwproj"));
+        writeImage(gwtest::path(dir, "img/big.png"), 37, 23);
+        Job j = *s->createJob(makeJob("o-ref", TaskType::InstanceSegmentation, {{0, "a"}, {1, "b"}, {2, "c"}}));
+        const Item it = addImage(*s, gwtest::path(dir, "img/big.png"), 37, 23);
+        Annotation a;
+        a.jobId = j.id;
+        a.itemId = it.id;
+        a.payload = sample();
+        a.provenance.createdUs = 1733000000000000; // a fixed date for the manifest
+        {
+            auto tx = s->begin();
+            GW_VERIFY_OK((*tx)->putAnnotation(a));
+            GW_VERIFY_OK((*tx)->commit());
+        }
+        const std::string fmt = format.toStdString();
+        const bool file = fmt == "coco" || fmt == "groundtruth";
+        // Beside the images, so that the files name them by relative paths.
+        const std::string out = gwtest::path(dir, file ? "objects.json" : "objects");
+        std::map<std::string, std::string> settings;
+        if (!option.isEmpty())
+            settings["masks"] = option.toStdString();
+        GW_VERIFY_OK(exportTo(*s, fmt.c_str(), "o-ref", out, settings));
+        const std::string name = "instances/" + fmt + (option.isEmpty() ? "" : "-" + option.toStdString());
+        for (const QString &f : files) {
+            const std::string actual = f.isEmpty() ? out : out + "/" + f.toStdString();
+            const std::string golden = name + (f.isEmpty() ? (fmt == "coco" ? ".json" : ".manifest") : "/" + f.toStdString());
+            compareGolden(actual, golden.c_str());
+        }
+    }
+
     void groundTruthManifestCarriesTheClassMapToo()
     {
         QTemporaryDir dir;
