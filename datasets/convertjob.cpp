@@ -1,5 +1,6 @@
 #include "datasets/convertjob.h"
 
+#include "datasets/groundtruth.h"
 #include "datasets/instances.h"
 #include "datasets/mask.h"
 
@@ -71,6 +72,10 @@ Result<Payload> convertLabel(const Payload &label, TaskType from, TaskType to, i
 Result<ConvertReport> convertJob(ProjectStore &store, const Job &from, const std::string &newName, TaskType to,
                                  const std::function<bool(int64_t, int64_t)> &progress)
 {
+    if (from.givesVerdicts())
+        return fail(Error::invalid("job '" + from.name + "' holds verdicts on another job's labels, not labels to convert"));
+    if (const std::string problem = validateLabelAttributeName(newName, to); !problem.empty())
+        return fail(Error::invalid(problem));
     if (!canConvert(from.type, to))
         return fail(Error::invalid("job '" + from.name + "' holds " + std::string(taskInfo(from.type).title) +
                                    " labels, which cannot become " + std::string(taskInfo(to).title) +
@@ -120,6 +125,9 @@ Result<ConvertReport> convertJob(ProjectStore &store, const Job &from, const std
                 return fail(png.error());
             converted->mask = std::move(*png);
         }
+        // Checked like any label: a mask of another size than its image makes no valid objects.
+        if (const std::string problem = gt::validatePayload(job, *item, *converted); !problem.empty())
+            return fail(Error::invalid("item " + std::to_string(item->id) + " (" + item->uri + "): " + problem));
         Annotation a;
         a.jobId = job.id;
         a.itemId = item->id;

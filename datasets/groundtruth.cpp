@@ -539,7 +539,17 @@ Result<> decodeInstances(const json::Value &label, const json::Value &md, Decode
             p.instances.push_back(std::move(object));
         }
     }
-    // The class map is derived from the objects: the objects are the label.
+    // The class map is derived from the objects, so the objects are the label — unless the PNG was edited since
+    // (another tool, by hand): then its pixels are what the file says, one object per region.
+    if (list && classMap) {
+        auto drawn = instances::classMap(p, classMap->width, classMap->height);
+        if (!drawn || drawn->pixels != classMap->pixels) {
+            if (ctx.warn)
+                ctx.warn("the mask " + p.maskUri + " differs from its " + kInstancesKey +
+                         " (edited since?): its regions are taken as the objects");
+            p.instances = instances::fromClassMap(*classMap);
+        }
+    }
     p.mask.clear();
     p.maskUri.clear();
     return {};
@@ -860,7 +870,10 @@ Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
             json::Array list;
             for (const Instance &object : p.instances) {
                 json::Object o;
-                o.set("class-name", job.classById(object.classId)->name);
+                const LabelClass *cls = job.classById(object.classId);
+                if (!cls)
+                    return fail(Error::internal("annotation " + std::to_string(a.id) + " refers to a removed class"));
+                o.set("class-name", cls->name);
                 o.set("class-index", int64_t(job.positionOf(object.classId)));
                 if (object.painted())
                     o.set("rle", object.rle);

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <unordered_map>
 #include <cmath>
 
 namespace gw::ui {
@@ -27,7 +28,8 @@ namespace {
 constexpr double kMinScale = 0.01, kMaxScale = 64.0;
 
 void paintObjects(QPainter &p, const Payload &label, QSize image, const std::function<QPointF(QPointF)> &toWidget,
-                  double scale, const std::function<QColor(int)> &colorOf, const std::function<QString(int)> &nameOf);
+                  double scale, const std::function<QColor(int)> &colorOf, const std::function<QString(int)> &nameOf,
+                  std::unordered_map<std::string, std::pair<QImage, QRectF>> &painted);
 
 QColor withAlpha(QColor c, int alpha)
 {
@@ -114,9 +116,21 @@ labeling::ToolContext ImageCanvas::context() const
 
 void ImageCanvas::syncFromSession()
 {
-    if (m_tool && m_session && m_session->hasItem() && imageSize().isValid())
+    const int64_t item = m_session && m_session->hasItem() ? m_session->item().id : 0;
+    if (item != m_toolItem)
+        cancelToolJob(); // work on the last item's image is of no use here
+    if (m_tool && item && imageSize().isValid()) {
         m_tool->setPayload(m_session->payload(), context());
+        m_toolItem = item;
+    } else {
+        m_toolItem = 0; // the tool holds no label of this item: it gets no input and shows nothing of its own
+    }
     update();
+}
+
+bool ImageCanvas::toolReady() const
+{
+    return m_tool && m_session && m_session->hasItem() && m_toolItem == m_session->item().id;
 }
 
 void ImageCanvas::zoomFit()
@@ -210,7 +224,7 @@ void ImageCanvas::paintEvent(QPaintEvent *)
     p.setRenderHint(QPainter::Antialiasing);
     if (m_showAnnotations && m_session) {
         // The label as the tool shows it while editing, else the session's.
-        const Payload *live = m_tool ? m_tool->liveLabel() : nullptr;
+        const Payload *live = toolReady() ? m_tool->liveLabel() : nullptr;
         const Payload &label = live ? *live : m_session->payload();
         switch (m_session->job().type) {
         case TaskType::BoundingBox: paintBoxes(p, label.boxes); break;
@@ -218,7 +232,7 @@ void ImageCanvas::paintEvent(QPaintEvent *)
         case TaskType::InstanceSegmentation:
             paintObjects(
                 p, label, imageSize(), [this](QPointF q) { return imageToWidget(q); }, m_scale,
-                [this](int id) { return classColor(id); }, [this](int id) { return className(id); });
+                [this](int id) { return classColor(id); }, [this](int id) { return className(id); }, m_paintedObjects);
             break;
         default: paintClassification(p); break;
         }
@@ -253,29 +267,40 @@ namespace {
 /// earlier one), with its number and class on a tag at its top-left corner, so that objects of one class can
 /// be told apart.
 void paintObjects(QPainter &p, const Payload &label, QSize image, const std::function<QPointF(QPointF)> &toWidget,
-                  double scale, const std::function<QColor(int)> &colorOf, const std::function<QString(int)> &nameOf)
+                  double scale, const std::function<QColor(int)> &colorOf, const std::function<QString(int)> &nameOf,
+                  std::unordered_map<std::string, std::pair<QImage, QRectF>> &painted)
 {
+    // Painted objects are tinted once per pixels and colour: a repaint (every pointer move) only draws them.
+    if (painted.size() > 64)
+        painted.clear();
     const QFontMetrics fm(p.font());
     for (size_t i = 0; i < label.instances.size(); ++i) {
         const Instance &object = label.instances[i];
         const QColor c = colorOf(object.classId);
         QPainterPath shape;
         if (object.painted()) {
-            auto own = instances::binary(object, image.width(), image.height());
-            if (!own)
-                continue;
-            QImage alpha(own->width, own->height, QImage::Format_ARGB32_Premultiplied);
-            alpha.fill(Qt::transparent);
-            const QRgb fill = qPremultiply(qRgba(c.red(), c.green(), c.blue(), 110));
-            for (int y = 0; y < own->height; ++y) {
-                auto *row = reinterpret_cast<QRgb *>(alpha.scanLine(y));
-                for (int x = 0; x < own->width; ++x)
-                    if (own->pixels[size_t(y) * size_t(own->width) + size_t(x)])
-                        row[x] = fill;
+            const std::string key = object.rle + '#' + c.name().toStdString();
+            auto cached = painted.find(key);
+            if (cached == painted.end()) {
+                auto own = instances::binary(object, image.width(), image.height());
+                if (!own)
+                    continue;
+                // Only the object's box is kept, tinted.
+                const instances::Extent e = instances::extent(*own);
+                QImage alpha(std::max(1, e.x1 - e.x0), std::max(1, e.y1 - e.y0), QImage::Format_ARGB32_Premultiplied);
+                alpha.fill(Qt::transparent);
+                const QRgb fill = qPremultiply(qRgba(c.red(), c.green(), c.blue(), 110));
+                for (int y = e.y0; y < e.y1; ++y) {
+                    auto *row = reinterpret_cast<QRgb *>(alpha.scanLine(y - e.y0));
+                    for (int x = e.x0; x < e.x1; ++x)
+                        if (own->pixels[size_t(y) * size_t(own->width) + size_t(x)])
+                            row[x - e.x0] = fill;
+                }
+                cached = painted.emplace(key, std::pair{alpha, QRectF(e.x0, e.y0, e.x1 - e.x0, e.y1 - e.y0)}).first;
             }
-            p.drawImage(QRectF(toWidget(QPointF(0, 0)), QSizeF(image) * scale), alpha);
-            const instances::Extent e = instances::extent(*own);
-            shape.addRect(QRectF(e.x0, e.y0, e.x1 - e.x0, e.y1 - e.y0)); // for the tag's place only
+            const auto &[alpha, box] = cached->second;
+            p.drawImage(QRectF(toWidget(box.topLeft()), box.size() * scale), alpha);
+            shape.addRect(box); // for the tag's place only
         } else {
             auto path = [&](const std::vector<std::vector<double>> &rings) {
                 QPainterPath out;
@@ -338,7 +363,7 @@ void ImageCanvas::paintBoxes(QPainter &p, const std::vector<Box> &boxes) const
 
 void ImageCanvas::paintSegmentation(QPainter &p)
 {
-    const QImage *mask = m_tool ? m_tool->liveMask() : nullptr;
+    const QImage *mask = toolReady() ? m_tool->liveMask() : nullptr;
     QImage decoded;
     if (!mask) {
         decoded = labeling::decodeMask(m_session->payload(), imageSize());
@@ -365,7 +390,7 @@ void ImageCanvas::paintSegmentation(QPainter &p)
 
 void ImageCanvas::paintPreview(QPainter &p) const
 {
-    if (!m_tool)
+    if (!toolReady())
         return;
     const labeling::ToolPreview preview = m_tool->preview(context());
     // A mask (non-zero = on) in one colour over the image.
@@ -490,7 +515,7 @@ bool ImageCanvas::toolWantsKey(int key) const
     case Qt::Key_Return:
     case Qt::Key_Enter: return m_tool->usesEnter(); // closes a polygon; otherwise the window's "accept label"
     case Qt::Key_PageUp:
-    case Qt::Key_PageDown: return m_session && m_session->job().type == TaskType::InstanceSegmentation;
+    case Qt::Key_PageDown: return m_tool->wantsKey(key);
     default: return false;
     }
 }
@@ -518,7 +543,7 @@ bool ImageCanvas::event(QEvent *event)
 void ImageCanvas::forward(QMouseEvent *event, int type)
 {
     m_cursor = widgetToImage(event->position());
-    if (!m_tool || !m_session || !m_session->hasItem() || !imageSize().isValid()) {
+    if (!toolReady() || !imageSize().isValid()) {
         update();
         return;
     }
@@ -544,9 +569,11 @@ void ImageCanvas::runToolJob()
     if (!job)
         return;
     if (!m_image || m_image->full.isNull()) {
-        // Kept only as a preview level (hundreds of megapixels): the assists need the pixels.
-        m_tool->jobDone(job->id, {fail(Error::invalid("this image is too large for assisted segmentation")), {}});
-        Q_EMIT editFailed(tr("This image is too large for assisted segmentation: draw the outline instead."));
+        // Still loading, or kept only as a preview level (hundreds of megapixels): the assists need the pixels.
+        const bool loading = !m_image || !m_image->ok();
+        m_tool->jobDone(job->id, {fail(Error::invalid(loading ? "the image is not loaded yet" : "the image is too large")), {}});
+        Q_EMIT editFailed(loading ? tr("The image is still loading: try again in a moment.")
+                                  : tr("This image is too large for assisted segmentation: draw the outline instead."));
         return;
     }
     cancelToolJob(); // a newer question replaces an older one
@@ -653,7 +680,7 @@ void ImageCanvas::mouseDoubleClickEvent(QMouseEvent *event)
 void ImageCanvas::wheelEvent(QWheelEvent *event)
 {
     const double steps = event->angleDelta().y() / 120.0;
-    if (m_tool && m_session && m_session->hasItem() && m_tool->wheel(int(std::lround(steps)), event->modifiers(), context())) {
+    if (toolReady() && m_tool->wheel(int(std::lround(steps)), event->modifiers(), context())) {
         runToolJob();
         update();
         return;
@@ -671,7 +698,7 @@ void ImageCanvas::keyPressEvent(QKeyEvent *event)
     }
     if (event->key() == Qt::Key_Escape && m_job)
         cancelToolJob(); // and the tool drops what it waited for
-    if (m_tool && m_session && m_session->hasItem() && m_tool->key(event->key(), event->modifiers(), context())) {
+    if (toolReady() && m_tool->key(event->key(), event->modifiers(), context())) {
         takeEdit();
         runToolJob();
         update();

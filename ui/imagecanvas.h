@@ -12,6 +12,9 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
 
 template<typename T>
 class QFutureWatcher;
@@ -85,6 +88,9 @@ protected:
 
 private:
     labeling::ToolContext context() const;
+    /// Whether the tool holds the shown item's label (it was synced to it): only then does it get input and
+    /// show its own label.
+    bool toolReady() const;
     bool toolWantsKey(int key) const;
     void forward(QMouseEvent *event, int type);
     void takeEdit();
@@ -124,9 +130,12 @@ private:
     std::shared_ptr<std::atomic_bool> m_jobCancel;
     uint64_t m_jobId = 0;
     labeling::Tool *m_jobTool = nullptr;
+    int64_t m_toolItem = 0; ///< the item whose label the tool was last given
     QString m_busy; ///< what the running job does, shown over the image
     /// A tool's proposal and lines tinted for painting, rebuilt only when they change (a 12 MP mask takes a while).
     mutable QImage m_tintedProposal, m_tintedLines;
+    /// Painted objects tinted, by pixels and colour, with their box in the image.
+    std::unordered_map<std::string, std::pair<QImage, QRectF>> m_paintedObjects;
     mutable qint64 m_proposalKey = 0, m_linesKey = 0;
     mutable int m_proposalTint = -2;
     QImage m_overlay;

@@ -465,8 +465,10 @@ bool LabelingPane::handleClassKey(const QKeySequence &key)
         if (m_canvas->tool() == m_objectTool.get() && m_objectTool->selected() >= 0
             && m_objectTool->setSelectedClass(classId))
             if (auto edit = m_objectTool->takeEdit())
-                if (auto r = m_session->apply(edit->payload, edit->text); !r)
+                if (auto r = m_session->apply(edit->payload, edit->text); !r) {
                     notify(QString::fromStdString(r.error().message));
+                    m_canvas->syncFromSession(); // back to what is stored
+                }
         showSelection();
         m_canvas->update();
         return true;

@@ -158,7 +158,20 @@ Result<ExportReport> writeCoco(const Format &format, const ProjectStore &store, 
                 if (!own)
                     return fail(Error::invalid(where + ", object " + std::to_string(k + 1) + ": " + own.error().message));
                 // Area and box of the object's pixels, as pycocotools's area() and toBbox() give them.
-                const instances::Extent x = instances::extent(*own);
+                instances::Extent x = instances::extent(*own);
+                if (x.area == 0) {
+                    // A sliver that holds no pixel centre: its box is where it was drawn, its area 0.
+                    Payload one;
+                    one.imageWidth = width;
+                    one.imageHeight = height;
+                    one.instances = {object};
+                    for (const Box &b : instances::outlineBoxes(one)) {
+                        x.x0 = int(std::floor(b.left));
+                        x.y0 = int(std::floor(b.top));
+                        x.x1 = int(std::ceil(b.left + b.width));
+                        x.y1 = int(std::ceil(b.top + b.height));
+                    }
+                }
                 json::Object a = annotation(id, c->second, x.x0, x.y0, x.x1 - x.x0, x.y1 - x.y0, double(x.area), false);
                 if (!object.painted() && object.holes.empty())
                     a.set("segmentation", instances::ringsToJson(object.polygons)); // as drawn
@@ -387,7 +400,12 @@ Result<Instance> cocoObject(const json::Value &a, int width, int height)
         if (b.size() != 4 || !std::all_of(b.begin(), b.end(), [](const json::Value &v) { return v.isNumber(); }))
             return fail(Error::invalid("neither a segmentation nor a \"bbox\" [x, y, width, height]"));
         const double x = b[0].toDouble(), y = b[1].toDouble(), w = b[2].toDouble(), h = b[3].toDouble();
+        if (!(w > 0) || !(h > 0))
+            return fail(Error::invalid("bbox [" + num(x) + ", " + num(y) + ", " + num(w) + ", " + num(h) +
+                                       "] has no area (and there is no segmentation)"));
         object.polygons.push_back({x, y, x + w, y, x + w, y + h, x, y + h});
+        if (const std::string problem = instances::problem(object, width, height); !problem.empty())
+            return fail(Error::invalid("bbox: the object " + problem));
         return object;
     }
     if (seg->isArray()) {

@@ -99,6 +99,7 @@ void AssistTool::setPayload(const datasets::Payload &current, const ToolContext 
         m_superpixels.reset();
         m_contours = QImage();
         m_scissors.reset();
+        m_scissorsBusy = std::make_shared<std::atomic_bool>(false); // an old worker clears the old object's flag
     }
     m_itemId = ctx.itemId;
     m_imageSize = ctx.imageSize;
@@ -351,8 +352,8 @@ void AssistTool::takeSuperpixels(const assist::Stroke &stroke, bool give)
 
 void AssistTool::scissorsClick(QPoint at, const ToolContext &ctx)
 {
-    if (m_pending != Pending::None)
-        return; // the last point is still being worked out
+    if (m_pending != Pending::None || m_scissorsBusy->load())
+        return; // the last point is still being worked out (or an abandoned one still runs)
     if (!m_scissors) {
         ask(Pending::ScissorsBuild, QStringLiteral("Finding edges…"),
             [](const QImage &image, const std::atomic_bool *cancel) -> ToolJobResult {
@@ -380,9 +381,13 @@ void AssistTool::scissorsClick(QPoint at, const ToolContext &ctx)
     m_anchors.push_back(at);
     m_anchorReady = false;
     auto scissors = m_scissors;
+    auto busy = m_scissorsBusy;
+    busy->store(true);
     ask(Pending::ScissorsAnchor, QStringLiteral("Following edges from this point…"),
-        [scissors, at](const QImage &, const std::atomic_bool *cancel) -> ToolJobResult {
-            if (auto r = scissors->setAnchor(at, cancel); !r)
+        [scissors, busy, at](const QImage &, const std::atomic_bool *cancel) -> ToolJobResult {
+            auto r = scissors->setAnchor(at, cancel);
+            busy->store(false);
+            if (!r)
                 return {fail(r.error()), {}};
             return {QImage(), {}};
         });
@@ -497,7 +502,8 @@ ToolPreview AssistTool::preview(const ToolContext &ctx) const
             line << QPointF(q) + QPointF(0.5, 0.5);
         p.shapes.push_back({ToolPreview::Style::Outline, -1, line, false, {}, false});
     }
-    if (m_kind == Kind::Scissors && m_anchorReady && m_scissors && m_cursor && m_pending == Pending::None) {
+    if (m_kind == Kind::Scissors && m_anchorReady && m_scissors && m_cursor && m_pending == Pending::None
+        && !m_scissorsBusy->load()) {
         QPolygonF line;
         for (const QPoint &q : m_scissors->pathTo(pixel(*m_cursor)))
             line << QPointF(q) + QPointF(0.5, 0.5);

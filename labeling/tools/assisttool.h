@@ -100,6 +100,9 @@ private:
     std::vector<std::vector<QPoint>> m_segments;
     std::vector<QPoint> m_anchors;
     bool m_anchorReady = false;
+    /// Set while a worker builds an anchor's paths in m_scissors, cleared by that worker when it ends (also when
+    /// its result is no longer wanted): the object is not used from two threads at once.
+    std::shared_ptr<std::atomic_bool> m_scissorsBusy = std::make_shared<std::atomic_bool>(false);
 
     std::optional<ToolJob> m_job;
     uint64_t m_nextId = 1, m_waitingFor = 0;

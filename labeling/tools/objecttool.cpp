@@ -59,8 +59,10 @@ void ObjectTool::setPayload(const datasets::Payload &current, const ToolContext 
         m_committed.imageDepth = 3;
     }
     m_live = m_committed;
-    if (m_selected >= int(m_live.instances.size()))
+    // Another item's object is not this one's: the selection goes with the item.
+    if (ctx.itemId != m_itemId || m_selected >= int(m_live.instances.size()))
         m_selected = -1;
+    m_itemId = ctx.itemId;
     m_polygon.clear();
     m_rubberBand.reset();
     m_dragging = m_moved = m_stroking = false;
@@ -88,9 +90,14 @@ int ObjectTool::objectAt(QPointF pos) const
     return -1;
 }
 
+bool ObjectTool::wantsKey(int key) const
+{
+    return (key == Qt::Key_PageUp || key == Qt::Key_PageDown) && m_selected >= 0;
+}
+
 bool ObjectTool::setSelectedClass(int classId)
 {
-    if (m_selected < 0 || m_live.instances[size_t(m_selected)].classId == classId)
+    if (m_dragging || m_stroking || m_selected < 0 || m_live.instances[size_t(m_selected)].classId == classId)
         return false;
     m_live.instances[size_t(m_selected)].classId = classId;
     commit(QStringLiteral("Change object class"));
@@ -309,6 +316,19 @@ void ObjectTool::moveSelected(QPointF delta)
 {
     Instance &object = m_live.instances[size_t(m_selected)];
     if (!object.painted()) {
+        // An outline stops at the image's edge (a point outside it is no valid label).
+        double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+        for (const auto &ring : object.polygons)
+            for (size_t i = 0; i + 1 < ring.size(); i += 2) {
+                x0 = std::min(x0, ring[i]);
+                x1 = std::max(x1, ring[i]);
+                y0 = std::min(y0, ring[i + 1]);
+                y1 = std::max(y1, ring[i + 1]);
+            }
+        if (x1 >= x0 && m_live.imageWidth > 0) {
+            delta.setX(std::clamp(delta.x(), std::min(0.0, -x0), std::max(0.0, m_live.imageWidth - x1)));
+            delta.setY(std::clamp(delta.y(), std::min(0.0, -y0), std::max(0.0, m_live.imageHeight - y1)));
+        }
         for (auto *rings : {&object.polygons, &object.holes})
             for (auto &ring : *rings)
                 for (size_t i = 0; i + 1 < ring.size(); i += 2) {
@@ -423,8 +443,8 @@ bool ObjectTool::cancel()
 
 bool ObjectTool::key(int key, Qt::KeyboardModifiers modifiers, const ToolContext &ctx)
 {
-    if (m_stroking && key != Qt::Key_Escape)
-        return false;
+    if ((m_stroking || m_dragging) && key != Qt::Key_Escape)
+        return false; // a gesture in progress owns the object
     switch (key) {
     case Qt::Key_Escape: return cancel();
     case Qt::Key_Return:

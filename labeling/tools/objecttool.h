@@ -38,6 +38,8 @@ public:
     bool usesBackspace() const override { return !m_polygon.isEmpty() || m_selected >= 0; }
     bool usesEnter() const override { return !m_polygon.isEmpty() || !m_proposal.isNull(); }
     bool wheel(int steps, Qt::KeyboardModifiers modifiers, const ToolContext &ctx) override;
+    /// Page Up / Page Down reorder the selected object.
+    bool wantsKey(int key) const override;
     const datasets::Payload *liveLabel() const override { return &m_live; }
     ToolPreview preview(const ToolContext &ctx) const override;
 
@@ -79,6 +81,7 @@ private:
     datasets::Payload m_committed; ///< the label as of the last edit
     datasets::Payload m_live;      ///< as shown: with a move or stroke in progress
     QSize m_imageSize;
+    int64_t m_itemId = -1;
     int m_selected = -1;
     QPolygonF m_polygon;
     std::optional<QPointF> m_cursor;

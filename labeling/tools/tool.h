@@ -127,6 +127,12 @@ public:
     /// Whether Backspace edits something now (a selected box, a polygon being drawn); otherwise the window's
     /// Backspace (reject a label) gets it.
     virtual bool usesBackspace() const { return false; }
+    /// Whether the tool takes a key the window would otherwise have (Page Up / Page Down to reorder objects).
+    virtual bool wantsKey(int key) const
+    {
+        (void)key;
+        return false;
+    }
     /// Whether Enter edits something now (closes a polygon, accepts a proposal); otherwise it is the window's.
     virtual bool usesEnter() const { return false; }
     /// A wheel turn with modifiers held (Ctrl: the brush's size, a wand's tolerance); true when the tool used it,

@@ -2,6 +2,7 @@
 // carries objects (COCO, LabelMe, YOLO, the Ground Truth manifest) round trip, and LabelMe's own instance
 // examples against what labelme2coco made of them.
 
+#include "datasets/convertjob.h"
 #include "datasets/eda.h"
 #include "datasets/formats/raster.h"
 #include "datasets/groundtruth.h"
@@ -337,6 +338,68 @@ private Q_SLOTS:
         auto m = mask::decode(png);
         GW_VERIFY_OK(m);
         QCOMPARE(m->pixels, instances::classMap(sample(), 37, 23)->pixels); // ids are positions here
+    }
+
+    void conversionsAreCheckedAndWholeOrNothing()
+    {
+        QTemporaryDir dir;
+        auto s = gwtest::newProject(gwtest::path(dir, "p.gwproj"));
+        writeImage(gwtest::path(dir, "big.png"), 37, 23);
+        writeImage(gwtest::path(dir, "other.png"), 40, 30);
+        Job j = *s->createJob(makeJob("o-ref", TaskType::InstanceSegmentation, {{0, "a"}, {1, "b"}, {2, "c"}}));
+        put(*s, j, addImage(*s, gwtest::path(dir, "big.png"), 37, 23), sample());
+        const Job objects = *s->job("o-ref");
+        auto masks = convertJob(*s, objects, "classes-ref", TaskType::SemanticSegmentation);
+        GW_VERIFY_OK(masks);
+        QCOMPARE(masks->labels, int64_t(1));
+        QCOMPARE(maskOf(*s, "classes-ref", gwtest::path(dir, "big.png")).pixels, instances::classMap(sample(), 37, 23)->pixels);
+        auto back = convertJob(*s, *s->job("classes-ref"), "regions-ref", TaskType::InstanceSegmentation);
+        GW_VERIFY_OK(back);
+        QCOMPARE(labelOf(*s, "regions-ref", gwtest::path(dir, "big.png"))->instances.size(), size_t(5));
+        auto boxes = convertJob(*s, objects, "boxes", TaskType::BoundingBox);
+        GW_VERIFY_OK(boxes);
+        QCOMPARE(labelOf(*s, "boxes", gwtest::path(dir, "big.png"))->boxes.size(), size_t(4));
+        // Refused: a name Ground Truth would not take for the type, a name in use, an impossible conversion.
+        QVERIFY(!convertJob(*s, objects, "classes", TaskType::SemanticSegmentation));
+        QVERIFY(!convertJob(*s, objects, "boxes", TaskType::BoundingBox));
+        QVERIFY(!convertJob(*s, *s->job("boxes"), "x-ref", TaskType::SemanticSegmentation));
+        // A mask that does not fit its image gives no objects: nothing of the new job is written.
+        Job sem = *s->createJob(makeJob("m-ref", TaskType::SemanticSegmentation, {{0, "a"}}));
+        mask::IndexedMask wrong{37, 23, std::vector<uint8_t>(37 * 23, 1)};
+        put(*s, sem, addImage(*s, gwtest::path(dir, "other.png"), 40, 30), maskPayload(wrong, sem));
+        const auto jobsBefore = s->jobs()->size();
+        auto refused = convertJob(*s, *s->job("m-ref"), "m-objects-ref", TaskType::InstanceSegmentation);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.find("other.png") != std::string::npos, refused.error().message.c_str());
+        QCOMPARE(s->jobs()->size(), jobsBefore);
+    }
+
+    void aManifestMaskEditedElsewhereWins()
+    {
+        // The objects ride in the metadata beside the class map; when the PNG was edited since (another tool),
+        // its regions are the label, with a warning, rather than the edit being lost.
+        QTemporaryDir dir;
+        auto s = gwtest::newProject(gwtest::path(dir, "p.gwproj"));
+        writeImage(gwtest::path(dir, "big.png"), 37, 23);
+        Job j = *s->createJob(makeJob("o-ref", TaskType::InstanceSegmentation, {{0, "a"}, {1, "b"}, {2, "c"}}));
+        put(*s, j, addImage(*s, gwtest::path(dir, "big.png"), 37, 23), sample());
+        const std::string manifest = gwtest::path(dir, "out.manifest");
+        GW_VERIFY_OK(exportTo(*s, "groundtruth", "o-ref", manifest));
+        const std::string png = gwtest::path(dir, "out.masks/1.png");
+        auto m = mask::decode(gwtest::readFile(png));
+        GW_VERIFY_OK(m);
+        for (int y = 0; y < 4; ++y)
+            for (int x = 30; x < 36; ++x)
+                m->pixels[size_t(y * 37 + x)] = 3; // a new region of class c (Ground Truth value 3)
+        std::vector<uint32_t> palette(256, 0xffffff);
+        gwtest::writeFile(png, *mask::encode(*m, palette));
+        auto t = gwtest::newProject(gwtest::path(dir, "q.gwproj"));
+        auto imported = importFrom(*t, "groundtruth", manifest);
+        GW_VERIFY_OK(imported);
+        QVERIFY(!imported->warnings.empty());
+        const Payload back = onlyLabel(*t, "o-ref");
+        auto map = instances::classMap(back, 37, 23);
+        QCOMPARE(int(map->pixels[size_t(1 * 37 + 32)]), 2 + 1);
     }
 
     void labelmeInstanceExamplesMatchLabelme2coco()

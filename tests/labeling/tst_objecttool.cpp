@@ -143,6 +143,45 @@ private Q_SLOTS:
         QCOMPARE(t.liveLabel()->instances[0].polygons[0][0], edit->payload.instances[0].polygons[0][0]);
     }
 
+    void theSelectionStaysWithItsItemAndAGestureOwnsItsObject()
+    {
+        const Job job = makeJob(TaskType::InstanceSegmentation);
+        ToolContext c = context(job, kSize);
+        c.itemId = 1;
+        ObjectTool t;
+        t.setMode(Mode::Select);
+        t.setPayload(twoObjects(), c);
+        click(t, c, {7, 7});
+        QCOMPARE(t.selected(), 0);
+        t.setPayload(twoObjects(), c); // the view re-syncs after an edit of the same item: kept
+        QCOMPARE(t.selected(), 0);
+        QVERIFY(t.wantsKey(Qt::Key_PageUp));
+        c.itemId = 2; // the next item has objects too, but none is selected there
+        t.setPayload(twoObjects(), c);
+        QCOMPARE(t.selected(), -1);
+        QVERIFY(!t.key(Qt::Key_Delete, {}, c));
+        QVERIFY(!t.wantsKey(Qt::Key_PageUp)); // Page Up / Down stay the window's
+        // While an object is dragged, Tab, Delete and class changes wait: the drag owns the object.
+        press(t, c, {7, 7});
+        moveTo(t, c, {9, 9});
+        QVERIFY(!t.key(Qt::Key_Tab, {}, c));
+        QVERIFY(!t.key(Qt::Key_Delete, {}, c));
+        QVERIFY(!t.setSelectedClass(9));
+        release(t, c, {9, 9});
+        auto edit = t.takeEdit();
+        QVERIFY(edit);
+        QCOMPARE(edit->payload.instances.size(), size_t(2));
+        QCOMPARE(edit->payload.instances[0].polygons[0][0], 7.0);
+        QCOMPARE(edit->payload.instances[1].polygons[0][0], 15.0); // the other object is untouched
+        // An outline is moved only as far as the image's edge.
+        drag(t, c, {8, 8}, {-30, -30});
+        edit = t.takeEdit();
+        QVERIFY(edit);
+        QCOMPARE(edit->payload.instances[0].polygons[0][0], 0.0);
+        QCOMPARE(edit->payload.instances[0].polygons[0][1], 0.0);
+        QVERIFY(gw::datasets::instances::problem(edit->payload.instances[0], kSize.width(), kSize.height()).empty());
+    }
+
     void brushAndEraserPaintTheSelectedObject()
     {
         const Job job = makeJob(TaskType::InstanceSegmentation);
