@@ -247,6 +247,18 @@ void LabelingPane::setJob(const Job &job)
     refreshCounts();
 }
 
+const std::vector<std::pair<const char *, LabelingPane::ToolKind>> &LabelingPane::toolActions()
+{
+    static const std::vector<std::pair<const char *, ToolKind>> actions = {
+        {"tool.box", ToolKind::Box},         {"tool.polygon", ToolKind::Polygon},
+        {"tool.brush", ToolKind::Brush},     {"tool.eraser", ToolKind::Eraser},
+        {"tool.select", ToolKind::Select},   {"tool.grabcut", ToolKind::GrabCut},
+        {"tool.wand", ToolKind::Wand},       {"tool.superpixels", ToolKind::Superpixels},
+        {"tool.watershed", ToolKind::Watershed}, {"tool.scissors", ToolKind::Scissors},
+    };
+    return actions;
+}
+
 QList<LabelingPane::ToolKind> LabelingPane::availableTools() const
 {
     if (!m_session)

@@ -11,6 +11,8 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 #include <optional>
 
 class QLabel;
@@ -76,6 +78,8 @@ public:
     ToolKind toolKind() const { return m_toolKind; }
     /// Which tools the job's task type has.
     QList<ToolKind> availableTools() const;
+    /// Every tool with the ShortcutMap action ("tool.box", ...) that selects it, in toolbar order.
+    static const std::vector<std::pair<const char *, ToolKind>> &toolActions();
     void setCurrentClass(int classId);
     void stepClass(int delta);
     void copyPreviousBoxes();

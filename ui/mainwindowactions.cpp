@@ -56,19 +56,7 @@ void MainWindow::createActions()
     makeAction(QStringLiteral("edit.nextClass"), [this] { m_pane->stepClass(1); });
     makeAction(QStringLiteral("edit.previousClass"), [this] { m_pane->stepClass(-1); });
     m_toolGroup = new QActionGroup(this);
-    const std::pair<const char *, LabelingPane::ToolKind> tools[] = {
-        {"tool.box", LabelingPane::ToolKind::Box},
-        {"tool.polygon", LabelingPane::ToolKind::Polygon},
-        {"tool.brush", LabelingPane::ToolKind::Brush},
-        {"tool.eraser", LabelingPane::ToolKind::Eraser},
-        {"tool.select", LabelingPane::ToolKind::Select},
-        {"tool.grabcut", LabelingPane::ToolKind::GrabCut},
-        {"tool.wand", LabelingPane::ToolKind::Wand},
-        {"tool.superpixels", LabelingPane::ToolKind::Superpixels},
-        {"tool.watershed", LabelingPane::ToolKind::Watershed},
-        {"tool.scissors", LabelingPane::ToolKind::Scissors},
-    };
-    for (const auto &[id, kind] : tools) {
+    for (const auto &[id, kind] : LabelingPane::toolActions()) {
         QAction *a = makeAction(QString::fromLatin1(id), [this, kind = kind] { m_pane->selectTool(kind); }, true);
         m_toolGroup->addAction(a);
     }

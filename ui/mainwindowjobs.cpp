@@ -93,17 +93,7 @@ void MainWindow::onJobChosen(int index)
     m_pane->canvas()->setHint(job ? QString() : newJobHint()); // images can be looked at before there is a job
     m_textJob = job && !taskInfo(job->type).image;
     const auto tools = m_pane->availableTools();
-    const std::pair<const char *, LabelingPane::ToolKind> kinds[] = {{"tool.box", LabelingPane::ToolKind::Box},
-                                                                    {"tool.polygon", LabelingPane::ToolKind::Polygon},
-                                                                    {"tool.brush", LabelingPane::ToolKind::Brush},
-                                                                    {"tool.eraser", LabelingPane::ToolKind::Eraser},
-                                                                    {"tool.select", LabelingPane::ToolKind::Select},
-                                                                    {"tool.grabcut", LabelingPane::ToolKind::GrabCut},
-                                                                    {"tool.wand", LabelingPane::ToolKind::Wand},
-                                                                    {"tool.superpixels", LabelingPane::ToolKind::Superpixels},
-                                                                    {"tool.watershed", LabelingPane::ToolKind::Watershed},
-                                                                    {"tool.scissors", LabelingPane::ToolKind::Scissors}};
-    for (const auto &[id, kind] : kinds) {
+    for (const auto &[id, kind] : LabelingPane::toolActions()) {
         QAction *a = action(QString::fromLatin1(id));
         a->setVisible(tools.contains(kind));
         a->setChecked(m_pane->toolKind() == kind);

@@ -317,17 +317,13 @@ void ObjectTool::moveSelected(QPointF delta)
     Instance &object = m_live.instances[size_t(m_selected)];
     if (!object.painted()) {
         // An outline stops at the image's edge (a point outside it is no valid label).
-        double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
-        for (const auto &ring : object.polygons)
-            for (size_t i = 0; i + 1 < ring.size(); i += 2) {
-                x0 = std::min(x0, ring[i]);
-                x1 = std::max(x1, ring[i]);
-                y0 = std::min(y0, ring[i + 1]);
-                y1 = std::max(y1, ring[i + 1]);
-            }
-        if (x1 >= x0 && m_live.imageWidth > 0) {
-            delta.setX(std::clamp(delta.x(), std::min(0.0, -x0), std::max(0.0, m_live.imageWidth - x1)));
-            delta.setY(std::clamp(delta.y(), std::min(0.0, -y0), std::max(0.0, m_live.imageHeight - y1)));
+        datasets::Payload one;
+        one.instances = {object};
+        const std::vector<datasets::Box> bounds = datasets::instances::outlineBoxes(one);
+        if (!bounds.empty() && m_live.imageWidth > 0) {
+            const datasets::Box &b = bounds.front();
+            delta.setX(std::clamp(delta.x(), std::min(0.0, -b.left), std::max(0.0, m_live.imageWidth - b.left - b.width)));
+            delta.setY(std::clamp(delta.y(), std::min(0.0, -b.top), std::max(0.0, m_live.imageHeight - b.top - b.height)));
         }
         for (auto *rings : {&object.polygons, &object.holes})
             for (auto &ring : *rings)
