@@ -535,6 +535,11 @@ Result<> decodeInstances(const json::Value &label, const json::Value &md, Decode
                     return fail(lineError(at + "\"rle\" should be pycocotools's compressed RLE string"));
                 object.rle = rle->toString();
             }
+            if (const json::Value *pixels = o.find("pixels")) {
+                if (!pixels->isString() || pixels->toString() != "labelme")
+                    return fail(lineError(at + "\"pixels\" should be \"labelme\" (or left out)"));
+                object.labelmePixels = true;
+            }
             object.confidence = optionalNumber(o.find("confidence"));
             p.instances.push_back(std::move(object));
         }
@@ -879,6 +884,8 @@ Result<> encodeLabel(const Annotation &a, EncodeContext &ctx, std::string &out)
                     o.set("rle", object.rle);
                 else
                     o.set("polygons", instances::ringsToJson(object.polygons));
+                if (object.labelmePixels && !object.painted())
+                    o.set("pixels", std::string("labelme"));
                 if (!object.holes.empty())
                     o.set("holes", instances::ringsToJson(object.holes));
                 if (object.confidence)

@@ -29,8 +29,9 @@ int64_t codePointCount(std::string_view utf8);
 /// Ground Truth has no instance segmentation: an instance job's label is written as the semantic segmentation
 /// label Ground Truth reads (the class map PNG, objects drawn in order) with the objects themselves in the
 /// metadata under this key: [{"class-name", "class-index" (the class map's value - 1), "polygons": [[x1, y1, ...],
-/// ...], "holes" (when any), "rle" (painted objects: pycocotools's compressed RLE over the image), "confidence"
-/// (automatic labels)}, ...] in drawing order. Reading a manifest back, a label with the key makes an instance
+/// ...], "holes" (when any), "rle" (painted objects: pycocotools's compressed RLE over the image), "pixels":
+/// "labelme" (an outline read from LabelMe, whose pixels are LabelMe's: types.h), "confidence" (automatic
+/// labels)}, ...] in drawing order. Reading a manifest back, a label with the key makes an instance
 /// job; an instance job reading a label without it takes one object per 4-connected region of each class.
 inline constexpr const char *kInstancesKey = "groundwork-instances";
 

@@ -51,12 +51,13 @@ Result<mask::IndexedMask> binary(const Instance &object, int width, int height)
             return fail(Error::invalid("a painted object's pixels: " + r.error().message));
         return m;
     }
+    const auto fill = object.labelmePixels ? raster::fillLabelmePolygon : raster::fillPolygon;
     for (const auto &polygon : object.polygons)
-        raster::fillPolygon(m, points(polygon), 1);
+        fill(m, points(polygon), 1);
     if (!object.holes.empty()) {
         mask::IndexedMask holes{width, height, std::vector<uint8_t>(m.pixels.size(), 0)};
         for (const auto &hole : object.holes)
-            raster::fillPolygon(holes, points(hole), 1);
+            fill(holes, points(hole), 1);
         for (size_t i = 0; i < m.pixels.size(); ++i)
             m.pixels[i] &= uint8_t(holes.pixels[i] ^ 1);
     }
@@ -67,7 +68,8 @@ Result<int64_t> paint(mask::IndexedMask &m, const Instance &object, uint8_t valu
 {
     // The common case, one outline without holes, goes straight into m without an image of its own.
     if (!object.painted() && object.holes.empty() && object.polygons.size() == 1)
-        return raster::fillPolygon(m, points(object.polygons.front()), value);
+        return object.labelmePixels ? raster::fillLabelmePolygon(m, points(object.polygons.front()), value)
+                                    : raster::fillPolygon(m, points(object.polygons.front()), value);
     auto own = binary(object, m.width, m.height);
     if (!own)
         return fail(own.error());
@@ -160,6 +162,12 @@ std::vector<Box> outlineBoxes(const Payload &p)
                     y0 = std::min(y0, ring[i + 1]);
                     y1 = std::max(y1, ring[i + 1]);
                 }
+        }
+        if (object.labelmePixels && !object.painted()) { // points at pixel centres: the pixels reach half a pixel further
+            x0 -= 0.5;
+            y0 -= 0.5;
+            x1 += 0.5;
+            y1 += 0.5;
         }
         if (x1 > x0 && y1 > y0)
             out.push_back(Box{object.classId, x0, y0, x1 - x0, y1 - y0, object.confidence});

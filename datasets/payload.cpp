@@ -67,8 +67,11 @@ std::string encodePayload(const Payload &p)
         for (const Instance &x : p.instances) {
             json::Array e{json::Value(x.classId), json::Value(instances::ringsToJson(x.polygons)),
                           json::Value(instances::ringsToJson(x.holes)), json::Value(x.rle)};
-            if (x.confidence)
-                e.emplace_back(*x.confidence);
+            const bool labelme = x.labelmePixels && !x.painted();
+            if (x.confidence || labelme)
+                e.emplace_back(x.confidence ? json::Value(*x.confidence) : json::Value());
+            if (labelme)
+                e.emplace_back(std::string("labelme")); // whose pixels the outline has (types.h)
             is.emplace_back(std::move(e));
         }
         o.set("i", std::move(is));
@@ -158,6 +161,7 @@ Result<> decodePayloadInto(std::string_view text, std::string_view mask, Payload
             in.rle = a[3].toString();
             if (a.size() > 4)
                 in.confidence = readOptional(a[4]);
+            in.labelmePixels = a.size() > 5 && a[5].isString() && a[5].toString() == "labelme";
             p.instances.push_back(std::move(in));
         }
     }
@@ -198,7 +202,8 @@ bool sameLabel(const Payload &a, const Payload &b)
         return false;
     for (size_t i = 0; i < a.instances.size(); ++i) {
         const Instance &x = a.instances[i], &y = b.instances[i];
-        if (x.classId != y.classId || x.polygons != y.polygons || x.holes != y.holes || x.rle != y.rle)
+        if (x.classId != y.classId || x.polygons != y.polygons || x.holes != y.holes || x.rle != y.rle
+            || (x.labelmePixels && !x.painted()) != (y.labelmePixels && !y.painted()))
             return false;
     }
     for (size_t i = 0; i < a.boxes.size(); ++i) {

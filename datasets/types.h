@@ -142,6 +142,9 @@ struct Span
 ///   polygon filled on its own with the even-odd rule, as raster::fillPolygon does), or
 /// - a painted mask (rle not empty): pycocotools's compressed RLE over the payload's imageWidth × imageHeight;
 ///   polygons and holes are then empty.
+/// An outline read from a LabelMe file keeps LabelMe's pixels instead (labelmePixels): its points are at pixel
+/// centres and it also covers the pixels its edges pass through, as LabelMe's own tools draw it
+/// (raster::fillLabelmePolygon), so it has the pixels LabelMe's users see and labelme2coco counts.
 struct Instance
 {
     int classId = 0;
@@ -149,6 +152,7 @@ struct Instance
     std::vector<std::vector<double>> holes;    ///< the same, cut out of the polygons
     std::string rle;
     std::optional<double> confidence;
+    bool labelmePixels = false;
 
     bool painted() const { return !rle.empty(); }
 };

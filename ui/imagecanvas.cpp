@@ -302,13 +302,15 @@ void paintObjects(QPainter &p, const Payload &label, QSize image, const std::fun
             p.drawImage(QRectF(toWidget(box.topLeft()), box.size() * scale), alpha);
             shape.addRect(box); // for the tag's place only
         } else {
+            // An outline read from LabelMe has its points at pixel centres (types.h).
+            const double shift = object.labelmePixels ? 0.5 : 0.0;
             auto path = [&](const std::vector<std::vector<double>> &rings) {
                 QPainterPath out;
                 out.setFillRule(Qt::OddEvenFill);
                 for (const auto &ring : rings) {
                     QPolygonF polygon;
                     for (size_t k = 0; k + 1 < ring.size(); k += 2)
-                        polygon << toWidget(QPointF(ring[k], ring[k + 1]));
+                        polygon << toWidget(QPointF(ring[k] + shift, ring[k + 1] + shift));
                     QPainterPath one;
                     one.setFillRule(Qt::OddEvenFill);
                     one.addPolygon(polygon);

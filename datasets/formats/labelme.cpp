@@ -2,7 +2,8 @@
 // (label, points, shape_type). Rectangles are boxes (two opposite corners, in any order); polygons,
 // rectangles and circles (centre and a point on the circle) are painted into semantic masks in file order
 // (a later shape wins where two overlap); true flags are the classes of an image. Export writes files that
-// LabelMe opens: boxes as rectangles, classes as flags, masks as polygons traced along pixel edges.
+// LabelMe opens: boxes as rectangles, classes as flags, masks as polygons through the centres of their border
+// pixels. Shapes have the pixels LabelMe's own tools (PIL) give them, both ways (raster.h, "LabelMe's pixels").
 
 #include "datasets/formats/builtin.h"
 #include "datasets/formats/formatutil.h"
@@ -161,8 +162,9 @@ Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &stor
         json::Array shapes;
         int maskWidth = 0, maskHeight = 0;
         if (objects) {
-            // An object of several shapes gets a group_id (its position), as LabelMe groups them; LabelMe has no
-            // holes or painted shapes, so such objects go as outlines along pixel edges (holes joined by cuts).
+            // An object of several shapes gets a group_id (its position), as LabelMe groups them. An outline read
+            // from LabelMe goes back as it came; any other object goes as outlines through the centres of its border
+            // pixels, which LabelMe's tools draw as exactly its pixels (holes joined by cuts: raster::traceLabelme).
             const int w = e.item->width > 0 ? e.item->width : p.imageWidth;
             const int h = e.item->width > 0 ? e.item->height : p.imageHeight;
             for (size_t k = 0; k < p.instances.size(); ++k) {
@@ -171,12 +173,19 @@ Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &stor
                 if (!c)
                     continue;
                 std::vector<std::vector<double>> rings = object.polygons;
-                if (object.painted() || !object.holes.empty()) {
+                if (!object.labelmePixels || object.painted() || !object.holes.empty()) {
                     auto own = instances::binary(object, w, h);
                     if (!own)
                         return fail(Error::invalid("item " + std::to_string(e.item->id) + " (" + e.item->uri +
                                                    "), object " + std::to_string(k + 1) + ": " + own.error().message));
-                    rings = instances::fromBinary(*own, object.classId).polygons;
+                    rings.clear();
+                    for (const auto &poly : raster::traceLabelme(*own, 1)) {
+                        rings.emplace_back();
+                        for (const raster::Point &pt : poly) {
+                            rings.back().push_back(pt.x);
+                            rings.back().push_back(pt.y);
+                        }
+                    }
                 }
                 for (const auto &ring : rings) {
                     json::Array points;
@@ -198,7 +207,7 @@ Result<ExportReport> writeLabelme(const Format &format, const ProjectStore &stor
             for (const LabelClass &c : job->classes) {
                 if (c.id + 1 > 255)
                     continue;
-                for (const auto &poly : raster::tracePolygons(*m, uint8_t(c.id + 1))) {
+                for (const auto &poly : raster::traceLabelme(*m, uint8_t(c.id + 1))) {
                     json::Array points;
                     for (const raster::Point &pt : poly)
                         points.emplace_back(point(pt.x, pt.y));
@@ -374,6 +383,19 @@ Result<std::vector<std::string>> labelFiles(const std::string &root)
 /// The objects of a file, as labelme2coco makes them: the shapes of one label and group_id are one object
 /// (a shape without a group_id is one on its own), in the order of their first shape. Polygons and rectangles
 /// keep their points; an object with a circle is painted.
+/// Paints a shape with the pixels LabelMe's tools give it (raster.h): a circle, which PIL draws as an ellipse
+/// in the box around it, as the pixels whose centres are within its radius, its centre at a pixel's centre.
+void paintShape(mask::IndexedMask &m, const Shape &s, uint8_t value)
+{
+    if (s.type == "polygon")
+        raster::fillLabelmePolygon(m, s.points, value);
+    else if (s.type == "rectangle")
+        raster::fillLabelmeRectangle(m, s.points[0], s.points[1], value);
+    else // circle: centre, then a point on the circle
+        raster::fillCircle(m, {s.points[0].x + 0.5, s.points[0].y + 0.5},
+                           std::hypot(s.points[1].x - s.points[0].x, s.points[1].y - s.points[0].y), value);
+}
+
 Result<std::vector<Instance>> objectsOf(const File &f, LabelCollector &writer, const std::string &where)
 {
     std::vector<Instance> out;
@@ -400,16 +422,8 @@ Result<std::vector<Instance>> objectsOf(const File &f, LabelCollector &writer, c
                                         [](const Shape *s) { return s->type == "circle"; });
         if (circle) {
             mask::IndexedMask m{f.width, f.height, std::vector<uint8_t>(size_t(f.width) * size_t(f.height), 0)};
-            for (const Shape *s : members[k]) {
-                if (s->type == "polygon")
-                    raster::fillPolygon(m, s->points, 1);
-                else if (s->type == "rectangle")
-                    raster::fillBox(m, std::min(s->points[0].x, s->points[1].x), std::min(s->points[0].y, s->points[1].y),
-                                    std::abs(s->points[1].x - s->points[0].x), std::abs(s->points[1].y - s->points[0].y), 1);
-                else
-                    raster::fillCircle(m, s->points[0],
-                                       std::hypot(s->points[1].x - s->points[0].x, s->points[1].y - s->points[0].y), 1);
-            }
+            for (const Shape *s : members[k])
+                paintShape(m, *s, 1);
             out[k].rle = raster::rleToString(raster::encodeRle(m, 1));
             continue;
         }
@@ -427,6 +441,7 @@ Result<std::vector<Instance>> objectsOf(const File &f, LabelCollector &writer, c
             }
             out[k].polygons.push_back(std::move(xy));
         }
+        out[k].labelmePixels = true;
         if (const std::string problem = instances::problem(out[k], f.width, f.height); !problem.empty())
             return fail(Error::invalid(where + element("shapes", members[k].front()->index) + ": the object " + problem));
     }
@@ -608,19 +623,7 @@ Result<ParsedLabels> parseLabelme(const Format &format, const std::string &path,
                 if (*cls + 1 > 255)
                     return fail(Error::invalid(where + element("shapes", s.index) +
                                                ": masks hold at most 255 classes"));
-                const auto value = uint8_t(*cls + 1);
-                if (s.type == "polygon") {
-                    raster::fillPolygon(m, s.points, value);
-                } else if (s.type == "rectangle") {
-                    const double x0 = std::min(s.points[0].x, s.points[1].x),
-                                 y0 = std::min(s.points[0].y, s.points[1].y);
-                    raster::fillBox(m, x0, y0, std::abs(s.points[1].x - s.points[0].x),
-                                    std::abs(s.points[1].y - s.points[0].y), value);
-                } else { // circle: centre, then a point on the circle
-                    raster::fillCircle(
-                        m, s.points[0],
-                        std::hypot(s.points[1].x - s.points[0].x, s.points[1].y - s.points[0].y), value);
-                }
+                paintShape(m, s, uint8_t(*cls + 1));
             }
             auto png = mask::encodeStored(m, (*writer)->job().classes);
             if (!png)
@@ -658,12 +661,14 @@ Format labelme()
         "read "
         "recursively, or one file): rectangles are boxes; polygons, rectangles and circles are painted into "
         "masks "
-        "in file order (pixels whose centres they cover, even-odd rule); true flags are the image's classes; "
+        "in file order with the pixels LabelMe's own tools give them (PIL: points at pixel centres, the outline's "
+        "pixels included); true flags are the image's classes; "
         "\"__ignore__\" shapes and flags are left out. Images must exist as files (embedded imageData is not "
         "extracted). Export writes boxes as rectangles, classes as flags (every class, true for the image's) "
         "and "
-        "masks as polygons along pixel edges, one per 4-connected region, holes joined to the outline by "
-        "zero-width cuts (read back pixel for pixel)";
+        "masks as polygons through the centres of their border pixels, one per 8-connected region, holes "
+        "joined to the outline by cuts along the region's pixels (LabelMe's tools, and Groundwork, read them "
+        "back pixel for pixel)";
     f.summary =
         "A JSON file per image with its boxes as rectangles, which the LabelMe editor opens to review or "
         "correct them.";

@@ -1,5 +1,7 @@
 #include "datasets/formats/raster.h"
 
+#include <opencv2/imgproc.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -338,6 +340,225 @@ std::vector<std::vector<Point>> tracePolygons(const mask::IndexedMask &m, uint8_
         polygons.push_back(std::move(poly));
     }
     return polygons;
+}
+
+// ---- LabelMe's pixels ----
+
+namespace {
+
+/// A shape's point as a whole pixel: PIL (Debian 12's 9.4, which made LabelMe's example masks) truncates
+/// towards zero. Kept within a range where float arithmetic stays exact.
+struct Pixel
+{
+    int64_t x = 0, y = 0;
+};
+constexpr double kFar = 1 << 24;
+Pixel toPixel(Point p)
+{
+    return {int64_t(std::trunc(std::clamp(p.x, -kFar, kFar))), int64_t(std::trunc(std::clamp(p.y, -kFar, kFar)))};
+}
+
+/// A 0/1 image of the part of m a shape may touch, then copied into m.
+struct Patch
+{
+    int64_t x0 = 0, y0 = 0, w = 0, h = 0;
+    std::vector<uint8_t> on;
+
+    void set(int64_t x, int64_t y)
+    {
+        if (x >= x0 && y >= y0 && x < x0 + w && y < y0 + h)
+            on[size_t((y - y0) * w + (x - x0))] = 1;
+    }
+    void span(int64_t y, int64_t a, int64_t b)
+    {
+        if (y < y0 || y >= y0 + h)
+            return;
+        a = std::max(a, x0);
+        b = std::min(b, x0 + w - 1);
+        for (int64_t x = a; x <= b; ++x)
+            on[size_t((y - y0) * w + (x - x0))] = 1;
+    }
+    int64_t copyInto(mask::IndexedMask &m, uint8_t value) const
+    {
+        int64_t n = 0;
+        for (int64_t y = 0; y < h; ++y)
+            for (int64_t x = 0; x < w; ++x)
+                if (on[size_t(y * w + x)]) {
+                    m.pixels[size_t(y0 + y) * size_t(m.width) + size_t(x0 + x)] = value;
+                    ++n;
+                }
+        return n;
+    }
+};
+
+/// The patch of m within the pixels' bounds; empty when they miss m.
+Patch patchFor(const mask::IndexedMask &m, const std::vector<Pixel> &pixels)
+{
+    Patch p;
+    int64_t l = std::numeric_limits<int64_t>::max(), t = l, r = std::numeric_limits<int64_t>::min(), b = r;
+    for (const Pixel &q : pixels) {
+        l = std::min(l, q.x);
+        r = std::max(r, q.x);
+        t = std::min(t, q.y);
+        b = std::max(b, q.y);
+    }
+    p.x0 = std::max<int64_t>(l, 0);
+    p.y0 = std::max<int64_t>(t, 0);
+    p.w = std::max<int64_t>(0, std::min<int64_t>(r, m.width - 1) - p.x0 + 1);
+    p.h = std::max<int64_t>(0, std::min<int64_t>(b, m.height - 1) - p.y0 + 1);
+    p.on.assign(size_t(p.w * p.h), 0);
+    return p;
+}
+
+} // namespace
+
+int64_t fillLabelmePolygon(mask::IndexedMask &m, const std::vector<Point> &polygon, uint8_t value)
+{
+    if (polygon.empty())
+        return 0;
+    std::vector<Pixel> v;
+    v.reserve(polygon.size());
+    for (const Point &p : polygon) {
+        if (!finite(p.x) || !finite(p.y))
+            return 0;
+        v.push_back(toPixel(p));
+    }
+    Patch patch = patchFor(m, v);
+    if (patch.on.empty())
+        return 0;
+    // PIL's scan-line fill, with outline=fill drawing nothing more: the edges in order, the last back to the
+    // first unless they are the same point. A horizontal edge is drawn as it is; every other edge crosses each
+    // row from its top to its bottom, both included, and once more at its bottom unless that is the lowest
+    // row of all (so a vertex where the outline goes on down counts three times, a peak twice and a trough
+    // four times: the rows' crossings pair up right). Crossings are computed in single precision from the
+    // edge's first point, as PIL does, and each pair fills from its left crossing, rounded half up, to its
+    // right one, rounded half down.
+    struct Edge
+    {
+        int64_t x0, y0, top, bottom;
+        float dx;
+    };
+    std::vector<Edge> edges;
+    int64_t lowest = std::numeric_limits<int64_t>::min();
+    const size_t n = v.size();
+    const size_t count = n >= 2 && (v[n - 1].x != v[0].x || v[n - 1].y != v[0].y) ? n : n - 1;
+    for (size_t i = 0; i < std::max<size_t>(count, 1); ++i) {
+        const Pixel &a = v[i], &b = v[(i + 1) % n];
+        lowest = std::max({lowest, a.y, b.y});
+        if (a.y == b.y) {
+            patch.span(a.y, std::min(a.x, b.x), std::max(a.x, b.x));
+            continue;
+        }
+        edges.push_back({a.x, a.y, std::min(a.y, b.y), std::max(a.y, b.y), float(b.x - a.x) / float(b.y - a.y)});
+    }
+    auto roundHalfUp = [](float f) { return int64_t(f >= 0 ? std::floor(f + 0.5F) : -std::floor(std::fabs(f) + 0.5F)); };
+    auto roundHalfDown = [](float f) { return int64_t(f >= 0 ? std::ceil(f - 0.5F) : -std::ceil(std::fabs(f) - 0.5F)); };
+    std::vector<float> xs;
+    for (int64_t y = patch.y0; y < patch.y0 + patch.h; ++y) {
+        xs.clear();
+        for (const Edge &e : edges) {
+            if (y < e.top || y > e.bottom)
+                continue;
+            xs.push_back(float(y - e.y0) * e.dx + float(e.x0));
+            if (y == e.bottom && y < lowest)
+                xs.push_back(xs.back());
+        }
+        std::sort(xs.begin(), xs.end());
+        for (size_t i = 1; i < xs.size(); i += 2)
+            patch.span(y, roundHalfUp(xs[i - 1]), roundHalfDown(xs[i]));
+    }
+    return patch.copyInto(m, value);
+}
+
+int64_t fillLabelmeRectangle(mask::IndexedMask &m, Point a, Point b, uint8_t value)
+{
+    if (!finite(a.x) || !finite(a.y) || !finite(b.x) || !finite(b.y))
+        return 0;
+    const Pixel p = toPixel(a), q = toPixel(b);
+    Patch patch = patchFor(m, {p, q});
+    for (int64_t y = patch.y0; y < patch.y0 + patch.h; ++y)
+        patch.span(y, std::min(p.x, q.x), std::max(p.x, q.x));
+    return patch.copyInto(m, value);
+}
+
+std::vector<std::vector<Point>> traceLabelme(const mask::IndexedMask &m, uint8_t value)
+{
+    cv::Mat bin(m.height, m.width, CV_8UC1);
+    for (int y = 0; y < m.height; ++y)
+        for (int x = 0; x < m.width; ++x)
+            bin.at<uchar>(y, x) = m.pixels[size_t(y) * size_t(m.width) + size_t(x)] == value ? 1 : 0;
+    std::vector<std::vector<cv::Point>> contours;
+    std::vector<cv::Vec4i> tree;
+    // Outlines (8-connected regions) and their holes, through the centres of the region's border pixels; straight
+    // runs (across, down or diagonal) are kept as their two ends, which a Bresenham line gives back exactly.
+    cv::findContours(bin.clone(), contours, tree, cv::RETR_CCOMP, cv::CHAIN_APPROX_SIMPLE);
+    auto first = [](const std::vector<cv::Point> &c) {
+        return *std::min_element(c.begin(), c.end(), [](cv::Point a, cv::Point b) {
+            return a.y != b.y ? a.y < b.y : a.x < b.x;
+        });
+    };
+    auto before = [](cv::Point a, cv::Point b) { return a.y != b.y ? a.y < b.y : a.x < b.x; };
+    std::vector<size_t> outlines;
+    for (size_t i = 0; i < contours.size(); ++i)
+        if (tree[i][3] < 0)
+            outlines.push_back(i);
+    std::vector<cv::Point> starts(contours.size());
+    for (size_t i = 0; i < contours.size(); ++i)
+        starts[i] = first(contours[i]);
+    std::sort(outlines.begin(), outlines.end(), [&](size_t a, size_t b) { return before(starts[a], starts[b]); });
+
+    std::vector<std::vector<Point>> out;
+    for (size_t o : outlines) {
+        std::vector<cv::Point> loop = contours[o];
+        std::vector<size_t> holes;
+        for (int c = tree[o][2]; c >= 0; c = tree[size_t(c)][0])
+            holes.push_back(size_t(c));
+        // Top to bottom: the way up from a hole ends on the outline or on a hole above, already joined.
+        std::sort(holes.begin(), holes.end(), [&](size_t a, size_t b) { return before(starts[a], starts[b]); });
+        for (size_t hIndex : holes) {
+            const std::vector<cv::Point> &hole = contours[hIndex];
+            const cv::Point p = starts[hIndex];
+            cv::Point q = p;
+            while (q.y > 0 && bin.at<uchar>(q.y - 1, q.x))
+                --q.y;
+            // Where q lies on the loop: a vertex, or on the straight run from one vertex to the next.
+            size_t at = loop.size();
+            for (size_t k = 0; k < loop.size() && at == loop.size(); ++k) {
+                const cv::Point a = loop[k], b = loop[(k + 1) % loop.size()];
+                const int64_t cross = int64_t(b.x - a.x) * (q.y - a.y) - int64_t(b.y - a.y) * (q.x - a.x);
+                if (cross == 0 && q.x >= std::min(a.x, b.x) && q.x <= std::max(a.x, b.x) &&
+                    q.y >= std::min(a.y, b.y) && q.y <= std::max(a.y, b.y))
+                    at = k;
+            }
+            if (at == loop.size())
+                at = 0; // not expected: q borders the outside or a hole above, so it is on their loops
+            std::vector<cv::Point> joined(loop.begin(), loop.begin() + long(at) + 1);
+            joined.push_back(q);
+            joined.push_back(p);
+            const size_t start = size_t(std::find(hole.begin(), hole.end(), p) - hole.begin());
+            for (size_t k = 1; k <= hole.size(); ++k)
+                joined.push_back(hole[(start + k) % hole.size()]);
+            joined.push_back(q);
+            joined.insert(joined.end(), loop.begin() + long(at) + 1, loop.end());
+            // Without repeated points (a cut of no length, q on a vertex).
+            loop.clear();
+            for (const cv::Point &pt : joined)
+                if (loop.empty() || pt != loop.back())
+                    loop.push_back(pt);
+            while (loop.size() > 1 && loop.back() == loop.front())
+                loop.pop_back();
+        }
+        std::vector<Point> poly;
+        for (const cv::Point &pt : loop)
+            poly.push_back({double(pt.x), double(pt.y)});
+        // LabelMe's polygons have at least 3 points: a pixel, or a straight run, goes there and back.
+        if (poly.size() == 1)
+            poly.resize(3, poly.front());
+        else if (poly.size() == 2)
+            poly.push_back(poly.front());
+        out.push_back(std::move(poly));
+    }
+    return out;
 }
 
 double doubleArea(const std::vector<Point> &polygon)

@@ -60,6 +60,24 @@ Result<std::vector<uint32_t>> rleFromString(std::string_view s);
 /// runs clockwise on screen (y down); points where the outline goes straight on are left out.
 std::vector<std::vector<Point>> tracePolygons(const mask::IndexedMask &m, uint8_t value);
 
+// LabelMe's pixels. LabelMe's own tools (labelme2voc, labelme2coco, its shape_to_mask) draw shapes with PIL,
+// whose pixels have their centres at whole coordinates: a shape's points are truncated to whole pixels (PIL 9.4,
+// Debian 12's, which also made the masks LabelMe ships), and a polygon covers the pixels of its rows' spans
+// between crossings (even-odd), each span reaching to its crossings rounded to the nearest pixel, so the
+// outline's own pixels are inside. Outlines read from LabelMe files get these pixels, so a project holds what
+// LabelMe's users see and train on.
+
+/// Sets value at the pixels LabelMe gives the polygon; returns how many pixels of m it set.
+int64_t fillLabelmePolygon(mask::IndexedMask &m, const std::vector<Point> &polygon, uint8_t value);
+/// Sets value at the pixels LabelMe gives a rectangle from corner a to corner b: every pixel from one truncated
+/// corner to the other, both included.
+int64_t fillLabelmeRectangle(mask::IndexedMask &m, Point a, Point b, uint8_t value);
+/// Polygons through pixel centres whose LabelMe pixels are exactly the pixels equal to value: one per 8-connected
+/// region, in the order of their first pixel (row by row), each region's holes joined to its outline by cuts that
+/// run there and back along the region's own pixels (a cut's edges cancel under the even-odd rule, and the pixels
+/// its line passes through are the region's). fillLabelmePolygon of each gives back exactly these pixels.
+std::vector<std::vector<Point>> traceLabelme(const mask::IndexedMask &m, uint8_t value);
+
 /// Twice the signed area of a polygon (shoelace; positive when clockwise on screen, y down). For a traced
 /// polygon, half of it is its pixel count.
 double doubleArea(const std::vector<Point> &polygon);

@@ -515,8 +515,10 @@ ToolPreview ObjectTool::preview(const ToolContext &ctx) const
                 p.shapes.push_back(
                     {ToolPreview::Style::Selected, object.classId, {}, true, QRectF(b.left, b.top, b.width, b.height), false});
         } else {
+            const double shift = object.labelmePixels ? 0.5 : 0.0; // points at pixel centres (types.h)
             for (const auto &ring : object.polygons)
-                p.shapes.push_back({ToolPreview::Style::Selected, object.classId, polygonOf(ring), true, {}, false});
+                p.shapes.push_back({ToolPreview::Style::Selected, object.classId,
+                                    polygonOf(ring).translated(shift, shift), true, {}, false});
         }
     }
     if ((m_mode == Mode::Brush || m_mode == Mode::Eraser) && m_cursor)

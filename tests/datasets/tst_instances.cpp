@@ -11,6 +11,7 @@
 #include "datasets/payload.h"
 #include "formatfixtures.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 
 #include <cmath>
@@ -474,14 +475,13 @@ private Q_SLOTS:
                 }
                 const std::string what = image + " " + e.cls;
                 QVERIFY2(best, what.c_str());
-                // Boxes: labelme2coco's come from PIL's raster, which also takes the pixels the outline crosses,
-                // so their edges reach at most a pixel further.
-                QVERIFY2(bestDistance <= 1.0, (what + ": box " + std::to_string(bestDistance) + " px off").c_str());
+                // Outlines read from LabelMe have LabelMe's pixels (PIL's, which labelme2coco counted), so the
+                // areas and boxes, which come from the pixels, are labelme2coco's.
+                // (The issue asked for areas within 1% and boxes within 1 px; they are the same exactly.)
+                QVERIFY2(bestDistance == 0, (what + ": box " + std::to_string(bestDistance) + " px off").c_str());
                 QCOMPARE(best->parts, e.parts);
                 QCOMPARE(best->crowd, int64_t(0));
-                // Areas: ours count the pixels whose centres the outline holds (pycocotools's rule for polygons);
-                // PIL's outline adds a rim of about half the perimeter: 93-99.7% of theirs on these files.
-                QVERIFY2(best->area <= e.area && best->area >= 0.9 * e.area,
+                QVERIFY2(best->area == e.area,
                          (what + ": area " + std::to_string(best->area) + " vs " + std::to_string(e.area)).c_str());
                 lowest = std::min(lowest, best->area / e.area);
                 highest = std::max(highest, best->area / e.area);
@@ -494,10 +494,68 @@ private Q_SLOTS:
               highest, furthest);
     }
 
+    void labelmeOutlinesKeepLabelmesPixels()
+    {
+        // An outline read from LabelMe has the pixels LabelMe gives it, and keeps them through the store, COCO's
+        // area, a Ground Truth manifest and back; LabelMe gets it back as it came.
+        QTemporaryDir dir;
+        writeImage(gwtest::path(dir, "img/m.png"), 12, 9);
+        const std::string source = R"({"version": "5.1.1", "flags": {}, "shapes": [
+            {"label": "cat", "points": [[1.2, 1], [6, 0.6], [5.5, 5.4]], "group_id": 1, "shape_type": "polygon", "flags": {}},
+            {"label": "cat", "points": [[8, 2], [10, 2], [10, 7], [8, 7]], "group_id": 1, "shape_type": "polygon", "flags": {}}],
+            "imagePath": "../img/m.png", "imageData": null, "imageHeight": 9, "imageWidth": 12})";
+        QVERIFY(QDir().mkpath(QString::fromStdString(gwtest::path(dir, "lm"))));
+        gwtest::writeFile(gwtest::path(dir, "lm/m.json"), source);
+        auto s = gwtest::newProject(gwtest::path(dir, "p.gwproj"));
+        GW_VERIFY_OK(importFrom(*s, "labelme", gwtest::path(dir, "lm"), "lm-ref"));
+        Payload a = onlyLabel(*s, "lm-ref");
+        QCOMPARE(a.instances.size(), size_t(1));
+        QVERIFY(a.instances[0].labelmePixels);
+        mask::IndexedMask expected{12, 9, std::vector<uint8_t>(12 * 9, 0)};
+        raster::fillLabelmePolygon(expected, {{1.2, 1}, {6, 0.6}, {5.5, 5.4}}, 1);
+        raster::fillLabelmePolygon(expected, {{8, 2}, {10, 2}, {10, 7}, {8, 7}}, 1);
+        const int64_t area = std::count(expected.pixels.begin(), expected.pixels.end(), 1);
+        QCOMPARE(area, int64_t(18 + 18)); // the triangle's 18 pixels (worked out by hand) and the 3 × 6 rectangle
+        a.imageWidth = 12;
+        a.imageHeight = 9;
+        QCOMPARE(objectPixels(a).front(), expected.pixels);
+
+        // COCO: the area and box of those pixels, the points as LabelMe had them (as labelme2coco writes them).
+        GW_VERIFY_OK(exportTo(*s, "coco", "lm-ref", gwtest::path(dir, "coco.json")));
+        json::Value coco;
+        QVERIFY(json::parse(gwtest::readFile(gwtest::path(dir, "coco.json")), coco));
+        const json::Value &annotation = coco.find("annotations")->toArray().front();
+        QCOMPARE(annotation.find("area")->toDouble(), double(area));
+        const json::Array &bbox = annotation.find("bbox")->toArray();
+        QCOMPARE(bbox[0].toDouble(), 1.0);
+        QCOMPARE(bbox[2].toDouble(), 10.0); // pixels 1..10
+        QCOMPARE(annotation.find("segmentation")->toArray().front().toArray()[0].toDouble(), 1.2);
+
+        // LabelMe: the shapes as they came.
+        GW_VERIFY_OK(exportTo(*s, "labelme", "lm-ref", gwtest::path(dir, "out")));
+        json::Value back, original;
+        QVERIFY(json::parse(gwtest::readFile(gwtest::path(dir, "out/m.json")), back));
+        QVERIFY(json::parse(source, original));
+        for (size_t k = 0; k < 2; ++k)
+            QCOMPARE(json::toString(*back.find("shapes")->toArray()[k].find("points")),
+                     json::toString(*original.find("shapes")->toArray()[k].find("points")));
+
+        // A manifest says so ("pixels": "labelme") and reads back the same.
+        GW_VERIFY_OK(exportTo(*s, "groundtruth", "lm-ref", gwtest::path(dir, "out.manifest")));
+        QVERIFY(gwtest::readFile(gwtest::path(dir, "out.manifest")).find(R"("pixels":"labelme")") != std::string::npos);
+        auto t = gwtest::newProject(gwtest::path(dir, "q.gwproj"));
+        GW_VERIFY_OK(importFrom(*t, "groundtruth", gwtest::path(dir, "out.manifest")));
+        Payload c = onlyLabel(*t, "lm-ref");
+        QVERIFY(c.instances.at(0).labelmePixels);
+        c.imageWidth = 12;
+        c.imageHeight = 9;
+        QCOMPARE(objectPixels(c).front(), expected.pixels);
+    }
+
     void labelmeVocObjectsAreItsObjects()
     {
-        // labelme2voc's SegmentationObjectPNG holds the same objects as the LabelMe files (rasterised by PIL,
-        // a rim of pixels larger than ours).
+        // labelme2voc's SegmentationObjectPNG holds the same objects as the LabelMe files, with the same pixels
+        // (both LabelMe's), except where a later object covers an earlier one (a VOC pixel has one object).
         const QString root = QString::fromUtf8(kExamples) + QStringLiteral("/instance_segmentation");
         if (!QFileInfo::exists(root))
             QFAIL("labelme-examples is not installed (scripts/setup.sh installs it)");
@@ -509,6 +567,7 @@ private Q_SLOTS:
         GW_VERIFY_OK(voc);
         QCOMPARE(s->job("voc-ref")->type, TaskType::InstanceSegmentation);
         size_t objects = 0;
+        double lowest = 1;
         for (const char *stem : {"2011_000003", "2011_000006", "2011_000025"}) {
             const auto a = labelOf(*s, "labelme-ref", root.toStdString() + "/data_annotated/" + stem + ".jpg");
             const auto b = labelOf(*s, "voc-ref", root.toStdString() + "/data_dataset_voc/JPEGImages/" + stem + ".jpg");
@@ -530,11 +589,13 @@ private Q_SLOTS:
                     }
                     best = std::max(best, double(both) / double(either));
                 }
-                QVERIFY2(best > 0.85, (std::string(stem) + ": IoU " + std::to_string(best)).c_str());
+                QVERIFY2(best > 0.95, (std::string(stem) + ": IoU " + std::to_string(best)).c_str());
+                lowest = std::min(lowest, best);
                 ++objects;
             }
         }
         QCOMPARE(objects, size_t(12));
+        qInfo("12 objects; lowest IoU with labelme2voc's %.4f", lowest);
     }
 
     void edaCountsObjects()

@@ -1,6 +1,7 @@
 // The raster helpers of the formats (datasets/formats/raster.h) on cases worked out by hand: polygon fill by
 // pixel centres (even-odd), COCO RLE column-major counts and pycocotools's compressed strings, and polygons
-// traced along pixel edges that fill back to exactly the same pixels.
+// traced along pixel edges that fill back to exactly the same pixels; LabelMe's (PIL's) pixels, and polygons
+// through pixel centres that LabelMe draws as exactly the pixels they were traced from.
 
 #include "datasets/formats/raster.h"
 #include "testutil.h"
@@ -208,6 +209,105 @@ private Q_SLOTS:
         for (const auto &poly : polys)
             raster::fillPolygon(back, poly, 1);
         QCOMPARE(back.pixels, nest.pixels);
+    }
+
+    // ---- LabelMe's pixels (PIL's) ----
+
+    void labelmePolygonsTakeTheirOutline()
+    {
+        // Points at pixel centres: a square from (0, 0) to (2, 2) covers pixels 0..2 both ways, 9 pixels, where
+        // by pixel centres it covers 4.
+        mask::IndexedMask m{4, 4, std::vector<uint8_t>(16, 0)};
+        QCOMPARE(raster::fillLabelmePolygon(m, points({{0, 0}, {2, 0}, {2, 2}, {0, 2}}), 3), int64_t(9));
+        QCOMPARE(m.pixels, pixels({3, 3, 3, 0, 3, 3, 3, 0, 3, 3, 3, 0, 0, 0, 0, 0}));
+        // Points are truncated to whole pixels, as PIL 9.4 does: the same square.
+        mask::IndexedMask r{4, 4, std::vector<uint8_t>(16, 0)};
+        QCOMPARE(raster::fillLabelmePolygon(r, points({{0.4, -0.2}, {2.9, 0.3}, {2.2, 2.99}, {-0.4, 2.6}}), 3),
+                 int64_t(9));
+        QCOMPARE(r.pixels, m.pixels);
+        // A sliver there and back is the pixels its rows cross; a triangle's rows reach to their crossings.
+        mask::IndexedMask d{4, 4, std::vector<uint8_t>(16, 0)};
+        QCOMPARE(raster::fillLabelmePolygon(d, points({{0, 0}, {3, 3}, {0, 0}}), 1), int64_t(4));
+        QCOMPARE(d.pixels, pixels({1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1}));
+        mask::IndexedMask t{5, 3, std::vector<uint8_t>(15, 0)};
+        // Row 1 crosses the edge from (0, 0) to (4, 2) at x = 2: pixels 0..2 of it.
+        raster::fillLabelmePolygon(t, points({{0, 0}, {4, 2}, {0, 2}}), 1);
+        QCOMPARE(t.pixels, pixels({1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1}));
+        // Rectangles: both rounded corners included, in any order; clipped to the mask.
+        mask::IndexedMask b{4, 3, std::vector<uint8_t>(12, 0)};
+        QCOMPARE(raster::fillLabelmeRectangle(b, {2.6, 0.2}, {1, 5}, 2), int64_t(6));
+        QCOMPARE(b.pixels, pixels({0, 2, 2, 0, 0, 2, 2, 0, 0, 2, 2, 0}));
+        // Points far outside, or not numbers, cost nothing and paint nothing outside.
+        mask::IndexedMask far{3, 3, std::vector<uint8_t>(9, 0)};
+        QCOMPARE(raster::fillLabelmePolygon(far, points({{-1e12, -1e12}, {1e12, -1e12}, {1e12, 1e12}, {-1e12, 1e12}}), 1),
+                 int64_t(9));
+        mask::IndexedMask nan{3, 3, std::vector<uint8_t>(9, 0)};
+        QCOMPARE(raster::fillLabelmePolygon(nan, points({{0, 0}, {std::nan(""), 1}, {2, 2}}), 1), int64_t(0));
+    }
+
+    void labelmeTracesFillBackExactly()
+    {
+        // Whatever the pixels, the traced polygons drawn LabelMe's way give back exactly them: regions with
+        // holes, holes in holes, one-pixel spurs and lines, pixels touching at corners, the image's edges.
+        auto check = [](const mask::IndexedMask &m, const QString &what) {
+            for (int v = 0; v < 4; ++v) {
+                mask::IndexedMask back{m.width, m.height, std::vector<uint8_t>(m.pixels.size(), 0)};
+                const auto polys = raster::traceLabelme(m, uint8_t(v));
+                for (const auto &poly : polys) {
+                    QVERIFY2(poly.size() >= 3, qPrintable(what));
+                    for (const raster::Point &p : poly) // whole pixels inside the image
+                        QVERIFY2(p.x == std::floor(p.x) && p.x >= 0 && p.x < m.width && p.y >= 0 && p.y < m.height,
+                                 qPrintable(what));
+                    raster::fillLabelmePolygon(back, poly, 1);
+                }
+                for (size_t i = 0; i < m.pixels.size(); ++i)
+                    if ((back.pixels[i] == 1) != (m.pixels[i] == v))
+                        QFAIL(qPrintable(QStringLiteral("%1, value %2: pixel (%3, %4)")
+                                             .arg(what)
+                                             .arg(v)
+                                             .arg(i % size_t(m.width))
+                                             .arg(i / size_t(m.width))));
+            }
+        };
+        for (const auto &[w, h] : {std::pair{37, 23}, {64, 48}, {5, 1}, {1, 7}})
+            check(busyMask(w, h), QStringLiteral("busy %1×%2").arg(w).arg(h));
+        // Noise at several densities: many tiny regions, holes and corner contacts.
+        uint32_t state = 12345;
+        auto next = [&state] {
+            state = state * 1664525u + 1013904223u;
+            return state >> 8;
+        };
+        for (int round = 0; round < 60; ++round) {
+            const int w = 3 + int(next() % 40), h = 3 + int(next() % 30);
+            const int values = 2 + round % 3;
+            mask::IndexedMask m{w, h, std::vector<uint8_t>(size_t(w) * size_t(h), 0)};
+            // Blobs rather than salt: a few random discs and rings, then noise on part of the rounds.
+            for (int k = 0; k < 6; ++k) {
+                const int cx = int(next() % uint32_t(w)), cy = int(next() % uint32_t(h)), r = 1 + int(next() % 8);
+                const auto v = uint8_t(next() % uint32_t(values));
+                const bool ring = next() % 2;
+                for (int y = 0; y < h; ++y)
+                    for (int x = 0; x < w; ++x) {
+                        const int d2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
+                        if (d2 <= r * r && (!ring || d2 >= (r - 1) * (r - 1)))
+                            m.pixels[size_t(y * w + x)] = v;
+                    }
+            }
+            if (round % 2)
+                for (uint8_t &p : m.pixels)
+                    if (next() % 5 == 0)
+                        p = uint8_t(next() % uint32_t(values));
+            check(m, QStringLiteral("random %1 (%2×%3)").arg(round).arg(w).arg(h));
+        }
+        // A frame holding an island that holds a hole, all in one value.
+        mask::IndexedMask nest{7, 7, std::vector<uint8_t>(49, 0)};
+        for (int y = 0; y < 7; ++y)
+            for (int x = 0; x < 7; ++x) {
+                const int d = std::max(std::abs(x - 3), std::abs(y - 3));
+                nest.pixels[size_t(y * 7 + x)] = uint8_t(d == 3 || d == 1 ? 1 : 0);
+            }
+        check(nest, QStringLiteral("nest"));
+        QCOMPARE(raster::traceLabelme(nest, 1).size(), size_t(2)); // the frame and the island
     }
 };
 
