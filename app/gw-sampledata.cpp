@@ -8,6 +8,12 @@
 //       order) into OUTDIR/<class>/<n>.png and writes OUTDIR/truth.jsonl with
 //       {"source-ref":"<class>/<n>.png","class":"<digit>"} lines.
 //
+//   gw-sampledata detection DIGITS_PNG PHOTO_DIR OUTDIR [COUNT [SEED]]
+//       Composes a detection and segmentation set with exact answers: the
+//       digits pasted onto crops of the .jpg photos in PHOTO_DIR (256 x 256,
+//       1-5 digits each; datasets/composed.h): OUTDIR/images/, OUTDIR/masks/
+//       (class maps) and OUTDIR/annotations.json (COCO, boxes and RLE masks).
+//
 //   apt-cache dumpavail | gw-sampledata packages OUTDIR
 //       Writes OUTDIR/packages.jsonl ({"source","section","package"} per
 //       package with a description, first stanza wins) and OUTDIR/packages.csv
@@ -17,6 +23,7 @@
 // stack does not. Outputs are written to a temporary name and renamed, so a
 // reader never sees half a file.
 
+#include "datasets/composed.h"
 #include "datasets/text/csv.h"
 #include "datasets/text/utf8.h"
 
@@ -286,6 +293,7 @@ int cmdPackages(const fs::path &outDir)
 int usage(std::ostream &os, int code)
 {
     os << "usage: " << kProg << " digits SRC_PNG OUTDIR\n"
+       << "       " << kProg << " detection DIGITS_PNG PHOTO_DIR OUTDIR [COUNT [SEED]]\n"
        << "       apt-cache dumpavail | " << kProg << " packages OUTDIR\n";
     return code;
 }
@@ -301,6 +309,22 @@ int main(int argc, char **argv)
             return usage(std::cout, 0);
         if (args.size() == 3 && args[0] == "digits")
             return cmdDigits(args[1], args[2]);
+        if (args.size() >= 4 && args.size() <= 6 && args[0] == "detection") {
+            gw::datasets::composed::Options o;
+            o.digitsPng = args[1];
+            o.photoDir = args[2];
+            o.outDir = args[3];
+            if (args.size() > 4)
+                o.count = std::stoi(args[4]);
+            if (args.size() > 5)
+                o.seed = std::stoull(args[5]);
+            auto r = gw::datasets::composed::write(o);
+            if (!r)
+                throw Failure(r.error().message);
+            std::cout << kProg << ": wrote " << r->images << " images with " << r->objects << " digits on " << r->photos
+                      << " photos into " << o.outDir << "\n";
+            return 0;
+        }
         if (args.size() == 2 && args[0] == "packages")
             return cmdPackages(args[1]);
         return usage(std::cerr, 2);

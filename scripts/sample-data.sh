@@ -3,6 +3,8 @@
 #   DIR/digits/  5000 20x20 digit PNGs from OpenCV's digits.png + truth.jsonl
 #   DIR/labelme/ labelme's annotated example images
 #   DIR/texts/   package descriptions (apt-cache dumpavail) as JSONL and CSV
+#   DIR/detection/ 2000 composed 256x256 images: the digits pasted onto opencv-doc
+#                photos, with exact boxes and masks (COCO annotations.json)
 # Usage: scripts/sample-data.sh [DIR]   (default: data/ under the repo root)
 # Needs the built tool ${GW_BUILD_DIR:-build}/app/gw-sampledata (scripts/build.sh).
 # Each step is skipped when its marker file (written last) exists; delete
@@ -68,6 +70,14 @@ if ! done_or_reset "$dir/texts"; then
     apt-cache dumpavail | "$tool" packages "$dir/texts"
     touch "$dir/texts/$marker"
 fi
+# (d) boxes and masks with exact answers: digits on real photos (datasets/composed.h)
+if ! done_or_reset "$dir/detection"; then
+    [[ -f $digits_png ]] || die "$digits_png missing: run scripts/setup.sh (package opencv-doc)"
+    echo "$me: composing digits on opencv-doc photos into $dir/detection"
+    "$tool" detection "$digits_png" "$(dirname "$digits_png")" "$dir/detection" 2000 1
+    touch "$dir/detection/$marker"
+fi
+
 # The twelve sections the automated-labeling benchmark uses (gw simulate ... --field section).
 if [[ ! -s "$dir/texts/sections12.jsonl" ]]; then
     grep -E '"section":"(games|science|sound|graphics|mail|database|editors|fonts|math|video|web|admin)"' \
@@ -78,5 +88,6 @@ fi
 echo "$me: sample data is in $dir:"
 echo "$me:   $dir/digits   $(find "$dir/digits" -name '*.png' | wc -l) digit images, ground truth $dir/digits/truth.jsonl"
 echo "$me:   $dir/labelme  $(find "$dir/labelme" -type f -name '*.json' | wc -l) labelme JSON files with images"
+echo "$me:   $dir/detection $(find "$dir/detection/images" -name '*.jpg' | wc -l) composed images, boxes and masks in $dir/detection/annotations.json"
 echo "$me:   $dir/texts    $(wc -l <"$dir/texts/packages.jsonl") package descriptions: packages.jsonl, packages.csv"
 echo "$me:                 ($(wc -l <"$dir/texts/sections12.jsonl") of them in twelve sections: sections12.jsonl)"
