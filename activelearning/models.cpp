@@ -123,4 +123,12 @@ Result<std::unique_ptr<ItemClassifier>> makeEmbeddingClassifier(std::shared_ptr<
     return (*b)->makeEmbedding(std::move(inputs), torchScriptPath, threads);
 }
 
+Result<std::unique_ptr<BoxDetector>> makeBoxDetector(std::shared_ptr<const ImageInputs> inputs)
+{
+    const auto b = backend();
+    if (!b)
+        return fail(b.error());
+    return (*b)->makeDetector(std::move(inputs));
+}
+
 } // namespace gw::activelearning

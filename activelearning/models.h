@@ -76,6 +76,33 @@ public:
     virtual Result<> save(const std::string &path, const std::string &metadata) const = 0;
 };
 
+/// A box found in (or given for) one image, in the input's pixels; cls is the class's position.
+struct FoundBox
+{
+    int cls = 0;
+    float left = 0, top = 0, width = 0, height = 0;
+    float score = 1;
+};
+using ImageBoxList = std::vector<FoundBox>;
+
+/// Finds boxes in images (automated labeling for bounding-box jobs).
+class BoxDetector
+{
+public:
+    virtual ~BoxDetector() = default;
+    /// Trains from scratch (deterministic for options.seed), or from options.initialModel's weights; keeps the
+    /// weights of the epoch with the best validation loss. Boxes per row, in the input's pixels.
+    virtual Result<TrainReport> train(const std::vector<int> &trainRows, const std::vector<ImageBoxList> &trainBoxes,
+                                      const std::vector<int> &validationRows,
+                                      const std::vector<ImageBoxList> &validationBoxes, int numClasses,
+                                      const ModelOptions &options, const TrainProgress &progress = {}) = 0;
+    /// The boxes found in each row's image with a score of at least minScore, at most maxBoxes, best first.
+    /// mirrored: found on the mirror image and mirrored back (for the agreement feature of imagepass.h).
+    virtual Result<std::vector<ImageBoxList>> detect(const std::vector<int> &rows, bool mirrored = false,
+                                                     float minScore = 0.05F, int maxBoxes = 50) const = 0;
+    virtual int numClasses() const = 0;
+};
+
 /// Pixels of images, prepared once (decoded, resized, cached): rows × channels × height × width, in [0, 1].
 struct ImageInputs
 {
@@ -103,6 +130,10 @@ Result<std::unique_ptr<ItemClassifier>> makeImageClassifier(std::shared_ptr<cons
 Result<std::unique_ptr<ItemClassifier>> makeEmbeddingClassifier(std::shared_ptr<const ImageInputs> inputs,
                                                                 const std::string &torchScriptPath,
                                                                 int threads = 2);
+
+/// A small anchor-free detector trained from scratch (CenterNet-style: a heat map per class, size and offset
+/// at a stride of 8 pixels; no non-maximum suppression), with light colour variation while training.
+Result<std::unique_ptr<BoxDetector>> makeBoxDetector(std::shared_ptr<const ImageInputs> inputs);
 
 /// Loads the model module now (idempotent); the path it was loaded from, or why it could not be.
 Result<std::string> loadModelBackend();

@@ -6,6 +6,6 @@ extern "C" __attribute__((visibility("default"))) const gw::activelearning::Mode
 {
     using namespace gw::activelearning;
     static const ModelBackend table{kModelBackendAbi, torchbackend::makeText, torchbackend::makeImage,
-                                    torchbackend::makeEmbedding};
+                                    torchbackend::makeEmbedding, torchbackend::makeDetector};
     return &table;
 }

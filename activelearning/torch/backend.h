@@ -9,7 +9,7 @@
 
 namespace gw::activelearning {
 
-inline constexpr int kModelBackendAbi = 4;
+inline constexpr int kModelBackendAbi = 5;
 inline constexpr const char *kModelBackendSymbol = "gw_model_backend";
 
 struct ModelBackend
@@ -20,6 +20,7 @@ struct ModelBackend
     Result<std::unique_ptr<ItemClassifier>> (*makeEmbedding)(std::shared_ptr<const ImageInputs> inputs,
                                                              const std::string &torchScriptPath,
                                                              int threads) = nullptr;
+    std::unique_ptr<BoxDetector> (*makeDetector)(std::shared_ptr<const ImageInputs> inputs) = nullptr;
 };
 
 namespace torchbackend {
@@ -27,6 +28,7 @@ std::unique_ptr<ItemClassifier> makeText(std::vector<std::string> texts);
 std::unique_ptr<ItemClassifier> makeImage(std::shared_ptr<const ImageInputs> inputs);
 Result<std::unique_ptr<ItemClassifier>> makeEmbedding(std::shared_ptr<const ImageInputs> inputs,
                                                       const std::string &torchScriptPath, int threads);
+std::unique_ptr<BoxDetector> makeDetector(std::shared_ptr<const ImageInputs> inputs);
 } // namespace torchbackend
 
 } // namespace gw::activelearning
