@@ -364,11 +364,6 @@ struct Patch
     int64_t x0 = 0, y0 = 0, w = 0, h = 0;
     std::vector<uint8_t> on;
 
-    void set(int64_t x, int64_t y)
-    {
-        if (x >= x0 && y >= y0 && x < x0 + w && y < y0 + h)
-            on[size_t((y - y0) * w + (x - x0))] = 1;
-    }
     void span(int64_t y, int64_t a, int64_t b)
     {
         if (y < y0 || y >= y0 + h)
