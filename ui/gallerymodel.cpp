@@ -426,6 +426,10 @@ void GalleryModel::loadLabel(Row &row)
         row.label = LabelKind::Spans;
         row.count = uint32_t(p.spans.size());
         row.firstClass = p.spans.front().classId;
+    } else if (!p.instances.empty()) {
+        row.label = LabelKind::Objects;
+        row.count = uint32_t(p.instances.size());
+        row.firstClass = p.instances.front().classId;
     } else if (!p.mask.empty() || !p.maskUri.empty()) {
         row.label = LabelKind::Mask;
     } else {
@@ -541,7 +545,10 @@ QString GalleryModel::labelText(const Row &row) const
     };
     switch (row.label) {
     case LabelKind::None: return {};
-    case LabelKind::Empty: return m_job && m_job->type == TaskType::BoundingBox ? tr("no boxes") : tr("empty");
+    case LabelKind::Empty:
+        if (m_job && m_job->type == TaskType::BoundingBox)
+            return tr("no boxes");
+        return m_job && m_job->type == TaskType::InstanceSegmentation ? tr("no objects") : tr("empty");
     case LabelKind::Classes: {
         QString text = className(row.firstClass);
         if (auto it = m_moreClasses.constFind(row.id); it != m_moreClasses.cend())
@@ -552,6 +559,7 @@ QString GalleryModel::labelText(const Row &row) const
     case LabelKind::Boxes: return row.count == 1 ? tr("1 box") : tr("%1 boxes").arg(row.count);
     case LabelKind::Spans: return row.count == 1 ? tr("1 span") : tr("%1 spans").arg(row.count);
     case LabelKind::Mask: return tr("mask");
+    case LabelKind::Objects: return row.count == 1 ? tr("1 object") : tr("%1 objects").arg(row.count);
     }
     return {};
 }

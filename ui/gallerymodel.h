@@ -113,7 +113,7 @@ Q_SIGNALS:
 
 private:
     void takeClasses(); ///< class names and colours of m_job
-    enum class LabelKind : uint8_t { None, Empty, Classes, Boxes, Spans, Mask };
+    enum class LabelKind : uint8_t { None, Empty, Classes, Boxes, Spans, Mask, Objects };
 
     /// One loaded image, kept small: a million of them is what scrolling to the end costs.
     struct Row

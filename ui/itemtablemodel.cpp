@@ -93,6 +93,8 @@ QString ItemTableModel::labelText(const Item &item) const
         parts << plural(qint64(p.boxes.size()), tr("%1 box"), tr("%1 boxes"));
     if (!p.spans.empty())
         parts << plural(qint64(p.spans.size()), tr("%1 span"), tr("%1 spans"));
+    if (!p.instances.empty())
+        parts << plural(qint64(p.instances.size()), tr("%1 object"), tr("%1 objects"));
     if (!p.mask.empty() || !p.maskUri.empty())
         parts << tr("mask");
     QString text = parts.join(QStringLiteral(", "));

@@ -69,6 +69,8 @@ QString describe(const Job &job, const Payload &p)
         parts << plural(qint64(p.boxes.size()), LabelingPane::tr("%1 box"), LabelingPane::tr("%1 boxes"));
     if (!p.spans.empty())
         parts << plural(qint64(p.spans.size()), LabelingPane::tr("%1 span"), LabelingPane::tr("%1 spans"));
+    if (!p.instances.empty())
+        parts << plural(qint64(p.instances.size()), LabelingPane::tr("%1 object"), LabelingPane::tr("%1 objects"));
     if (!p.mask.empty() || !p.maskUri.empty())
         parts << LabelingPane::tr("mask");
     return parts.join(QStringLiteral(", "));

@@ -346,6 +346,26 @@ private Q_SLOTS:
             GW_VERIFY_OK((*tx)->putAnnotation(a));
             GW_VERIFY_OK((*tx)->commit());
         }
+        Job objects;
+        objects.name = "objects-ref";
+        objects.type = TaskType::InstanceSegmentation;
+        objects.classes = {{0, "person", "#2ca02c", "1", {}}};
+        objects = *p->store->createJob(objects);
+        {
+            auto tx = p->store->begin();
+            for (int k = 0; k < 2; ++k) {
+                Annotation a;
+                a.jobId = objects.id;
+                a.itemId = p->ids[size_t(k)];
+                a.payload.imageWidth = 20;
+                a.payload.imageHeight = 20;
+                Instance person;
+                person.polygons = {{1, 1, 8, 1, 8, 8}};
+                a.payload.instances.assign(size_t(k + 1), person); // 1 object, then 2
+                GW_VERIFY_OK((*tx)->putAnnotation(a));
+            }
+            GW_VERIFY_OK((*tx)->commit());
+        }
         GalleryModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setStore(p->store.get(), &p->job);
@@ -375,6 +395,12 @@ private Q_SLOTS:
         model.setStore(p->store.get(), &boxes);
         QCOMPARE(model.index(0).data(GalleryModel::LabelTextRole).toString(), QStringLiteral("3 boxes"));
         QCOMPARE(model.index(0).data(GalleryModel::LabelColorRole).value<QColor>(), QColor(QStringLiteral("#d62728")));
+
+        // Instance segmentation: the objects are counted, not called empty.
+        model.setStore(p->store.get(), &objects);
+        QCOMPARE(row(1).data(GalleryModel::LabelTextRole).toString(), QStringLiteral("1 object"));
+        QCOMPARE(row(2).data(GalleryModel::LabelTextRole).toString(), QStringLiteral("2 objects"));
+        QCOMPARE(row(2).data(GalleryModel::LabelColorRole).value<QColor>(), QColor(QStringLiteral("#2ca02c")));
     }
 
     void refreshItemUpdatesTheLabel()
